@@ -1,0 +1,5 @@
+"""Start the Cramp Practitioner desktop app."""
+
+from practitioner.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Persistence: peewee models, the one connection, numbered migrations, error mapping."""

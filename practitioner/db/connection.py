@@ -1,0 +1,175 @@
+"""Open a records file safely: inspect it read-only, refuse what we must, back up, migrate.
+
+This module owns the connection. Nothing is written to a file until it has been shown to
+be ours (or new), undamaged, and not newer than this app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import peewee
+
+from practitioner.db.backup import backup_sqlite
+from practitioner.db.base import database
+from practitioner.db.errors import known_error
+from practitioner.db.migrate import (
+    HISTORY_TABLE,
+    MIGRATIONS_DIR,
+    known_migrations,
+    migrate,
+)
+from practitioner.errors import ErrorKind, KnownError
+
+APPLICATION_ID = 0x43524D50  # "CRMP": marks a file as a Cramp Practitioner records file.
+BUSY_TIMEOUT_SECONDS = 5
+
+# Run on every new connection. WAL + synchronous=FULL is the only WAL setting that keeps
+# a reported commit through power loss; the rest harden against hostile or damaged files.
+SQLITE_PRAGMAS: dict[str, object] = {
+    "journal_mode": "wal",
+    "synchronous": "full",
+    "foreign_keys": 1,
+    "busy_timeout": BUSY_TIMEOUT_SECONDS * 1000,
+    "trusted_schema": 0,
+    "temp_store": "memory",
+    "secure_delete": 1,
+    "cell_size_check": 1,
+    "mmap_size": 0,
+}
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What a read-only look at a records file found."""
+
+    path: Path
+    is_new: bool
+    application_id: int = 0
+    user_version: int = 0
+    applied: frozenset[str] = frozenset()
+    table_count: int = 0
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def inspect_file(path: Path, *, full_check: bool = False) -> FileState:
+    """Look at `path` without writing to it, and refuse it if it is unusable.
+
+    Raises KnownError when the file is not a database, is damaged, belongs to another
+    program or was written by a newer version of the app.
+    """
+    if path.is_dir():
+        raise KnownError(ErrorKind.CANNOT_OPEN, f"{path} is a folder, not a records file.")
+    if not path.exists() or path.stat().st_size == 0:
+        return FileState(path=path, is_new=True)
+    try:
+        conn = _read_only(path)
+    except sqlite3.Error as exc:
+        raise _as_known(exc, path) from exc
+    try:
+        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {
+            row[0]
+            for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        applied: frozenset[str] = frozenset()
+        if HISTORY_TABLE in tables:
+            applied = frozenset(
+                row[0] for row in conn.execute(f'SELECT name FROM "{HISTORY_TABLE}"')
+            )
+        check = "integrity_check" if full_check else "quick_check"
+        problems = [row[0] for row in conn.execute(f"PRAGMA {check}")]
+        if full_check and problems == ["ok"]:
+            problems = [f"broken link in {row[0]}" for row in conn.execute(
+                "PRAGMA foreign_key_check"
+            )] or ["ok"]
+    except sqlite3.Error as exc:
+        raise _as_known(exc, path) from exc
+    finally:
+        conn.close()
+    if problems != ["ok"]:
+        raise KnownError(
+            ErrorKind.DAMAGED,
+            f"The records file {path} is damaged ({problems[0]}). It was not changed.",
+        )
+    state = FileState(path, False, application_id, user_version, applied, len(tables))
+    _refuse_incompatible(state)
+    return state
+
+
+def _as_known(exc: sqlite3.Error, path: Path) -> KnownError:
+    known = known_error(exc)
+    if known is None:
+        return KnownError(ErrorKind.CANNOT_OPEN, f"Cannot read {path}: {exc}.")
+    return KnownError(known.kind, f"{known.message} File: {path}. It was not changed.")
+
+
+def _refuse_incompatible(state: FileState) -> None:
+    if state.application_id not in (0, APPLICATION_ID) or (
+        state.application_id == 0 and state.table_count > 0 and not state.applied
+    ):
+        raise KnownError(
+            ErrorKind.FOREIGN,
+            f"{state.path} belongs to another program, not Cramp Practitioner. "
+            "It was not changed.",
+        )
+    known = known_migrations()
+    unknown = sorted(state.applied - {m.name for m in known})
+    latest = max((m.idx for m in known), default=0)
+    if unknown or state.user_version > latest:
+        raise KnownError(
+            ErrorKind.TOO_NEW,
+            f"{state.path} was written by a newer version of Cramp Practitioner "
+            f"(schema {max(state.user_version, latest + len(unknown))}; this app knows "
+            f"up to {latest}). Please update the app. The file was not changed.",
+        )
+
+
+def open_sqlite(path: Path, *, migrations_dir: Path = MIGRATIONS_DIR) -> peewee.SqliteDatabase:
+    """Open (creating if needed) the records file at `path`, migrated to the latest schema.
+
+    An existing file is backed up beside itself, in `backups/`, before any migration.
+    Binds the live models to it. Raises KnownError for every environmental failure.
+    """
+    path = Path(path)
+    state = inspect_file(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KnownError(
+            ErrorKind.CANNOT_OPEN, f"Cannot create the folder {path.parent}: {exc.strerror}."
+        ) from exc
+    db = peewee.SqliteDatabase(
+        str(path), pragmas=list(SQLITE_PRAGMAS.items()), timeout=BUSY_TIMEOUT_SECONDS
+    )
+    try:
+        db.connect()
+        pending = [m for m in known_migrations(migrations_dir) if m.name not in state.applied]
+        if pending and state.applied:
+            stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+            target = path.parent / "backups" / f"{path.stem}.before-{pending[0].name}.{stamp}.db"
+            backup_sqlite(db.connection(), target)
+        migrate(db, migrations_dir)
+        if db.pragma("application_id") != APPLICATION_ID:
+            db.pragma("application_id", APPLICATION_ID)
+    except (peewee.PeeweeException, sqlite3.Error) as exc:
+        db.close()
+        known = known_error(exc)
+        if known is None:
+            raise
+        raise KnownError(known.kind, f"{known.message} File: {path}.") from exc
+    database.initialize(db)
+    return db
+
+
+def close_database() -> None:
+    """Close the open records file, if any."""
+    if database.obj is not None and not database.is_closed():
+        database.close()

@@ -1,0 +1,85 @@
+"""Tables of the patient aggregate: the record, its cramp sites, coded answers, medications.
+
+Must match the schema the migrations build; `tests/unit/db/test_migrations.py` checks it.
+"""
+
+from __future__ import annotations
+
+from peewee import (
+    CharField,
+    DateField,
+    DateTimeField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from practitioner.db.base import BaseModel
+
+
+class PatientRow(BaseModel):
+    """A patient: identity, cramp profile scalars, medical and lifestyle background."""
+
+    name = TextField()
+    name_key = TextField(index=True)
+    date_of_birth = DateField(null=True, index=True)
+    sex = CharField(max_length=16, default="unknown")
+    phone = TextField(default="")
+    email = TextField(default="")
+    address = TextField(default="")
+    notes = TextField(default="")
+    onset_date = DateField(null=True)
+    frequency_per_week = FloatField(null=True)
+    duration_minutes = FloatField(null=True)
+    worst_severity = IntegerField(null=True)
+    conditions_notes = TextField(default="")
+    exercise = TextField(default="")
+    exercise_hours_per_week = FloatField(null=True)
+    fluid_litres_per_day = FloatField(null=True)
+    alcohol_units_per_week = FloatField(null=True)
+    work_posture = CharField(max_length=32, default="unknown")
+    version = IntegerField(default=1)
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+    archived_at = DateTimeField(null=True, index=True)
+
+    class Meta:
+        table_name = "patient"
+
+
+class CrampSiteRow(BaseModel):
+    """One affected site: a muscle group on a side."""
+
+    patient = ForeignKeyField(PatientRow, backref="sites", on_delete="CASCADE")
+    muscle = CharField(max_length=32)
+    side = CharField(max_length=8)
+
+    class Meta:
+        table_name = "cramp_site"
+        indexes = ((("patient", "muscle", "side"), True),)
+
+
+class PatientCodeRow(BaseModel):
+    """A coded multiple-choice answer: a timing, trigger, relief or condition."""
+
+    patient = ForeignKeyField(PatientRow, backref="codes", on_delete="CASCADE")
+    category = CharField(max_length=16)
+    code = CharField(max_length=48)
+
+    class Meta:
+        table_name = "patient_code"
+        indexes = ((("patient", "category", "code"), True),)
+
+
+class MedicationRow(BaseModel):
+    """A current medication, kept in the order the practitioner entered it."""
+
+    patient = ForeignKeyField(PatientRow, backref="medications", on_delete="CASCADE")
+    position = IntegerField()
+    name = TextField()
+    dose = TextField(default="")
+    since = DateField(null=True)
+
+    class Meta:
+        table_name = "medication"

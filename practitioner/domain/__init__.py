@@ -1,0 +1,1 @@
+"""Pure rules and values of the practice: no database, no Qt."""

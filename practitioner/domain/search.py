@@ -1,0 +1,41 @@
+"""Search-as-you-type over patients: by name (accent- and case-blind) or by date of birth."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from practitioner.domain.validation import parse_date
+
+_YEAR_OR_MONTH = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?\s*$")
+
+
+def name_key(name: str) -> str:
+    """The form of a name that search compares: no accents, case-folded, single-spaced."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
+
+
+@dataclass(frozen=True)
+class PatientQuery:
+    """What the search box asks for: a name fragment, or the start of an ISO birth date."""
+
+    name_fragment: str = ""
+    birth_date_prefix: str = ""
+
+
+def parse_query(text: str) -> PatientQuery:
+    """Read the search box: `1975`, `1975-03`, `1975-03-14` or `14.03.1975` search dates."""
+    match = _YEAR_OR_MONTH.match(text)
+    if match:
+        year, month = match.groups()
+        return PatientQuery(birth_date_prefix=year if month is None else f"{year}-{int(month):02d}")
+    try:
+        date = parse_date(text)
+    except ValueError:
+        date = None
+    if date is not None:
+        return PatientQuery(birth_date_prefix=date.isoformat())
+    return PatientQuery(name_fragment=name_key(text))

@@ -1,0 +1,37 @@
+"""Error taxonomy: what the environment did (KnownError) versus what we got wrong (BugError)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class PractitionerError(Exception):
+    """Base of every error the app raises on purpose."""
+
+
+class ErrorKind(enum.Enum):
+    """Why a database or file operation failed, in terms a practitioner can act on."""
+
+    LOCKED = "locked"
+    DISK_FULL = "disk_full"
+    READ_ONLY = "read_only"
+    CANNOT_OPEN = "cannot_open"
+    NOT_A_DATABASE = "not_a_database"
+    DAMAGED = "damaged"
+    TOO_NEW = "too_new"
+    FOREIGN = "foreign"
+    CONFLICT = "conflict"
+    NOT_FOUND = "not_found"
+
+
+class KnownError(PractitionerError):
+    """A failure caused by the environment; its message is fit to show the user as is."""
+
+    def __init__(self, kind: ErrorKind, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+class BugError(PractitionerError):
+    """A failure that is our fault; shown politely, logged in full."""
