@@ -98,12 +98,16 @@ class WorkPosture(LabelledEnum):
     PHYSICAL_LABOUR = ("physical_labour", "Physical labour")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class CrampSite:
     """Where the cramps strike: a muscle group on a side."""
 
     muscle: MuscleGroup
     side: Side
+
+    def sort_key(self) -> tuple[int, int]:
+        """Orders sites as the form lists them: by muscle group, then side."""
+        return (list(MuscleGroup).index(self.muscle), list(Side).index(self.side))
 
     @property
     def label(self) -> str:

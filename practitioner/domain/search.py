@@ -8,14 +8,18 @@ from dataclasses import dataclass
 
 from practitioner.domain.validation import parse_date
 
+_APOSTROPHES = re.compile(r"['\u2019\u02bc]")
+_PUNCTUATION = re.compile(r"[^\w\s]")
 _YEAR_OR_MONTH = re.compile(r"^\s*(\d{4})(?:-(\d{1,2}))?\s*$")
 
 
 def name_key(name: str) -> str:
-    """The form of a name that search compares: no accents, case-folded, single-spaced."""
+    """The form of a name that search compares: no accents or apostrophes, case-folded,
+    other punctuation as spaces, single-spaced (`Chloé O'Brien-Ng` → `chloe obrien ng`)."""
     decomposed = unicodedata.normalize("NFKD", name)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.casefold().split())
+    bare = _APOSTROPHES.sub("", bare.casefold())
+    return " ".join(_PUNCTUATION.sub(" ", bare).split())
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,129 @@
+"""Headless commands over the same services as the GUI: demo, export, check.
+
+Every failure ends in one line on stderr and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from practitioner import __version__
+from practitioner.db.connection import close_database, inspect_file, open_sqlite
+from practitioner.db.migrate import known_migrations
+from practitioner.errors import ErrorKind, KnownError
+from practitioner.paths import default_database_path
+from practitioner.services.demo import fill_demo
+from practitioner.services.export import export_json
+from practitioner.services.patients import PatientService
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_BUG = 70
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line grammar."""
+    parser = argparse.ArgumentParser(
+        prog="python -m practitioner",
+        description="Cramp Practitioner records from the command line.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help=f"records file to use (default: {default_database_path()})",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="add deterministic synthetic patients")
+    demo.add_argument("--patients", type=_positive, default=40, help="how many (default 40)")
+    demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+
+    export = commands.add_parser("export", help="write patient records")
+    export.add_argument("--format", choices=["json"], required=True)
+    export.add_argument("--patient", type=int, default=None, help="only this patient number")
+    export.add_argument("--out", type=Path, default=None, help="file to write (default stdout)")
+
+    commands.add_parser("check", help="check the records file's integrity and schema version")
+    return parser
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` via a temporary file, so a failure never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _check(path: Path) -> str:
+    state = inspect_file(path, full_check=True)
+    if state.is_new:
+        raise KnownError(ErrorKind.CANNOT_OPEN, f"There is no records file at {path}.")
+    latest = max((m.idx for m in known_migrations()), default=0)
+    note = "" if state.user_version == latest else "; it will be upgraded when next opened"
+    return f"ok: {path}: integrity ok, schema version {state.user_version} of {latest}{note}"
+
+
+def _run(args: argparse.Namespace) -> int:
+    path: Path = args.db or default_database_path()
+    if args.command == "check":
+        print(_check(path))
+        return EXIT_OK
+    open_sqlite(path)
+    try:
+        patients = PatientService()
+        if args.command == "demo":
+            added = fill_demo(patients, args.patients, args.seed)
+            print(f"Added {added} demo patients to {path}.")
+        elif args.command == "export":
+            text = export_json(patients, args.patient)
+            if args.out is None:
+                sys.stdout.write(text)
+            else:
+                _write_atomically(args.out, text)
+                print(f"Wrote {args.out}.", file=sys.stderr)
+    finally:
+        close_database()
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except KnownError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return EXIT_FAILURE
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc} ({exc.filename or 'file'})", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as exc:
+        log.exception("unexpected failure")
+        print(f"error: unexpected failure ({type(exc).__name__}); please report it.",
+              file=sys.stderr)
+        return EXIT_BUG

@@ -1,0 +1,69 @@
+"""Patient records as plain JSON-ready dictionaries, with stable codes and ISO dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from practitioner.domain.patient import LabelledEnum, Patient
+
+EXPORT_FORMAT = "cramp-practitioner/patients"
+EXPORT_VERSION = 1
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _codes(members: frozenset[Any]) -> list[str]:
+    return sorted(member.value for member in members if isinstance(member, LabelledEnum))
+
+
+def patient_to_dict(patient: Patient) -> dict[str, Any]:
+    """One patient as exported: every field, codes rather than labels, ISO dates."""
+    data, profile, lifestyle = patient.data, patient.data.profile, patient.data.lifestyle
+    return {
+        "id": patient.id,
+        "name": data.name,
+        "date_of_birth": _date(data.date_of_birth),
+        "sex": data.sex.value,
+        "contact": {"phone": data.phone, "email": data.email, "address": data.address},
+        "notes": data.notes,
+        "cramp_profile": {
+            "sites": [{"muscle": s.muscle.value, "side": s.side.value} for s in profile.sites],
+            "timings": _codes(profile.timings),
+            "onset_date": _date(profile.onset_date),
+            "frequency_per_week": profile.frequency_per_week,
+            "duration_minutes": profile.duration_minutes,
+            "worst_severity": profile.worst_severity,
+            "triggers": _codes(profile.triggers),
+            "reliefs": _codes(profile.reliefs),
+        },
+        "conditions": _codes(data.conditions),
+        "conditions_notes": data.conditions_notes,
+        "medications": [
+            {"name": m.name, "dose": m.dose, "since": _date(m.since)} for m in data.medications
+        ],
+        "lifestyle": {
+            "exercise": lifestyle.exercise,
+            "exercise_hours_per_week": lifestyle.exercise_hours_per_week,
+            "fluid_litres_per_day": lifestyle.fluid_litres_per_day,
+            "alcohol_units_per_week": lifestyle.alcohol_units_per_week,
+            "work_posture": lifestyle.work_posture.value,
+        },
+        "archived": patient.archived,
+        "archived_at": patient.archived_at.isoformat() if patient.archived_at else None,
+        "created_at": patient.created_at.isoformat(),
+        "updated_at": patient.updated_at.isoformat(),
+        "version": patient.version,
+    }
+
+
+def export_document(patients: list[Patient], exported_at: dt.datetime) -> dict[str, Any]:
+    """The whole export: a format marker and version, then the patients."""
+    return {
+        "format": EXPORT_FORMAT,
+        "format_version": EXPORT_VERSION,
+        "exported_at": exported_at.isoformat(),
+        "patients": [patient_to_dict(p) for p in patients],
+    }

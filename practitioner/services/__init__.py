@@ -1,0 +1,1 @@
+"""Use cases: validate with domain rules, run one transaction, return dataclasses."""

@@ -1,0 +1,307 @@
+"""Use cases on patient cramp records: list and search, create, update, archive, restore."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+import peewee
+
+from practitioner.db.base import database
+from practitioner.db.errors import translated_errors
+from practitioner.db.models import CrampSiteRow, MedicationRow, PatientCodeRow, PatientRow
+from practitioner.domain.patient import (
+    Condition,
+    CrampProfile,
+    CrampSite,
+    CrampTiming,
+    Lifestyle,
+    Medication,
+    MuscleGroup,
+    Patient,
+    PatientInput,
+    PatientSummary,
+    Relief,
+    Sex,
+    Side,
+    Trigger,
+    WorkPosture,
+)
+from practitioner.domain.search import name_key, parse_query
+from practitioner.domain.validation import ValidationError, validate_patient
+from practitioner.errors import ErrorKind, KnownError
+
+Clock = Callable[[], dt.datetime]
+
+# Which coded answers live in patient_code, under which category.
+_CATEGORIES: dict[str, type[CrampTiming | Trigger | Relief | Condition]] = {
+    "timing": CrampTiming,
+    "trigger": Trigger,
+    "relief": Relief,
+    "condition": Condition,
+}
+
+
+def utc_now() -> dt.datetime:
+    """The current time in UTC, naive, as stored in the database."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _aware(stored: dt.datetime) -> dt.datetime:
+    return stored.replace(tzinfo=dt.UTC)
+
+
+class PatientService:
+    """Reads and changes patient records; each change is one transaction."""
+
+    def __init__(self, clock: Clock = utc_now, today: Callable[[], dt.date] = dt.date.today):
+        self._clock = clock
+        self._today = today
+
+    def list_patients(self, query: str = "", *, include_archived: bool = False) -> list[
+        PatientSummary
+    ]:
+        """Patients whose name or birth date matches `query`, ordered by name."""
+        parsed = parse_query(query)
+        select = PatientRow.select(
+            PatientRow.id, PatientRow.name, PatientRow.date_of_birth, PatientRow.archived_at
+        )
+        if not include_archived:
+            select = select.where(PatientRow.archived_at.is_null())
+        for word in parsed.name_fragment.split():
+            # Each typed word must start a word of the name: "mar" finds Margaret, not Amara.
+            select = select.where(
+                PatientRow.name_key.startswith(word) | PatientRow.name_key.contains(f" {word}")
+            )
+        if parsed.birth_date_prefix:
+            select = select.where(
+                peewee.fn.substr(PatientRow.date_of_birth, 1, len(parsed.birth_date_prefix))
+                == parsed.birth_date_prefix
+            )
+        select = select.order_by(PatientRow.name_key, PatientRow.id)
+        with translated_errors():
+            return [
+                PatientSummary(row.id, row.name, row.date_of_birth, row.archived_at is not None)
+                for row in select
+            ]
+
+    def get(self, patient_id: int) -> Patient:
+        """The whole record of one patient. Raises KnownError(NOT_FOUND) if there is none."""
+        with translated_errors():
+            row = PatientRow.get_or_none(PatientRow.id == patient_id)
+            if row is None:
+                raise KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")
+            return self._load([row])[0]
+
+    def create(self, data: PatientInput) -> Patient:
+        """Store a new patient. Raises ValidationError listing every bad field."""
+        self._validate(data)
+        now = self._clock()
+        with translated_errors(), database.atomic("IMMEDIATE"):
+            row = PatientRow(created_at=now, updated_at=now, version=1)
+            self._fill(row, data)
+            row.save(force_insert=True)
+            self._write_children(row.id, data)
+        return self.get(row.id)
+
+    def update(self, patient_id: int, data: PatientInput, expected_version: int) -> Patient:
+        """Replace a patient's record, if nobody changed it since `expected_version`.
+
+        Raises ValidationError for bad input and KnownError(CONFLICT) when the record was
+        changed elsewhere in the meantime; in both cases nothing is written.
+        """
+        self._validate(data)
+        with translated_errors(), database.atomic("IMMEDIATE"):
+            row = PatientRow.get_or_none(PatientRow.id == patient_id)
+            if row is None:
+                raise KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")
+            if row.version != expected_version:
+                raise KnownError(
+                    ErrorKind.CONFLICT,
+                    f"{row.name}'s record was changed elsewhere since you opened it. "
+                    "Your edits are still in the form; reopen the record to see the changes.",
+                )
+            self._fill(row, data)
+            row.version = expected_version + 1
+            row.updated_at = self._clock()
+            row.save()
+            for model in (CrampSiteRow, PatientCodeRow, MedicationRow):
+                model.delete().where(model.patient == patient_id).execute()
+            self._write_children(patient_id, data)
+        return self.get(patient_id)
+
+    def archive(self, patient_id: int) -> Patient:
+        """Hide a patient from the default list; nothing is deleted."""
+        return self._set_archived(patient_id, self._clock())
+
+    def restore(self, patient_id: int) -> Patient:
+        """Bring an archived patient back to the default list."""
+        return self._set_archived(patient_id, None)
+
+    def now(self) -> dt.datetime:
+        """The service clock's current UTC time."""
+        return self._clock()
+
+    def count(self) -> int:
+        """How many patients there are, archived included."""
+        with translated_errors():
+            total: int = PatientRow.select().count()
+            return total
+
+    def _set_archived(self, patient_id: int, when: dt.datetime | None) -> Patient:
+        with translated_errors(), database.atomic("IMMEDIATE"):
+            updated = (
+                PatientRow.update(
+                    archived_at=when,
+                    updated_at=self._clock(),
+                    version=PatientRow.version + 1,
+                )
+                .where(PatientRow.id == patient_id)
+                .execute()
+            )
+            if not updated:
+                raise KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")
+        return self.get(patient_id)
+
+    def _validate(self, data: PatientInput) -> None:
+        errors = validate_patient(data, self._today())
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def _fill(row: PatientRow, data: PatientInput) -> None:
+        profile, lifestyle = data.profile, data.lifestyle
+        row.name = data.name.strip()
+        row.name_key = name_key(data.name)
+        row.date_of_birth = data.date_of_birth
+        row.sex = data.sex.value
+        row.phone = data.phone.strip()
+        row.email = data.email.strip()
+        row.address = data.address.strip()
+        row.notes = data.notes
+        row.onset_date = profile.onset_date
+        row.frequency_per_week = profile.frequency_per_week
+        row.duration_minutes = profile.duration_minutes
+        row.worst_severity = profile.worst_severity
+        row.conditions_notes = data.conditions_notes
+        row.exercise = lifestyle.exercise.strip()
+        row.exercise_hours_per_week = lifestyle.exercise_hours_per_week
+        row.fluid_litres_per_day = lifestyle.fluid_litres_per_day
+        row.alcohol_units_per_week = lifestyle.alcohol_units_per_week
+        row.work_posture = lifestyle.work_posture.value
+
+    @staticmethod
+    def _write_children(patient_id: int, data: PatientInput) -> None:
+        sites = sorted(set(data.profile.sites), key=CrampSite.sort_key)
+        if sites:
+            CrampSiteRow.insert_many(
+                [{"patient": patient_id, "muscle": s.muscle.value, "side": s.side.value}
+                 for s in sites]
+            ).execute()
+        codes: list[tuple[str, Iterable[CrampTiming | Trigger | Relief | Condition]]] = [
+            ("timing", data.profile.timings),
+            ("trigger", data.profile.triggers),
+            ("relief", data.profile.reliefs),
+            ("condition", data.conditions),
+        ]
+        rows = [
+            {"patient": patient_id, "category": category, "code": member.value}
+            for category, members in codes
+            for member in sorted(members, key=lambda m: m.value)
+        ]
+        if rows:
+            PatientCodeRow.insert_many(rows).execute()
+        if data.medications:
+            MedicationRow.insert_many(
+                [
+                    {
+                        "patient": patient_id,
+                        "position": position,
+                        "name": med.name.strip(),
+                        "dose": med.dose.strip(),
+                        "since": med.since,
+                    }
+                    for position, med in enumerate(data.medications)
+                ]
+            ).execute()
+
+    def all_patients(self, *, include_archived: bool = True) -> list[Patient]:
+        """Every whole record, ordered by name, loaded in a fixed number of queries."""
+        select = PatientRow.select().order_by(PatientRow.name_key, PatientRow.id)
+        if not include_archived:
+            select = select.where(PatientRow.archived_at.is_null())
+        with translated_errors():
+            return self._load(list(select))
+
+    @staticmethod
+    def _load(rows: list[PatientRow]) -> list[Patient]:
+        ids = [row.id for row in rows]
+        codes: dict[int, dict[str, set[str]]] = {
+            i: {category: set() for category in _CATEGORIES} for i in ids
+        }
+        sites: dict[int, list[CrampSite]] = {i: [] for i in ids}
+        medications: dict[int, list[Medication]] = {i: [] for i in ids}
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            for code_row in PatientCodeRow.select().where(PatientCodeRow.patient.in_(chunk)):
+                codes[code_row.patient_id][code_row.category].add(code_row.code)
+            for site in CrampSiteRow.select().where(CrampSiteRow.patient.in_(chunk)):
+                sites[site.patient_id].append(CrampSite(MuscleGroup(site.muscle), Side(site.side)))
+            for med in (
+                MedicationRow.select()
+                .where(MedicationRow.patient.in_(chunk))
+                .order_by(MedicationRow.position)
+            ):
+                medications[med.patient_id].append(Medication(med.name, med.dose, med.since))
+        return [
+            PatientService._to_patient(
+                row, codes[row.id], tuple(sorted(sites[row.id], key=CrampSite.sort_key)), tuple(medications[row.id])
+            )
+            for row in rows
+        ]
+
+    @staticmethod
+    def _to_patient(
+        row: PatientRow,
+        codes: dict[str, set[str]],
+        sites: tuple[CrampSite, ...],
+        medications: tuple[Medication, ...],
+    ) -> Patient:
+        profile = CrampProfile(
+            sites=sites,
+            timings=frozenset(CrampTiming(c) for c in codes["timing"]),
+            onset_date=row.onset_date,
+            frequency_per_week=row.frequency_per_week,
+            duration_minutes=row.duration_minutes,
+            worst_severity=row.worst_severity,
+            triggers=frozenset(Trigger(c) for c in codes["trigger"]),
+            reliefs=frozenset(Relief(c) for c in codes["relief"]),
+        )
+        data = PatientInput(
+            name=row.name,
+            date_of_birth=row.date_of_birth,
+            sex=Sex(row.sex),
+            phone=row.phone,
+            email=row.email,
+            address=row.address,
+            notes=row.notes,
+            profile=profile,
+            conditions=frozenset(Condition(c) for c in codes["condition"]),
+            conditions_notes=row.conditions_notes,
+            medications=medications,
+            lifestyle=Lifestyle(
+                exercise=row.exercise,
+                exercise_hours_per_week=row.exercise_hours_per_week,
+                fluid_litres_per_day=row.fluid_litres_per_day,
+                alcohol_units_per_week=row.alcohol_units_per_week,
+                work_posture=WorkPosture(row.work_posture),
+            ),
+        )
+        return Patient(
+            id=row.id,
+            data=data,
+            version=row.version,
+            created_at=_aware(row.created_at),
+            updated_at=_aware(row.updated_at),
+            archived_at=_aware(row.archived_at) if row.archived_at else None,
+        )
