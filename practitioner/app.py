@@ -1,0 +1,128 @@
+"""Composition root of the desktop app: arguments, QApplication, database, services, window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from practitioner import __version__
+from practitioner.db.connection import close_database, open_sqlite
+from practitioner.errors import KnownError
+from practitioner.paths import APP_NAME, ORGANIZATION, data_dir, default_database_path, \
+    resources_dir
+from practitioner.services.demo import fill_demo
+from practitioner.services.patients import PatientService
+from practitioner.ui.main_window import MainWindow
+from practitioner.ui.messages import Messages
+
+log = logging.getLogger("practitioner")
+
+DEMO_PATIENTS = 40
+DEMO_SEED = 2026
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """The GUI's command line."""
+    parser = argparse.ArgumentParser(prog="cramp-practitioner",
+                                     description="Cramp Practitioner desktop app.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--db", type=Path, help="records file to open instead of the default")
+    source.add_argument("--demo", action="store_true",
+                        help="open a throwaway database filled with synthetic patients")
+    parser.add_argument("--quit-after-startup", action="store_true",
+                        help="exit as soon as the main window has been painted")
+    return parser.parse_args(argv)
+
+
+class FirstPaintWatcher(QObject):
+    """Calls `callback` once, after the first paint event of `window` or its children."""
+
+    def __init__(self, window: QWidget, callback: object) -> None:
+        super().__init__(window)
+        self._window = window
+        self._callback = callback
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget) and (
+            watched is self._window or self._window.isAncestorOf(watched)
+        ):
+            QApplication.instance().removeEventFilter(self)
+            QTimer.singleShot(0, self._callback)  # type: ignore[arg-type]
+        return False
+
+
+def _install_excepthook(messages: Messages) -> None:
+    """Log unexpected errors in full and tell the user politely, never with a traceback."""
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        if isinstance(value, KnownError):
+            messages.error(QApplication.activeWindow(), "Something went wrong", value.message)
+            return
+        messages.error(
+            QApplication.activeWindow(),
+            "Something went wrong",
+            "An unexpected problem occurred; what you typed is still in the form. "
+            f"({kind.__name__}) Details were written to the log.",
+        )
+
+    sys.excepthook = hook
+
+
+def _load_style(app: QApplication) -> None:
+    style = resources_dir() / "styles" / "app.qss"
+    if style.is_file():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Start the GUI; returns the process exit code."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    QApplication.setOrganizationName(ORGANIZATION)
+    QApplication.setApplicationName(APP_NAME)
+    QApplication.setApplicationVersion(__version__)
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    _load_style(app)
+    messages = Messages()
+    _install_excepthook(messages)
+
+    demo_dir: tempfile.TemporaryDirectory[str] | None = None
+    if args.demo:
+        demo_dir = tempfile.TemporaryDirectory(prefix="cramp-demo-")
+        path = Path(demo_dir.name) / "demo.db"
+    else:
+        path = args.db or default_database_path()
+    try:
+        open_sqlite(path)
+        patients = PatientService()
+        if args.demo:
+            fill_demo(patients, DEMO_PATIENTS, DEMO_SEED)
+    except KnownError as exc:
+        messages.error(None, "Cannot open the records", exc.message)
+        return 1
+
+    settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(patients, messages, settings,
+                        title_suffix="demo data" if args.demo else str(path))
+    if args.quit_after_startup:
+        FirstPaintWatcher(window, app.quit)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        close_database()
+        if demo_dir is not None:
+            demo_dir.cleanup()

@@ -1,0 +1,1 @@
+"""The Qt user interface: widgets over services, no database access."""

@@ -1,0 +1,50 @@
+"""The window's actions and their keyboard shortcuts, in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+
+@dataclass(frozen=True)
+class Actions:
+    """Every QAction of the main window."""
+
+    new_patient: QAction
+    find: QAction
+    save: QAction
+    cancel_edit: QAction
+    archive: QAction
+    show_archived: QAction
+    quit: QAction
+
+
+def _action(
+    parent: QWidget, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str,
+    tip: str,
+) -> QAction:
+    action = QAction(text, parent)
+    action.setShortcut(QKeySequence(shortcut))
+    action.setStatusTip(tip)
+    action.setToolTip(f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+    parent.addAction(action)
+    return action
+
+
+def build_actions(window: QWidget) -> Actions:
+    """Create the actions, owned by and active anywhere in `window`."""
+    show_archived = _action(window, "Show &archived patients", "Ctrl+Shift+A",
+                            "Include archived patients in the list")
+    show_archived.setCheckable(True)
+    return Actions(
+        new_patient=_action(window, "&New patient", "Ctrl+N", "Create a new patient record"),
+        find=_action(window, "&Find patient", "Ctrl+F", "Search patients by name or birth date"),
+        save=_action(window, "&Save", "Ctrl+S", "Save the open record"),
+        cancel_edit=_action(window, "&Cancel edits", "Esc", "Go back to the saved record"),
+        archive=_action(window, "Archive / &restore patient", "Ctrl+E",
+                        "Archive the open patient, or restore an archived one"),
+        show_archived=show_archived,
+        quit=_action(window, "&Quit", QKeySequence.StandardKey.Quit, "Close Cramp Practitioner"),
+    )

@@ -1,0 +1,168 @@
+"""The main window: patient list (left), patient workspace (centre), reference dock (right).
+
+A thin shell: it wires actions to the panels and keeps geometry; rules live in services.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QWidget
+
+from practitioner.errors import KnownError
+from practitioner.services.patients import PatientService
+from practitioner.ui.actions import build_actions
+from practitioner.ui.messages import Messages
+from practitioner.ui.pages.patient_workspace import PatientWorkspace
+from practitioner.ui.widgets.patient_list_panel import PatientListPanel
+
+
+class MainWindow(QMainWindow):
+    """The app's one window."""
+
+    def __init__(
+        self,
+        patients: PatientService,
+        messages: Messages,
+        settings: QSettings,
+        title_suffix: str = "",
+        today: Callable[[], dt.date] = dt.date.today,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._patients = patients
+        self._messages = messages
+        self._settings = settings
+        self.setWindowTitle("Cramp Practitioner" + (f" — {title_suffix}" if title_suffix else ""))
+        self.setObjectName("mainWindow")
+
+        self.patient_list = PatientListPanel()
+        self.workspace = PatientWorkspace(patients, messages, today)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.patient_list)
+        self.splitter.addWidget(self.workspace)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([300, 700])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self.reference_dock = QDockWidget(self.tr("Reference"), self)
+        self.reference_dock.setObjectName("referenceDock")
+        self.reference_dock.setAccessibleName(self.tr("Reference pane"))
+        reference = QLabel(
+            self.tr("The cramp reference library (causes, underlying conditions, when to "
+                    "refer, and the TCM liver/gallbladder framing) will appear here.")
+        )
+        reference.setObjectName("emptyState")
+        reference.setWordWrap(True)
+        reference.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        reference.setMargin(10)
+        reference.setMinimumWidth(240)
+        self.reference_dock.setWidget(reference)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.reference_dock)
+
+        self.actions = build_actions(self)
+        self._build_menus()
+        self._connect()
+        self.statusBar()
+        self._restore_layout()
+        self.refresh_list()
+
+    # -- wiring -------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        a = self.actions
+        patient_menu = self.menuBar().addMenu(self.tr("&Patient"))
+        for action in (a.new_patient, a.find, a.save, a.cancel_edit, a.archive):
+            patient_menu.addAction(action)
+        patient_menu.addSeparator()
+        patient_menu.addAction(a.quit)
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        view_menu.addAction(a.show_archived)
+        toggle_reference = self.reference_dock.toggleViewAction()
+        toggle_reference.setShortcut("F9")
+        view_menu.addAction(toggle_reference)
+
+    def _connect(self) -> None:
+        a = self.actions
+        a.new_patient.triggered.connect(self.new_patient)
+        a.find.triggered.connect(self.patient_list.focus_search)
+        a.save.triggered.connect(self.workspace.save)
+        a.cancel_edit.triggered.connect(self.workspace.cancel_edits)
+        a.archive.triggered.connect(self.workspace.toggle_archived)
+        a.quit.triggered.connect(self.close)
+        a.show_archived.toggled.connect(self.patient_list.show_archived.setChecked)
+        self.patient_list.show_archived.toggled.connect(a.show_archived.setChecked)
+        self.patient_list.search_changed.connect(self.refresh_list)
+        self.patient_list.patient_selected.connect(self._on_patient_selected)
+        self.patient_list.new_patient_requested.connect(self.new_patient)
+        self.workspace.patient_saved.connect(self._on_patient_saved)
+        self.workspace.closed.connect(self.refresh_list)
+
+    # -- slots --------------------------------------------------------------------------
+
+    def refresh_list(self) -> None:
+        """Re-run the current search and keep the open patient highlighted."""
+        text, include_archived = self.patient_list.query()
+        try:
+            rows = self._patients.list_patients(text, include_archived=include_archived)
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Cannot list patients"), exc.message)
+            return
+        current = self.workspace.patient
+        self.patient_list.show_patients(rows, current.id if current else None)
+
+    def new_patient(self) -> None:
+        """Ctrl+N: start a new record once unsaved edits are dealt with."""
+        if self.workspace.can_leave():
+            self.workspace.start_new()
+            self.patient_list.select_patient(None)
+
+    def _on_patient_selected(self, patient_id: int) -> None:
+        current = self.workspace.patient
+        if current is not None and current.id == patient_id and not self.workspace.is_dirty():
+            return
+        if not self.workspace.can_leave():
+            self.patient_list.select_patient(current.id if current else None)
+            return
+        if not self.workspace.open_patient(patient_id):
+            self.refresh_list()
+
+    def _on_patient_saved(self, _patient_id: int) -> None:
+        self.refresh_list()
+        patient = self.workspace.patient
+        if patient is not None:
+            self.statusBar().showMessage(self.tr("Saved %1").replace("%1", patient.data.name),
+                                         4000)
+
+    # -- window state -------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry = self._settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 820)
+        state = self._settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        splitter = self._settings.value("window/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+
+    def _save_layout(self) -> None:
+        self._settings.setValue("window/geometry", self.saveGeometry())
+        self._settings.setValue("window/state", self.saveState())
+        self._settings.setValue("window/splitter", self.splitter.saveState())
+        self._settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.workspace.can_leave():
+            event.ignore()
+            return
+        self._save_layout()
+        event.accept()

@@ -1,0 +1,64 @@
+"""Every question and alert the app puts to the user; the only place QMessageBox is used.
+
+Widgets receive a `Messages` object; tests pass a fake that records what was said and
+returns scripted answers.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+class Answer(enum.Enum):
+    """The practitioner's choice when unsaved edits are in the way."""
+
+    SAVE = "save"
+    DISCARD = "discard"
+    CANCEL = "cancel"
+
+
+class Messages:
+    """Modal dialogs for errors and decisions."""
+
+    def error(self, parent: QWidget | None, title: str, text: str) -> None:
+        """Tell the user something failed and what to do about it."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
+                          parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
+
+    def ask_unsaved(self, parent: QWidget | None, what: str) -> Answer:
+        """Ask whether to save, discard or keep editing `what` before moving on."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Unsaved changes",
+            f"{what} has changes that are not saved yet.",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            parent,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText("Save them before you go on?")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        choice = box.exec()
+        if choice == QMessageBox.StandardButton.Save:
+            return Answer.SAVE
+        if choice == QMessageBox.StandardButton.Discard:
+            return Answer.DISCARD
+        return Answer.CANCEL
+
+    def confirm(self, parent: QWidget | None, title: str, text: str, action: str) -> bool:
+        """Ask yes/no before a consequential step; `action` labels the yes button."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton,
+                          parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        yes = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(yes)
+        box.exec()
+        return box.clickedButton() is yes
+

@@ -1,0 +1,95 @@
+"""Table model adapter over a list of `PatientSummary` rows for the patient list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+from practitioner.domain.patient import PatientSummary
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class PatientListModel(QAbstractTableModel):
+    """Rows are patients; columns are name and date of birth."""
+
+    NAME_COLUMN = 0
+    BIRTH_COLUMN = 1
+    PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+    ARCHIVED_ROLE = Qt.ItemDataRole.UserRole + 2
+    _HEADERS = ("Name", "Born")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[PatientSummary] = []
+
+    def set_patients(self, rows: list[PatientSummary]) -> None:
+        """Replace the rows shown."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def patient_id_at(self, row: int) -> int | None:
+        """The patient id on `row`, or None outside the list."""
+        return self._rows[row].id if 0 <= row < len(self._rows) else None
+
+    def row_of(self, patient_id: int) -> int | None:
+        """The row showing `patient_id`, or None when it is not listed."""
+        for row, summary in enumerate(self._rows):
+            if summary.id == patient_id:
+                return row
+        return None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._HEADERS)
+        ):
+            return self._HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        summary = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.NAME_COLUMN:
+                return summary.name + ("  (archived)" if summary.archived else "")
+            if column == self.BIRTH_COLUMN:
+                return _format_date(summary.date_of_birth)
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            born = _format_date(summary.date_of_birth) or "birth date not recorded"
+            return f"{summary.name}, {born}" + (" — archived" if summary.archived else "")
+        elif role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{summary.name}, born {_format_date(summary.date_of_birth) or 'unknown'}"
+        elif role == Qt.ItemDataRole.FontRole and summary.archived:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        elif role == Qt.ItemDataRole.ForegroundRole and summary.archived:
+            return QApplication.palette().brush(
+                QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
+            )
+        elif role == self.PATIENT_ID_ROLE:
+            return summary.id
+        elif role == self.ARCHIVED_ROLE:
+            return summary.archived
+        return None
+
+
+def _format_date(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""

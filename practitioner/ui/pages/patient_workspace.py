@@ -1,0 +1,304 @@
+"""The centre of the window: one patient's record, with Profile / Sessions / Outcomes tabs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from practitioner.domain.patient import Patient
+from practitioner.domain.validation import FieldError, ValidationError, validate_patient
+from practitioner.errors import KnownError
+from practitioner.services.patients import PatientService
+from practitioner.ui.messages import Answer, Messages
+from practitioner.ui.pages.profile_form import ProfileForm
+
+
+def _age(born: dt.date, today: dt.date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _empty_state(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("emptyState")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    return label
+
+
+class PatientWorkspace(QWidget):
+    """Shows and edits the open patient; guards unsaved edits.
+
+    Signals:
+        patient_saved(int): a record was created or changed (archive and restore included).
+        closed(): the workspace went back to "no patient open".
+    """
+
+    patient_saved = Signal(int)
+    closed = Signal()
+
+    PROFILE_TAB, SESSIONS_TAB, OUTCOMES_TAB = range(3)
+
+    def __init__(
+        self,
+        patients: PatientService,
+        messages: Messages,
+        today: Callable[[], dt.date] = dt.date.today,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._patients = patients
+        self._messages = messages
+        self._today = today
+        self._patient: Patient | None = None
+        self._editing_new = False
+
+        self.title = QLabel()
+        self.title.setObjectName("patientTitle")
+        self.title.setAccessibleName(self.tr("Open patient"))
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("patientSubtitle")
+        self.archive_button = QPushButton()
+        self.archive_button.setAccessibleName(self.tr("Archive or restore patient"))
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        header.addLayout(titles, 1)
+        header.addWidget(self.archive_button, 0, Qt.AlignmentFlag.AlignTop)
+
+        self.form = ProfileForm()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        scroll.setAccessibleName(self.tr("Patient profile"))
+        self.save_button = QPushButton(self.tr("Save"))
+        self.save_button.setAccessibleName(self.tr("Save patient"))
+        self.save_button.setToolTip(self.tr("Save the record (Ctrl+S)"))
+        self.save_button.setDefault(True)
+        self.revert_button = QPushButton(self.tr("Cancel edits"))
+        self.revert_button.setAccessibleName(self.tr("Cancel edits"))
+        self.revert_button.setToolTip(self.tr("Go back to the saved record (Esc)"))
+        self.save_status = QLabel()
+        self.save_status.setAccessibleName(self.tr("Save status"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_status, 1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        profile_page = QWidget()
+        profile_layout = QVBoxLayout(profile_page)
+        profile_layout.setContentsMargins(0, 0, 0, 0)
+        profile_layout.addWidget(scroll, 1)
+        profile_layout.addLayout(buttons)
+
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(self.tr("Patient workspace tabs"))
+        self.tabs.addTab(profile_page, self.tr("&Profile"))
+        self.tabs.addTab(
+            _empty_state(self.tr("No treatment sessions recorded for this patient yet.")),
+            self.tr("&Sessions"),
+        )
+        self.tabs.addTab(
+            _empty_state(self.tr("No outcome measures recorded for this patient yet.")),
+            self.tr("&Outcomes"),
+        )
+        record = QWidget()
+        record_layout = QVBoxLayout(record)
+        record_layout.addLayout(header)
+        record_layout.addWidget(self.tabs, 1)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(
+            _empty_state(
+                self.tr("Choose a patient on the left, or press Ctrl+N to add a new one.")
+            )
+        )
+        self.stack.addWidget(record)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.cancel_edits)
+        self.archive_button.clicked.connect(self.toggle_archived)
+        self.form.edited.connect(self._on_form_edited)
+        self._show_header()
+
+    # -- state --------------------------------------------------------------------------
+
+    @property
+    def patient(self) -> Patient | None:
+        """The saved record being shown, or None for a new or no patient."""
+        return self._patient
+
+    def is_open(self) -> bool:
+        """Whether a record (saved or new) is shown."""
+        return self._patient is not None or self._editing_new
+
+    def is_dirty(self) -> bool:
+        """Whether the form holds edits that are not saved."""
+        return self.is_open() and self.form.is_dirty()
+
+    # -- actions ------------------------------------------------------------------------
+
+    def open_patient(self, patient_id: int) -> bool:
+        """Show `patient_id`; False when it could not be loaded (the user was told why)."""
+        try:
+            patient = self._patients.get(patient_id)
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Cannot open the record"), exc.message)
+            return False
+        self._patient, self._editing_new = patient, False
+        self.form.set_patient(patient)
+        self.save_status.setText("")
+        self._show_header()
+        return True
+
+    def start_new(self) -> None:
+        """Show an empty form for a new patient, with the cursor in the name field."""
+        self._patient, self._editing_new = None, True
+        self.form.set_patient(None)
+        self.save_status.setText(self.tr("New record — not saved yet"))
+        self._show_header()
+        self.tabs.setCurrentIndex(self.PROFILE_TAB)
+        self.form.name.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def close_record(self) -> None:
+        """Go back to "no patient open" (the caller has dealt with unsaved edits)."""
+        self._patient, self._editing_new = None, False
+        self.form.set_patient(None)
+        self._show_header()
+        self.closed.emit()
+
+    def save(self) -> bool:
+        """Validate and store the form; errors are shown inline and nothing typed is lost."""
+        if not self.is_open():
+            return False
+        data, errors = self.form.read()
+        unparsed = {error.field for error in errors}
+        errors += [e for e in validate_patient(data, self._today()) if e.field not in unparsed]
+        if errors:
+            return self._refuse(errors)
+        try:
+            if self._patient is None:
+                saved = self._patients.create(data)
+            else:
+                saved = self._patients.update(self._patient.id, data, self._patient.version)
+        except ValidationError as exc:
+            return self._refuse(list(exc.errors))
+        except KnownError as exc:
+            self.save_status.setText(self.tr("Not saved"))
+            self._messages.error(self, self.tr("Not saved"), exc.message)
+            return False
+        self._patient, self._editing_new = saved, False
+        self.form.set_patient(saved)
+        self.save_status.setText(
+            self.tr("Saved at %1").replace("%1", dt.datetime.now().strftime("%H:%M"))
+        )
+        self._show_header()
+        self.patient_saved.emit(saved.id)
+        return True
+
+    def cancel_edits(self) -> None:
+        """Esc: drop unsaved edits after confirming; a blank new record simply closes."""
+        if not self.is_open():
+            return
+        if self.form.is_dirty() and not self._messages.confirm(
+            self,
+            self.tr("Cancel edits"),
+            self.tr("Throw away the changes you have not saved?"),
+            self.tr("Discard changes"),
+        ):
+            return
+        if self._patient is None:
+            self.close_record()
+        else:
+            self.form.set_patient(self._patient)
+            self.save_status.setText(self.tr("Edits cancelled"))
+
+    def can_leave(self) -> bool:
+        """Ask about unsaved edits before the record is left; True when it is safe to go."""
+        if not self.is_dirty():
+            return True
+        what = self._patient.data.name if self._patient else self.tr("The new patient record")
+        answer = self._messages.ask_unsaved(self, what)
+        if answer is Answer.SAVE:
+            return self.save()
+        if answer is Answer.DISCARD:
+            if self._patient is not None:
+                self.form.set_patient(self._patient)
+            return True
+        return False
+
+    def toggle_archived(self) -> None:
+        """Archive the open patient, or restore them when archived."""
+        patient = self._patient
+        if patient is None or not self.can_leave():
+            return
+        try:
+            if patient.archived:
+                changed = self._patients.restore(patient.id)
+            else:
+                if not self._messages.confirm(
+                    self,
+                    self.tr("Archive patient"),
+                    self.tr("Archive %1? The record is kept and can be restored at any time "
+                            "from “Show archived”.").replace("%1", patient.data.name),
+                    self.tr("Archive"),
+                ):
+                    return
+                changed = self._patients.archive(patient.id)
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Not changed"), exc.message)
+            return
+        self._patient = changed
+        self._show_header()
+        self.patient_saved.emit(changed.id)
+
+    # -- display ------------------------------------------------------------------------
+
+    def _refuse(self, errors: list[FieldError]) -> bool:
+        self.form.show_errors(errors)
+        self.save_status.setText(
+            self.tr("Not saved: %n field(s) need attention", "", len(errors))
+        )
+        return False
+
+    def _on_form_edited(self) -> None:
+        if self.is_dirty():
+            self.save_status.setText(self.tr("Unsaved changes"))
+
+    def _show_header(self) -> None:
+        self.stack.setCurrentIndex(1 if self.is_open() else 0)
+        patient = self._patient
+        if patient is None:
+            self.title.setText(self.tr("New patient"))
+            self.subtitle.setText("")
+            self.archive_button.hide()
+            return
+        data = patient.data
+        self.title.setText(data.name)
+        details = []
+        if data.date_of_birth:
+            details.append(
+                self.tr("born %1 (age %2)")
+                .replace("%1", data.date_of_birth.isoformat())
+                .replace("%2", str(_age(data.date_of_birth, self._today())))
+            )
+        details.append(self.tr("patient no. %1").replace("%1", str(patient.id)))
+        if patient.archived:
+            details.append(self.tr("ARCHIVED"))
+        self.subtitle.setText(" · ".join(details))
+        self.archive_button.setText(self.tr("Restore") if patient.archived else self.tr("Archive"))
+        self.archive_button.show()

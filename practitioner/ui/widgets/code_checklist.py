@@ -1,0 +1,50 @@
+"""A group of checkboxes, one per member of a coded enum, for multiple-choice answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Generic, TypeVar
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
+
+from practitioner.domain.patient import LabelledEnum
+
+E = TypeVar("E", bound=LabelledEnum)
+
+
+class CodeChecklist(QWidget, Generic[E]):
+    """Checkboxes laid out in `columns`; the value is the set of checked members.
+
+    Signals:
+        changed(): a box was ticked or unticked.
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self, members: Iterable[E], group_name: str, columns: int = 2,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(group_name)
+        self.boxes: dict[E, QCheckBox] = {}
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setHorizontalSpacing(18)
+        for position, member in enumerate(members):
+            box = QCheckBox(member.label)
+            box.setAccessibleName(f"{group_name}: {member.label}")
+            box.toggled.connect(self.changed)
+            layout.addWidget(box, position // columns, position % columns)
+            self.boxes[member] = box
+
+    def value(self) -> frozenset[E]:
+        """The checked members."""
+        return frozenset(member for member, box in self.boxes.items() if box.isChecked())
+
+    def set_value(self, members: Iterable[E]) -> None:
+        """Check exactly `members`."""
+        chosen = set(members)
+        for member, box in self.boxes.items():
+            box.setChecked(member in chosen)

@@ -1,0 +1,158 @@
+"""The left-hand patient list: search as you type, show archived, pick a patient."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from practitioner.domain.patient import PatientSummary
+from practitioner.ui.models.patient_list_model import PatientListModel
+
+SEARCH_DELAY_MS = 120
+
+
+class PatientListPanel(QWidget):
+    """Search box, patient table and the "new patient" button.
+
+    The panel does not query anything itself: it asks for rows through `search_changed`
+    and is given them with `show_patients`.
+
+    Signals:
+        search_changed(str, bool): the query text or "show archived" changed.
+        patient_selected(int): the user picked a patient.
+        new_patient_requested(): the user asked for a new patient.
+    """
+
+    search_changed = Signal(str, bool)
+    patient_selected = Signal(int)
+    new_patient_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search name or birth date…  (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(self.tr("Search patients"))
+        self.search.setAccessibleDescription(
+            self.tr("Type part of a name, a birth year, or a date such as 1975-03-14")
+        )
+        self.show_archived = QCheckBox(self.tr("Show archived"))
+        self.show_archived.setAccessibleName(self.tr("Show archived patients"))
+        self.new_button = QPushButton(self.tr("New patient"))
+        self.new_button.setAccessibleName(self.tr("New patient"))
+        self.new_button.setToolTip(self.tr("Create a new patient record (Ctrl+N)"))
+
+        self.model = PatientListModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(self.tr("Patient list"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(PatientListModel.NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(
+            PatientListModel.BIRTH_COLUMN, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName(self.tr("Patient list status"))
+
+        options = QHBoxLayout()
+        options.addWidget(self.show_archived)
+        options.addStretch(1)
+        options.addWidget(self.new_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.search)
+        layout.addLayout(options)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self._emit_search)
+        self.search.textChanged.connect(self._debounce.start)
+        self.search.returnPressed.connect(self._on_return_pressed)
+        self.show_archived.toggled.connect(self._emit_search)
+        self.new_button.clicked.connect(self.new_patient_requested)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+
+    def query(self) -> tuple[str, bool]:
+        """The current search text and whether archived patients are included."""
+        return self.search.text(), self.show_archived.isChecked()
+
+    def show_patients(self, rows: list[PatientSummary], selected_id: int | None) -> None:
+        """Show `rows`, keeping `selected_id` highlighted when it is among them."""
+        with QSignalBlocker(self.table.selectionModel()):
+            self.model.set_patients(rows)
+            self.select_patient(selected_id)
+        text, _ = self.query()
+        if rows:
+            count = len(rows)
+            self.status.setText(self.tr("%n patient(s)", "", count))
+        elif text.strip():
+            self.status.setText(self.tr("No patient matches “%1”.").replace("%1", text.strip()))
+        else:
+            self.status.setText(self.tr("No patients yet. Press Ctrl+N to add the first one."))
+
+    def select_patient(self, patient_id: int | None) -> None:
+        """Highlight `patient_id` without announcing it as a new choice."""
+        selection = self.table.selectionModel()
+        with QSignalBlocker(selection):
+            row = self.model.row_of(patient_id) if patient_id is not None else None
+            if row is None:
+                selection.clearSelection()
+                selection.setCurrentIndex(
+                    self.model.index(-1, -1), QItemSelectionModel.SelectionFlag.NoUpdate
+                )
+                return
+            index = self.model.index(row, PatientListModel.NAME_COLUMN)
+            selection.setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.scrollTo(index)
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search box with its text selected."""
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def flush_search(self) -> None:
+        """Run a pending search now instead of after the typing pause."""
+        if self._debounce.isActive():
+            self._debounce.stop()
+            self._emit_search()
+
+    def _emit_search(self) -> None:
+        self.search_changed.emit(*self.query())
+
+    def _on_return_pressed(self) -> None:
+        self.flush_search()
+        if self.model.rowCount() > 0:
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            patient_id = self.model.patient_id_at(max(self.table.currentIndex().row(), 0))
+            if patient_id is not None:
+                self.patient_selected.emit(patient_id)
+
+    def _on_current_row_changed(self, current: object, _previous: object) -> None:
+        patient_id = self.model.patient_id_at(self.table.currentIndex().row())
+        if patient_id is not None:
+            self.patient_selected.emit(patient_id)
