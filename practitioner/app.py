@@ -86,8 +86,8 @@ def _load_style(app: QApplication) -> None:
         app.setStyleSheet(style.read_text(encoding="utf-8"))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Start the GUI; returns the process exit code."""
+def main(argv: Sequence[str] | None = None, messages: Messages | None = None) -> int:
+    """Start the GUI; returns the process exit code. Tests may pass fake `messages`."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     QApplication.setOrganizationName(ORGANIZATION)
@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     _load_style(app)
-    messages = Messages()
+    messages = messages or Messages()
     _install_excepthook(messages)
 
     demo_dir: tempfile.TemporaryDirectory[str] | None = None
@@ -117,6 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(patients, messages, settings,
                         title_suffix="demo data" if args.demo else str(path))
+    if args.demo:
+        window.open_first_patient()
     if args.quit_after_startup:
         FirstPaintWatcher(window, app.quit)
     window.show()

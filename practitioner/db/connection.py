@@ -95,9 +95,14 @@ def inspect_file(path: Path, *, full_check: bool = False) -> FileState:
     finally:
         conn.close()
     if problems != ["ok"]:
+        # A check row can span lines ("*** in database main ***\nPage 7: ..."); keep the
+        # message to one line, as the CLI and the GUI show it as is.
+        detail = "; ".join(
+            line for line in problems[0].splitlines() if line and not line.startswith("***")
+        )
         raise KnownError(
             ErrorKind.DAMAGED,
-            f"The records file {path} is damaged ({problems[0]}). It was not changed.",
+            f"The records file {path} is damaged ({detail}). It was not changed.",
         )
     state = FileState(path, False, application_id, user_version, applied, len(tables))
     _refuse_incompatible(state)
@@ -165,6 +170,9 @@ def open_sqlite(path: Path, *, migrations_dir: Path = MIGRATIONS_DIR) -> peewee.
         if known is None:
             raise
         raise KnownError(known.kind, f"{known.message} File: {path}.") from exc
+    except BaseException:
+        db.close()  # A migration's own bug must not leave the file held open.
+        raise
     database.initialize(db)
     return db
 

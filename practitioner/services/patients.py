@@ -63,6 +63,10 @@ class PatientService:
     ]:
         """Patients whose name or birth date matches `query`, ordered by name."""
         parsed = parse_query(query)
+        if query.strip() and not parsed.name_fragment and not parsed.birth_date_prefix:
+            # Only punctuation was typed (e.g. "%"): no name can match it, and listing
+            # everyone would make a typed wildcard look like it matched every patient.
+            return []
         select = PatientRow.select(
             PatientRow.id, PatientRow.name, PatientRow.date_of_birth, PatientRow.archived_at
         )

@@ -116,6 +116,12 @@ class MainWindow(QMainWindow):
         current = self.workspace.patient
         self.patient_list.show_patients(rows, current.id if current else None)
 
+    def open_first_patient(self) -> None:
+        """Open the first listed patient (used to show the demo populated at once)."""
+        patient_id = self.patient_list.model.patient_id_at(0)
+        if patient_id is not None and self.workspace.open_patient(patient_id):
+            self.patient_list.select_patient(patient_id)
+
     def new_patient(self) -> None:
         """Ctrl+N: start a new record once unsaved edits are dealt with."""
         if self.workspace.can_leave():

@@ -271,7 +271,8 @@ class PatientWorkspace(QWidget):
     def _refuse(self, errors: list[FieldError]) -> bool:
         self.form.show_errors(errors)
         self.save_status.setText(
-            self.tr("Not saved: %n field(s) need attention", "", len(errors))
+            self.tr("Not saved: 1 field needs attention") if len(errors) == 1
+            else self.tr("Not saved: %1 fields need attention").replace("%1", str(len(errors)))
         )
         return False
 

@@ -43,6 +43,7 @@ from practitioner.ui.widgets.medication_table import MedicationTable
 from practitioner.ui.widgets.site_picker import SitePicker
 
 DATE_HINT = "YYYY-MM-DD"
+SHORT_FIELD_WIDTH = 170
 T = TypeVar("T")
 
 
@@ -135,6 +136,9 @@ class ProfileForm(QWidget):
         self._row(notes, "Notes", self.notes)
         layout.addStretch(1)
 
+        for short in (self.date_of_birth, self.onset_date, self.frequency, self.duration,
+                      self.severity, self.exercise_hours, self.fluid, self.alcohol):
+            short.setMaximumWidth(SHORT_FIELD_WIDTH)
         for checklist in (self.timings, self.triggers, self.reliefs, self.conditions):
             checklist.changed.connect(self.edited)
         self.sites.changed.connect(self.edited)

@@ -33,12 +33,14 @@ class MedicationTable(QWidget):
         self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
         self.table.setAccessibleName(self.tr("Medications"))
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setAccessibleName(self.tr("Row numbers"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.AllEditTriggers
             & ~QAbstractItemView.EditTrigger.CurrentChanged
         )
         header = self.table.horizontalHeader()
+        header.setAccessibleName(self.tr("Medication columns"))
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)

@@ -63,7 +63,9 @@ class PatientListPanel(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setAccessibleName(self.tr("Row numbers"))
         header = self.table.horizontalHeader()
+        header.setAccessibleName(self.tr("Patient list columns"))
         header.setSectionResizeMode(PatientListModel.NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(
             PatientListModel.BIRTH_COLUMN, QHeaderView.ResizeMode.ResizeToContents
@@ -105,7 +107,9 @@ class PatientListPanel(QWidget):
         text, _ = self.query()
         if rows:
             count = len(rows)
-            self.status.setText(self.tr("%n patient(s)", "", count))
+            self.status.setText(
+                self.tr("1 patient") if count == 1 else self.tr("%1 patients").replace("%1", str(count))
+            )
         elif text.strip():
             self.status.setText(self.tr("No patient matches “%1”.").replace("%1", text.strip()))
         else:

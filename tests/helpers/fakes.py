@@ -1,0 +1,30 @@
+"""Test doubles for the UI: a Messages that records what was said and answers from a script."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from practitioner.ui.messages import Answer, Messages
+
+
+@dataclass
+class FakeMessages(Messages):
+    """Records every prompt; answers `unsaved_answers` in turn, then `default_unsaved`."""
+
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    unsaved_prompts: list[str] = field(default_factory=list)
+    confirmations: list[str] = field(default_factory=list)
+    unsaved_answers: list[Answer] = field(default_factory=list)
+    default_unsaved: Answer = Answer.CANCEL
+    confirm_answer: bool = True
+
+    def error(self, parent: object, title: str, text: str) -> None:  # type: ignore[override]
+        self.errors.append((title, text))
+
+    def ask_unsaved(self, parent: object, what: str) -> Answer:  # type: ignore[override]
+        self.unsaved_prompts.append(what)
+        return self.unsaved_answers.pop(0) if self.unsaved_answers else self.default_unsaved
+
+    def confirm(self, parent: object, title: str, text: str, action: str) -> bool:  # type: ignore[override]
+        self.confirmations.append(text)
+        return self.confirm_answer

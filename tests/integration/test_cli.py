@@ -1,0 +1,180 @@
+"""The headless command line, run as a real subprocess: demo, export, check."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers.files import overwrite_pages, page_count
+
+pytestmark = pytest.mark.slow
+
+PATIENTS = 50
+
+
+def run_cli(cwd: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    """Run `python -m practitioner ARGS` in `cwd`, with a data folder under `cwd`."""
+    env = {**os.environ, "CRAMP_PRACTITIONER_DATA_DIR": str(cwd / "data")}
+    return subprocess.run(
+        [sys.executable, "-m", "practitioner", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+
+
+def assert_one_line_failure(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode != 0, result.stdout
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    assert result.stdout == ""
+    return lines[0]
+
+
+def without_timestamps(document: dict[str, Any]) -> dict[str, Any]:
+    document = dict(document)
+    document.pop("exported_at")
+    document["patients"] = [
+        {k: v for k, v in record.items() if k not in ("created_at", "updated_at")}
+        for record in document["patients"]
+    ]
+    return document
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A records file filled by `demo --patients 50`; tests only read it or copy it."""
+    cwd = tmp_path_factory.mktemp("cli")
+    path = cwd / "demo.db"
+    result = run_cli(cwd, "--db", path, "demo", "--patients", PATIENTS)
+    assert result.returncode == 0, result.stderr
+    assert f"Added {PATIENTS} demo patients" in result.stdout
+    return path
+
+
+def test_export_json_to_stdout(demo_db: Path, tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "--db", demo_db, "export", "--format", "json")
+
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert len(document["patients"]) == PATIENTS
+    for record in document["patients"]:
+        assert {"cramp_profile", "conditions", "medications"} <= record.keys()
+    assert not (tmp_path / "data").exists()  # --db was used, not the default file
+
+
+def test_export_to_a_file_writes_the_same_document(demo_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "exports" / "patients.json"
+    to_file = run_cli(tmp_path, "--db", demo_db, "export", "--format", "json", "--out", out)
+    to_stdout = run_cli(tmp_path, "--db", demo_db, "export", "--format", "json")
+
+    assert to_file.returncode == 0, to_file.stderr
+    assert to_file.stdout == ""
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert len(written["patients"]) == PATIENTS
+    assert without_timestamps(written) == without_timestamps(json.loads(to_stdout.stdout))
+    assert [p.name for p in out.parent.iterdir()] == ["patients.json"]  # no temp file left
+
+
+def test_export_of_one_patient(demo_db: Path, tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "--db", demo_db, "export", "--format", "json", "--patient", 3)
+
+    assert result.returncode == 0, result.stderr
+    assert [r["id"] for r in json.loads(result.stdout)["patients"]] == [3]
+
+
+def test_export_of_a_missing_patient_fails_in_one_line(demo_db: Path, tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "--db", demo_db, "export", "--format", "json", "--patient", 999)
+    assert "999" in assert_one_line_failure(result)
+
+
+def test_demo_uses_the_data_folder_when_no_db_is_given(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "demo", "--patients", 2)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "data" / "records.db").is_file()
+
+
+def test_check_on_a_healthy_file(demo_db: Path, tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "--db", demo_db, "check")
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("ok:")
+    assert str(demo_db) in lines[0]
+
+
+@pytest.fixture(params=["every-other-page", "some-pages"])
+def damaged_db(demo_db: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """A copy of the demo file with the start of several pages (never page 1) overwritten.
+
+    The two patterns fail SQLite's checks differently: one as an error, one as a
+    multi-line report; both must end as one line on stderr.
+    """
+    path = shutil.copyfile(demo_db, tmp_path / "damaged.db")
+    last = page_count(path)
+    assert last > 9
+    pages = list(range(3, last, 2)) if request.param == "every-other-page" else [3, 5, 7, 9]
+    overwrite_pages(path, pages)
+    return path
+
+
+@pytest.mark.parametrize("command", [["check"], ["export", "--format", "json"], ["demo"]])
+def test_a_damaged_file_fails_in_one_line(
+    damaged_db: Path, tmp_path: Path, command: list[str]
+) -> None:
+    before = damaged_db.read_bytes()
+    line = assert_one_line_failure(run_cli(tmp_path, "--db", damaged_db, *command))
+    assert "damaged" in line
+    assert damaged_db.read_bytes() == before
+
+
+def test_check_on_a_text_file_fails_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("Not a database at all.\n" * 20, encoding="utf-8")
+    assert "not a Cramp Practitioner records file" in assert_one_line_failure(
+        run_cli(tmp_path, "--db", path, "check")
+    )
+
+
+def test_check_on_a_missing_file_fails_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "missing.db"
+    assert_one_line_failure(run_cli(tmp_path, "--db", path, "check"))
+    assert not path.exists()
+
+
+def test_demo_in_an_unwritable_place_fails_in_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("a regular file where a folder should be\n", encoding="utf-8")
+    assert_one_line_failure(run_cli(tmp_path, "--db", blocker / "x.db", "demo"))
+    assert blocker.read_text(encoding="utf-8").startswith("a regular file")
+
+
+def test_demo_with_the_same_seed_gives_the_same_records(tmp_path: Path) -> None:
+    def demo_export(name: str, seed: int) -> dict[str, Any]:
+        path = tmp_path / name
+        demo = run_cli(tmp_path, "--db", path, "demo", "--seed", seed)
+        assert demo.returncode == 0, demo.stderr
+        export = run_cli(tmp_path, "--db", path, "export", "--format", "json")
+        assert export.returncode == 0, export.stderr
+        return without_timestamps(json.loads(export.stdout))
+
+    first, second = demo_export("first.db", 7), demo_export("second.db", 7)
+    other = demo_export("other.db", 8)
+
+    assert len(first["patients"]) == 40
+    assert first == second
+    assert other != first
