@@ -17,8 +17,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 from practitioner import __version__
 from practitioner.db.connection import close_database, open_sqlite
 from practitioner.errors import KnownError
-from practitioner.paths import APP_NAME, ORGANIZATION, data_dir, default_database_path, \
-    resources_dir
+from practitioner.paths import (
+    APP_NAME,
+    ORGANIZATION,
+    data_dir,
+    default_database_path,
+    resources_dir,
+)
 from practitioner.services.demo import fill_demo
 from practitioner.services.patients import PatientService
 from practitioner.ui.main_window import MainWindow

@@ -10,7 +10,9 @@ import pytest
 # Before any Qt import: tests never need a display.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-from practitioner.paths import DATA_DIR_ENV  # noqa: E402
+from practitioner.paths import DATA_DIR_ENV
+
+pytest_plugins = ["tests.helpers.db_fixtures"]
 
 
 @pytest.fixture(autouse=True)

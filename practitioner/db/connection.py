@@ -160,7 +160,7 @@ def open_sqlite(path: Path, *, migrations_dir: Path = MIGRATIONS_DIR) -> peewee.
         if pending and state.applied:
             stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
             target = path.parent / "backups" / f"{path.stem}.before-{pending[0].name}.{stamp}.db"
-            backup_sqlite(db.connection(), target)
+            backup_sqlite(db.connection(), target)  # type: ignore[no-untyped-call]
         migrate(db, migrations_dir)
         if db.pragma("application_id") != APPLICATION_ID:
             db.pragma("application_id", APPLICATION_ID)

@@ -16,7 +16,7 @@ class LabelledEnum(enum.Enum):
 
     label: str
 
-    def __new__(cls, code: str, label: str) -> LabelledEnum:
+    def __new__(cls, code: str, label: str = "") -> LabelledEnum:
         member = object.__new__(cls)
         member._value_ = code
         member.label = label

@@ -259,7 +259,10 @@ class PatientService:
                 medications[med.patient_id].append(Medication(med.name, med.dose, med.since))
         return [
             PatientService._to_patient(
-                row, codes[row.id], tuple(sorted(sites[row.id], key=CrampSite.sort_key)), tuple(medications[row.id])
+                row,
+                codes[row.id],
+                tuple(sorted(sites[row.id], key=CrampSite.sort_key)),
+                tuple(medications[row.id]),
             )
             for row in rows
         ]

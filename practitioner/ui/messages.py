@@ -53,8 +53,9 @@ class Messages:
 
     def confirm(self, parent: QWidget | None, title: str, text: str, action: str) -> bool:
         """Ask yes/no before a consequential step; `action` labels the yes button."""
-        box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton,
-                          parent)
+        box = QMessageBox(
+            QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
+        )
         box.setTextFormat(Qt.TextFormat.PlainText)
         yes = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)

@@ -11,13 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from practitioner.services.patients import PatientService
 from practitioner.ui.main_window import MainWindow
-from tests.helpers.db_fixtures import (  # noqa: F401
-    TODAY,
-    clock,
-    db_path,
-    migrated_template,
-    patients,
-)
+from tests.helpers.db_fixtures import TODAY
 from tests.helpers.fakes import FakeMessages
 
 

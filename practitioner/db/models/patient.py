@@ -6,6 +6,7 @@ Must match the schema the migrations build; `tests/unit/db/test_migrations.py` c
 from __future__ import annotations
 
 from peewee import (
+    AutoField,
     CharField,
     DateField,
     DateTimeField,
@@ -21,6 +22,7 @@ from practitioner.db.base import BaseModel
 class PatientRow(BaseModel):
     """A patient: identity, cramp profile scalars, medical and lifestyle background."""
 
+    id = AutoField()
     name = TextField()
     name_key = TextField(index=True)
     date_of_birth = DateField(null=True, index=True)
@@ -52,6 +54,7 @@ class CrampSiteRow(BaseModel):
     """One affected site: a muscle group on a side."""
 
     patient = ForeignKeyField(PatientRow, backref="sites", on_delete="CASCADE")
+    patient_id: int
     muscle = CharField(max_length=32)
     side = CharField(max_length=8)
 
@@ -64,6 +67,7 @@ class PatientCodeRow(BaseModel):
     """A coded multiple-choice answer: a timing, trigger, relief or condition."""
 
     patient = ForeignKeyField(PatientRow, backref="codes", on_delete="CASCADE")
+    patient_id: int
     category = CharField(max_length=16)
     code = CharField(max_length=48)
 
@@ -76,6 +80,7 @@ class MedicationRow(BaseModel):
     """A current medication, kept in the order the practitioner entered it."""
 
     patient = ForeignKeyField(PatientRow, backref="medications", on_delete="CASCADE")
+    patient_id: int
     position = IntegerField()
     name = TextField()
     dose = TextField(default="")

@@ -108,7 +108,9 @@ class PatientListPanel(QWidget):
         if rows:
             count = len(rows)
             self.status.setText(
-                self.tr("1 patient") if count == 1 else self.tr("%1 patients").replace("%1", str(count))
+                self.tr("1 patient")
+                if count == 1
+                else self.tr("%1 patients").replace("%1", str(count))
             )
         elif text.strip():
             self.status.setText(self.tr("No patient matches “%1”.").replace("%1", text.strip()))
