@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from practitioner import app
+from practitioner.db.connection import close_database, open_sqlite
 from tests.helpers.fakes import FakeMessages
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,3 +75,23 @@ def test_an_unwritable_location_gets_a_dialog(
     assert app.main(["--db", str(blocker / "records.db")], messages=messages) == 1
     [(_, text)] = messages.errors
     assert str(blocker) in text
+
+
+def test_a_database_from_a_newer_version_gets_a_dialog_and_is_left_alone(
+    qapp: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    future = tmp_path / "future.db"
+    open_sqlite(future)
+    close_database()
+    with sqlite3.connect(future) as conn:
+        conn.execute(
+            "INSERT INTO schema_migration (name, applied) VALUES ('0999_future', '2030-01-01')"
+        )
+    conn.close()
+    before = hashlib.sha256(future.read_bytes()).hexdigest()
+    messages = FakeMessages()
+    assert app.main(["--db", str(future)], messages=messages) == 1
+    [(_, text)] = messages.errors
+    assert "newer version of Cramp Practitioner" in text
+    assert hashlib.sha256(future.read_bytes()).hexdigest() == before

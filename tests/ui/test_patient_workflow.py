@@ -253,3 +253,19 @@ def test_ctrl_f_focuses_search(qtbot: QtBot, window: MainWindow) -> None:
     window.workspace.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_F, CTRL)
     qtbot.waitUntil(window.patient_list.search.hasFocus)
+
+
+def test_a_medication_cell_still_being_typed_is_saved(
+    qtbot: QtBot, window: MainWindow, patients: PatientService
+) -> None:
+    window.new_patient()
+    form = window.workspace.form
+    qtbot.keyClicks(form.name, "Samuel Khan")
+    form.medications.add_button.click()
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    qtbot.keyClicks(editor, "Furosemide")
+    qtbot.keyClick(editor, Qt.Key.Key_S, CTRL)
+    qtbot.waitUntil(lambda: patients.count() == 1)
+    [summary] = patients.list_patients()
+    assert [m.name for m in patients.get(summary.id).data.medications] == ["Furosemide"]

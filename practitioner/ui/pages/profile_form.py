@@ -197,6 +197,7 @@ class ProfileForm(QWidget):
         A field that cannot be parsed is left empty in the returned input.
         """
         errors: list[FieldError] = []
+        self.medications.commit_open_edit()
 
         def date(widget: QLineEdit, key: str) -> dt.date | None:
             return _parse(errors, key, lambda: parse_date(widget.text()))

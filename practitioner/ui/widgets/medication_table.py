@@ -61,6 +61,13 @@ class MedicationTable(QWidget):
         self.remove_button.clicked.connect(self._on_remove)
         self.table.itemChanged.connect(self.changed)
 
+    def commit_open_edit(self) -> None:
+        """Take in a cell still being typed in (e.g. when Ctrl+S is pressed mid-edit)."""
+        if self.table.state() == QAbstractItemView.State.EditingState:
+            row, column = self.table.currentRow(), self.table.currentColumn()
+            self.table.setCurrentCell(-1, -1)  # moving the current cell commits the editor
+            self.table.setCurrentCell(row, column)
+
     def value(self) -> list[RawMedication]:
         """The rows as typed, skipping rows left completely blank."""
         rows = []

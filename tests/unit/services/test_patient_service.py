@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from playhouse.test_utils import count_queries
@@ -108,7 +109,7 @@ def test_invalid_input_raises_validation_error_and_writes_nothing(
     assert patients.count() == 1
 
 
-def test_validation_uses_the_injected_today(db_path: object, clock: FakeClock) -> None:
+def test_validation_uses_the_injected_today(db_path: Path, clock: FakeClock) -> None:
     service = PatientService(clock=clock, today=lambda: dt.date(1980, 1, 1))
     with pytest.raises(ValidationError):
         service.create(ann(date_of_birth=dt.date(1990, 1, 1)))
