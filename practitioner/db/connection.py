@@ -58,7 +58,9 @@ def _read_only(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
 
-def inspect_file(path: Path, *, full_check: bool = False) -> FileState:
+def inspect_file(
+    path: Path, *, full_check: bool = False, migrations_dir: Path = MIGRATIONS_DIR
+) -> FileState:
     """Look at `path` without writing to it, and refuse it if it is unusable.
 
     Raises KnownError when the file is not a database, is damaged, belongs to another
@@ -105,7 +107,7 @@ def inspect_file(path: Path, *, full_check: bool = False) -> FileState:
             f"The records file {path} is damaged ({detail}). It was not changed.",
         )
     state = FileState(path, False, application_id, user_version, applied, len(tables))
-    _refuse_incompatible(state)
+    _refuse_incompatible(state, migrations_dir)
     return state
 
 
@@ -116,7 +118,7 @@ def _as_known(exc: sqlite3.Error, path: Path) -> KnownError:
     return KnownError(known.kind, f"{known.message} File: {path}. It was not changed.")
 
 
-def _refuse_incompatible(state: FileState) -> None:
+def _refuse_incompatible(state: FileState, migrations_dir: Path) -> None:
     if state.application_id not in (0, APPLICATION_ID) or (
         state.application_id == 0 and state.table_count > 0 and not state.applied
     ):
@@ -125,7 +127,7 @@ def _refuse_incompatible(state: FileState) -> None:
             f"{state.path} belongs to another program, not Cramp Practitioner. "
             "It was not changed.",
         )
-    known = known_migrations()
+    known = known_migrations(migrations_dir)
     unknown = sorted(state.applied - {m.name for m in known})
     latest = max((m.idx for m in known), default=0)
     if unknown or state.user_version > latest:
@@ -144,7 +146,7 @@ def open_sqlite(path: Path, *, migrations_dir: Path = MIGRATIONS_DIR) -> peewee.
     Binds the live models to it. Raises KnownError for every environmental failure.
     """
     path = Path(path)
-    state = inspect_file(path)
+    state = inspect_file(path, migrations_dir=migrations_dir)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -1,7 +1,41 @@
 """Live peewee models, one module per aggregate. `MODELS` lists them in dependency order."""
 
 from practitioner.db.models.patient import CrampSiteRow, MedicationRow, PatientCodeRow, PatientRow
+from practitioner.db.models.session import (
+    DraftRow,
+    ProtocolPointRow,
+    ProtocolRow,
+    SessionCodeRow,
+    SessionPointRow,
+    SessionRevisionRow,
+    SessionRow,
+)
 
-MODELS = (PatientRow, CrampSiteRow, PatientCodeRow, MedicationRow)
+MODELS = (
+    PatientRow,
+    CrampSiteRow,
+    PatientCodeRow,
+    MedicationRow,
+    SessionRow,
+    SessionCodeRow,
+    SessionPointRow,
+    SessionRevisionRow,
+    ProtocolRow,
+    ProtocolPointRow,
+    DraftRow,
+)
 
-__all__ = ["MODELS", "CrampSiteRow", "MedicationRow", "PatientCodeRow", "PatientRow"]
+__all__ = [
+    "MODELS",
+    "CrampSiteRow",
+    "DraftRow",
+    "MedicationRow",
+    "PatientCodeRow",
+    "PatientRow",
+    "ProtocolPointRow",
+    "ProtocolRow",
+    "SessionCodeRow",
+    "SessionPointRow",
+    "SessionRevisionRow",
+    "SessionRow",
+]

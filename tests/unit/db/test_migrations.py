@@ -292,3 +292,16 @@ def test_a_failing_migration_step_changes_nothing(
     # The failed open let go of the file: switching journal mode needs it to be the only
     # connection, and fails with "database is locked" while another one is open.
     assert _query(version_1_file, "PRAGMA journal_mode = DELETE") == [("delete",)]
+
+
+def test_a_version_1_file_upgrades_to_the_shipped_schema_keeping_its_patients(
+    version_1_file: Path,
+) -> None:
+    db = open_sqlite(version_1_file)
+    assert not diff_models(db, list(MODELS))
+    close_database()
+    assert _query(version_1_file, "PRAGMA user_version") == [(LATEST,)]
+    assert _query(version_1_file, "SELECT name FROM patient") == [("Ann Lee",)]
+    assert _query(version_1_file, "PRAGMA foreign_key_check") == []
+    [backup] = (version_1_file.parent / "backups").iterdir()
+    assert _query(backup, "SELECT name FROM patient") == [("Ann Lee",)]
