@@ -261,3 +261,23 @@ class Protocol:
     name: str
     points: tuple[NeedledPoint, ...]
     notes: str = ""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Unsaved form content: the raw widget values, so even unparseable text survives."""
+
+    patient_id: int
+    session_id: int | None
+    payload: dict[str, object]
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class DraftSummary:
+    """A recovered draft as offered to the practitioner at start-up."""
+
+    patient_id: int
+    patient_name: str
+    session_id: int | None
+    updated_at: dt.datetime

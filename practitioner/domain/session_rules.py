@@ -63,9 +63,8 @@ def validate_session(
     low, high = RETENTION_RANGE
     for index, point in enumerate(data.points):
         if point.retention_minutes is not None and not low <= point.retention_minutes <= high:
-            errors.append(
-                FieldError(f"points.{index}", f"{point.code}: retention is {low} to {high} minutes.")
-            )
+            message = f"{point.code}: retention is {low} to {high} minutes."
+            errors.append(FieldError(f"points.{index}", message))
         if point.electro_hz is not None and not 0 < point.electro_hz <= MAX_ELECTRO_HZ:
             errors.append(
                 FieldError(

@@ -30,8 +30,7 @@ from practitioner.domain.patient import (
 from practitioner.domain.search import name_key, parse_query
 from practitioner.domain.validation import ValidationError, validate_patient
 from practitioner.errors import ErrorKind, KnownError
-
-Clock = Callable[[], dt.datetime]
+from practitioner.services.clock import Clock, aware, utc_now
 
 # Which coded answers live in patient_code, under which category.
 _CATEGORIES: dict[str, type[CrampTiming | Trigger | Relief | Condition]] = {
@@ -40,15 +39,6 @@ _CATEGORIES: dict[str, type[CrampTiming | Trigger | Relief | Condition]] = {
     "relief": Relief,
     "condition": Condition,
 }
-
-
-def utc_now() -> dt.datetime:
-    """The current time in UTC, naive, as stored in the database."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def _aware(stored: dt.datetime) -> dt.datetime:
-    return stored.replace(tzinfo=dt.UTC)
 
 
 class PatientService:
@@ -308,7 +298,7 @@ class PatientService:
             id=row.id,
             data=data,
             version=row.version,
-            created_at=_aware(row.created_at),
-            updated_at=_aware(row.updated_at),
-            archived_at=_aware(row.archived_at) if row.archived_at else None,
+            created_at=aware(row.created_at),
+            updated_at=aware(row.updated_at),
+            archived_at=aware(row.archived_at) if row.archived_at else None,
         )

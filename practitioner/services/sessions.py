@@ -1,0 +1,398 @@
+"""Use cases on treatment sessions: timeline, record, carry forward, finalise, amend."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from practitioner.db.base import database
+from practitioner.db.errors import translated_errors
+from practitioner.db.models import (
+    PatientRow,
+    SessionCodeRow,
+    SessionPointRow,
+    SessionRevisionRow,
+    SessionRow,
+)
+from practitioner.domain.patient import LabelledEnum
+from practitioner.domain.session import (
+    HomeAdvice,
+    Modality,
+    NeedledPoint,
+    NeedleSide,
+    Pattern,
+    Pulse,
+    PulseHand,
+    PulsePosition,
+    PulseQuality,
+    Revision,
+    Session,
+    SessionInput,
+    SessionStatus,
+    SessionSummary,
+    Technique,
+    Tongue,
+    TongueBodyColour,
+    TongueCoatingColour,
+    TongueCoatingThickness,
+    TongueMoisture,
+    TongueShape,
+    TreatmentPrinciple,
+)
+from practitioner.domain.session_rules import carry_forward, validate_session
+from practitioner.domain.session_serialize import session_input_from_dict, session_input_to_dict
+from practitioner.domain.validation import ValidationError
+from practitioner.errors import ErrorKind, KnownError
+from practitioner.services.clock import Clock, aware, local_now, utc_now
+from practitioner.services.drafts import DraftService
+
+# Which coded sets of a session live in session_code, under which category.
+_CODED: dict[str, type[LabelledEnum]] = {
+    "tongue_shape": TongueShape,
+    "pulse": PulseQuality,
+    "pattern": Pattern,
+    "principle": TreatmentPrinciple,
+    "modality": Modality,
+    "advice": HomeAdvice,
+}
+
+
+def _member(kind: type[LabelledEnum], code: str | None) -> Any:
+    return None if code is None else kind(code)
+
+
+def points_rows(points: Iterable[NeedledPoint]) -> list[dict[str, Any]]:
+    """Point rows for session_point / protocol_point, in order (owner column not set)."""
+    return [
+        {
+            "position": position,
+            "code": p.code,
+            "side": p.side.value,
+            "technique": p.technique.value,
+            "retention_minutes": p.retention_minutes,
+            "electro_hz": p.electro_hz,
+            "custom": p.custom,
+        }
+        for position, p in enumerate(points)
+    ]
+
+
+def point_from_row(row: Any) -> NeedledPoint:
+    """A needled point from a session_point or protocol_point row."""
+    return NeedledPoint(
+        code=row.code,
+        side=NeedleSide(row.side),
+        technique=Technique(row.technique),
+        retention_minutes=row.retention_minutes,
+        electro_hz=row.electro_hz,
+        custom=bool(row.custom),
+    )
+
+
+class SessionService:
+    """Reads and records sessions; every change is one transaction that also drops its draft.
+
+    `user` names who is working, for signatures and amendments.
+    """
+
+    def __init__(
+        self,
+        clock: Clock = utc_now,
+        local_clock: Clock = local_now,
+        user: Callable[[], str] = lambda: "",
+    ) -> None:
+        self._clock = clock
+        self._local_clock = local_clock
+        self._user = user
+
+    # -- reading ------------------------------------------------------------------------
+
+    def timeline(self, patient_id: int) -> list[SessionSummary]:
+        """The patient's visits, newest first, in a fixed number of queries."""
+        with translated_errors():
+            rows = list(
+                SessionRow.select(SessionRow.id, SessionRow.started_at, SessionRow.status)
+                .where(SessionRow.patient == patient_id)
+                .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
+            )
+            ids = [row.id for row in rows]
+            patterns: dict[int, list[Pattern]] = {i: [] for i in ids}
+            points: dict[int, list[str]] = {i: [] for i in ids}
+            amended: set[int] = set()
+            if ids:
+                for code in SessionCodeRow.select().where(
+                    SessionCodeRow.session.in_(ids) & (SessionCodeRow.category == "pattern")
+                ):
+                    patterns[code.session_id].append(Pattern(code.code))
+                for point in (
+                    SessionPointRow.select(SessionPointRow.session, SessionPointRow.code)
+                    .where(SessionPointRow.session.in_(ids))
+                    .order_by(SessionPointRow.position)
+                ):
+                    points[point.session_id].append(point.code)
+                amended = {
+                    r.session_id
+                    for r in SessionRevisionRow.select(SessionRevisionRow.session).where(
+                        SessionRevisionRow.session.in_(ids)
+                    )
+                }
+        order = list(Pattern)
+        return [
+            SessionSummary(
+                id=row.id,
+                started_at=row.started_at,
+                status=SessionStatus(row.status),
+                patterns=tuple(sorted(patterns[row.id], key=order.index)),
+                point_codes=tuple(points[row.id]),
+                amended=row.id in amended,
+            )
+            for row in rows
+        ]
+
+    def get(self, session_id: int) -> Session:
+        """One whole session with its kept revisions."""
+        with translated_errors():
+            row = SessionRow.get_or_none(SessionRow.id == session_id)
+            if row is None:
+                raise KnownError(ErrorKind.NOT_FOUND, f"There is no session number {session_id}.")
+            return self._to_session(row)
+
+    def latest(self, patient_id: int) -> Session | None:
+        """The patient's most recent visit, if any."""
+        with translated_errors():
+            row = (
+                SessionRow.select()
+                .where(SessionRow.patient == patient_id)
+                .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
+                .first()
+            )
+            return None if row is None else self._to_session(row)
+
+    def blank(self) -> SessionInput:
+        """A new visit starting now, by the current practitioner."""
+        return SessionInput(started_at=self._local_clock(), practitioner=self._user())
+
+    def from_last_visit(self, patient_id: int) -> tuple[SessionInput, Session | None]:
+        """A new visit pre-filled from the latest one, and that visit (None if first)."""
+        previous = self.latest(patient_id)
+        if previous is None:
+            return self.blank(), None
+        return carry_forward(previous.data, self._local_clock(), self._user()), previous
+
+    # -- changing -----------------------------------------------------------------------
+
+    def create(self, patient_id: int, data: SessionInput, *, finalise: bool = False) -> Session:
+        """Record a new visit (and drop the patient's new-session draft) in one transaction."""
+        with translated_errors(), database.atomic("IMMEDIATE"):
+            self._validate(patient_id, data, finalise)
+            now = self._clock()
+            row = SessionRow(patient=patient_id, created_at=now, updated_at=now, version=1)
+            self._fill(row, data)
+            if finalise:
+                self._sign(row, now)
+            row.save(force_insert=True)
+            self._write_children(row.id, data)
+            DraftService.delete_in_transaction(patient_id, None)
+        return self.get(row.id)
+
+    def update(
+        self,
+        session_id: int,
+        data: SessionInput,
+        expected_version: int,
+        *,
+        finalise: bool = False,
+        reason: str = "",
+    ) -> Session:
+        """Change a visit. A final visit is amended: its previous text is kept as a revision
+        with who changed it, when and why. Raises KnownError(CONFLICT) if it changed since
+        `expected_version`."""
+        with translated_errors(), database.atomic("IMMEDIATE"):
+            row = SessionRow.get_or_none(SessionRow.id == session_id)
+            if row is None:
+                raise KnownError(ErrorKind.NOT_FOUND, f"There is no session number {session_id}.")
+            if row.version != expected_version:
+                raise KnownError(
+                    ErrorKind.CONFLICT,
+                    "This session was changed elsewhere since you opened it. Your text is "
+                    "still in the form; copy it, then reopen the session.",
+                )
+            current = self._to_session(row)
+            self._validate(row.patient_id, data, finalise or current.final)
+            now = self._clock()
+            if current.final and data != current.data:
+                self._keep_revision(current, now, reason)
+            self._fill(row, data)
+            if finalise and not current.final:
+                self._sign(row, now)
+            row.version = expected_version + 1
+            row.updated_at = now
+            row.save()
+            for model in (SessionCodeRow, SessionPointRow):
+                model.delete().where(model.session == session_id).execute()
+            self._write_children(session_id, data)
+            DraftService.delete_in_transaction(row.patient_id, session_id)
+        return self.get(session_id)
+
+    def finalise(self, session_id: int, expected_version: int) -> Session:
+        """Sign a visit as final; later changes become amendments."""
+        session = self.get(session_id)
+        return self.update(session_id, session.data, expected_version, finalise=True)
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _validate(self, patient_id: int, data: SessionInput, finalising: bool) -> None:
+        patient = PatientRow.get_or_none(PatientRow.id == patient_id)
+        if patient is None:
+            raise KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")
+        errors = validate_session(
+            data, born=patient.date_of_birth, now=self._local_clock(), finalising=finalising
+        )
+        if errors:
+            raise ValidationError(errors)
+
+    def _sign(self, row: SessionRow, now: dt.datetime) -> None:
+        row.status = SessionStatus.FINAL.value
+        row.finalised_at = now
+        row.finalised_by = self._user()
+
+    def _keep_revision(self, current: Session, now: dt.datetime, reason: str) -> None:
+        last = current.revisions[-1] if current.revisions else None
+        SessionRevisionRow.create(
+            session=current.id,
+            number=len(current.revisions) + 1,
+            snapshot=json.dumps(session_input_to_dict(current.data), ensure_ascii=False),
+            recorded_at=(last.replaced_at if last else current.finalised_at or now).replace(
+                tzinfo=None
+            ),
+            recorded_by=last.replaced_by if last else current.finalised_by,
+            replaced_at=now,
+            replaced_by=self._user(),
+            reason=reason.strip(),
+        )
+
+    @staticmethod
+    def _fill(row: SessionRow, data: SessionInput) -> None:
+        tongue, pulse = data.tongue, data.pulse
+        row.started_at = data.started_at.replace(microsecond=0)
+        row.duration_minutes = data.duration_minutes
+        row.practitioner = data.practitioner.strip()
+        row.course_since_last = data.course_since_last
+        row.patient_report = data.patient_report
+        row.tongue_body_colour = tongue.body_colour.value if tongue.body_colour else None
+        row.tongue_coating_colour = tongue.coating_colour.value if tongue.coating_colour else None
+        row.tongue_coating_thickness = (
+            tongue.coating_thickness.value if tongue.coating_thickness else None
+        )
+        row.tongue_moisture = tongue.moisture.value if tongue.moisture else None
+        row.tongue_notes = tongue.notes
+        row.pulse_positions = json.dumps(session_input_to_dict(data)["pulse"]["positions"])
+        row.pulse_notes = pulse.notes
+        row.pattern_other = data.pattern_other
+        row.principle_notes = data.principle_notes
+        row.herbal_formula = data.herbal_formula
+        row.advice_notes = data.advice_notes
+        row.plan = data.plan
+        row.next_visit = data.next_visit
+        row.notes = data.notes
+
+    @staticmethod
+    def _write_children(session_id: int, data: SessionInput) -> None:
+        coded: dict[str, frozenset[Any]] = {
+            "tongue_shape": data.tongue.shapes,
+            "pulse": data.pulse.qualities,
+            "pattern": data.patterns,
+            "principle": data.principles,
+            "modality": data.modalities,
+            "advice": data.advice,
+        }
+        codes = [
+            {"session": session_id, "category": category, "code": member.value}
+            for category, members in coded.items()
+            for member in sorted(members, key=lambda m: str(m.value))
+        ]
+        if codes:
+            SessionCodeRow.insert_many(codes).execute()
+        points = [{"session": session_id, **row} for row in points_rows(data.points)]
+        if points:
+            SessionPointRow.insert_many(points).execute()
+
+    @staticmethod
+    def _to_session(row: SessionRow) -> Session:
+        codes: dict[str, set[str]] = {category: set() for category in _CODED}
+        for code in SessionCodeRow.select().where(SessionCodeRow.session == row.id):
+            codes[code.category].add(code.code)
+
+        def members(category: str) -> frozenset[Any]:
+            return frozenset(_CODED[category](c) for c in codes[category])
+
+        points = tuple(
+            point_from_row(p)
+            for p in SessionPointRow.select()
+            .where(SessionPointRow.session == row.id)
+            .order_by(SessionPointRow.position)
+        )
+        positions = tuple(
+            (
+                PulseHand(p["hand"]),
+                PulsePosition(p["position"]),
+                frozenset(PulseQuality(q) for q in p["qualities"]),
+            )
+            for p in json.loads(row.pulse_positions)
+        )
+        data = SessionInput(
+            started_at=row.started_at,
+            duration_minutes=row.duration_minutes,
+            practitioner=row.practitioner,
+            course_since_last=row.course_since_last,
+            patient_report=row.patient_report,
+            tongue=Tongue(
+                body_colour=_member(TongueBodyColour, row.tongue_body_colour),
+                coating_colour=_member(TongueCoatingColour, row.tongue_coating_colour),
+                coating_thickness=_member(TongueCoatingThickness, row.tongue_coating_thickness),
+                shapes=members("tongue_shape"),
+                moisture=_member(TongueMoisture, row.tongue_moisture),
+                notes=row.tongue_notes,
+            ),
+            pulse=Pulse(qualities=members("pulse"), positions=positions, notes=row.pulse_notes),
+            patterns=members("pattern"),
+            pattern_other=row.pattern_other,
+            principles=members("principle"),
+            principle_notes=row.principle_notes,
+            points=points,
+            modalities=members("modality"),
+            herbal_formula=row.herbal_formula,
+            advice=members("advice"),
+            advice_notes=row.advice_notes,
+            plan=row.plan,
+            next_visit=row.next_visit,
+            notes=row.notes,
+        )
+        revisions = tuple(
+            Revision(
+                number=r.number,
+                data=session_input_from_dict(json.loads(r.snapshot)),
+                recorded_at=aware(r.recorded_at),
+                recorded_by=r.recorded_by,
+                replaced_at=aware(r.replaced_at),
+                replaced_by=r.replaced_by,
+                reason=r.reason,
+            )
+            for r in SessionRevisionRow.select()
+            .where(SessionRevisionRow.session == row.id)
+            .order_by(SessionRevisionRow.number)
+        )
+        return Session(
+            id=row.id,
+            patient_id=row.patient_id,
+            data=data,
+            status=SessionStatus(row.status),
+            version=row.version,
+            created_at=aware(row.created_at),
+            updated_at=aware(row.updated_at),
+            finalised_at=aware(row.finalised_at) if row.finalised_at else None,
+            finalised_by=row.finalised_by,
+            revisions=revisions,
+        )
