@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import sys
 import tempfile
@@ -16,7 +17,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from practitioner import __version__
 from practitioner.db.connection import close_database, open_sqlite
-from practitioner.errors import KnownError
+from practitioner.content.points import load_points
+from practitioner.errors import KnownError, PractitionerError
 from practitioner.paths import (
     APP_NAME,
     ORGANIZATION,
@@ -25,7 +27,8 @@ from practitioner.paths import (
     resources_dir,
 )
 from practitioner.services.demo import fill_demo
-from practitioner.services.patients import PatientService
+from practitioner.services.bundle import Services
+from practitioner.services.sessions import SessionService
 from practitioner.ui.main_window import MainWindow
 from practitioner.ui.messages import Messages
 
@@ -91,6 +94,29 @@ def _load_style(app: QApplication) -> None:
         app.setStyleSheet(style.read_text(encoding="utf-8"))
 
 
+def practitioner_name(settings: QSettings) -> str:
+    """Who is working: the name set in the settings, else the computer's user name."""
+    name = settings.value("practitioner/name", "")
+    return str(name) if name else getpass.getuser()
+
+
+def build_window(
+    path: Path, messages: Messages, settings: QSettings, *, demo: bool = False
+) -> MainWindow:
+    """Open the records at `path` and build the main window over them.
+
+    Raises KnownError when the records cannot be opened (nothing was changed then).
+    """
+    open_sqlite(path)
+    user = practitioner_name(settings)
+    services = Services(sessions=SessionService(user=lambda: user))
+    if demo:
+        fill_demo(services.patients, DEMO_PATIENTS, DEMO_SEED, sessions=services.sessions)
+    catalogue = load_points()
+    return MainWindow(services, catalogue, messages, settings,
+                      title_suffix="demo data" if demo else str(path))
+
+
 def main(argv: Sequence[str] | None = None, messages: Messages | None = None) -> int:
     """Start the GUI; returns the process exit code. Tests may pass fake `messages`."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
@@ -110,23 +136,20 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
         path = Path(demo_dir.name) / "demo.db"
     else:
         path = args.db or default_database_path()
-    try:
-        open_sqlite(path)
-        patients = PatientService()
-        if args.demo:
-            fill_demo(patients, DEMO_PATIENTS, DEMO_SEED)
-    except KnownError as exc:
-        messages.error(None, "Cannot open the records", exc.message)
-        return 1
-
     settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(patients, messages, settings,
-                        title_suffix="demo data" if args.demo else str(path))
+    try:
+        window = build_window(path, messages, settings, demo=args.demo)
+    except PractitionerError as exc:
+        messages.error(None, "Cannot open the records", str(exc))
+        close_database()
+        return 1
     if args.demo:
         window.open_first_patient()
     if args.quit_after_startup:
         FirstPaintWatcher(window, app.quit)
     window.show()
+    if not args.quit_after_startup:
+        QTimer.singleShot(0, window.offer_recovered_drafts)
     try:
         return app.exec()
     finally:

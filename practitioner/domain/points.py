@@ -32,15 +32,19 @@ CHANNEL_ALIASES: Mapping[str, str] = MappingProxyType(
         "LV": "LR",
         "LIV": "LR",
         "UB": "BL",  # Urinary Bladder
+        "KID": "KI",
+        "HE": "HT",
+        "P": "PC",
         "DU": "GV",
         "REN": "CV",
     }
 )
 
-# Letters, an optional separator, then at most three digits after any leading zeros (which
-# also keeps int() away from absurdly long digit strings).
-_CODE = re.compile(r"([A-Za-z]{2,3})[\s._-]*0*([0-9]{1,3})", re.ASCII)
-_LETTERS = re.compile(r"[A-Za-z]{2,3}", re.ASCII)
+# One to three letters (dots allowed between them: `G.B.`, `L.I.`), separators, then at most
+# three digits after any leading zeros, which also keeps int() off absurdly long numbers.
+_PREFIX = r"[A-Za-z](?:\.?[A-Za-z]){0,2}\.?"
+_CODE = re.compile(rf"({_PREFIX})[\s._-]*0*([0-9]{{1,3}})", re.ASCII)
+_LETTERS = re.compile(_PREFIX, re.ASCII)
 # Nobody types a point name longer than this; longer text is cut before fuzzy matching.
 _QUERY_MAX = 64
 
@@ -71,7 +75,7 @@ def parse_point_code(text: str) -> tuple[str, int] | None:
     match = _CODE.fullmatch(_prepare(text))
     if match is None:
         return None
-    channel = CHANNEL_ALIASES.get(match.group(1).upper())
+    channel = CHANNEL_ALIASES.get(match.group(1).replace(".", "").upper())
     number = int(match.group(2))
     if channel is None or number == 0:
         return None
@@ -96,7 +100,7 @@ def _channel_only(text: str) -> str | None:
     prepared = _prepare(text)
     if _LETTERS.fullmatch(prepared) is None:
         return None
-    return CHANNEL_ALIASES.get(prepared.upper())
+    return CHANNEL_ALIASES.get(prepared.replace(".", "").upper())
 
 
 def _name_rank(query: str, names: tuple[str, ...]) -> int | None:
@@ -189,9 +193,9 @@ class PointCatalogue:
                     self._numbers[point.code],
                 ),
             )
-        channel = _channel_only(text)
-        if channel is not None:
-            yield from (point for point in self._points if point.channel == channel)
+        prefix_channel = _channel_only(text)
+        if prefix_channel is not None:
+            yield from (point for point in self._points if point.channel == prefix_channel)
 
         query = name_key(text)
         if not query:
@@ -208,5 +212,6 @@ class PointCatalogue:
         for code in difflib.get_close_matches(code_like, list(self._by_code), n=limit):
             yield self._by_code[code]
         compact = query.replace(" ", "")
-        for key in difflib.get_close_matches(compact, list(self._by_compact_pinyin), n=limit):
+        pinyin_keys = list(self._by_compact_pinyin)
+        for key in difflib.get_close_matches(compact, pinyin_keys, n=limit, cutoff=0.75):
             yield from self._by_compact_pinyin[key]

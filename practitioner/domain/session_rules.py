@@ -81,12 +81,20 @@ def validate_session(
 
 
 def changed_groups(current: SessionInput, previous: SessionInput) -> set[str]:
-    """Names of the `COMPARED_FIELDS` groups whose values differ between two visits."""
-    return {
-        group
-        for group, names in COMPARED_FIELDS.items()
-        if any(getattr(current, name) != getattr(previous, name) for name in names)
-    }
+    """Names of the `COMPARED_FIELDS` groups that differ from the previous visit.
+
+    A group that is not carried forward and is still blank counts as "not recorded yet",
+    not as a change; a carried group that was cleared is a change.
+    """
+    blank = SessionInput(started_at=current.started_at)
+    changed = set()
+    for group, names in COMPARED_FIELDS.items():
+        if all(getattr(current, n) == getattr(previous, n) for n in names):
+            continue
+        carried = any(n in CARRIED_FIELDS for n in names)
+        if carried or any(getattr(current, n) != getattr(blank, n) for n in names):
+            changed.add(group)
+    return changed
 
 
 def carry_forward(previous: SessionInput, started_at: dt.datetime, practitioner: str) -> (

@@ -61,6 +61,27 @@ def parse_date(text: str) -> dt.date | None:
         raise ValueError(f"There is no such day as {text.strip()}.") from None
 
 
+_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+
+
+def parse_date_time(text: str) -> dt.datetime:
+    """Parse a typed date and time such as `2026-11-24 09:30` (day-first dates work too).
+
+    Raises ValueError with a message fit for the user, also for empty text.
+    """
+    parts = text.split()
+    if len(parts) != 2:
+        raise ValueError("Enter a date and time, e.g. 2026-11-24 09:30.")
+    date = parse_date(parts[0])
+    match = _TIME.match(parts[1])
+    if date is None or not match:
+        raise ValueError("Enter a date and time, e.g. 2026-11-24 09:30.")
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        raise ValueError(f"There is no such time as {parts[1]}.")
+    return dt.datetime.combine(date, dt.time(hour, minute))
+
+
 def parse_number(text: str, *, integer: bool = False) -> float | None:
     """Parse a typed number (a comma is accepted as decimal mark); empty means none.
 

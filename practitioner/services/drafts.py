@@ -62,13 +62,13 @@ class DraftService:
             DraftRow.select(DraftRow.patient, PatientRow.name, DraftRow.session,
                             DraftRow.updated_at)
             .join(PatientRow)
-            .order_by(DraftRow.updated_at.desc())
-            .tuples()
+            .order_by(DraftRow.updated_at.desc(), DraftRow.id.desc())
         )
         with translated_errors():
             return [
-                DraftSummary(patient_id, name, session_id, aware(updated_at))
-                for patient_id, name, session_id, updated_at in query
+                DraftSummary(row.patient_id, row.patient.name, row.session_id,
+                             aware(row.updated_at))
+                for row in query
             ]
 
     @staticmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from practitioner.db.base import database
@@ -59,8 +59,17 @@ _CODED: dict[str, type[LabelledEnum]] = {
 }
 
 
+# Ids per IN (...) query: well under SQLite's smallest limit on bound variables.
+_CHUNK = 500
+
+
 def _member(kind: type[LabelledEnum], code: str | None) -> Any:
     return None if code is None else kind(code)
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
 
 
 def points_rows(points: Iterable[NeedledPoint]) -> list[dict[str, Any]]:
@@ -169,6 +178,25 @@ class SessionService:
                 .first()
             )
             return None if row is None else self._to_session(row)
+
+    def for_patients(self, patient_ids: Iterable[int]) -> dict[int, list[Session]]:
+        """Every whole session of each patient, oldest first, in a fixed number of queries.
+
+        Each id asked for is a key, with an empty list when the patient has no sessions.
+        """
+        ids = list(dict.fromkeys(patient_ids))
+        found: dict[int, list[Session]] = {i: [] for i in ids}
+        with translated_errors():
+            rows: list[SessionRow] = []
+            for chunk in _chunks(ids):
+                rows.extend(
+                    SessionRow.select()
+                    .where(SessionRow.patient.in_(chunk))
+                    .order_by(SessionRow.patient, SessionRow.started_at, SessionRow.id)
+                )
+            for session in self._load(rows):
+                found[session.patient_id].append(session)
+        return found
 
     def blank(self) -> SessionInput:
         """A new visit starting now, by the current practitioner."""
@@ -321,19 +349,59 @@ class SessionService:
 
     @staticmethod
     def _to_session(row: SessionRow) -> Session:
-        codes: dict[str, set[str]] = {category: set() for category in _CODED}
-        for code in SessionCodeRow.select().where(SessionCodeRow.session == row.id):
-            codes[code.category].add(code.code)
+        return SessionService._load([row])[0]
 
+    @staticmethod
+    def _load(rows: list[SessionRow]) -> list[Session]:
+        """Whole sessions for `rows`, in their order, in a fixed number of queries."""
+        ids = [row.id for row in rows]
+        codes: dict[int, dict[str, set[str]]] = {
+            i: {category: set() for category in _CODED} for i in ids
+        }
+        points: dict[int, list[NeedledPoint]] = {i: [] for i in ids}
+        revisions: dict[int, list[Revision]] = {i: [] for i in ids}
+        for chunk in _chunks(ids):
+            for code in SessionCodeRow.select().where(SessionCodeRow.session.in_(chunk)):
+                codes[code.session_id][code.category].add(code.code)
+            for point in (
+                SessionPointRow.select()
+                .where(SessionPointRow.session.in_(chunk))
+                .order_by(SessionPointRow.session, SessionPointRow.position)
+            ):
+                points[point.session_id].append(point_from_row(point))
+            for r in (
+                SessionRevisionRow.select()
+                .where(SessionRevisionRow.session.in_(chunk))
+                .order_by(SessionRevisionRow.session, SessionRevisionRow.number)
+            ):
+                revisions[r.session_id].append(
+                    Revision(
+                        number=r.number,
+                        data=session_input_from_dict(json.loads(r.snapshot)),
+                        recorded_at=aware(r.recorded_at),
+                        recorded_by=r.recorded_by,
+                        replaced_at=aware(r.replaced_at),
+                        replaced_by=r.replaced_by,
+                        reason=r.reason,
+                    )
+                )
+        return [
+            SessionService._from_row(
+                row, codes[row.id], tuple(points[row.id]), tuple(revisions[row.id])
+            )
+            for row in rows
+        ]
+
+    @staticmethod
+    def _from_row(
+        row: SessionRow,
+        codes: dict[str, set[str]],
+        points: tuple[NeedledPoint, ...],
+        revisions: tuple[Revision, ...],
+    ) -> Session:
         def members(category: str) -> frozenset[Any]:
             return frozenset(_CODED[category](c) for c in codes[category])
 
-        points = tuple(
-            point_from_row(p)
-            for p in SessionPointRow.select()
-            .where(SessionPointRow.session == row.id)
-            .order_by(SessionPointRow.position)
-        )
         positions = tuple(
             (
                 PulseHand(p["hand"]),
@@ -369,20 +437,6 @@ class SessionService:
             plan=row.plan,
             next_visit=row.next_visit,
             notes=row.notes,
-        )
-        revisions = tuple(
-            Revision(
-                number=r.number,
-                data=session_input_from_dict(json.loads(r.snapshot)),
-                recorded_at=aware(r.recorded_at),
-                recorded_by=r.recorded_by,
-                replaced_at=aware(r.replaced_at),
-                replaced_by=r.replaced_by,
-                reason=r.reason,
-            )
-            for r in SessionRevisionRow.select()
-            .where(SessionRevisionRow.session == row.id)
-            .order_by(SessionRevisionRow.number)
         )
         return Session(
             id=row.id,

@@ -17,6 +17,9 @@ class Actions:
     save: QAction
     cancel_edit: QAction
     archive: QAction
+    new_session: QAction
+    session_from_last: QAction
+    apply_protocol: QAction
     show_archived: QAction
     quit: QAction
 
@@ -47,5 +50,11 @@ def build_actions(window: QWidget) -> Actions:
         archive=_action(window, "Archive / &restore patient", "Ctrl+E",
                         "Archive the open patient, or restore an archived one"),
         show_archived=show_archived,
+        new_session=_action(window, "New &session", "Ctrl+Shift+N",
+                            "Start an empty session note for the open patient"),
+        session_from_last=_action(window, "New session from &last visit", "Ctrl+Shift+L",
+                                  "Start a session pre-filled from the last visit"),
+        apply_protocol=_action(window, "Apply &protocol", "Ctrl+P",
+                               "Choose a point protocol for the open session"),
         quit=_action(window, "&Quit", QKeySequence.StandardKey.Quit, "Close Cramp Practitioner"),
     )

@@ -12,8 +12,10 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QWidget
 
+from practitioner.domain.points import PointCatalogue
+from practitioner.domain.session import DraftSummary
 from practitioner.errors import KnownError
-from practitioner.services.patients import PatientService
+from practitioner.services.bundle import Services
 from practitioner.ui.actions import build_actions
 from practitioner.ui.messages import Messages
 from practitioner.ui.pages.patient_workspace import PatientWorkspace
@@ -25,7 +27,8 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self,
-        patients: PatientService,
+        services: Services,
+        catalogue: PointCatalogue,
         messages: Messages,
         settings: QSettings,
         title_suffix: str = "",
@@ -33,14 +36,15 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._patients = patients
+        self._services = services
+        self._patients = services.patients
         self._messages = messages
         self._settings = settings
         self.setWindowTitle("Cramp Practitioner" + (f" — {title_suffix}" if title_suffix else ""))
         self.setObjectName("mainWindow")
 
         self.patient_list = PatientListPanel()
-        self.workspace = PatientWorkspace(patients, messages, today)
+        self.workspace = PatientWorkspace(services, catalogue, messages, today)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.patient_list)
@@ -79,6 +83,9 @@ class MainWindow(QMainWindow):
         patient_menu = self.menuBar().addMenu(self.tr("&Patient"))
         for action in (a.new_patient, a.find, a.save, a.cancel_edit, a.archive):
             patient_menu.addAction(action)
+        session_menu = self.menuBar().addMenu(self.tr("&Session"))
+        for action in (a.new_session, a.session_from_last, a.apply_protocol):
+            session_menu.addAction(action)
         patient_menu.addSeparator()
         patient_menu.addAction(a.quit)
         view_menu = self.menuBar().addMenu(self.tr("&View"))
@@ -91,7 +98,10 @@ class MainWindow(QMainWindow):
         a = self.actions
         a.new_patient.triggered.connect(self.new_patient)
         a.find.triggered.connect(self.patient_list.focus_search)
-        a.save.triggered.connect(self.workspace.save)
+        a.save.triggered.connect(self.workspace.save_current)
+        a.new_session.triggered.connect(self._on_new_session)
+        a.session_from_last.triggered.connect(self._on_session_from_last)
+        a.apply_protocol.triggered.connect(self.workspace.sessions.focus_protocols)
         a.cancel_edit.triggered.connect(self.workspace.cancel_edits)
         a.archive.triggered.connect(self.workspace.toggle_archived)
         a.quit.triggered.connect(self.close)
@@ -121,6 +131,37 @@ class MainWindow(QMainWindow):
         patient_id = self.patient_list.model.patient_id_at(0)
         if patient_id is not None and self.workspace.open_patient(patient_id):
             self.patient_list.select_patient(patient_id)
+
+    def open_draft(self, draft: DraftSummary) -> None:
+        """Open the patient and session note a recovered draft belongs to."""
+        if not self.workspace.can_leave():
+            return
+        if self.workspace.open_patient(draft.patient_id):
+            self.patient_list.select_patient(draft.patient_id)
+            self.workspace.show_sessions()
+            self.workspace.sessions.open_draft(draft.session_id)
+
+    def offer_recovered_drafts(self) -> None:
+        """At start-up: offer the session notes that were never saved last time."""
+        try:
+            drafts = self._services.drafts.summaries()
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Cannot read drafts"), exc.message)
+            return
+        if drafts:
+            chosen = self._messages.choose_draft(self, drafts)
+            if chosen is not None:
+                self.open_draft(chosen)
+
+    def _on_new_session(self) -> None:
+        if self.workspace.patient is not None:
+            self.workspace.show_sessions()
+            self.workspace.sessions.new_session()
+
+    def _on_session_from_last(self) -> None:
+        if self.workspace.patient is not None:
+            self.workspace.show_sessions()
+            self.workspace.sessions.new_from_last_visit()
 
     def new_patient(self) -> None:
         """Ctrl+N: start a new record once unsaved edits are dealt with."""
@@ -167,6 +208,7 @@ class MainWindow(QMainWindow):
         self._settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.workspace.sessions.flush_draft()
         if not self.workspace.can_leave():
             event.ignore()
             return

@@ -1,7 +1,8 @@
 """Every question and alert the app puts to the user; the only place QMessageBox is used.
 
 Widgets receive a `Messages` object; tests pass a fake that records what was said and
-returns scripted answers.
+returns scripted answers. Modal dialogs of our own are opened from here too, so no widget
+ever blocks a test.
 """
 
 from __future__ import annotations
@@ -9,7 +10,11 @@ from __future__ import annotations
 import enum
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+
+from practitioner.domain.session import DraftSummary, Session
+from practitioner.ui.dialogs.draft_recovery import DraftRecoveryDialog
+from practitioner.ui.dialogs.session_history import SessionHistoryDialog
 
 
 class Answer(enum.Enum):
@@ -63,3 +68,18 @@ class Messages:
         box.exec()
         return box.clickedButton() is yes
 
+
+    def choose_draft(self, parent: QWidget | None, drafts: list[DraftSummary]) -> (
+        DraftSummary | None
+    ):
+        """Offer recovered drafts; returns the one to open now, or None for later."""
+        return DraftRecoveryDialog.ask(drafts, parent)
+
+    def show_session_history(self, parent: QWidget | None, session: Session) -> None:
+        """Show every version of `session`."""
+        SessionHistoryDialog.show_for(session, parent)
+
+    def ask_text(self, parent: QWidget | None, title: str, label: str) -> str | None:
+        """A line of text from the user, or None when cancelled."""
+        text, ok = QInputDialog.getText(parent, title, label)
+        return text if ok else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from practitioner.domain.session import DraftSummary, Session
 from practitioner.ui.messages import Answer, Messages
 
 
@@ -17,6 +18,11 @@ class FakeMessages(Messages):
     unsaved_answers: list[Answer] = field(default_factory=list)
     default_unsaved: Answer = Answer.CANCEL
     confirm_answer: bool = True
+    drafts_offered: list[list[DraftSummary]] = field(default_factory=list)
+    draft_choice: int | None = None
+    histories: list[Session] = field(default_factory=list)
+    text_answers: list[str | None] = field(default_factory=list)
+    text_prompts: list[str] = field(default_factory=list)
 
     def error(self, parent: object, title: str, text: str) -> None:  # type: ignore[override]
         self.errors.append((title, text))
@@ -28,3 +34,16 @@ class FakeMessages(Messages):
     def confirm(self, parent: object, title: str, text: str, action: str) -> bool:  # type: ignore[override]
         self.confirmations.append(text)
         return self.confirm_answer
+
+    def choose_draft(  # type: ignore[override]
+        self, parent: object, drafts: list[DraftSummary]
+    ) -> DraftSummary | None:
+        self.drafts_offered.append(list(drafts))
+        return None if self.draft_choice is None else drafts[self.draft_choice]
+
+    def show_session_history(self, parent: object, session: Session) -> None:  # type: ignore[override]
+        self.histories.append(session)
+
+    def ask_text(self, parent: object, title: str, label: str) -> str | None:  # type: ignore[override]
+        self.text_prompts.append(label)
+        return self.text_answers.pop(0) if self.text_answers else None

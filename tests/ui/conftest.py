@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,10 +10,19 @@ import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
+from practitioner.content.points import load_points
+from practitioner.services.bundle import Services
+from practitioner.services.drafts import DraftService
 from practitioner.services.patients import PatientService
+from practitioner.services.protocols import ProtocolService
+from practitioner.services.sessions import SessionService
 from practitioner.ui.main_window import MainWindow
-from tests.helpers.db_fixtures import TODAY
+from tests.helpers.db_fixtures import TODAY, FakeClock
 from tests.helpers.fakes import FakeMessages
+
+# Visits are recorded in local wall-clock time; the UI tests pin it to this moment.
+VISIT_NOW = dt.datetime(2025, 1, 15, 10, 0)
+PRACTITIONER = "Dr Test"
 
 
 @pytest.fixture
@@ -26,11 +36,27 @@ def settings_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(
-    qtbot: QtBot, patients: PatientService, messages: FakeMessages, settings_path: Path
-) -> Iterator[MainWindow]:
+def services(patients: PatientService, clock: FakeClock) -> Services:
+    return Services(
+        patients=patients,
+        sessions=SessionService(clock=clock, local_clock=lambda: VISIT_NOW,
+                                user=lambda: PRACTITIONER),
+        drafts=DraftService(clock=clock),
+        protocols=ProtocolService(clock=clock),
+    )
+
+
+def make_window(services: Services, messages: FakeMessages, settings_path: Path) -> MainWindow:
+    """A main window as the app builds it, over `services`."""
     settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
-    main = MainWindow(patients, messages, settings, today=lambda: TODAY)
+    return MainWindow(services, load_points(), messages, settings, today=lambda: TODAY)
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, services: Services, messages: FakeMessages, settings_path: Path
+) -> Iterator[MainWindow]:
+    main = make_window(services, messages, settings_path)
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)

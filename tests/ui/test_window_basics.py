@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -19,10 +18,12 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from practitioner.domain.patient import PatientInput, PatientSummary
+from practitioner.services.bundle import Services
 from practitioner.services.patients import PatientService
 from practitioner.ui.main_window import MainWindow
 from practitioner.ui.models.patient_list_model import PatientListModel
 from tests.helpers.fakes import FakeMessages
+from tests.ui.conftest import make_window
 
 INTERACTIVE = (QAbstractButton, QLineEdit, QComboBox, QPlainTextEdit, QAbstractItemView,
                QTabWidget)
@@ -52,23 +53,23 @@ def test_every_interactive_widget_has_an_accessible_name(
 
 
 def test_window_geometry_and_dock_state_are_remembered(
-    qtbot: QtBot, patients: PatientService, tmp_path: Path
+    qtbot: QtBot, services: Services, tmp_path: Path
 ) -> None:
-    ini = str(tmp_path / "layout.ini")
-    first = MainWindow(patients, FakeMessages(), QSettings(ini, QSettings.Format.IniFormat))
+    ini = tmp_path / "layout.ini"
+    first = make_window(services, FakeMessages(), ini)
     qtbot.addWidget(first)
     first.show()
     qtbot.waitExposed(first)
-    first.resize(700, 500)  # within the offscreen screen (800x600)
+    first.resize(1400, 900)
     first.reference_dock.hide()
-    qtbot.waitUntil(lambda: first.size().width() == 700)
+    qtbot.waitUntil(lambda: first.size().width() == 1400)
     assert first.close()
 
-    second = MainWindow(patients, FakeMessages(), QSettings(ini, QSettings.Format.IniFormat))
+    second = make_window(services, FakeMessages(), ini)
     qtbot.addWidget(second)
     second.show()
     qtbot.waitExposed(second)
-    assert (second.width(), second.height()) == (700, 500)
+    assert (second.width(), second.height()) == (1400, 900)
     assert not second.reference_dock.isVisible()
 
 

@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
 from practitioner.domain.patient import Patient
 from practitioner.domain.validation import FieldError, ValidationError, validate_patient
 from practitioner.errors import KnownError
-from practitioner.services.patients import PatientService
+from practitioner.domain.points import PointCatalogue
+from practitioner.services.bundle import Services
 from practitioner.ui.messages import Answer, Messages
 from practitioner.ui.pages.profile_form import ProfileForm
+from practitioner.ui.pages.sessions_page import SessionsPage
 
 
 def _age(born: dt.date, today: dt.date) -> int:
@@ -52,13 +54,14 @@ class PatientWorkspace(QWidget):
 
     def __init__(
         self,
-        patients: PatientService,
+        services: Services,
+        catalogue: PointCatalogue,
         messages: Messages,
         today: Callable[[], dt.date] = dt.date.today,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._patients = patients
+        self._patients = services.patients
         self._messages = messages
         self._today = today
         self._patient: Patient | None = None
@@ -105,10 +108,9 @@ class PatientWorkspace(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(self.tr("Patient workspace tabs"))
         self.tabs.addTab(profile_page, self.tr("&Profile"))
-        self.tabs.addTab(
-            _empty_state(self.tr("No treatment sessions recorded for this patient yet.")),
-            self.tr("&Sessions"),
-        )
+        self.sessions = SessionsPage(services.sessions, services.drafts, services.protocols,
+                                     catalogue, messages)
+        self.tabs.addTab(self.sessions, self.tr("&Sessions"))
         self.tabs.addTab(
             _empty_state(self.tr("No outcome measures recorded for this patient yet.")),
             self.tr("&Outcomes"),
@@ -163,11 +165,13 @@ class PatientWorkspace(QWidget):
         self.form.set_patient(patient)
         self.save_status.setText("")
         self._show_header()
+        self.sessions.set_patient(patient)
         return True
 
     def start_new(self) -> None:
         """Show an empty form for a new patient, with the cursor in the name field."""
         self._patient, self._editing_new = None, True
+        self.sessions.set_patient(None)
         self.form.set_patient(None)
         self.save_status.setText(self.tr("New record — not saved yet"))
         self._show_header()
@@ -177,6 +181,7 @@ class PatientWorkspace(QWidget):
     def close_record(self) -> None:
         """Go back to "no patient open" (the caller has dealt with unsaved edits)."""
         self._patient, self._editing_new = None, False
+        self.sessions.set_patient(None)
         self.form.set_patient(None)
         self._show_header()
         self.closed.emit()
@@ -203,6 +208,7 @@ class PatientWorkspace(QWidget):
             return False
         self._patient, self._editing_new = saved, False
         self.form.set_patient(saved)
+        self.sessions.update_patient(saved)
         self.save_status.setText(
             self.tr("Saved at %1").replace("%1", dt.datetime.now().strftime("%H:%M"))
         )
@@ -211,8 +217,12 @@ class PatientWorkspace(QWidget):
         return True
 
     def cancel_edits(self) -> None:
-        """Esc: drop unsaved edits after confirming; a blank new record simply closes."""
-        if not self.is_open():
+        """Esc: drop unsaved profile edits after confirming; a blank new record closes.
+
+        On the Sessions tab Esc does nothing: the note is kept as a draft until it is
+        saved or its draft discarded.
+        """
+        if not self.is_open() or self.tabs.currentWidget() is self.sessions:
             return
         if self.form.is_dirty() and not self._messages.confirm(
             self,
@@ -227,8 +237,22 @@ class PatientWorkspace(QWidget):
             self.form.set_patient(self._patient)
             self.save_status.setText(self.tr("Edits cancelled"))
 
+    def save_current(self) -> bool:
+        """Ctrl+S: save the session note when on the Sessions tab, else the profile."""
+        if self.tabs.currentWidget() is self.sessions and self.sessions.is_open():
+            return self.sessions.save()
+        return self.save()
+
+    def show_sessions(self) -> None:
+        """Bring the Sessions tab forward."""
+        self.tabs.setCurrentWidget(self.sessions)
+
     def can_leave(self) -> bool:
-        """Ask about unsaved edits before the record is left; True when it is safe to go."""
+        """Ask about unsaved edits before the record is left; True when it is safe to go.
+
+        A session note needs no question: it is kept as a draft.
+        """
+        self.sessions.flush_draft()
         if not self.is_dirty():
             return True
         what = self._patient.data.name if self._patient else self.tr("The new patient record")

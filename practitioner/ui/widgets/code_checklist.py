@@ -24,7 +24,7 @@ class CodeChecklist(QWidget, Generic[E]):
 
     def __init__(
         self, members: Iterable[E], group_name: str, columns: int = 2,
-        parent: QWidget | None = None,
+        parent: QWidget | None = None, object_prefix: str = "",
     ) -> None:
         super().__init__(parent)
         self.setAccessibleName(group_name)
@@ -35,6 +35,8 @@ class CodeChecklist(QWidget, Generic[E]):
         for position, member in enumerate(members):
             box = QCheckBox(member.label)
             box.setAccessibleName(f"{group_name}: {member.label}")
+            if object_prefix:
+                box.setObjectName(f"{object_prefix}{member.value}")
             box.toggled.connect(self.changed)
             layout.addWidget(box, position // columns, position % columns)
             self.boxes[member] = box

@@ -1,0 +1,20 @@
+"""The set of services the GUI is given by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from practitioner.services.drafts import DraftService
+from practitioner.services.patients import PatientService
+from practitioner.services.protocols import ProtocolService
+from practitioner.services.sessions import SessionService
+
+
+@dataclass(frozen=True)
+class Services:
+    """One of each service, sharing the open records file."""
+
+    patients: PatientService = field(default_factory=PatientService)
+    sessions: SessionService = field(default_factory=SessionService)
+    drafts: DraftService = field(default_factory=DraftService)
+    protocols: ProtocolService = field(default_factory=ProtocolService)

@@ -1,0 +1,536 @@
+"""The Sessions tab: the patient's visit timeline and the session note being written.
+
+Whatever is typed is kept as a draft in the database within a moment of the last
+keystroke and whenever focus leaves a field, so a switch of patient, a closed window or a
+killed process never loses it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from practitioner.domain.patient import Patient
+from practitioner.domain.points import PointCatalogue
+from practitioner.domain.session import Protocol, Session, SessionSummary
+from practitioner.domain.session_rules import changed_groups, validate_session
+from practitioner.domain.validation import FieldError, ValidationError
+from practitioner.errors import KnownError
+from practitioner.services.drafts import DraftService
+from practitioner.services.protocols import ProtocolService
+from practitioner.services.sessions import SessionService
+from practitioner.ui.messages import Messages
+from practitioner.ui.pages.session_form import SessionForm
+
+DRAFT_DELAY_MS = 1500
+
+
+class ProtocolPicker(QComboBox):
+    """Protocol chooser; Enter applies the chosen protocol.
+
+    Signals:
+        apply_requested(): the user pressed Enter on a protocol.
+    """
+
+    apply_requested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.apply_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class SessionsPage(QWidget):
+    """Timeline on the left, the open session note on the right.
+
+    Signals:
+        saved(): a session was recorded, finalised or amended.
+    """
+
+    saved = Signal()
+
+    def __init__(
+        self,
+        sessions: SessionService,
+        drafts: DraftService,
+        protocols: ProtocolService,
+        catalogue: PointCatalogue,
+        messages: Messages,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._sessions, self._drafts, self._protocols = sessions, drafts, protocols
+        self._messages = messages
+        self._patient: Patient | None = None
+        self._session: Session | None = None  # the stored session open, None for a new one
+        self._previous: Session | None = None  # the visit a new one was carried from
+        self._open = False
+
+        self.timeline = QListWidget()
+        self.timeline.setAccessibleName(self.tr("Session timeline"))
+        self.new_button = QPushButton(self.tr("New session"))
+        self.new_button.setAccessibleName(self.tr("New session"))
+        self.new_button.setToolTip(self.tr("Start an empty session note (Ctrl+Shift+N)"))
+        self.carry_button = QPushButton(self.tr("From last visit"))
+        self.carry_button.setAccessibleName(self.tr("New session from last visit"))
+        self.carry_button.setToolTip(
+            self.tr("New session pre-filled with the last visit's pattern, principle, points "
+                    "and advice (Ctrl+Shift+L)"))
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.carry_button)
+        left_layout.addLayout(buttons)
+        left_layout.addWidget(self.timeline, 1)
+
+        self.form = SessionForm(catalogue)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        scroll.setAccessibleName(self.tr("Session note"))
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.setAccessibleName(self.tr("Session note status"))
+        self.protocol_picker = ProtocolPicker()
+        self.protocol_picker.setMinimumContentsLength(12)
+        self.protocol_picker.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.protocol_picker.setAccessibleName(self.tr("Point protocol"))
+        self.apply_button = QPushButton(self.tr("Apply"))
+        self.apply_button.setAccessibleName(self.tr("Apply protocol"))
+        self.protocol_menu_button = QToolButton()
+        self.protocol_menu_button.setText(self.tr("Manage…"))
+        self.protocol_menu_button.setAccessibleName(self.tr("Manage protocols"))
+        self.protocol_menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        protocol_menu = QMenu(self.protocol_menu_button)
+        self.save_protocol_action = protocol_menu.addAction(self.tr("Save points as protocol…"))
+        self.delete_protocol_action = protocol_menu.addAction(self.tr("Delete chosen protocol…"))
+        self.protocol_menu_button.setMenu(protocol_menu)
+        protocol_row = QHBoxLayout()
+        protocol_label = QLabel(self.tr("Pr&otocol:"))
+        protocol_label.setBuddy(self.protocol_picker)
+        protocol_row.addWidget(protocol_label)
+        protocol_row.addWidget(self.protocol_picker, 1)
+        protocol_row.addWidget(self.apply_button)
+        protocol_row.addWidget(self.protocol_menu_button)
+        self.status = QLabel()
+        self.status.setAccessibleName(self.tr("Session save status"))
+        self.status.setWordWrap(True)
+        self.status.setMinimumWidth(80)
+        self.discard_button = QPushButton(self.tr("Discard draft"))
+        self.discard_button.setAccessibleName(self.tr("Discard draft"))
+        self.history_button = QPushButton(self.tr("History"))
+        self.history_button.setAccessibleName(self.tr("Session history"))
+        self.finalise_button = QPushButton(self.tr("Finalise"))
+        self.finalise_button.setToolTip(self.tr("Save and sign the note; later changes are "
+                                                "kept as amendments"))
+        self.finalise_button.setAccessibleName(self.tr("Save and finalise session"))
+        self.save_button = QPushButton(self.tr("Save"))
+        self.save_button.setAccessibleName(self.tr("Save session"))
+        self.save_button.setToolTip(self.tr("Save the session note (Ctrl+S)"))
+        actions = QHBoxLayout()
+        actions.addWidget(self.status, 1)
+        for button in (self.discard_button, self.history_button, self.finalise_button,
+                       self.save_button):
+            actions.addWidget(button)
+        editor = QWidget()
+        editor_layout = QVBoxLayout(editor)
+        editor_layout.setContentsMargins(0, 0, 0, 0)
+        editor_layout.addWidget(self.banner)
+        editor_layout.addLayout(protocol_row)
+        editor_layout.addWidget(scroll, 1)
+        editor_layout.addLayout(actions)
+        empty = QLabel(self.tr("Choose a visit on the left, or start a new session "
+                               "(Ctrl+Shift+N) or one from the last visit (Ctrl+Shift+L)."))
+        empty.setObjectName("emptyState")
+        empty.setWordWrap(True)
+        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(empty)
+        self.stack.addWidget(editor)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([230, 700])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self.flush_draft)
+        self.form.edited.connect(self._on_edited)
+        QApplication.instance().focusChanged.connect(self._on_focus_changed)
+        self.new_button.clicked.connect(self.new_session)
+        self.carry_button.clicked.connect(self.new_from_last_visit)
+        self.timeline.itemActivated.connect(self._on_timeline_item)
+        self.timeline.itemClicked.connect(self._on_timeline_item)
+        self.protocol_picker.apply_requested.connect(self.apply_protocol)
+        self.apply_button.clicked.connect(self.apply_protocol)
+        self.save_protocol_action.triggered.connect(self.save_points_as_protocol)
+        self.delete_protocol_action.triggered.connect(self.delete_protocol)
+        self.save_button.clicked.connect(self.save)
+        self.finalise_button.clicked.connect(self.save_and_finalise)
+        self.history_button.clicked.connect(self.show_history)
+        self.discard_button.clicked.connect(self.discard_draft)
+        self.reload_protocols()
+        self._show_state()
+
+    # -- patient and timeline -----------------------------------------------------------
+
+    def set_patient(self, patient: Patient | None) -> None:
+        """Show `patient`'s visits; a draft left for them is reopened where it was."""
+        self.flush_draft()
+        self._patient, self._session, self._previous, self._open = patient, None, None, False
+        self.refresh_timeline()
+        if patient is not None:
+            for draft in self._drafts.summaries():
+                if draft.patient_id == patient.id:
+                    self.open_draft(draft.session_id)
+                    break
+        self._show_state()
+
+    def update_patient(self, patient: Patient) -> None:
+        """Take in a changed record of the patient shown (e.g. a corrected birth date)."""
+        if self._patient is not None and self._patient.id == patient.id:
+            self._patient = patient
+
+    def refresh_timeline(self) -> None:
+        """Reload the visit list, keeping the open session selected."""
+        self.timeline.clear()
+        if self._patient is None:
+            return
+        try:
+            rows = self._sessions.timeline(self._patient.id)
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Cannot list sessions"), exc.message)
+            return
+        for summary in rows:
+            item = QListWidgetItem(_timeline_text(summary))
+            item.setData(Qt.ItemDataRole.UserRole, summary.id)
+            item.setToolTip(", ".join(p.label for p in summary.patterns) or "")
+            self.timeline.addItem(item)
+            if self._session is not None and self._session.id == summary.id:
+                self.timeline.setCurrentItem(item)
+        if not rows:
+            placeholder = QListWidgetItem(self.tr("No sessions yet"))
+            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.timeline.addItem(placeholder)
+
+    # -- opening ------------------------------------------------------------------------
+
+    def new_session(self) -> None:
+        """Start an empty note for a visit now."""
+        if self._patient is None:
+            return
+        self.flush_draft()
+        self._session, self._previous, self._open = None, None, True
+        self.form.set_session(self._sessions.blank())
+        self._after_open(self.tr("New session — not saved yet."))
+
+    def new_from_last_visit(self) -> None:
+        """Start a note pre-filled from the last visit, marking what differs from it."""
+        if self._patient is None:
+            return
+        self.flush_draft()
+        data, previous = self._sessions.from_last_visit(self._patient.id)
+        self._session, self._previous, self._open = None, previous, True
+        self.form.set_session(data)
+        note = (self.tr("New session carried forward from %1 — not saved yet.")
+                .replace("%1", previous.data.started_at.strftime("%Y-%m-%d"))
+                if previous else self.tr("No earlier visit to carry from: new empty session."))
+        self._after_open(note)
+
+    def open_session(self, session_id: int) -> None:
+        """Open a stored visit (and any draft left for it)."""
+        self.flush_draft()
+        try:
+            session = self._sessions.get(session_id)
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Cannot open the session"), exc.message)
+            return
+        self._session, self._previous, self._open = session, None, True
+        self.form.set_session(session.data)
+        self._after_open(self._status_of(session))
+
+    def open_draft(self, session_id: int | None) -> None:
+        """Open the note a draft belongs to, with the draft's text restored."""
+        if session_id is None:
+            self.new_session()
+        else:
+            self.open_session(session_id)
+
+    def _after_open(self, note: str) -> None:
+        restored = self._restore_draft()
+        self.banner.setText(restored or note)
+        self._update_marks()
+        self._show_state()
+        self.form.started_at.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _restore_draft(self) -> str:
+        if self._patient is None:
+            return ""
+        draft = self._drafts.get(self._patient.id, self._slot())
+        if draft is None:
+            return ""
+        self.form.restore_raw_state(draft.payload)
+        when = draft.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        return self.tr("Restored your unsaved draft from %1. Save it, or discard the draft."
+                       ).replace("%1", when)
+
+    # -- drafts -------------------------------------------------------------------------
+
+    def flush_draft(self) -> None:
+        """Store the note as a draft now if it holds unsaved edits."""
+        self._draft_timer.stop()
+        if self._patient is None or not self._open or not self.form.is_dirty():
+            return
+        try:
+            self._drafts.save(self._patient.id, self._slot(), self.form.raw_state())
+        except KnownError as exc:
+            self.status.setText(self.tr("Draft NOT kept: %1").replace("%1", exc.message))
+            return
+        self.status.setText(self.tr("Draft kept at %1").replace(
+            "%1", dt.datetime.now().strftime("%H:%M:%S")))
+        self.discard_button.setEnabled(True)
+
+    def discard_draft(self) -> None:
+        """Throw the draft away and go back to the saved note."""
+        if self._patient is None or not self._messages.confirm(
+            self, self.tr("Discard draft"),
+            self.tr("Throw away the unsaved text of this session note?"),
+            self.tr("Discard"),
+        ):
+            return
+        self._draft_timer.stop()
+        self._drafts.discard(self._patient.id, self._slot())
+        if self._session is None:
+            self._open = False
+            self.form.set_session(self._sessions.blank())
+        else:
+            self.form.set_session(self._session.data)
+        self.banner.setText(self.tr("Draft discarded."))
+        self._show_state()
+
+    def _slot(self) -> int | None:
+        return None if self._session is None else self._session.id
+
+    def _on_edited(self) -> None:
+        if self._open and self.form.is_dirty():
+            self._draft_timer.start()
+            self.status.setText(self.tr("Typing…"))
+        self._update_marks()
+
+    def _on_focus_changed(self, old: QWidget | None, _new: QWidget | None) -> None:
+        if old is not None and self.form.isAncestorOf(old):
+            self.flush_draft()
+
+    # -- saving -------------------------------------------------------------------------
+
+    def is_open(self) -> bool:
+        """Whether a session note is being shown."""
+        return self._open
+
+    def save(self, finalise: bool = False) -> bool:
+        """Record the note; errors are shown inline and the text stays where it is."""
+        patient = self._patient
+        if patient is None or not self._open:
+            return False
+        data, errors = self.form.read()
+        if data is not None:
+            final = finalise or (self._session is not None and self._session.final)
+            errors += validate_session(data, born=patient.data.date_of_birth,
+                                       now=dt.datetime.now(), finalising=final)
+        if errors or data is None:
+            return self._refuse(errors)
+        reason = ""
+        if self._session is not None and self._session.final and data != self._session.data:
+            asked = self._messages.ask_text(
+                self, self.tr("Amend a finalised session"),
+                self.tr("This session was finalised. The original is kept in its history.\n"
+                        "Reason for the amendment:"))
+            if asked is None:
+                return False
+            reason = asked
+        try:
+            if self._session is None:
+                saved = self._sessions.create(patient.id, data, finalise=finalise)
+            else:
+                saved = self._sessions.update(self._session.id, data, self._session.version,
+                                              finalise=finalise, reason=reason)
+        except ValidationError as exc:
+            return self._refuse(list(exc.errors))
+        except KnownError as exc:
+            self.flush_draft()
+            self._messages.error(self, self.tr("Session not saved"), exc.message)
+            return False
+        self._draft_timer.stop()
+        self._session, self._previous = saved, None
+        self.form.set_session(saved.data)
+        self.banner.setText(self._status_of(saved))
+        self.status.setText(self.tr("Saved at %1").replace(
+            "%1", dt.datetime.now().strftime("%H:%M")))
+        self.refresh_timeline()
+        self._update_marks()
+        self._show_state()
+        self.saved.emit()
+        return True
+
+    def save_and_finalise(self) -> bool:
+        """Save and sign the note; later edits become amendments."""
+        return self.save(finalise=True)
+
+    def show_history(self) -> None:
+        """Show every version of the open session."""
+        if self._session is not None:
+            self._messages.show_session_history(self, self._sessions.get(self._session.id))
+
+    def _refuse(self, errors: list[FieldError]) -> bool:
+        self.form.show_errors(errors)
+        general = [e.message for e in errors if e.field == "session"]
+        self.status.setText(" ".join(general) or self.tr("Not saved: see the marked fields."))
+        return False
+
+    # -- protocols ----------------------------------------------------------------------
+
+    def reload_protocols(self) -> None:
+        """Refill the protocol chooser."""
+        self.protocol_picker.clear()
+        self.protocol_picker.addItem(self.tr("Choose a protocol…"), None)
+        try:
+            protocols = self._protocols.list_protocols()
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Cannot list protocols"), exc.message)
+            return
+        for protocol in protocols:
+            codes = ", ".join(p.code for p in protocol.points)
+            self.protocol_picker.addItem(f"{protocol.name}: {codes}", protocol)
+
+    def focus_protocols(self) -> None:
+        """Ctrl+P: put the keyboard on the protocol chooser."""
+        if self._open:
+            self.protocol_picker.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def apply_protocol(self) -> None:
+        """Add the chosen protocol's points to the note."""
+        protocol = self.protocol_picker.currentData()
+        if isinstance(protocol, Protocol) and self._open:
+            self.form.add_points(protocol.points)
+            self.status.setText(self.tr("Applied “%1”.").replace("%1", protocol.name))
+
+    def save_points_as_protocol(self) -> None:
+        """Keep the note's points as a named protocol (an existing name is updated)."""
+        points, problems = self.form.points.points()
+        if problems or not points:
+            self.status.setText(self.tr("Add valid points first."))
+            return
+        name = self._messages.ask_text(self, self.tr("Save protocol"), self.tr("Protocol name:"))
+        if not name or not name.strip():
+            return
+        existing = {p.name: p for p in self._protocols.list_protocols()}
+        target = existing.get(name.strip())
+        if target is not None and not self._messages.confirm(
+            self, self.tr("Update protocol"),
+            self.tr("Replace the points of “%1”?").replace("%1", target.name),
+            self.tr("Replace"),
+        ):
+            return
+        try:
+            self._protocols.save(name, tuple(points), protocol_id=target.id if target else None)
+        except ValidationError as exc:
+            self._messages.error(self, self.tr("Protocol not saved"),
+                                 "\n".join(e.message for e in exc.errors))
+            return
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Protocol not saved"), exc.message)
+            return
+        self.reload_protocols()
+        self.status.setText(self.tr("Protocol “%1” saved.").replace("%1", name.strip()))
+
+    def delete_protocol(self) -> None:
+        """Delete the chosen protocol after confirming."""
+        protocol = self.protocol_picker.currentData()
+        if isinstance(protocol, Protocol) and self._messages.confirm(
+            self, self.tr("Delete protocol"),
+            self.tr("Delete the protocol “%1”? Sessions keep their points.").replace(
+                "%1", protocol.name),
+            self.tr("Delete"),
+        ):
+            self._protocols.delete(protocol.id)
+            self.reload_protocols()
+
+    # -- display ------------------------------------------------------------------------
+
+    def _on_timeline_item(self, item: QListWidgetItem) -> None:
+        session_id = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(session_id, int) and (self._session is None
+                                            or self._session.id != session_id):
+            self.open_session(session_id)
+
+    def _update_marks(self) -> None:
+        previous = self._previous
+        data = self.form.read()[0] if previous is not None else None
+        groups = changed_groups(data, previous.data) if data and previous else set()
+        since = previous.data.started_at.strftime("%Y-%m-%d") if previous else ""
+        self.form.mark_changes(groups, since)
+
+    def _status_of(self, session: Session) -> str:
+        when = session.data.started_at.strftime("%Y-%m-%d %H:%M")
+        if not session.final:
+            return self.tr("Session of %1 — open, not finalised.").replace("%1", when)
+        signed = session.finalised_at.astimezone().strftime("%Y-%m-%d %H:%M") \
+            if session.finalised_at else ""
+        text = (self.tr("Session of %1 — finalised by %2 at %3. Changes are kept as amendments.")
+                .replace("%1", when).replace("%2", session.finalised_by or "—")
+                .replace("%3", signed))
+        if session.revisions:
+            count = len(session.revisions)
+            text += " " + (self.tr("Amended once.") if count == 1
+                           else self.tr("Amended %1 times.").replace("%1", str(count)))
+        return text
+
+    def _show_state(self) -> None:
+        self.stack.setCurrentIndex(1 if self._open else 0)
+        enabled = self._patient is not None
+        self.new_button.setEnabled(enabled)
+        self.carry_button.setEnabled(enabled)
+        stored = self._session is not None
+        self.history_button.setEnabled(stored)
+        self.finalise_button.setEnabled(not (stored and self._session is not None
+                                             and self._session.final))
+        has_draft = (self._patient is not None and self._open
+                     and self._drafts.get(self._patient.id, self._slot()) is not None)
+        self.discard_button.setEnabled(has_draft)
+
+
+def _timeline_text(summary: SessionSummary) -> str:
+    when = summary.started_at.strftime("%Y-%m-%d %H:%M")
+    patterns = ", ".join(p.label for p in summary.patterns) or "no pattern recorded"
+    points = " ".join(summary.point_codes[:8]) + (" …" if len(summary.point_codes) > 8 else "")
+    status = "final" if summary.status.value == "final" else "open"
+    amended = ", amended" if summary.amended else ""
+    return f"{when}  ·  {status}{amended}\n{patterns}\n{points or 'no points'}"
