@@ -16,8 +16,8 @@ from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from practitioner import __version__
-from practitioner.db.connection import close_database, open_sqlite
 from practitioner.content.points import load_points
+from practitioner.db.connection import close_database, open_sqlite
 from practitioner.errors import KnownError, PractitionerError
 from practitioner.paths import (
     APP_NAME,
@@ -26,8 +26,8 @@ from practitioner.paths import (
     default_database_path,
     resources_dir,
 )
-from practitioner.services.demo import fill_demo
 from practitioner.services.bundle import Services
+from practitioner.services.demo import fill_demo
 from practitioner.services.sessions import SessionService
 from practitioner.ui.main_window import MainWindow
 from practitioner.ui.messages import Messages

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from practitioner.paths import DATA_DIR_ENV
+
 # Before any Qt import: tests never need a display. The offscreen screen is given a
 # desktop size (its default is 800x800, smaller than the window's minimum).
 _SCREEN = Path(__file__).with_name("data") / "offscreen-screen.json"
 os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
-
-from practitioner.paths import DATA_DIR_ENV
 
 pytest_plugins = ["tests.helpers.db_fixtures"]
 

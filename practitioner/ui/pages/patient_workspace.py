@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from practitioner.domain.patient import Patient
+from practitioner.domain.points import PointCatalogue
 from practitioner.domain.validation import FieldError, ValidationError, validate_patient
 from practitioner.errors import KnownError
-from practitioner.domain.points import PointCatalogue
 from practitioner.services.bundle import Services
 from practitioner.ui.messages import Answer, Messages
 from practitioner.ui.pages.profile_form import ProfileForm
