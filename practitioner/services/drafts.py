@@ -59,14 +59,15 @@ class DraftService:
     def summaries(self) -> list[DraftSummary]:
         """Every kept draft with its patient's name, newest first."""
         query = (
-            DraftRow.select(DraftRow.patient, PatientRow.name, DraftRow.session,
-                            DraftRow.updated_at)
+            DraftRow.select(DraftRow.session, DraftRow.updated_at, PatientRow.id, PatientRow.name)
             .join(PatientRow)
             .order_by(DraftRow.updated_at.desc(), DraftRow.id.desc())
         )
         with translated_errors():
+            # The joined patient's own columns are read: a selected foreign-key column is
+            # shadowed by the joined row in peewee's results.
             return [
-                DraftSummary(row.patient_id, row.patient.name, row.session_id,
+                DraftSummary(row.patient.id, row.patient.name, row.session_id,
                              aware(row.updated_at))
                 for row in query
             ]

@@ -198,6 +198,10 @@ class SessionService:
                 found[session.patient_id].append(session)
         return found
 
+    def now(self) -> dt.datetime:
+        """The local wall-clock time the service validates visit times against."""
+        return self._local_clock()
+
     def blank(self) -> SessionInput:
         """A new visit starting now, by the current practitioner."""
         return SessionInput(started_at=self._local_clock(), practitioner=self._user())

@@ -17,6 +17,9 @@ class Actions:
     save: QAction
     cancel_edit: QAction
     archive: QAction
+    show_profile: QAction
+    show_sessions: QAction
+    show_outcomes: QAction
     new_session: QAction
     session_from_last: QAction
     apply_protocol: QAction
@@ -50,6 +53,9 @@ def build_actions(window: QWidget) -> Actions:
         archive=_action(window, "Archive / &restore patient", "Ctrl+E",
                         "Archive the open patient, or restore an archived one"),
         show_archived=show_archived,
+        show_profile=_action(window, "&Profile", "Ctrl+1", "Show the patient's profile"),
+        show_sessions=_action(window, "&Sessions", "Ctrl+2", "Show the patient's sessions"),
+        show_outcomes=_action(window, "&Outcomes", "Ctrl+3", "Show the patient's outcomes"),
         new_session=_action(window, "New &session", "Ctrl+Shift+N",
                             "Start an empty session note for the open patient"),
         session_from_last=_action(window, "New session from &last visit", "Ctrl+Shift+L",

@@ -80,7 +80,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         a = self.actions
-        patient_menu = self.menuBar().addMenu(self.tr("&Patient"))
+        # Menu mnemonics avoid the letters the forms' field labels use (Alt+P is "Points").
+        patient_menu = self.menuBar().addMenu(self.tr("Pat&ient"))
         for action in (a.new_patient, a.find, a.save, a.cancel_edit, a.archive):
             patient_menu.addAction(action)
         session_menu = self.menuBar().addMenu(self.tr("&Session"))
@@ -89,6 +90,9 @@ class MainWindow(QMainWindow):
         patient_menu.addSeparator()
         patient_menu.addAction(a.quit)
         view_menu = self.menuBar().addMenu(self.tr("&View"))
+        for action in (a.show_profile, a.show_sessions, a.show_outcomes):
+            view_menu.addAction(action)
+        view_menu.addSeparator()
         view_menu.addAction(a.show_archived)
         toggle_reference = self.reference_dock.toggleViewAction()
         toggle_reference.setShortcut("F9")
@@ -99,6 +103,10 @@ class MainWindow(QMainWindow):
         a.new_patient.triggered.connect(self.new_patient)
         a.find.triggered.connect(self.patient_list.focus_search)
         a.save.triggered.connect(self.workspace.save_current)
+        tabs = self.workspace.tabs
+        a.show_profile.triggered.connect(lambda: tabs.setCurrentIndex(0))
+        a.show_sessions.triggered.connect(lambda: tabs.setCurrentIndex(1))
+        a.show_outcomes.triggered.connect(lambda: tabs.setCurrentIndex(2))
         a.new_session.triggered.connect(self._on_new_session)
         a.session_from_last.triggered.connect(self._on_session_from_last)
         a.apply_protocol.triggered.connect(self.workspace.sessions.focus_protocols)

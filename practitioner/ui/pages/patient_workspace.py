@@ -107,13 +107,14 @@ class PatientWorkspace(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(self.tr("Patient workspace tabs"))
-        self.tabs.addTab(profile_page, self.tr("&Profile"))
+        self.tabs.addTab(profile_page, self.tr("Profile"))
         self.sessions = SessionsPage(services.sessions, services.drafts, services.protocols,
                                      catalogue, messages)
-        self.tabs.addTab(self.sessions, self.tr("&Sessions"))
+        self.tabs.addTab(self.sessions, self.tr("Sessions"))
+        self.sessions.opened.connect(self.show_sessions)
         self.tabs.addTab(
             _empty_state(self.tr("No outcome measures recorded for this patient yet.")),
-            self.tr("&Outcomes"),
+            self.tr("Outcomes"),
         )
         record = QWidget()
         record_layout = QVBoxLayout(record)

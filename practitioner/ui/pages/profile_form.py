@@ -130,7 +130,7 @@ class ProfileForm(QWidget):
         self._row(lifestyle, "F&luids (L/day)", self.fluid, "lifestyle.fluid_litres_per_day")
         self._row(lifestyle, "&Alcohol (units/wk)", self.alcohol,
                   "lifestyle.alcohol_units_per_week")
-        self._row(lifestyle, "Work &posture", self.posture)
+        self._row(lifestyle, "Work pos&ture", self.posture)
 
         notes = self._group(layout, "Practitioner notes")
         self._row(notes, "Notes", self.notes)

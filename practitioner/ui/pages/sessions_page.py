@@ -64,9 +64,11 @@ class SessionsPage(QWidget):
 
     Signals:
         saved(): a session was recorded, finalised or amended.
+        opened(): a session note was opened for editing (the tab should be shown).
     """
 
     saved = Signal()
+    opened = Signal()
 
     def __init__(
         self,
@@ -289,6 +291,7 @@ class SessionsPage(QWidget):
         self.banner.setText(restored or note)
         self._update_marks()
         self._show_state()
+        self.opened.emit()
         self.form.started_at.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _restore_draft(self) -> str:
@@ -364,7 +367,7 @@ class SessionsPage(QWidget):
         if data is not None:
             final = finalise or (self._session is not None and self._session.final)
             errors += validate_session(data, born=patient.data.date_of_birth,
-                                       now=dt.datetime.now(), finalising=final)
+                                       now=self._sessions.now(), finalising=final)
         if errors or data is None:
             return self._refuse(errors)
         reason = ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Generic, TypeVar
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
 
 from practitioner.domain.patient import LabelledEnum
@@ -39,6 +39,11 @@ class CodeChecklist(QWidget, Generic[E]):
                 box.setObjectName(f"{object_prefix}{member.value}")
             box.toggled.connect(self.changed)
             layout.addWidget(box, position // columns, position % columns)
+            if not self.boxes:
+                # A label's mnemonic focuses the group, which hands focus to its first box
+                # (ClickFocus keeps the group itself out of the Tab chain).
+                self.setFocusProxy(box)
+                self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
             self.boxes[member] = box
 
     def value(self) -> frozenset[E]:

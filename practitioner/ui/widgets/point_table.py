@@ -198,6 +198,13 @@ class PointTable(QWidget):
             self._clear_suggestions()
 
     def _append(self, raw: RawPoint) -> None:
+        blocked = self.table.blockSignals(True)  # the row is announced once it is complete
+        try:
+            self._build_row(raw)
+        finally:
+            self.table.blockSignals(blocked)
+
+    def _build_row(self, raw: RawPoint) -> None:
         code, side, technique, retention, electro, custom = raw
         row = self.table.rowCount()
         self.table.insertRow(row)

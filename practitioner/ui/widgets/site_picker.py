@@ -42,6 +42,8 @@ class SitePicker(QWidget):
             row, column = position % half, (position // half) * 2
             layout.addWidget(label, row, column)
             layout.addWidget(combo, row, column + 1)
+            if not self.combos:
+                self.setFocusProxy(combo)
             self.combos[muscle] = combo
 
     def value(self) -> tuple[CrampSite, ...]:
