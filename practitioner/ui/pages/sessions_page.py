@@ -40,7 +40,7 @@ from practitioner.services.sessions import SessionService
 from practitioner.ui.messages import Messages
 from practitioner.ui.pages.session_form import SessionForm
 
-DRAFT_DELAY_MS = 1500
+DRAFT_DELAY_MS = 1000  # a draft is stored within a second of the last keystroke
 
 
 class ProtocolPicker(QComboBox):
