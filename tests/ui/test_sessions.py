@@ -128,7 +128,7 @@ def test_follow_up_visit_takes_at_most_twenty_extra_key_presses(
 ) -> None:
     previous_visit(services, patient)
     services.protocols.save("Calf cramp base", (NeedledPoint("BL57"), NeedledPoint("LR3")))
-    opened.workspace.sessions.reload_protocols()
+    opened.workspace.sessions.protocols.reload()
     page = opened.workspace.sessions
     sentence = "Slept through five nights this week."
     keys = Keyboard(qtbot, opened)
@@ -269,16 +269,16 @@ def test_a_protocol_is_created_from_the_points_and_applied_with_one_action(
     for code in ("GB34", "BL57", "LR3"):
         page.form.points.add_code(code)
     messages.text_answers = ["Calf cramp base"]
-    page.save_protocol_action.trigger()
+    page.protocols.save_action.trigger()
     [protocol] = services.protocols.list_protocols()
     assert protocol.name == "Calf cramp base"
     assert [p.code for p in protocol.points] == ["GB34", "BL57", "LR3"]
 
     page.new_session()
-    page.protocol_picker.setCurrentIndex(1)
-    page.apply_button.click()
+    page.protocols.picker.setCurrentIndex(1)
+    page.protocols.apply_button.click()
     assert [row[0] for row in page.form.points.raw()] == ["GB34", "BL57", "LR3"]
-    page.apply_button.click()
+    page.protocols.apply_button.click()
     assert len(page.form.points.raw()) == 3, "applying twice adds nothing twice"
 
     table = page.form.points

@@ -10,20 +10,16 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMenu,
     QPushButton,
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,24 +35,9 @@ from practitioner.services.protocols import ProtocolService
 from practitioner.services.sessions import SessionService
 from practitioner.ui.messages import Messages
 from practitioner.ui.pages.session_form import SessionForm
+from practitioner.ui.widgets.protocol_bar import ProtocolBar
 
 DRAFT_DELAY_MS = 1000  # a draft is stored within a second of the last keystroke
-
-
-class ProtocolPicker(QComboBox):
-    """Protocol chooser; Enter applies the chosen protocol.
-
-    Signals:
-        apply_requested(): the user pressed Enter on a protocol.
-    """
-
-    apply_requested = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.apply_requested.emit()
-            return
-        super().keyPressEvent(event)
 
 
 class SessionsPage(QWidget):
@@ -115,28 +96,7 @@ class SessionsPage(QWidget):
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName(self.tr("Session note status"))
-        self.protocol_picker = ProtocolPicker()
-        self.protocol_picker.setMinimumContentsLength(12)
-        self.protocol_picker.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.protocol_picker.setAccessibleName(self.tr("Point protocol"))
-        self.apply_button = QPushButton(self.tr("Apply"))
-        self.apply_button.setAccessibleName(self.tr("Apply protocol"))
-        self.protocol_menu_button = QToolButton()
-        self.protocol_menu_button.setText(self.tr("Manage…"))
-        self.protocol_menu_button.setAccessibleName(self.tr("Manage protocols"))
-        self.protocol_menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        protocol_menu = QMenu(self.protocol_menu_button)
-        self.save_protocol_action = protocol_menu.addAction(self.tr("Save points as protocol…"))
-        self.delete_protocol_action = protocol_menu.addAction(self.tr("Delete chosen protocol…"))
-        self.protocol_menu_button.setMenu(protocol_menu)
-        protocol_row = QHBoxLayout()
-        protocol_label = QLabel(self.tr("Pr&otocol:"))
-        protocol_label.setBuddy(self.protocol_picker)
-        protocol_row.addWidget(protocol_label)
-        protocol_row.addWidget(self.protocol_picker, 1)
-        protocol_row.addWidget(self.apply_button)
-        protocol_row.addWidget(self.protocol_menu_button)
+        self.protocols = ProtocolBar(protocols, messages, self.form.points.points)
         self.status = QLabel()
         self.status.setAccessibleName(self.tr("Session save status"))
         self.status.setWordWrap(True)
@@ -161,7 +121,7 @@ class SessionsPage(QWidget):
         editor_layout = QVBoxLayout(editor)
         editor_layout.setContentsMargins(0, 0, 0, 0)
         editor_layout.addWidget(self.banner)
-        editor_layout.addLayout(protocol_row)
+        editor_layout.addWidget(self.protocols)
         editor_layout.addWidget(scroll, 1)
         editor_layout.addLayout(actions)
         empty = QLabel(self.tr("Choose a visit on the left, or start a new session "
@@ -191,15 +151,12 @@ class SessionsPage(QWidget):
         self.carry_button.clicked.connect(self.new_from_last_visit)
         self.timeline.itemActivated.connect(self._on_timeline_item)
         self.timeline.itemClicked.connect(self._on_timeline_item)
-        self.protocol_picker.apply_requested.connect(self.apply_protocol)
-        self.apply_button.clicked.connect(self.apply_protocol)
-        self.save_protocol_action.triggered.connect(self.save_points_as_protocol)
-        self.delete_protocol_action.triggered.connect(self.delete_protocol)
+        self.protocols.apply_requested.connect(self._on_apply_protocol)
+        self.protocols.status.connect(self.status.setText)
         self.save_button.clicked.connect(self.save)
         self.finalise_button.clicked.connect(self.save_and_finalise)
         self.history_button.clicked.connect(self.show_history)
         self.discard_button.clicked.connect(self.discard_draft)
-        self.reload_protocols()
         self._show_state()
 
     # -- patient and timeline -----------------------------------------------------------
@@ -420,71 +377,15 @@ class SessionsPage(QWidget):
 
     # -- protocols ----------------------------------------------------------------------
 
-    def reload_protocols(self) -> None:
-        """Refill the protocol chooser."""
-        self.protocol_picker.clear()
-        self.protocol_picker.addItem(self.tr("Choose a protocol…"), None)
-        try:
-            protocols = self._protocols.list_protocols()
-        except KnownError as exc:
-            self._messages.error(self, self.tr("Cannot list protocols"), exc.message)
-            return
-        for protocol in protocols:
-            codes = ", ".join(p.code for p in protocol.points)
-            self.protocol_picker.addItem(f"{protocol.name}: {codes}", protocol)
-
     def focus_protocols(self) -> None:
         """Ctrl+P: put the keyboard on the protocol chooser."""
         if self._open:
-            self.protocol_picker.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.protocols.focus_picker()
 
-    def apply_protocol(self) -> None:
-        """Add the chosen protocol's points to the note."""
-        protocol = self.protocol_picker.currentData()
-        if isinstance(protocol, Protocol) and self._open:
+    def _on_apply_protocol(self, protocol: Protocol) -> None:
+        if self._open:
             self.form.add_points(protocol.points)
             self.status.setText(self.tr("Applied “%1”.").replace("%1", protocol.name))
-
-    def save_points_as_protocol(self) -> None:
-        """Keep the note's points as a named protocol (an existing name is updated)."""
-        points, problems = self.form.points.points()
-        if problems or not points:
-            self.status.setText(self.tr("Add valid points first."))
-            return
-        name = self._messages.ask_text(self, self.tr("Save protocol"), self.tr("Protocol name:"))
-        if not name or not name.strip():
-            return
-        existing = {p.name: p for p in self._protocols.list_protocols()}
-        target = existing.get(name.strip())
-        if target is not None and not self._messages.confirm(
-            self, self.tr("Update protocol"),
-            self.tr("Replace the points of “%1”?").replace("%1", target.name),
-            self.tr("Replace"),
-        ):
-            return
-        try:
-            self._protocols.save(name, tuple(points), protocol_id=target.id if target else None)
-        except ValidationError as exc:
-            self._messages.error(self, self.tr("Protocol not saved"),
-                                 "\n".join(e.message for e in exc.errors))
-            return
-        except KnownError as exc:
-            self._messages.error(self, self.tr("Protocol not saved"), exc.message)
-            return
-        self.reload_protocols()
-        self.status.setText(self.tr("Protocol “%1” saved.").replace("%1", name.strip()))
-
-    def delete_protocol(self) -> None:
-        """Delete the chosen protocol after confirming."""
-        protocol = self.protocol_picker.currentData()
-        if isinstance(protocol, Protocol) and self._messages.confirm(
-            self, self.tr("Delete protocol"),
-            self.tr("Delete the protocol “%1”? Sessions keep their points.").replace(
-                "%1", protocol.name),
-            self.tr("Delete"),
-        ):
-            self._protocols.delete(protocol.id)
-            self.reload_protocols()
 
     # -- display ------------------------------------------------------------------------
 
