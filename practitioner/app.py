@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from practitioner import __version__
 from practitioner.content.points import load_points
 from practitioner.db.connection import close_database, open_sqlite
+from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
 from practitioner.errors import KnownError, PractitionerError
 from practitioner.paths import (
     APP_NAME,
@@ -111,7 +112,8 @@ def build_window(
     user = practitioner_name(settings)
     services = Services(sessions=SessionService(user=lambda: user))
     if demo:
-        fill_demo(services.patients, DEMO_PATIENTS, DEMO_SEED, sessions=services.sessions)
+        fill_demo(services.patients, DEMO_PATIENTS, DEMO_SEED,
+                  sessions=SessionService(user=lambda: DEMO_PRACTITIONER))
     catalogue = load_points()
     return MainWindow(services, catalogue, messages, settings,
                       title_suffix="demo data" if demo else str(path))

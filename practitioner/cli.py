@@ -16,11 +16,13 @@ from pathlib import Path
 from practitioner import __version__
 from practitioner.db.connection import close_database, inspect_file, open_sqlite
 from practitioner.db.migrate import known_migrations
+from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.paths import default_database_path
 from practitioner.services.demo import fill_demo
 from practitioner.services.export import export_json
 from practitioner.services.patients import PatientService
+from practitioner.services.sessions import SessionService
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    demo = commands.add_parser("demo", help="add deterministic synthetic patients")
+    demo = commands.add_parser(
+        "demo", help="add deterministic synthetic patients and their treatment sessions"
+    )
     demo.add_argument("--patients", type=_positive, default=40, help="how many (default 40)")
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
 
-    export = commands.add_parser("export", help="write patient records")
+    export = commands.add_parser("export", help="write patient records with their sessions")
     export.add_argument("--format", choices=["json"], required=True)
     export.add_argument("--patient", type=int, default=None, help="only this patient number")
     export.add_argument("--out", type=Path, default=None, help="file to write (default stdout)")
@@ -97,10 +101,13 @@ def _run(args: argparse.Namespace) -> int:
     try:
         patients = PatientService()
         if args.command == "demo":
-            added = fill_demo(patients, args.patients, args.seed)
-            print(f"Added {added} demo patients to {path}.")
+            # Demo visits are signed by the demo practitioner who recorded them.
+            sessions = SessionService(user=lambda: DEMO_PRACTITIONER)
+            added = fill_demo(patients, args.patients, args.seed, sessions=sessions)
+            print(f"Added {added.patients} demo patients with {added.sessions} treatment "
+                  f"sessions to {path}.")
         elif args.command == "export":
-            text = export_json(patients, args.patient)
+            text = export_json(patients, args.patient, SessionService())
             if args.out is None:
                 sys.stdout.write(text)
             else:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from practitioner.domain.patient import LabelledEnum, Patient
+from practitioner.domain.session import Session
+from practitioner.domain.session_serialize import session_to_dict
 
 EXPORT_FORMAT = "cramp-practitioner/patients"
-EXPORT_VERSION = 1
+# 2: each patient carries its treatment sessions.
+EXPORT_VERSION = 2
 
 
 def _date(value: dt.date | None) -> str | None:
@@ -59,11 +63,25 @@ def patient_to_dict(patient: Patient) -> dict[str, Any]:
     }
 
 
-def export_document(patients: list[Patient], exported_at: dt.datetime) -> dict[str, Any]:
-    """The whole export: a format marker and version, then the patients."""
+def export_document(
+    patients: Sequence[Patient],
+    sessions: Mapping[int, Sequence[Session]],
+    exported_at: dt.datetime,
+) -> dict[str, Any]:
+    """The whole export: a format marker and version, then the patients.
+
+    `sessions` maps a patient id to that patient's sessions, oldest first; each patient's
+    record gets them under "sessions".
+    """
     return {
         "format": EXPORT_FORMAT,
         "format_version": EXPORT_VERSION,
         "exported_at": exported_at.isoformat(),
-        "patients": [patient_to_dict(p) for p in patients],
+        "patients": [
+            {
+                **patient_to_dict(p),
+                "sessions": [session_to_dict(s) for s in sessions.get(p.id, ())],
+            }
+            for p in patients
+        ],
     }

@@ -62,6 +62,8 @@ def validate_session(
         )
     low, high = RETENTION_RANGE
     for index, point in enumerate(data.points):
+        if not point.code.strip():
+            errors.append(FieldError(f"points.{index}", "A point needs a code."))
         if point.retention_minutes is not None and not low <= point.retention_minutes <= high:
             message = f"{point.code}: retention is {low} to {high} minutes."
             errors.append(FieldError(f"points.{index}", message))

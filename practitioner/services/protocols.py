@@ -8,6 +8,7 @@ from practitioner.db.base import database
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import ProtocolPointRow, ProtocolRow
 from practitioner.domain.session import RETENTION_RANGE, NeedledPoint, Protocol
+from practitioner.domain.session_rules import MAX_ELECTRO_HZ
 from practitioner.domain.validation import FieldError, ValidationError
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.clock import Clock, utc_now
@@ -44,9 +45,17 @@ class ProtocolService:
             errors.append(FieldError("points", "A protocol needs at least one point."))
         low, high = RETENTION_RANGE
         for index, point in enumerate(points):
+            if not point.code.strip():
+                errors.append(FieldError(f"points.{index}", "A point needs a code."))
             if point.retention_minutes is not None and not low <= point.retention_minutes <= high:
                 errors.append(FieldError(f"points.{index}",
                                          f"{point.code}: retention is {low} to {high} minutes."))
+            if point.electro_hz is not None and not 0 < point.electro_hz <= MAX_ELECTRO_HZ:
+                errors.append(FieldError(
+                    f"points.{index}",
+                    f"{point.code}: electro-acupuncture is above 0 and at most "
+                    f"{MAX_ELECTRO_HZ:g} Hz.",
+                ))
         if errors:
             raise ValidationError(errors)
         now = self._clock()
@@ -66,7 +75,11 @@ class ProtocolService:
                 ProtocolPointRow.insert_many(
                     [{"protocol": row.id, **r} for r in points_rows(points)]
                 ).execute()
-        except peewee.IntegrityError:
+        except peewee.IntegrityError as exc:
+            # Only the unique name is left for the database to catch; any other refusal
+            # is a rule missed above and must not pass for a duplicate name.
+            if "protocol.name" not in str(exc):
+                raise
             raise ValidationError(
                 [FieldError("name", f"There is already a protocol called “{name.strip()}”.")]
             ) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -254,7 +255,7 @@ class SessionService:
             current = self._to_session(row)
             self._validate(row.patient_id, data, finalise or current.final)
             now = self._clock()
-            if current.final and data != current.data:
+            if current.final and self._as_stored(data) != current.data:
                 self._keep_revision(current, now, reason)
             self._fill(row, data)
             if finalise and not current.final:
@@ -303,6 +304,15 @@ class SessionService:
             replaced_at=now,
             replaced_by=self._user(),
             reason=reason.strip(),
+        )
+
+    @staticmethod
+    def _as_stored(data: SessionInput) -> SessionInput:
+        """`data` as it reads back once stored: `_fill` drops microseconds and trims."""
+        return dataclasses.replace(
+            data,
+            started_at=data.started_at.replace(microsecond=0),
+            practitioner=data.practitioner.strip(),
         )
 
     @staticmethod

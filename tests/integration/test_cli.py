@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,10 +46,17 @@ def assert_one_line_failure(result: subprocess.CompletedProcess[str]) -> str:
 
 
 def without_timestamps(document: dict[str, Any]) -> dict[str, Any]:
+    """The export without the times the records were written or signed (the clock's)."""
     document = dict(document)
     document.pop("exported_at")
     document["patients"] = [
-        {k: v for k, v in record.items() if k not in ("created_at", "updated_at")}
+        {
+            **{k: v for k, v in record.items() if k not in ("created_at", "updated_at")},
+            "sessions": [
+                {k: v for k, v in session.items() if k != "finalised_at"}
+                for session in record["sessions"]
+            ],
+        }
         for record in document["patients"]
     ]
     return document
@@ -61,7 +69,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = cwd / "demo.db"
     result = run_cli(cwd, "--db", path, "demo", "--patients", PATIENTS)
     assert result.returncode == 0, result.stderr
-    assert f"Added {PATIENTS} demo patients" in result.stdout
+    assert f"Added {PATIENTS} demo patients with " in result.stdout
     return path
 
 
@@ -74,6 +82,42 @@ def test_export_json_to_stdout(demo_db: Path, tmp_path: Path) -> None:
     for record in document["patients"]:
         assert {"cramp_profile", "conditions", "medications"} <= record.keys()
     assert not (tmp_path / "data").exists()  # --db was used, not the default file
+
+
+def test_demo_patients_come_with_sessions_in_the_export(tmp_path: Path) -> None:
+    path = tmp_path / "five.db"
+    demo = run_cli(tmp_path, "--db", path, "demo", "--patients", 5)
+    assert demo.returncode == 0, demo.stderr
+    added = re.fullmatch(
+        rf"Added 5 demo patients with (\d+) treatment sessions to {re.escape(str(path))}\.\n",
+        demo.stdout,
+    )
+    assert added, demo.stdout
+
+    export = run_cli(tmp_path, "--db", path, "export", "--format", "json")
+
+    assert export.returncode == 0, export.stderr
+    document = json.loads(export.stdout)
+    assert document["format_version"] == 2
+    assert len(document["patients"]) == 5
+    sessions = [s for record in document["patients"] for s in record["sessions"]]
+    assert len(sessions) == int(added.group(1))
+    for record in document["patients"]:
+        assert record["sessions"], record["name"]
+        starts = [s["started_at"] for s in record["sessions"]]
+        assert starts == sorted(starts)
+        assert all(s["status"] == "final" for s in record["sessions"][:-1])
+    for session in sessions:
+        tongue, pulse = session["tongue"], session["pulse"]
+        assert tongue["body_colour"] and tongue["coating_colour"]
+        assert tongue["coating_thickness"]
+        assert pulse["qualities"]
+        assert session["patterns"]
+        assert session["points"]
+        assert all(re.fullmatch(r"[A-Z]{2}\d{1,3}", p["code"]) for p in session["points"])
+        assert session["practitioner"] == "Demo Practitioner"
+        if session["status"] == "final":
+            assert session["finalised_by"] == "Demo Practitioner"
 
 
 def test_export_to_a_file_writes_the_same_document(demo_db: Path, tmp_path: Path) -> None:
