@@ -70,11 +70,9 @@ class SessionCodeRow(BaseModel):
         indexes = ((("session", "category", "code"), True),)
 
 
-class SessionPointRow(BaseModel):
-    """A point needled in a session, in the order entered."""
+class PointColumns(BaseModel):
+    """The columns a needled point has, in a session or in a protocol (no table itself)."""
 
-    session = ForeignKeyField(SessionRow, backref="points", on_delete="CASCADE")
-    session_id: int
     position = IntegerField()
     code = CharField(max_length=16)
     side = CharField(max_length=12)
@@ -82,6 +80,13 @@ class SessionPointRow(BaseModel):
     retention_minutes = IntegerField(null=True)
     electro_hz = FloatField(null=True)
     custom = BooleanField(default=False)
+
+
+class SessionPointRow(PointColumns):
+    """A point needled in a session, in the order entered."""
+
+    session = ForeignKeyField(SessionRow, backref="points", on_delete="CASCADE")
+    session_id: int
 
     class Meta:
         table_name = "session_point"
@@ -118,18 +123,11 @@ class ProtocolRow(BaseModel):
         table_name = "protocol"
 
 
-class ProtocolPointRow(BaseModel):
+class ProtocolPointRow(PointColumns):
     """A point of a protocol, in order."""
 
     protocol = ForeignKeyField(ProtocolRow, backref="points", on_delete="CASCADE")
     protocol_id: int
-    position = IntegerField()
-    code = CharField(max_length=16)
-    side = CharField(max_length=12)
-    technique = CharField(max_length=12)
-    retention_minutes = IntegerField(null=True)
-    electro_hz = FloatField(null=True)
-    custom = BooleanField(default=False)
 
     class Meta:
         table_name = "protocol_point"
