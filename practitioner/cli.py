@@ -54,12 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser(
-        "demo", help="add deterministic synthetic patients and their treatment sessions"
+        "demo",
+        help="add deterministic synthetic patients, their treatment sessions and outcomes",
     )
     demo.add_argument("--patients", type=_positive, default=40, help="how many (default 40)")
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
 
-    export = commands.add_parser("export", help="write patient records with their sessions")
+    export = commands.add_parser(
+        "export", help="write patient records with their sessions, diary and progress"
+    )
     export.add_argument("--format", choices=["json"], required=True)
     export.add_argument("--patient", type=int, default=None, help="only this patient number")
     export.add_argument("--out", type=Path, default=None, help="file to write (default stdout)")

@@ -5,11 +5,16 @@ drawn from their cramp profile; every visit's tongue, pulse, principles and poin
 from it, so the record reads as one practitioner's consistent assessment. Most patients
 improve over the course of treatment. The vocabulary follows common textbook usage and
 makes no biomedical claim; no real person or practice is described.
+
+Most patients improve; some stay about the same and a few get worse (`Trajectory`).
+`demo_course` also gives the cramp figures behind each visit, from which
+`practitioner.domain.demo_outcomes` draws the visit's measures and the patient's diary.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import random
 from dataclasses import dataclass
 
@@ -58,6 +63,44 @@ _AVOID_IN_PREGNANCY = frozenset({"LI4", "SP6", "BL23"})
 
 # Days between visits: weekly, with the odd shifted or missed appointment.
 _GAPS = (7, 7, 7, 7, 7, 6, 8, 9, 14)
+
+# Shares of patients whose cramps improve, stay about the same, and get worse.
+_IMPROVING_SHARE, _FLAT_SHARE = 0.75, 0.15
+# Per-visit rise of the cramp rate for a worsening patient, and its ceiling (per week).
+_WORSENING_FACTOR = (1.05, 1.25)
+_MAX_PER_WEEK = 60.0
+
+
+class Trajectory(enum.Enum):
+    """How a demo patient's cramps go over the course of treatment."""
+
+    IMPROVING = "improving"
+    FLAT = "flat"
+    WORSENING = "worsening"
+
+
+@dataclass(frozen=True)
+class VisitFigures:
+    """The cramps behind one demo visit, as its course text reports them.
+
+    `cramps_per_week` is the underlying rate; `weekly_cramps` the whole number the patient
+    would report for the last seven days (0 when the text says there were none).
+    """
+
+    cramps_per_week: float
+    worst_severity: int
+    weekly_cramps: int
+
+
+@dataclass(frozen=True)
+class DemoCourse:
+    """A demo patient's visits, oldest first, with the figures behind each one."""
+
+    trajectory: Trajectory
+    sessions: tuple[SessionInput, ...] = ()
+    figures: tuple[VisitFigures, ...] = ()
+    baseline_per_week: float = 0.0
+
 
 _Q = PulseQuality
 _PositionReading = tuple[PulseHand, PulsePosition, frozenset[PulseQuality]]
@@ -278,6 +321,12 @@ _SAME_REPORTS = (
     "Forgot the stretches a few evenings.",
     "Slept badly for other reasons; cramps about the same.",
 )
+_WORSE_REPORTS = (
+    "More cramps this week; long shifts on their feet.",
+    "Worse since the weather turned cold.",
+    "Cramps waking them more often; worried about it.",
+    "Started a new medication last week; cramps more frequent since.",
+)
 _ACTIVE_REPORTS = (
     "Ran further at the weekend without cramping.",
     "Managed a full training session; a twinge near the end only.",
@@ -398,11 +447,23 @@ class _Plan:
     coating: tuple[TongueCoatingColour, TongueCoatingThickness]
     shapes: frozenset[TongueShape]
     tongue_note: str
-    improving: bool
+    trajectory: Trajectory
     factor: float  # How much the cramp frequency falls per visit when improving.
     formula: str
     pregnant: bool
     sites: tuple[CrampSite, ...]
+
+    @property
+    def improving(self) -> bool:
+        return self.trajectory is Trajectory.IMPROVING
+
+
+def _trajectory(draw: float) -> Trajectory:
+    if draw < _IMPROVING_SHARE:
+        return Trajectory.IMPROVING
+    if draw < _IMPROVING_SHARE + _FLAT_SHARE:
+        return Trajectory.FLAT
+    return Trajectory.WORSENING
 
 
 def _make_plan(
@@ -411,7 +472,8 @@ def _make_plan(
     main = _main_pattern(rng, patient, today)
     picture = _PICTURES[main]
     second = rng.choice(picture.seconds) if rng.random() < 0.45 else None
-    improving = rng.random() < 0.8
+    trajectory = _trajectory(rng.random())
+    improving = trajectory is Trajectory.IMPROVING
     shapes = frozenset(rng.sample(picture.shapes, rng.randint(0, len(picture.shapes))))
     sites = patient.profile.sites or (CrampSite(MuscleGroup.CALF_GASTROCNEMIUS, Side.BOTH),)
     pregnant = Condition.PREGNANCY in patient.conditions
@@ -424,7 +486,7 @@ def _make_plan(
         coating=rng.choice(picture.coatings),
         shapes=shapes,
         tongue_note=rng.choice(picture.tongue_notes),
-        improving=improving,
+        trajectory=trajectory,
         factor=rng.uniform(0.55, 0.85),
         formula=rng.choice(picture.formulas) if rng.random() < 0.2 and not pregnant else "",
         pregnant=pregnant,
@@ -597,16 +659,24 @@ def _report(rng: random.Random, patient: PatientInput, plan: _Plan, index: int) 
         if CrampTiming.NOCTURNAL in timings:
             return "Wants to sleep through the night again."
         return "Wants to get back to normal activity."
+    if plan.trajectory is Trajectory.WORSENING:
+        return rng.choice(_WORSE_REPORTS)
     if not plan.improving:
         return rng.choice(_SAME_REPORTS)
     athletic = bool(timings & {CrampTiming.DURING_EXERCISE, CrampTiming.AFTER_EXERCISE})
     return rng.choice(_BETTER_REPORTS + (_ACTIVE_REPORTS if athletic else ()))
 
 
-def _plan_text(index: int, last: bool, per_week: float, improving: bool) -> tuple[str, int]:
+def _plan_text(index: int, last: bool, per_week: float, trajectory: Trajectory) -> (
+    tuple[str, int]
+):
     """What happens next, and in how many days."""
+    improving = trajectory is Trajectory.IMPROVING
     if index == 0:
         return "Weekly treatment for four to six weeks, then review with the cramp diary.", 7
+    if trajectory is Trajectory.WORSENING:
+        return ("Continue weekly; review the diagnosis, and suggest a check with the GP if "
+                "the cramps keep increasing."), 7
     if improving and per_week < 0.5:
         if last:
             return "Cramps settled: review in a month, sooner if they come back.", 28
@@ -625,16 +695,24 @@ def demo_sessions(
     for weekly treatment; none when the birth date is today or later. The same `rng`
     state, patient and day always give the same visits.
     """
+    return list(demo_course(rng, patient, today, count).sessions)
+
+
+def demo_course(
+    rng: random.Random, patient: PatientInput, today: dt.date, count: int
+) -> DemoCourse:
+    """`demo_sessions`' visits (drawn the same way) with the course they follow."""
     if count < 1:
-        return []
+        return DemoCourse(Trajectory.FLAT)
     dates = _visit_dates(rng, patient, today, count)
     if not dates:
-        return []
+        return DemoCourse(Trajectory.FLAT)
     plan = _make_plan(rng, patient, today, len(dates))
     base = patient.profile.frequency_per_week or float(rng.choice((2, 3, 4, 5)))
     base = max(base, 0.5)
     base_severity = patient.profile.worst_severity or rng.randint(4, 8)
     sessions: list[SessionInput] = []
+    figures: list[VisitFigures] = []
     previous = base
     for index, day in enumerate(dates):
         last = index == len(dates) - 1
@@ -642,6 +720,9 @@ def demo_sessions(
             per_week = base
         elif plan.improving:
             per_week = previous * plan.factor
+        elif plan.trajectory is Trajectory.WORSENING:
+            ceiling = max(_MAX_PER_WEEK, base)
+            per_week = min(ceiling, previous * rng.uniform(*_WORSENING_FACTOR))
         else:
             per_week = base * rng.uniform(0.8, 1.15)
         ratio = per_week / base
@@ -653,7 +734,7 @@ def demo_sessions(
         principles = {_PICTURES[p].principle for p in patterns}
         principles.add(TreatmentPrinciple.RELAX_SINEWS)
         advice, advice_notes = _advice(rng, patient, plan)
-        plan_text, next_in = _plan_text(index, last, per_week, plan.improving)
+        plan_text, next_in = _plan_text(index, last, per_week, plan.trajectory)
         started = dt.time(rng.randint(8, 16), rng.choice((0, 15, 30, 45)))
         notes = rng.choice(_NOTES)
         if plan.pregnant:
@@ -681,5 +762,9 @@ def demo_sessions(
                 notes=notes,
             )
         )
+        reported = max(1, round(per_week))
+        if index and round(per_week * gap / 7) == 0:
+            reported = 0  # "No cramps since the last visit."
+        figures.append(VisitFigures(per_week, severity, reported))
         previous = per_week
-    return sessions
+    return DemoCourse(plan.trajectory, tuple(sessions), tuple(figures), base)

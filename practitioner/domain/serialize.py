@@ -6,13 +6,21 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from practitioner.domain.outcome_serialize import (
+    PatientOutcomes,
+    definition_to_dict,
+    patient_outcomes_to_dict,
+)
+from practitioner.domain.outcomes import MeasureDefinition
 from practitioner.domain.patient import LabelledEnum, Patient
 from practitioner.domain.session import Session
 from practitioner.domain.session_serialize import session_to_dict
 
 EXPORT_FORMAT = "cramp-practitioner/patients"
 # 2: each patient carries its treatment sessions.
-EXPORT_VERSION = 2
+# 3: sessions carry their measures; each patient its PSFS activities, diary and progress;
+#    the document lists the measure definitions its codes refer to.
+EXPORT_VERSION = 3
 
 
 def _date(value: dt.date | None) -> str | None:
@@ -67,20 +75,27 @@ def export_document(
     patients: Sequence[Patient],
     sessions: Mapping[int, Sequence[Session]],
     exported_at: dt.datetime,
+    outcomes: Mapping[int, PatientOutcomes] | None = None,
+    definitions: Sequence[MeasureDefinition] = (),
 ) -> dict[str, Any]:
-    """The whole export: a format marker and version, then the patients.
+    """The whole export: a format marker and version, the measure definitions, then the
+    patients.
 
     `sessions` maps a patient id to that patient's sessions, oldest first; each patient's
-    record gets them under "sessions".
+    record gets them under "sessions", and its `outcomes` (PSFS activities, diary,
+    progress; empty when not given) under keys of their own.
     """
+    found = outcomes or {}
     return {
         "format": EXPORT_FORMAT,
         "format_version": EXPORT_VERSION,
         "exported_at": exported_at.isoformat(),
+        "measure_definitions": [definition_to_dict(d) for d in definitions],
         "patients": [
             {
                 **patient_to_dict(p),
                 "sessions": [session_to_dict(s) for s in sessions.get(p.id, ())],
+                **patient_outcomes_to_dict(found.get(p.id, PatientOutcomes())),
             }
             for p in patients
         ],

@@ -11,6 +11,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 
+from practitioner.domain.outcomes import SessionMeasures
 from practitioner.domain.patient import LabelledEnum
 
 
@@ -199,6 +200,7 @@ class SessionInput:
     plan: str = ""
     next_visit: dt.date | None = None
     notes: str = ""
+    measures: SessionMeasures = field(default_factory=SessionMeasures)
 
     def is_empty(self) -> bool:
         """Whether nothing clinical was recorded (date and practitioner aside)."""
@@ -251,6 +253,9 @@ class SessionSummary:
     patterns: tuple[Pattern, ...]
     point_codes: tuple[str, ...]
     amended: bool
+    # The headline outcome figures recorded at the visit, when they were.
+    cramps_per_week: float | None = None
+    worst_severity: float | None = None
 
 
 @dataclass(frozen=True)

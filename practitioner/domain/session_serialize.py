@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, TypeVar
 
+from practitioner.domain.outcomes import SessionMeasures
 from practitioner.domain.patient import LabelledEnum
 from practitioner.domain.session import (
     HomeAdvice,
@@ -100,6 +101,10 @@ def session_input_to_dict(data: SessionInput) -> dict[str, Any]:
         "plan": data.plan,
         "next_visit": data.next_visit.isoformat() if data.next_visit else None,
         "notes": data.notes,
+        "measures": {
+            "values": {code: value for code, value in data.measures.values},
+            "psfs": {str(activity): rating for activity, rating in data.measures.psfs},
+        },
     }
 
 
@@ -152,6 +157,17 @@ def session_input_from_dict(raw: dict[str, Any]) -> SessionInput:
         plan=raw["plan"],
         next_visit=dt.date.fromisoformat(raw["next_visit"]) if raw["next_visit"] else None,
         notes=raw["notes"],
+        measures=_measures_from_dict(raw.get("measures")),
+    )
+
+
+def _measures_from_dict(raw: dict[str, Any] | None) -> SessionMeasures:
+    # Revisions kept before measures existed have none.
+    if not raw:
+        return SessionMeasures()
+    return SessionMeasures(
+        values=tuple(sorted((str(c), float(v)) for c, v in raw["values"].items())),
+        psfs=tuple(sorted((int(a), float(r)) for a, r in raw["psfs"].items())),
     )
 
 

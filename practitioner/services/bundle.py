@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from practitioner.services.drafts import DraftService
+from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
 from practitioner.services.protocols import ProtocolService
 from practitioner.services.sessions import SessionService
@@ -18,3 +19,4 @@ class Services:
     sessions: SessionService = field(default_factory=SessionService)
     drafts: DraftService = field(default_factory=DraftService)
     protocols: ProtocolService = field(default_factory=ProtocolService)
+    outcomes: OutcomeService = field(default_factory=OutcomeService)

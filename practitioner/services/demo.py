@@ -1,7 +1,9 @@
-"""Fill a records file with deterministic synthetic patients and their treatment sessions."""
+"""Fill a records file with deterministic synthetic patients, their treatment sessions and
+their outcomes (measures at each visit, PSFS activities, and for some a cramp diary)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from dataclasses import dataclass
@@ -9,7 +11,9 @@ from dataclasses import dataclass
 from practitioner.db.base import database
 from practitioner.db.errors import translated_errors
 from practitioner.domain.demo import demo_patients
-from practitioner.domain.demo_sessions import demo_sessions
+from practitioner.domain.demo_outcomes import demo_outcomes
+from practitioner.domain.demo_sessions import demo_course
+from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
 from practitioner.services.sessions import SessionService
 
@@ -23,6 +27,7 @@ class DemoAdded:
 
     patients: int
     sessions: int
+    diary_days: int = 0
 
 
 def fill_demo(
@@ -32,28 +37,48 @@ def fill_demo(
     today: dt.date | None = None,
     sessions: SessionService | None = None,
     sessions_per_patient: tuple[int, int] = (2, 6),
+    outcomes: OutcomeService | None = None,
 ) -> DemoAdded:
-    """Add `count` demo patients, and with `sessions` their visits, in one transaction.
+    """Add `count` demo patients, and with `sessions` their visits and outcomes, in one
+    transaction.
 
     Each patient gets between `sessions_per_patient` visits (fewer if the cramps began
-    too recently), all signed as final except, for some patients, the latest one. The same
-    seed and day always give the same records (the signing times aside).
+    too recently), all signed as final except, for some patients, the latest one; every
+    visit has its measures, the patient 2–3 PSFS activities, and about half the patients
+    a daily diary between visits (stored through `outcomes`, by default one whose today
+    is `today`). The same seed and day always give the same records (the signing times
+    aside).
     """
     day = today or dt.date.today()
     inputs = demo_patients(count, seed, day)
-    # A stream of its own, so the patients stay what they were before sessions existed.
+    # Streams of their own, so the patients stay what they were before sessions existed,
+    # and the visits what they were before outcomes did.
     rng = random.Random(f"demo-sessions:{seed}")
+    outcome_rng = random.Random(f"demo-outcomes:{seed}")
+    keeper = outcomes or OutcomeService(today=lambda: day)
     low, high = sessions_per_patient
-    added = 0
+    added = diary_days = 0
     with translated_errors(), database.atomic("IMMEDIATE"):
         for data in inputs:
             patient = patients.create(data)
             if sessions is None:
                 continue
-            visits = demo_sessions(rng, data, day, rng.randint(low, high))
+            course = demo_course(rng, data, day, rng.randint(low, high))
+            figures = demo_outcomes(outcome_rng, data, course)
+            activities = (
+                keeper.set_psfs_activities(patient.id, figures.activities)
+                if figures.activities else []
+            )
+            measures = figures.measures_with([a.id for a in activities])
             leave_open = rng.random() < _LATEST_LEFT_OPEN
-            for index, visit in enumerate(visits):
-                latest = index == len(visits) - 1
-                sessions.create(patient.id, visit, finalise=not (latest and leave_open))
-            added += len(visits)
-    return DemoAdded(patients=len(inputs), sessions=added)
+            for index, (visit, measured) in enumerate(
+                zip(course.sessions, measures, strict=True)
+            ):
+                latest = index == len(course.sessions) - 1
+                sessions.create(patient.id, dataclasses.replace(visit, measures=measured),
+                                finalise=not (latest and leave_open))
+            if figures.diary:
+                diary_days += keeper.import_diary(patient.id, figures.diary,
+                                                  replace_existing=False)
+            added += len(course.sessions)
+    return DemoAdded(patients=len(inputs), sessions=added, diary_days=diary_days)

@@ -1,10 +1,12 @@
-"""Export patient records, with their treatment sessions, as JSON."""
+"""Export patient records, with their treatment sessions and outcomes, as JSON."""
 
 from __future__ import annotations
 
 import json
 
+from practitioner.domain.outcome_serialize import PatientOutcomes
 from practitioner.domain.serialize import export_document
+from practitioner.services.outcomes import OutcomeService, progress_of
 from practitioner.services.patients import PatientService
 from practitioner.services.sessions import SessionService
 
@@ -13,13 +15,28 @@ def export_json(
     patients: PatientService,
     patient_id: int | None = None,
     sessions: SessionService | None = None,
+    outcomes: OutcomeService | None = None,
 ) -> str:
     """Every patient (archived included), or just `patient_id`, as an indented JSON text.
 
-    Each patient carries its sessions, oldest first, read in a fixed number of queries.
-    Raises KnownError(NOT_FOUND) when `patient_id` names no patient.
+    Each patient carries its sessions (with their measures), oldest first, its PSFS
+    activities, its diary and its progress against baseline; all read in a fixed number
+    of queries. Raises KnownError(NOT_FOUND) when `patient_id` names no patient.
     """
     records = [patients.get(patient_id)] if patient_id is not None else patients.all_patients()
-    visits = (sessions or SessionService()).for_patients(record.id for record in records)
-    document = export_document(records, visits, patients.now())
+    ids = [record.id for record in records]
+    visits = (sessions or SessionService()).for_patients(ids)
+    keeper = outcomes or OutcomeService()
+    definitions = keeper.definitions()
+    activities = keeper.psfs_for_patients(ids)
+    diaries = keeper.diary_for_patients(ids)
+    per_patient = {
+        pid: PatientOutcomes(
+            psfs_activities=tuple(activities[pid]),
+            diary=tuple(diaries[pid]),
+            progress=progress_of(visits[pid], definitions),
+        )
+        for pid in ids
+    }
+    document = export_document(records, visits, patients.now(), per_patient, definitions)
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from practitioner.db.base import database
@@ -13,10 +13,12 @@ from practitioner.db.errors import translated_errors
 from practitioner.db.models import (
     PatientRow,
     SessionCodeRow,
+    SessionMeasureRow,
     SessionPointRow,
     SessionRevisionRow,
     SessionRow,
 )
+from practitioner.domain.outcomes import CRAMPS_PER_WEEK, WORST_SEVERITY, SessionMeasures
 from practitioner.domain.patient import LabelledEnum
 from practitioner.domain.session import (
     HomeAdvice,
@@ -48,6 +50,15 @@ from practitioner.domain.validation import ValidationError
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.clock import Clock, aware, local_now, utc_now
 from practitioner.services.drafts import DraftService
+from practitioner.services.measures import (
+    chunks,
+    delete_measures,
+    measure_errors,
+    measures_for_sessions,
+    normalised,
+    tuples,
+    write_measures,
+)
 
 # Which coded sets of a session live in session_code, under which category.
 _CODED: dict[str, type[LabelledEnum]] = {
@@ -59,18 +70,12 @@ _CODED: dict[str, type[LabelledEnum]] = {
     "advice": HomeAdvice,
 }
 
-
-# Ids per IN (...) query: well under SQLite's smallest limit on bound variables.
-_CHUNK = 500
+# The outcome figures a timeline line shows.
+_HEADLINE = (CRAMPS_PER_WEEK.code, WORST_SEVERITY.code)
 
 
 def _member(kind: type[LabelledEnum], code: str | None) -> Any:
     return None if code is None else kind(code)
-
-
-def _chunks(ids: list[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start : start + _CHUNK]
 
 
 def points_rows(points: Iterable[NeedledPoint]) -> list[dict[str, Any]]:
@@ -104,7 +109,8 @@ def point_from_row(row: Any) -> NeedledPoint:
 class SessionService:
     """Reads and records sessions; every change is one transaction that also drops its draft.
 
-    `user` names who is working, for signatures and amendments.
+    A session's outcome measures (values and PSFS ratings) are stored, validated and read
+    with it. `user` names who is working, for signatures and amendments.
     """
 
     def __init__(
@@ -120,7 +126,8 @@ class SessionService:
     # -- reading ------------------------------------------------------------------------
 
     def timeline(self, patient_id: int) -> list[SessionSummary]:
-        """The patient's visits, newest first, in a fixed number of queries."""
+        """The patient's visits, newest first, with their headline outcome figures, in a
+        fixed number of queries."""
         with translated_errors():
             rows = list(
                 SessionRow.select(SessionRow.id, SessionRow.started_at, SessionRow.status)
@@ -131,23 +138,38 @@ class SessionService:
             patterns: dict[int, list[Pattern]] = {i: [] for i in ids}
             points: dict[int, list[str]] = {i: [] for i in ids}
             amended: set[int] = set()
+            figures: dict[int, dict[str, float]] = {}
             if ids:
-                for code in SessionCodeRow.select().where(
-                    SessionCodeRow.session.in_(ids) & (SessionCodeRow.category == "pattern")
+                for session_id, code in tuples(
+                    SessionCodeRow.select(SessionCodeRow.session, SessionCodeRow.code).where(
+                        SessionCodeRow.session.in_(ids) & (SessionCodeRow.category == "pattern")
+                    )
                 ):
-                    patterns[code.session_id].append(Pattern(code.code))
-                for point in (
+                    patterns[session_id].append(Pattern(code))
+                for session_id, code in tuples(
                     SessionPointRow.select(SessionPointRow.session, SessionPointRow.code)
                     .where(SessionPointRow.session.in_(ids))
                     .order_by(SessionPointRow.position)
                 ):
-                    points[point.session_id].append(point.code)
+                    points[session_id].append(code)
                 amended = {
                     r.session_id
                     for r in SessionRevisionRow.select(SessionRevisionRow.session).where(
                         SessionRevisionRow.session.in_(ids)
                     )
                 }
+                headline = (
+                    SessionMeasureRow.select(
+                        SessionMeasureRow.session, SessionMeasureRow.code, SessionMeasureRow.value
+                    )
+                    .join(SessionRow)
+                    .where(
+                        (SessionRow.patient == patient_id)
+                        & SessionMeasureRow.code.in_(_HEADLINE)
+                    )
+                )
+                for session_id, code, value in tuples(headline):
+                    figures.setdefault(session_id, {})[code] = value
         order = list(Pattern)
         return [
             SessionSummary(
@@ -157,6 +179,8 @@ class SessionService:
                 patterns=tuple(sorted(patterns[row.id], key=order.index)),
                 point_codes=tuple(points[row.id]),
                 amended=row.id in amended,
+                cramps_per_week=figures.get(row.id, {}).get(CRAMPS_PER_WEEK.code),
+                worst_severity=figures.get(row.id, {}).get(WORST_SEVERITY.code),
             )
             for row in rows
         ]
@@ -189,7 +213,7 @@ class SessionService:
         found: dict[int, list[Session]] = {i: [] for i in ids}
         with translated_errors():
             rows: list[SessionRow] = []
-            for chunk in _chunks(ids):
+            for chunk in chunks(ids):
                 rows.extend(
                     SessionRow.select()
                     .where(SessionRow.patient.in_(chunk))
@@ -217,9 +241,11 @@ class SessionService:
     # -- changing -----------------------------------------------------------------------
 
     def create(self, patient_id: int, data: SessionInput, *, finalise: bool = False) -> Session:
-        """Record a new visit (and drop the patient's new-session draft) in one transaction."""
+        """Record a new visit with its measures (and drop the patient's new-session draft) in
+        one transaction. Raises ValidationError, writing nothing, for a bad visit or bad
+        measures (fields `measures.<code>`, `measures.psfs.<activity id>`)."""
         with translated_errors(), database.atomic("IMMEDIATE"):
-            self._validate(patient_id, data, finalise)
+            self._validate(patient_id, None, data, finalise)
             now = self._clock()
             row = SessionRow(patient=patient_id, created_at=now, updated_at=now, version=1)
             self._fill(row, data)
@@ -253,7 +279,7 @@ class SessionService:
                     "still in the form; copy it, then reopen the session.",
                 )
             current = self._to_session(row)
-            self._validate(row.patient_id, data, finalise or current.final)
+            self._validate(row.patient_id, session_id, data, finalise or current.final)
             now = self._clock()
             if current.final and self._as_stored(data) != current.data:
                 self._keep_revision(current, now, reason)
@@ -265,6 +291,7 @@ class SessionService:
             row.save()
             for model in (SessionCodeRow, SessionPointRow):
                 model.delete().where(model.session == session_id).execute()
+            delete_measures(session_id)
             self._write_children(session_id, data)
             DraftService.delete_in_transaction(row.patient_id, session_id)
         return self.get(session_id)
@@ -276,13 +303,16 @@ class SessionService:
 
     # -- helpers ------------------------------------------------------------------------
 
-    def _validate(self, patient_id: int, data: SessionInput, finalising: bool) -> None:
+    def _validate(
+        self, patient_id: int, session_id: int | None, data: SessionInput, finalising: bool
+    ) -> None:
         patient = PatientRow.get_or_none(PatientRow.id == patient_id)
         if patient is None:
             raise KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")
         errors = validate_session(
             data, born=patient.date_of_birth, now=self._local_clock(), finalising=finalising
         )
+        errors += measure_errors(patient_id, session_id, data)
         if errors:
             raise ValidationError(errors)
 
@@ -308,11 +338,13 @@ class SessionService:
 
     @staticmethod
     def _as_stored(data: SessionInput) -> SessionInput:
-        """`data` as it reads back once stored: `_fill` drops microseconds and trims."""
+        """`data` as it reads back once stored: `_fill` drops microseconds and trims;
+        measures come back in code order."""
         return dataclasses.replace(
             data,
             started_at=data.started_at.replace(microsecond=0),
             practitioner=data.practitioner.strip(),
+            measures=normalised(data.measures),
         )
 
     @staticmethod
@@ -360,6 +392,7 @@ class SessionService:
         points = [{"session": session_id, **row} for row in points_rows(data.points)]
         if points:
             SessionPointRow.insert_many(points).execute()
+        write_measures(session_id, data.measures)
 
     @staticmethod
     def _to_session(row: SessionRow) -> Session:
@@ -374,7 +407,8 @@ class SessionService:
         }
         points: dict[int, list[NeedledPoint]] = {i: [] for i in ids}
         revisions: dict[int, list[Revision]] = {i: [] for i in ids}
-        for chunk in _chunks(ids):
+        measures = measures_for_sessions(ids)
+        for chunk in chunks(ids):
             for code in SessionCodeRow.select().where(SessionCodeRow.session.in_(chunk)):
                 codes[code.session_id][code.category].add(code.code)
             for point in (
@@ -401,7 +435,11 @@ class SessionService:
                 )
         return [
             SessionService._from_row(
-                row, codes[row.id], tuple(points[row.id]), tuple(revisions[row.id])
+                row,
+                codes[row.id],
+                tuple(points[row.id]),
+                tuple(revisions[row.id]),
+                measures.get(row.id, SessionMeasures()),
             )
             for row in rows
         ]
@@ -412,6 +450,7 @@ class SessionService:
         codes: dict[str, set[str]],
         points: tuple[NeedledPoint, ...],
         revisions: tuple[Revision, ...],
+        measures: SessionMeasures,
     ) -> Session:
         def members(category: str) -> frozenset[Any]:
             return frozenset(_CODED[category](c) for c in codes[category])
@@ -451,6 +490,7 @@ class SessionService:
             plan=row.plan,
             next_visit=row.next_visit,
             notes=row.notes,
+            measures=measures,
         )
         return Session(
             id=row.id,

@@ -20,6 +20,7 @@ class Actions:
     show_profile: QAction
     show_sessions: QAction
     show_outcomes: QAction
+    caseload: QAction
     new_session: QAction
     session_from_last: QAction
     apply_protocol: QAction
@@ -56,6 +57,8 @@ def build_actions(window: QWidget) -> Actions:
         show_profile=_action(window, "&Profile", "Ctrl+1", "Show the patient's profile"),
         show_sessions=_action(window, "&Sessions", "Ctrl+2", "Show the patient's sessions"),
         show_outcomes=_action(window, "&Outcomes", "Ctrl+3", "Show the patient's outcomes"),
+        caseload=_action(window, "What &worked across the caseload…", "Ctrl+Shift+W",
+                         "Responder rates by pattern and by protocol"),
         new_session=_action(window, "New &session", "Ctrl+Shift+N",
                             "Start an empty session note for the open patient"),
         session_from_last=_action(window, "New session from &last visit", "Ctrl+Shift+L",

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QWidg
 
 from practitioner.domain.points import PointCatalogue
 from practitioner.domain.session import DraftSummary
+from practitioner.domain.what_worked import responder_rates_by_pattern, responder_rates_by_protocol
 from practitioner.errors import KnownError
 from practitioner.services.bundle import Services
 from practitioner.ui.actions import build_actions
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
         view_menu.addSeparator()
         view_menu.addAction(a.show_archived)
+        view_menu.addAction(a.caseload)
         toggle_reference = self.reference_dock.toggleViewAction()
         toggle_reference.setShortcut("F9")
         view_menu.addAction(toggle_reference)
@@ -108,6 +110,7 @@ class MainWindow(QMainWindow):
         a.show_sessions.triggered.connect(lambda: tabs.setCurrentIndex(1))
         a.show_outcomes.triggered.connect(lambda: tabs.setCurrentIndex(2))
         a.new_session.triggered.connect(self._on_new_session)
+        a.caseload.triggered.connect(self.show_caseload)
         a.session_from_last.triggered.connect(self._on_session_from_last)
         a.apply_protocol.triggered.connect(self.workspace.sessions.focus_protocols)
         a.cancel_edit.triggered.connect(self.workspace.cancel_edits)
@@ -160,6 +163,22 @@ class MainWindow(QMainWindow):
             chosen = self._messages.choose_draft(self, drafts)
             if chosen is not None:
                 self.open_draft(chosen)
+
+    def show_caseload(self) -> None:
+        """Responder rates across all patients, by pattern and by protocol."""
+        thresholds = self.workspace.outcomes.thresholds
+        try:
+            courses = self._services.outcomes.caseload_courses()
+            protocols = self._services.protocols.list_protocols()
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Cannot compute the caseload view"), exc.message)
+            return
+        self._messages.show_caseload(
+            self,
+            responder_rates_by_pattern(courses, thresholds),
+            responder_rates_by_protocol(courses, protocols, thresholds),
+            "\n".join(thresholds.sources),
+        )
 
     def _on_new_session(self) -> None:
         if self.workspace.patient is not None:

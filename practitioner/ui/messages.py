@@ -10,9 +10,14 @@ from __future__ import annotations
 import enum
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from practitioner.domain.diary_csv import DiaryImport
+from practitioner.domain.outcomes import DiaryEntry
 from practitioner.domain.session import DraftSummary, Session
+from practitioner.domain.what_worked import GroupRate
+from practitioner.ui.dialogs.caseload import CaseloadDialog
+from practitioner.ui.dialogs.diary_import import DiaryImportDialog
 from practitioner.ui.dialogs.draft_recovery import DraftRecoveryDialog
 from practitioner.ui.dialogs.session_history import SessionHistoryDialog
 
@@ -32,6 +37,13 @@ class Messages:
         """Tell the user something failed and what to do about it."""
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
                           parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
+
+    def info(self, parent: QWidget | None, title: str, text: str) -> None:
+        """Tell the user something worked."""
+        box = QMessageBox(QMessageBox.Icon.Information, title, text,
+                          QMessageBox.StandardButton.Ok, parent)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.exec()
 
@@ -83,3 +95,28 @@ class Messages:
         """A line of text from the user, or None when cancelled."""
         text, ok = QInputDialog.getText(parent, title, label)
         return text if ok else None
+
+    def choose_open_file(self, parent: QWidget | None, title: str, filters: str) -> str | None:
+        """A file to read, or None when cancelled."""
+        path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+        return path or None
+
+    def choose_save_file(
+        self, parent: QWidget | None, title: str, suggested: str, filters: str
+    ) -> str | None:
+        """Where to write a file, or None when cancelled."""
+        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+        return path or None
+
+    def choose_diary_import(
+        self, parent: QWidget | None, preview: DiaryImport
+    ) -> list[DiaryEntry] | None:
+        """Show a diary import preview; the entries to import, or None."""
+        return DiaryImportDialog.ask(preview, parent)
+
+    def show_caseload(
+        self, parent: QWidget | None, by_pattern: list[GroupRate], by_protocol: list[GroupRate],
+        thresholds_note: str,
+    ) -> None:
+        """Show responder rates across the caseload."""
+        CaseloadDialog.show_for(by_pattern, by_protocol, thresholds_note, parent)

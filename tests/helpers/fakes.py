@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from practitioner.domain.diary_csv import DiaryImport
+from practitioner.domain.outcomes import DiaryEntry
 from practitioner.domain.session import DraftSummary, Session
+from practitioner.domain.what_worked import GroupRate
 from practitioner.ui.messages import Answer, Messages
 
 
@@ -23,6 +26,12 @@ class FakeMessages(Messages):
     histories: list[Session] = field(default_factory=list)
     text_answers: list[str | None] = field(default_factory=list)
     text_prompts: list[str] = field(default_factory=list)
+    infos: list[tuple[str, str]] = field(default_factory=list)
+    open_file: str | None = None
+    save_file: str | None = None
+    diary_previews: list[DiaryImport] = field(default_factory=list)
+    skip_bad_diary_rows: bool = False
+    caseloads: list[tuple[list[GroupRate], list[GroupRate]]] = field(default_factory=list)
 
     def error(self, parent: object, title: str, text: str) -> None:  # type: ignore[override]
         self.errors.append((title, text))
@@ -47,3 +56,32 @@ class FakeMessages(Messages):
     def ask_text(self, parent: object, title: str, label: str) -> str | None:  # type: ignore[override]
         self.text_prompts.append(label)
         return self.text_answers.pop(0) if self.text_answers else None
+
+    def info(self, parent: object, title: str, text: str) -> None:  # type: ignore[override]
+        self.infos.append((title, text))
+
+    def choose_open_file(  # type: ignore[override]
+        self, parent: object, title: str, filters: str
+    ) -> str | None:
+        return self.open_file
+
+    def choose_save_file(  # type: ignore[override]
+        self, parent: object, title: str, suggested: str, filters: str
+    ) -> str | None:
+        return self.save_file
+
+    def choose_diary_import(  # type: ignore[override]
+        self, parent: object, preview: DiaryImport
+    ) -> list[DiaryEntry] | None:
+        """Answers as the real preview does: everything when clean, the good rows only
+        when the practitioner chose to skip the bad ones, else nothing."""
+        self.diary_previews.append(preview)
+        if preview.clean or self.skip_bad_diary_rows:
+            return list(preview.entries)
+        return None
+
+    def show_caseload(  # type: ignore[override]
+        self, parent: object, by_pattern: list[GroupRate], by_protocol: list[GroupRate],
+        thresholds_note: str,
+    ) -> None:
+        self.caseloads.append((by_pattern, by_protocol))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from practitioner.domain.outcomes import SessionMeasures
 from practitioner.domain.session import (
     HomeAdvice,
     Modality,
@@ -74,5 +75,8 @@ def full_session(started_at: dt.datetime = VISIT, **changes: object) -> SessionI
         plan="Weekly for four weeks, then review.",
         next_visit=dt.date(2025, 1, 21),
         notes="Brought a cramp diary.",
+        measures=SessionMeasures(
+            values=(("cramps_per_week", 4.0), ("sleep_disturbance", 6.0), ("worst_severity", 7.0)),
+        ),
     )
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]

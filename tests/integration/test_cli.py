@@ -82,6 +82,13 @@ def test_export_json_to_stdout(demo_db: Path, tmp_path: Path) -> None:
     for record in document["patients"]:
         assert {"cramp_profile", "conditions", "medications"} <= record.keys()
     assert not (tmp_path / "data").exists()  # --db was used, not the default file
+    # About half the demo patients keep a cramp diary between visits.
+    keepers = [r for r in document["patients"] if r["diary"]]
+    assert 0 < len(keepers) < PATIENTS
+    for record in keepers:
+        days = [d["day"] for d in record["diary"]]
+        assert days == sorted(set(days))
+        assert days[0] >= record["sessions"][0]["started_at"][:10]
 
 
 def test_demo_patients_come_with_sessions_in_the_export(tmp_path: Path) -> None:
@@ -98,8 +105,9 @@ def test_demo_patients_come_with_sessions_in_the_export(tmp_path: Path) -> None:
 
     assert export.returncode == 0, export.stderr
     document = json.loads(export.stdout)
-    assert document["format_version"] == 2
+    assert document["format_version"] == 3
     assert len(document["patients"]) == 5
+    codes = {d["code"] for d in document["measure_definitions"]}
     sessions = [s for record in document["patients"] for s in record["sessions"]]
     assert len(sessions) == int(added.group(1))
     for record in document["patients"]:
@@ -107,6 +115,25 @@ def test_demo_patients_come_with_sessions_in_the_export(tmp_path: Path) -> None:
         starts = [s["started_at"] for s in record["sessions"]]
         assert starts == sorted(starts)
         assert all(s["status"] == "final" for s in record["sessions"][:-1])
+        activities = {a["id"]: a["wording"] for a in record["psfs_activities"]}
+        assert 2 <= len(activities) <= 3
+        for index, session in enumerate(record["sessions"]):
+            values = session["measures"]["values"]
+            assert set(values) <= codes
+            assert "cramps_per_week" in values and "worst_severity" in values
+            assert ("pgic" in values) == (index > 0)
+            assert {int(a) for a in session["measures"]["psfs"]} == set(activities)
+        progress = record["progress"]
+        cramps = next(m for m in progress["measures"] if m["code"] == "cramps_per_week")
+        first = record["sessions"][0]["measures"]["values"]["cramps_per_week"]
+        last = record["sessions"][-1]["measures"]["values"]["cramps_per_week"]
+        assert (cramps["baseline"], cramps["latest"]) == (first, last)
+        assert cramps["change"] == last - first
+        assert cramps["trend"] in {"better", "worse", "same"}
+        assert set(progress["flags"]) <= {"responder", "severity_important", "psfs_important"}
+        for day in record["diary"]:
+            assert 0 <= day["cramps"] <= 200
+            assert day["day"] < record["sessions"][-1]["started_at"][:10]
     for session in sessions:
         tongue, pulse = session["tongue"], session["pulse"]
         assert tongue["body_colour"] and tongue["coating_colour"]

@@ -23,6 +23,7 @@ from practitioner.domain.validation import FieldError, ValidationError, validate
 from practitioner.errors import KnownError
 from practitioner.services.bundle import Services
 from practitioner.ui.messages import Answer, Messages
+from practitioner.ui.pages.outcomes_page import OutcomesPage
 from practitioner.ui.pages.profile_form import ProfileForm
 from practitioner.ui.pages.sessions_page import SessionsPage
 
@@ -108,14 +109,13 @@ class PatientWorkspace(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(self.tr("Patient workspace tabs"))
         self.tabs.addTab(profile_page, self.tr("Profile"))
-        self.sessions = SessionsPage(services.sessions, services.drafts, services.protocols,
-                                     catalogue, messages)
+        self.sessions = SessionsPage(services, catalogue, messages)
         self.tabs.addTab(self.sessions, self.tr("Sessions"))
         self.sessions.opened.connect(self.show_sessions)
-        self.tabs.addTab(
-            _empty_state(self.tr("No outcome measures recorded for this patient yet.")),
-            self.tr("Outcomes"),
-        )
+        self.outcomes = OutcomesPage(services, messages)
+        self.tabs.addTab(self.outcomes, self.tr("Outcomes"))
+        self.sessions.saved.connect(self.outcomes.mark_stale)
+        self.outcomes.activities_changed.connect(self.sessions.reload_measure_context)
         record = QWidget()
         record_layout = QVBoxLayout(record)
         record_layout.addLayout(header)
@@ -167,12 +167,14 @@ class PatientWorkspace(QWidget):
         self.save_status.setText("")
         self._show_header()
         self.sessions.set_patient(patient)
+        self.outcomes.set_patient(patient)
         return True
 
     def start_new(self) -> None:
         """Show an empty form for a new patient, with the cursor in the name field."""
         self._patient, self._editing_new = None, True
         self.sessions.set_patient(None)
+        self.outcomes.set_patient(None)
         self.form.set_patient(None)
         self.save_status.setText(self.tr("New record — not saved yet"))
         self._show_header()
@@ -183,6 +185,7 @@ class PatientWorkspace(QWidget):
         """Go back to "no patient open" (the caller has dealt with unsaved edits)."""
         self._patient, self._editing_new = None, False
         self.sessions.set_patient(None)
+        self.outcomes.set_patient(None)
         self.form.set_patient(None)
         self._show_header()
         self.closed.emit()

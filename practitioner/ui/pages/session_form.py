@@ -6,6 +6,7 @@ is typed (parseable or not) so a draft can bring it back word for word.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from practitioner.domain.outcomes import MeasureDefinition, PsfsActivity
 from practitioner.domain.patient import LabelledEnum
 from practitioner.domain.points import PointCatalogue
 from practitioner.domain.session import (
@@ -45,12 +47,14 @@ from practitioner.domain.session import (
 from practitioner.domain.validation import FieldError, parse_date, parse_date_time, parse_number
 from practitioner.ui.widgets.code_checklist import CodeChecklist
 from practitioner.ui.widgets.inline_error import InlineError
+from practitioner.ui.widgets.measures_editor import MeasuresEditor
 from practitioner.ui.widgets.point_table import PointTable
 
 NOT_RECORDED = "—"
 GROUP_TITLES = {
     "visit": "Visit",
     "subjective": "Subjective",
+    "measures": "Outcome measures",
     "tongue": "Tongue",
     "pulse": "Pulse",
     "patterns": "Pattern differentiation",
@@ -116,6 +120,8 @@ class SessionForm(QWidget):
         self.next_visit = self._line("next_visit", "Next visit", "YYYY-MM-DD")
         self.notes = self._text("notes", "Session notes")
         self.points.changed.connect(self.edited)
+        self.measures = MeasuresEditor()
+        self.measures.changed.connect(self.edited)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -126,6 +132,8 @@ class SessionForm(QWidget):
         subjective = self._group(layout, "subjective")
         self._row(subjective, "&Course since last visit", self.course)
         self._row(subjective, "Patient's &report", self.report)
+        measures = self._group(layout, "measures")
+        self._row(measures, "&Measures", self.measures, "measures")
         tongue = self._group(layout, "tongue")
         self._row(tongue, "&Tongue body", self.tongue_body)
         self._row(tongue, "Coating colour", self.tongue_coating)
@@ -195,6 +203,7 @@ class SessionForm(QWidget):
             self.plan.setPlainText(data.plan)
             self.next_visit.setText(data.next_visit.isoformat() if data.next_visit else "")
             self.notes.setPlainText(data.notes)
+            self.measures.set_value(data.measures)
         finally:
             self.blockSignals(False)
         self.show_errors([])
@@ -217,6 +226,8 @@ class SessionForm(QWidget):
         next_visit = _parse(errors, "next_visit", lambda: parse_date(self.next_visit.text()))
         points, problems = self.points.points()
         errors += [FieldError(f"points.{row}", message) for row, message in problems]
+        measures, measure_errors = self.measures.read()
+        errors += measure_errors
         if started_at is None:
             return None, errors
         positions = tuple(
@@ -251,8 +262,19 @@ class SessionForm(QWidget):
             plan=self.plan.toPlainText(),
             next_visit=next_visit,
             notes=self.notes.toPlainText(),
+            measures=measures,
         )
         return data, errors
+
+    def set_measures_context(
+        self,
+        definitions: Sequence[MeasureDefinition],
+        activities: Sequence[PsfsActivity],
+        *,
+        first_session: bool,
+    ) -> None:
+        """Which measures and PSFS activities this patient's notes ask for."""
+        self.measures.set_context(definitions, activities, first_session=first_session)
 
     def add_points(self, points: tuple[NeedledPoint, ...]) -> None:
         """Add a protocol's points to the visit."""

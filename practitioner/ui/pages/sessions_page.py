@@ -24,15 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from practitioner.domain.outcomes import MeasureDefinition, PsfsActivity, validate_measures
 from practitioner.domain.patient import Patient
 from practitioner.domain.points import PointCatalogue
 from practitioner.domain.session import Protocol, Session, SessionSummary
 from practitioner.domain.session_rules import changed_groups, validate_session
 from practitioner.domain.validation import FieldError, ValidationError
 from practitioner.errors import KnownError
-from practitioner.services.drafts import DraftService
-from practitioner.services.protocols import ProtocolService
-from practitioner.services.sessions import SessionService
+from practitioner.services.bundle import Services
 from practitioner.ui.messages import Messages
 from practitioner.ui.pages.session_form import SessionForm
 from practitioner.ui.widgets.protocol_bar import ProtocolBar
@@ -53,15 +52,17 @@ class SessionsPage(QWidget):
 
     def __init__(
         self,
-        sessions: SessionService,
-        drafts: DraftService,
-        protocols: ProtocolService,
+        services: Services,
         catalogue: PointCatalogue,
         messages: Messages,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._sessions, self._drafts, self._protocols = sessions, drafts, protocols
+        self._sessions, self._drafts = services.sessions, services.drafts
+        self._outcomes = services.outcomes
+        self._definitions: list[MeasureDefinition] = []
+        self._activities: list[PsfsActivity] = []
+        self._first_session = True
         self._messages = messages
         self._patient: Patient | None = None
         self._session: Session | None = None  # the stored session open, None for a new one
@@ -100,7 +101,7 @@ class SessionsPage(QWidget):
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName(self.tr("Session note status"))
-        self.protocols = ProtocolBar(protocols, messages, self.form.points.points)
+        self.protocols = ProtocolBar(services.protocols, messages, self.form.points.points)
         self.status = QLabel()
         self.status.setAccessibleName(self.tr("Session save status"))
         self.status.setWordWrap(True)
@@ -170,12 +171,38 @@ class SessionsPage(QWidget):
         self.flush_draft()
         self._patient, self._session, self._previous, self._open = patient, None, None, False
         self.refresh_timeline()
+        self._load_measure_context()
         if patient is not None:
             for draft in self._drafts.summaries():
                 if draft.patient_id == patient.id:
                     self.open_draft(draft.session_id)
                     break
         self._show_state()
+
+    def reload_measure_context(self) -> None:
+        """The patient's PSFS activities or the custom measures changed: use them from the
+        next note opened on."""
+        self._load_measure_context()
+
+    def _load_measure_context(self) -> None:
+        """Fetch the measures and this patient's PSFS activities the note asks for."""
+        if self._patient is None:
+            return
+        try:
+            self._definitions = self._outcomes.definitions()
+            self._activities = self._outcomes.psfs_activities(self._patient.id)
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Cannot load the outcome measures"), exc.message)
+            self._definitions, self._activities = [], []
+
+    def _prepare_measures(self, session_id: int | None) -> None:
+        """Lay out the measure fields; PGIC is asked from the second visit on."""
+        ids = [self.timeline.item(i).data(Qt.ItemDataRole.UserRole)
+               for i in range(self.timeline.count())]
+        stored = [i for i in ids if isinstance(i, int)]
+        first = not stored if session_id is None else stored[-1:] == [session_id]
+        self._first_session = first
+        self.form.set_measures_context(self._definitions, self._activities, first_session=first)
 
     def update_patient(self, patient: Patient) -> None:
         """Take in a changed record of the patient shown (e.g. a corrected birth date)."""
@@ -212,6 +239,7 @@ class SessionsPage(QWidget):
             return
         self.flush_draft()
         self._session, self._previous, self._open = None, None, True
+        self._prepare_measures(None)
         self.form.set_session(self._sessions.blank())
         self._after_open(self.tr("New session — not saved yet."))
 
@@ -222,6 +250,7 @@ class SessionsPage(QWidget):
         self.flush_draft()
         data, previous = self._sessions.from_last_visit(self._patient.id)
         self._session, self._previous, self._open = None, previous, True
+        self._prepare_measures(None)
         self.form.set_session(data)
         note = (self.tr("New session carried forward from %1 — not saved yet.")
                 .replace("%1", previous.data.started_at.strftime("%Y-%m-%d"))
@@ -237,6 +266,7 @@ class SessionsPage(QWidget):
             self._messages.error(self, self.tr("Cannot open the session"), exc.message)
             return
         self._session, self._previous, self._open = session, None, True
+        self._prepare_measures(session.id)
         self.form.set_session(session.data)
         self._after_open(self._status_of(session))
 
@@ -329,6 +359,11 @@ class SessionsPage(QWidget):
             final = finalise or (self._session is not None and self._session.final)
             errors += validate_session(data, born=patient.data.date_of_birth,
                                        now=self._sessions.now(), finalising=final)
+            errors += [
+                FieldError(f"measures.{code}", message)
+                for code, message in validate_measures(
+                    data.measures, self._definitions, first_session=self._first_session)
+            ]
         if errors or data is None:
             return self._refuse(errors)
         reason = ""

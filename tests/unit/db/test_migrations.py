@@ -3,6 +3,7 @@ backups and atomicity of migration steps."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import sqlite3
 import textwrap
@@ -16,10 +17,12 @@ from playhouse.schema_diff import diff_models
 from practitioner.db.base import database
 from practitioner.db.connection import APPLICATION_ID, close_database, open_sqlite
 from practitioner.db.migrate import HISTORY_TABLE, MIGRATIONS_DIR, known_migrations
-from practitioner.db.models import MODELS
+from practitioner.db.models import MODELS, SessionRow
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.demo import fill_demo
+from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
+from practitioner.services.sessions import SessionService
 from tests.helpers.db_fixtures import TODAY
 from tests.helpers.demo_inputs import ann
 from tests.helpers.files import overwrite_pages, page_count, sha256
@@ -305,3 +308,62 @@ def test_a_version_1_file_upgrades_to_the_shipped_schema_keeping_its_patients(
     assert _query(version_1_file, "PRAGMA foreign_key_check") == []
     [backup] = (version_1_file.parent / "backups").iterdir()
     assert _query(backup, "SELECT name FROM patient") == [("Ann Lee",)]
+
+
+# --- 0002 -> 0003: outcome tables added to a file holding sessions -------------------------
+
+
+@pytest.fixture
+def version_2_file(tmp_path: Path) -> Path:
+    """A records file at schema 2 holding Ann Lee with two signed sessions, closed."""
+    directory = tmp_path / "migrations-2"
+    directory.mkdir()
+    for migration in known_migrations():
+        if migration.idx <= 2:
+            shutil.copy(migration.path, directory / Path(migration.path).name)
+    path = tmp_path / "records" / "records.db"
+    open_sqlite(path, migrations_dir=directory)
+    patient_id = PatientService(today=lambda: TODAY).create(ann()).id
+    # Written past the services, as the schema-2 app would have: the session tables are
+    # unchanged since, while the services now read the outcome tables too.
+    for day in (7, 14):
+        signed = dt.datetime(2025, 1, day, 11, 0)
+        SessionRow.insert(
+            patient=patient_id, started_at=dt.datetime(2025, 1, day, 10, 0), status="final",
+            finalised_at=signed, finalised_by="Dr Lee", created_at=signed, updated_at=signed,
+            practitioner="Dr Lee", plan=f"Plan {day}",
+        ).execute()
+    database.execute_sql(
+        "INSERT INTO session_point (session_id, position, code, side, technique, custom) "
+        "VALUES (1, 0, 'GB34', 'bilateral', 'even', 0)"
+    )
+    close_database()
+    assert _query(path, "PRAGMA user_version") == [(2,)]
+    return path
+
+
+def test_a_version_2_file_upgrades_to_the_shipped_schema_keeping_its_sessions(
+    version_2_file: Path,
+) -> None:
+    before = _query(version_2_file, "SELECT * FROM treatment_session ORDER BY id")
+
+    db = open_sqlite(version_2_file)
+    assert not diff_models(db, list(MODELS))
+    loaded = SessionService().for_patients([1])[1]
+    assert [s.data.plan for s in loaded] == ["Plan 7", "Plan 14"]
+    assert [p.code for p in loaded[0].data.points] == ["GB34"]
+    assert all(s.data.measures.is_empty() and s.final for s in loaded)
+    assert OutcomeService().progress(1).measures == ()
+    close_database()
+
+    assert _query(version_2_file, "PRAGMA user_version") == [(LATEST,)]
+    assert _query(version_2_file, "SELECT * FROM treatment_session ORDER BY id") == before
+    assert _query(version_2_file, "PRAGMA foreign_key_check") == []
+    tables = {row[0] for row in _query(version_2_file,
+                                       "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"session_measure", "psfs_activity", "session_psfs", "custom_measure",
+            "diary_entry"} <= tables
+    [backup] = (version_2_file.parent / "backups").iterdir()
+    assert "0003_outcomes" in backup.name
+    assert _query(backup, "PRAGMA user_version") == [(2,)]
+    assert len(_query(backup, "SELECT id FROM treatment_session")) == 2

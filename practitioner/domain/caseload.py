@@ -1,0 +1,27 @@
+"""Visits across the caseload, as the "what worked" views see them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from practitioner.domain.outcomes import SessionMeasures
+from practitioner.domain.session import Pattern
+
+
+@dataclass(frozen=True)
+class VisitSummary:
+    """What the caseload views need of one visit."""
+
+    day: dt.date
+    patterns: frozenset[Pattern]
+    point_codes: frozenset[str]
+    measures: SessionMeasures
+
+
+@dataclass(frozen=True)
+class PatientCourse:
+    """One patient's visits in date order."""
+
+    patient_id: int
+    visits: tuple[VisitSummary, ...]

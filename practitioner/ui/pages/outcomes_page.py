@@ -1,0 +1,283 @@
+"""The Outcomes tab: progress since baseline, the chart, the cramp diary, PSFS activities
+and what was done at each visit next to how the cramps went."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from practitioner.domain.caseload import PatientCourse, VisitSummary
+from practitioner.domain.diary_csv import parse_diary_csv
+from practitioner.domain.outcomes import (
+    PSFS_AVERAGE,
+    PSFS_MAX_ACTIVITIES,
+    DiaryEntry,
+    Thresholds,
+)
+from practitioner.domain.patient import Patient
+from practitioner.domain.validation import ValidationError
+from practitioner.domain.what_worked import patient_timeline
+from practitioner.errors import KnownError
+from practitioner.services.bundle import Services
+from practitioner.ui.messages import Messages
+from practitioner.ui.widgets.diary_panel import DiaryPanel
+from practitioner.ui.widgets.outcome_chart import ChartVisit, OutcomeChart
+from practitioner.ui.widgets.progress_panel import ProgressPanel
+
+
+def _visit_tooltip(visit: VisitSummary) -> str:
+    patterns = ", ".join(sorted(p.label for p in visit.patterns)) or "no pattern recorded"
+    points = " ".join(sorted(visit.point_codes)) or "no points"
+    return f"{visit.day:%Y-%m-%d}\n{patterns}\n{points}"
+
+
+class OutcomesPage(QWidget):
+    """Everything about how the patient is doing; data load when the tab is shown.
+
+    Signals:
+        activities_changed(): the patient's PSFS activities were changed.
+    """
+
+    activities_changed = Signal()
+
+    def __init__(self, services: Services, messages: Messages,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services, self._messages = services, messages
+        self._patient: Patient | None = None
+        self._stale = True
+        self.thresholds = Thresholds()
+        self.progress = ProgressPanel()
+        self.chart: OutcomeChart | None = None  # built the first time the tab is shown
+        self._chart_holder = QWidget()
+        self._chart_layout = QVBoxLayout(self._chart_holder)
+        self._chart_layout.setContentsMargins(0, 0, 0, 0)
+        self.export_button = QPushButton(self.tr("Export chart as PNG…"))
+        self.export_button.setAccessibleName(self.tr("Export chart as PNG"))
+        chart_side = QWidget()
+        chart_layout = QVBoxLayout(chart_side)
+        chart_layout.setContentsMargins(0, 0, 0, 0)
+        chart_layout.addWidget(self._chart_holder, 1)
+        chart_layout.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignRight)
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.progress)
+        top.addWidget(chart_side)
+        top.setSizes([420, 520])
+
+        self.diary = DiaryPanel()
+        self.visits = QTableWidget(0, 4)
+        self.visits.setHorizontalHeaderLabels(["Visit", "Pattern", "Points", "Cramps/week"])
+        self.visits.setAccessibleName(self.tr("Visits and outcomes"))
+        self.visits.horizontalHeader().setAccessibleName(self.tr("Visit columns"))
+        self.visits.verticalHeader().hide()
+        self.visits.verticalHeader().setAccessibleName(self.tr("Row numbers"))
+        self.visits.horizontalHeader().setStretchLastSection(True)
+        self.activities = [QLineEdit() for _ in range(PSFS_MAX_ACTIVITIES)]
+        activities_page = QWidget()
+        activities_form = QFormLayout(activities_page)
+        intro = QLabel(self.tr("Up to five activities the patient finds hard because of the "
+                               "cramps, in their own words. They are rated 0–10 at each "
+                               "session (Patient-Specific Functional Scale)."))
+        intro.setWordWrap(True)
+        activities_form.addRow(intro)
+        for number, edit in enumerate(self.activities, start=1):
+            edit.setAccessibleName(self.tr("PSFS activity %1").replace("%1", str(number)))
+            activities_form.addRow(self.tr("Activity %1").replace("%1", str(number)), edit)
+        self.save_activities_button = QPushButton(self.tr("Save activities"))
+        self.save_activities_button.setAccessibleName(self.tr("Save PSFS activities"))
+        activities_form.addRow(self.save_activities_button)
+        self.lower = QTabWidget()
+        self.lower.setAccessibleName(self.tr("Outcome details"))
+        self.lower.addTab(self.diary, self.tr("Cramp diary"))
+        self.lower.addTab(self.visits, self.tr("What was done, and how it went"))
+        self.lower.addTab(activities_page, self.tr("Function activities (PSFS)"))
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(self.lower)
+        splitter.setSizes([380, 320])
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        self.export_button.clicked.connect(self.export_chart)
+        self.diary.add_requested.connect(self._on_add_day)
+        self.diary.delete_requested.connect(self._on_delete_day)
+        self.diary.import_requested.connect(self.import_diary)
+        self.save_activities_button.clicked.connect(self.save_activities)
+
+    # -- loading ------------------------------------------------------------------------
+
+    def set_patient(self, patient: Patient | None) -> None:
+        """Show `patient`; the figures load when the tab is visible."""
+        self._patient, self._stale = patient, True
+        if self.isVisible():
+            self.refresh()
+
+    def mark_stale(self) -> None:
+        """Something changed (a session was saved): reload when next shown."""
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Reload progress, chart, diary, activities and visits for the patient."""
+        self._stale = False
+        patient = self._patient
+        if patient is None:
+            return
+        outcomes = self._services.outcomes
+        try:
+            progress = outcomes.progress(patient.id, self.thresholds)
+            course = self._course(patient.id)
+            entries = outcomes.diary(patient.id)
+            weeks = outcomes.weekly_diary(patient.id)
+            activities = outcomes.psfs_activities(patient.id)
+            definitions = outcomes.definitions()
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Cannot load outcomes"), exc.message)
+            return
+        self.progress.show_progress(progress, self.thresholds)
+        if self.chart is None:
+            self.chart = OutcomeChart()
+            self._chart_layout.addWidget(self.chart)
+        visits = [
+            ChartVisit(
+                when=dt.datetime.combine(v.day, dt.time(12)),
+                values={**dict(v.measures.values),
+                        **({PSFS_AVERAGE.code: avg}
+                           if (avg := v.measures.psfs_average()) is not None else {})},
+                tooltip=_visit_tooltip(v),
+            )
+            for v in course.visits
+        ]
+        self.chart.show_data([*definitions, PSFS_AVERAGE], visits, weeks)
+        self.diary.show_diary(entries, weeks)
+        for edit, activity in zip(self.activities, [*activities, *[None] * 5], strict=False):
+            edit.setText(activity.wording if activity else "")
+        lines = patient_timeline(course)
+        self.visits.setRowCount(len(lines))
+        for row, line in enumerate(reversed(lines)):
+            cells = (line.day.isoformat(),
+                     ", ".join(sorted(p.label for p in line.patterns)),
+                     " ".join(line.point_codes),
+                     "" if line.cramps_per_week is None else f"{line.cramps_per_week:g}")
+            for column, text in enumerate(cells):
+                self.visits.setItem(row, column, QTableWidgetItem(text))
+
+    def _course(self, patient_id: int) -> PatientCourse:
+        return self._services.outcomes.course(patient_id)
+
+    # -- actions ------------------------------------------------------------------------
+
+    def export_chart(self) -> None:
+        """Save the chart as a PNG file the practitioner chooses."""
+        if self.chart is None or self._patient is None:
+            return
+        suggested = f"{self._patient.data.name} - {self.chart.chooser.currentText()}.png"
+        path = self._messages.choose_save_file(self, self.tr("Export chart"), suggested,
+                                               "PNG images (*.png)")
+        if path and not self.chart.export_png(path):
+            self._messages.error(self, self.tr("Chart not exported"),
+                                 self.tr("Could not write %1.").replace("%1", path))
+
+    def import_diary(self) -> None:
+        """Import diary days from a CSV file, after a preview of every bad row."""
+        patient = self._patient
+        if patient is None:
+            return
+        path = self._messages.choose_open_file(self, self.tr("Import cramp diary"),
+                                               "CSV files (*.csv *.txt)")
+        if not path:
+            return
+        try:
+            text = Path(path).read_bytes().decode("utf-8-sig", errors="replace")
+        except OSError as exc:
+            self._messages.error(self, self.tr("Cannot read the file"),
+                                 f"{path}: {exc.strerror or exc}")
+            return
+        preview = parse_diary_csv(text, dt.date.today())
+        entries = self._messages.choose_diary_import(self, preview)
+        if not entries:
+            return
+        try:
+            count = self._services.outcomes.import_diary(patient.id, entries,
+                                                         replace_existing=False)
+        except ValidationError as exc:
+            self._messages.error(self, self.tr("Diary not imported"),
+                                 "\n".join(e.message for e in exc.errors))
+            return
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Diary not imported"), exc.message)
+            return
+        self.diary.show_problem(None)
+        self.refresh()
+        self.lower.setCurrentWidget(self.diary)
+        self.diary.error.setText("")
+        self._messages.info(self, self.tr("Diary imported"),
+                            self.tr("%1 days were imported.").replace("%1", str(count)))
+
+    def save_activities(self) -> None:
+        """Store the PSFS activities as worded."""
+        if self._patient is None:
+            return
+        wordings = [edit.text().strip() for edit in self.activities if edit.text().strip()]
+        try:
+            self._services.outcomes.set_psfs_activities(self._patient.id, wordings)
+        except ValidationError as exc:
+            self._messages.error(self, self.tr("Activities not saved"),
+                                 "\n".join(e.message for e in exc.errors))
+            return
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Activities not saved"), exc.message)
+            return
+        self.refresh()
+        self.activities_changed.emit()
+
+    def _on_add_day(self, entry: DiaryEntry) -> None:
+        if self._patient is None:
+            return
+        try:
+            self._services.outcomes.save_diary_entry(self._patient.id, entry)
+        except ValidationError as exc:
+            self.diary.show_problem(" ".join(e.message for e in exc.errors))
+            return
+        except KnownError as exc:
+            self.diary.show_problem(exc.message)
+            return
+        self.diary.clear_entry()
+        self.refresh()
+
+    def _on_delete_day(self, day: dt.date) -> None:
+        if self._patient is None or not self._messages.confirm(
+            self, self.tr("Delete diary day"),
+            self.tr("Delete the diary entry of %1?").replace("%1", day.isoformat()),
+            self.tr("Delete"),
+        ):
+            return
+        try:
+            self._services.outcomes.delete_diary_entry(self._patient.id, day)
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Not deleted"), exc.message)
+            return
+        self.refresh()

@@ -1,0 +1,166 @@
+"""The cramp diary between visits: daily entries, weekly figures, CSV import."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from practitioner.domain.outcomes import DiaryEntry, DiaryWeek
+from practitioner.domain.validation import parse_date, parse_number
+
+ENTRY_COLUMNS = ("Date", "Cramps", "Worst (0–10)", "Minutes", "Sleep disturbed", "Notes")
+WEEK_COLUMNS = ("Week of", "Days", "Cramps", "Cramps/week", "Undisturbed nights")
+
+
+def _table(columns: Sequence[str], name: str) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(list(columns))
+    table.setAccessibleName(name)
+    table.horizontalHeader().setAccessibleName(f"{name} columns")
+    table.verticalHeader().hide()
+    table.verticalHeader().setAccessibleName("Row numbers")
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.horizontalHeader().setSectionResizeMode(len(columns) - 1,
+                                                  QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+class DiaryPanel(QWidget):
+    """Entry row, entries table and weekly table. It reads input; the page stores it.
+
+    Signals:
+        add_requested(DiaryEntry): a day was typed and Add pressed.
+        delete_requested(date): the selected day should be removed.
+        import_requested(): the practitioner wants to import a CSV file.
+    """
+
+    add_requested = Signal(object)
+    delete_requested = Signal(object)
+    import_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.day = self._edit("Diary date", "YYYY-MM-DD")
+        self.cramps = self._edit("Cramps that day", "count")
+        self.severity = self._edit("Worst severity that day", "0–10")
+        self.minutes = self._edit("Total cramp minutes that day", "min")
+        self.sleep = QCheckBox(self.tr("Sleep disturbed"))
+        self.sleep.setAccessibleName(self.tr("Sleep disturbed that night"))
+        self.notes = self._edit("Diary notes", "notes")
+        self.add_button = QPushButton(self.tr("Add day"))
+        self.add_button.setAccessibleName(self.tr("Add diary day"))
+        self.delete_button = QPushButton(self.tr("Delete selected day"))
+        self.delete_button.setAccessibleName(self.tr("Delete selected diary day"))
+        self.import_button = QPushButton(self.tr("Import CSV…"))
+        self.import_button.setAccessibleName(self.tr("Import diary from CSV"))
+        self.error = QLabel()
+        self.error.setObjectName("inlineError")
+        self.error.setWordWrap(True)
+        self.error.setAccessibleName(self.tr("Diary entry problem"))
+        self.error.hide()
+        self.entries = _table(ENTRY_COLUMNS, "Diary days")
+        self.weeks = _table(WEEK_COLUMNS, "Diary weeks")
+
+        entry_row = QHBoxLayout()
+        for widget in (self.day, self.cramps, self.severity, self.minutes):
+            widget.setMaximumWidth(110)
+            entry_row.addWidget(widget)
+        entry_row.addWidget(self.sleep)
+        entry_row.addWidget(self.notes, 1)
+        entry_row.addWidget(self.add_button)
+        actions = QHBoxLayout()
+        actions.addWidget(self.delete_button)
+        actions.addStretch(1)
+        actions.addWidget(self.import_button)
+        tables = QHBoxLayout()
+        tables.addWidget(self.entries, 3)
+        tables.addWidget(self.weeks, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(entry_row)
+        layout.addWidget(self.error)
+        layout.addLayout(tables, 1)
+        layout.addLayout(actions)
+
+        self.add_button.clicked.connect(self._on_add)
+        self.notes.returnPressed.connect(self._on_add)
+        self.delete_button.clicked.connect(self._on_delete)
+        self.import_button.clicked.connect(self.import_requested)
+
+    def show_diary(self, entries: Sequence[DiaryEntry], weeks: Sequence[DiaryWeek]) -> None:
+        """Fill both tables, newest first."""
+        self.entries.setRowCount(len(entries))
+        for row, entry in enumerate(reversed(entries)):
+            cells = (
+                entry.day.isoformat(), str(entry.cramps),
+                "" if entry.worst_severity is None else str(entry.worst_severity),
+                "" if entry.total_minutes is None else f"{entry.total_minutes:g}",
+                "yes" if entry.sleep_disturbed else "no", entry.notes,
+            )
+            for column, text in enumerate(cells):
+                self.entries.setItem(row, column, QTableWidgetItem(text))
+        self.weeks.setRowCount(len(weeks))
+        for row, week in enumerate(reversed(weeks)):
+            cells = (week.start.isoformat(), str(week.days_recorded), str(week.cramps),
+                     f"{week.cramps_per_week:.1f}", str(week.cramp_free_nights))
+            for column, text in enumerate(cells):
+                self.weeks.setItem(row, column, QTableWidgetItem(text))
+
+    def show_problem(self, message: str | None) -> None:
+        """Show why the typed day was refused (or clear it); the typed text stays."""
+        self.error.setText(message or "")
+        self.error.setVisible(bool(message))
+
+    def clear_entry(self) -> None:
+        """Empty the entry row after a day was stored."""
+        for edit in (self.day, self.cramps, self.severity, self.minutes, self.notes):
+            edit.clear()
+        self.sleep.setChecked(False)
+        self.show_problem(None)
+
+    def _on_add(self) -> None:
+        try:
+            day = parse_date(self.day.text()) or dt.date.today()
+            cramps = parse_number(self.cramps.text(), integer=True)
+            severity = parse_number(self.severity.text(), integer=True)
+            minutes = parse_number(self.minutes.text())
+        except ValueError as exc:
+            self.show_problem(str(exc))
+            return
+        if cramps is None:
+            self.show_problem(self.tr("Enter the number of cramps (0 for a cramp-free day)."))
+            return
+        self.add_requested.emit(DiaryEntry(
+            day=day, cramps=int(cramps),
+            worst_severity=None if severity is None else int(severity),
+            total_minutes=minutes, sleep_disturbed=self.sleep.isChecked(),
+            notes=self.notes.text().strip(),
+        ))
+
+    def _on_delete(self) -> None:
+        row = self.entries.currentRow()
+        item = self.entries.item(row, 0) if row >= 0 else None
+        if item is not None:
+            self.delete_requested.emit(dt.date.fromisoformat(item.text()))
+
+    def _edit(self, accessible: str, placeholder: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setAccessibleName(accessible)
+        edit.setPlaceholderText(placeholder)
+        return edit

@@ -1,0 +1,75 @@
+"""Baseline against latest for every measure, with trend arrows and plain flags."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from practitioner.domain.outcomes import Progress, Thresholds, Trend
+
+ARROWS = {Trend.BETTER: "▲ better", Trend.WORSE: "▼ worse", Trend.SAME: "● same"}
+COLUMNS = ("Measure", "Baseline", "Latest", "Change", "%", "Trend")
+
+
+class ProgressPanel(QWidget):
+    """Read-only table of progress plus the flags that apply."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.flags = QLabel()
+        self.flags.setObjectName("flags")
+        self.flags.setWordWrap(True)
+        self.flags.setAccessibleName(self.tr("Progress flags"))
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setAccessibleName(self.tr("Progress since baseline"))
+        self.table.horizontalHeader().setAccessibleName(self.tr("Progress columns"))
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setAccessibleName(self.tr("Row numbers"))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(COLUMNS)):
+            self.table.horizontalHeader().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.ResizeToContents)
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.notes.setAccessibleName(self.tr("Progress notes"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.flags)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.notes)
+
+    def show_progress(self, progress: Progress, thresholds: Thresholds) -> None:
+        """Fill the table and flags from `progress`."""
+        self.table.setRowCount(len(progress.measures))
+        for row, measure in enumerate(progress.measures):
+            percent = measure.change_percent
+            compared = measure.count > 1 and not measure.definition.latest_only
+            cells = (
+                measure.definition.name,
+                f"{measure.baseline:g}  ({measure.baseline_date:%Y-%m-%d})"
+                if not measure.definition.latest_only else "—",
+                f"{measure.latest:g}  ({measure.latest_date:%Y-%m-%d})",
+                f"{measure.change:+g}" if compared else "—",
+                f"{percent:+.0f}%" if compared and percent is not None else "—",
+                ARROWS[measure.trend] if compared else "—",
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(measure.definition.source)
+                self.table.setItem(row, column, item)
+        flags = sorted(flag.value for flag in progress.flags)
+        self.flags.setText(" · ".join(flags) if flags else self.tr("No flags yet."))
+        self.flags.setToolTip("\n".join(thresholds.sources))
+        notes = list(progress.notes)
+        if not progress.measures:
+            notes.insert(0, self.tr("No measures recorded yet: enter them in a session note."))
+        self.notes.setText("\n".join(notes))

@@ -1,0 +1,188 @@
+"""Outcome tracking through the real widgets: measures in session notes, the progress panel
+and chart, chart export, the diary and its CSV import, PSFS activities, caseload view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
+
+from practitioner.domain.diary_csv import parse_diary_csv
+from practitioner.domain.outcomes import Flag
+from practitioner.domain.patient import Patient, PatientInput
+from practitioner.services.bundle import Services
+from practitioner.ui.dialogs.diary_import import DiaryImportDialog
+from practitioner.ui.main_window import MainWindow
+from tests.helpers.fakes import FakeMessages
+from tests.ui.conftest import VISIT_NOW
+
+BAD_DIARY = (
+    "date,cramps,worst_severity,total_minutes,sleep_disturbed,notes\n"
+    "2025-01-06,2,6,4,yes,calf at night\n"
+    "2025-01-07,-1,3,1,no,\n"
+    "2025-01-08,1,12,2,no,\n"
+    "2025-01-09,0,,,no,good day\n"
+    "2030-01-01,1,2,1,no,future\n"
+)
+
+
+@pytest.fixture
+def patient(services: Services) -> Patient:
+    return services.patients.create(
+        PatientInput(name="Kenji Tanaka", date_of_birth=dt.date(1958, 2, 24))
+    )
+
+
+@pytest.fixture
+def opened(window: MainWindow, patient: Patient) -> MainWindow:
+    window.refresh_list()
+    assert window.workspace.open_patient(patient.id)
+    return window
+
+
+def record_visit(window: MainWindow, when: str, cramps: str, severity: str, pgic: int = 0
+                 ) -> None:
+    page = window.workspace.sessions
+    page.new_session()
+    form = page.form
+    form.started_at.setText(when)
+    form.measures.fields["cramps_per_week"].setText(cramps)
+    form.measures.fields["worst_severity"].setText(severity)
+    if pgic and form.measures.pgic is not None:
+        form.measures.pgic.setCurrentIndex(pgic)
+    form.points.add_code("GB34")
+    form.notes.setPlainText(f"Visit of {when}")
+    assert page.save(), page.status.text()
+
+
+def test_two_sessions_with_measures_update_the_progress_panel_and_chart(
+    qtbot: QtBot, opened: MainWindow, services: Services, patient: Patient, tmp_path: Path,
+    messages: FakeMessages,
+) -> None:
+    record_visit(opened, "2025-01-02 10:00", "8", "7")
+    assert opened.workspace.sessions.form.measures.pgic is not None
+    assert not opened.workspace.sessions.form.measures.pgic.isEnabled(), \
+        "PGIC is asked from the second session on"
+    opened.workspace.tabs.setCurrentWidget(opened.workspace.outcomes)
+    page = opened.workspace.outcomes
+    qtbot.waitUntil(lambda: page.chart is not None)
+    assert page.progress.table.rowCount() >= 2
+    assert "One session so far" in page.progress.notes.text()
+
+    opened.workspace.show_sessions()
+    record_visit(opened, "2025-01-09 10:00", "3", "4", pgic=2)
+    opened.workspace.tabs.setCurrentWidget(page)
+    qtbot.waitUntil(lambda: page.chart is not None and len(page.chart.series()) == 2)
+    table = page.progress.table
+    rows = {table.item(r, 0).text(): r for r in range(table.rowCount())}
+    cramps = rows["Cramps per week"]
+    assert table.item(cramps, 1).text().startswith("8")
+    assert table.item(cramps, 2).text().startswith("3")
+    assert table.item(cramps, 3).text() == "-5"
+    assert table.item(cramps, 4).text() == "-62%"
+    assert "better" in table.item(cramps, 5).text()
+    assert Flag.RESPONDER.value in page.progress.flags.text()
+    assert Flag.SEVERITY_IMPORTANT.value in page.progress.flags.text()
+    assert [value for _, value in page.chart.series()] == [8.0, 3.0]
+
+    target = tmp_path / "chart.png"
+    messages.save_file = str(target)
+    page.export_button.click()
+    assert target.stat().st_size > 0
+    image = QImage(str(target))
+    assert not image.isNull() and image.width() > 100
+
+
+def test_a_csv_with_bad_rows_shows_line_numbers_and_imports_nothing_by_default(
+    qtbot: QtBot, opened: MainWindow, services: Services, patient: Patient, tmp_path: Path,
+    messages: FakeMessages,
+) -> None:
+    csv_file = tmp_path / "diary.csv"
+    csv_file.write_text(BAD_DIARY, encoding="utf-8")
+    opened.workspace.tabs.setCurrentWidget(opened.workspace.outcomes)
+    page = opened.workspace.outcomes
+    messages.open_file = str(csv_file)
+    page.diary.import_button.click()
+    [preview] = messages.diary_previews
+    assert sorted(problem.line for problem in preview.problems) == [3, 4, 6]
+    assert services.outcomes.diary(patient.id) == []
+
+    messages.skip_bad_diary_rows = True
+    page.diary.import_button.click()
+    assert [entry.day for entry in services.outcomes.diary(patient.id)] == [
+        dt.date(2025, 1, 6), dt.date(2025, 1, 9)]
+    assert page.diary.entries.rowCount() == 2
+
+
+def test_the_import_preview_lists_each_bad_row_and_refuses_until_told_to_skip(
+    qtbot: QtBot,
+) -> None:
+    preview = parse_diary_csv(BAD_DIARY, VISIT_NOW.date())
+    dialog = DiaryImportDialog(preview)
+    qtbot.addWidget(dialog)
+    lines = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+    assert [text.split(":")[0] for text in lines] == ["Line 3", "Line 4", "Line 6"]
+    assert not dialog.import_button.isEnabled()
+    assert dialog.value() == []
+    dialog.skip_bad.setChecked(True)
+    assert dialog.import_button.isEnabled()
+    assert len(dialog.value()) == 2
+
+
+def test_a_bad_diary_day_is_explained_and_the_typed_text_kept(
+    opened: MainWindow, services: Services, patient: Patient
+) -> None:
+    opened.workspace.tabs.setCurrentWidget(opened.workspace.outcomes)
+    diary = opened.workspace.outcomes.diary
+    diary.day.setText("2024-12-30")
+    diary.cramps.setText("lots")
+    diary.add_button.click()
+    assert diary.error.isVisible() and "number" in diary.error.text()
+    assert diary.cramps.text() == "lots"
+    diary.cramps.setText("3")
+    diary.add_button.click()
+    assert not diary.error.isVisible()
+    diary.day.setText("2024-12-30")
+    diary.cramps.setText("1")
+    diary.add_button.click()
+    assert "already" in diary.error.text().lower()
+    assert [e.cramps for e in services.outcomes.diary(patient.id)] == [3]
+
+
+def test_psfs_activities_are_rated_in_the_next_session_note(
+    opened: MainWindow, services: Services, patient: Patient
+) -> None:
+    outcomes = opened.workspace.outcomes
+    opened.workspace.tabs.setCurrentWidget(outcomes)
+    outcomes.activities[0].setText("Walking the dog in the morning")
+    outcomes.activities[1].setText("Sleeping through the night")
+    outcomes.save_activities_button.click()
+    activities = services.outcomes.psfs_activities(patient.id)
+    assert [a.wording for a in activities] == ["Walking the dog in the morning",
+                                              "Sleeping through the night"]
+    page = opened.workspace.sessions
+    page.new_session()
+    fields = page.form.measures.psfs
+    assert len(fields) == 2
+    fields[activities[0].id].setText("4")
+    fields[activities[1].id].setText("11")
+    page.form.notes.setPlainText("PSFS taken.")
+    assert page.save() is False
+    assert "0 to 10" in page.form.errors["measures"].text()
+    fields[activities[1].id].setText("6")
+    assert page.save()
+    latest = services.sessions.latest(patient.id)
+    assert latest is not None and latest.data.measures.psfs_average() == 5.0
+
+
+def test_the_caseload_view_groups_responders(
+    opened: MainWindow, services: Services, messages: FakeMessages
+) -> None:
+    record_visit(opened, "2025-01-02 10:00", "8", "7")
+    record_visit(opened, "2025-01-09 10:00", "2", "3", pgic=2)
+    opened.actions.caseload.trigger()
+    [(by_pattern, by_protocol)] = messages.caseloads
+    assert isinstance(by_pattern, list) and isinstance(by_protocol, list)
