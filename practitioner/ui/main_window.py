@@ -17,6 +17,7 @@ from practitioner.domain.session import DraftSummary
 from practitioner.domain.what_worked import responder_rates_by_pattern, responder_rates_by_protocol
 from practitioner.errors import KnownError
 from practitioner.services.bundle import Services
+from practitioner.ui import preferences
 from practitioner.ui.actions import build_actions
 from practitioner.ui.messages import Messages
 from practitioner.ui.pages.patient_workspace import PatientWorkspace
@@ -46,6 +47,7 @@ class MainWindow(QMainWindow):
 
         self.patient_list = PatientListPanel()
         self.workspace = PatientWorkspace(services, catalogue, messages, today)
+        self.workspace.outcomes.thresholds = preferences.thresholds(settings)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.patient_list)

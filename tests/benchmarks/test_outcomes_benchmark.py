@@ -23,14 +23,18 @@ from pathlib import Path
 
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
+from pytestqt.qtbot import QtBot
 
 from practitioner.db.base import database
 from practitioner.db.connection import close_database, open_sqlite
 from practitioner.domain.outcomes import DiaryEntry, SessionMeasures
+from practitioner.services.bundle import Services
 from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
 from practitioner.services.sessions import SessionService
+from practitioner.ui.pages.outcomes_page import OutcomesPage
 from tests.helpers.demo_inputs import ann
+from tests.helpers.fakes import FakeMessages
 from tests.helpers.session_inputs import full_session
 
 TODAY = dt.date(2025, 1, 15)
@@ -42,6 +46,7 @@ BUDGET_MS = 100.0
 # at about 10x for the whole panel and 3x for each part on a laptop (peewee row handling,
 # parsing dates, the outcome maths); the bounds leave room for noise, not for a query per
 # session or per diary day.
+MAX_TAB_RATIO = 80.0
 MAX_RATIO = {"panel": 25.0, "progress": 10.0, "weekly_diary": 10.0, "timeline": 10.0}
 
 FLOOR_SQL = (
@@ -164,3 +169,28 @@ def test_progress_tab_reads_within_a_bounded_multiple_of_the_raw_fetch(
                                 budget_ms=BUDGET_MS)
 
     assert median <= MAX_RATIO[part] * floor, (median, floor)
+
+
+def test_outcomes_tab_refresh_with_chart(
+    benchmark: BenchmarkFixture, opened: int, qtbot: QtBot
+) -> None:
+    """The whole tab as the practitioner waits for it: services, tables and the chart."""
+    services = Services(patients=PatientService(today=lambda: TODAY),
+                        outcomes=OutcomeService(today=lambda: TODAY))
+    page = OutcomesPage(services, FakeMessages())
+    qtbot.addWidget(page)
+    page.set_patient(services.patients.get(opened))
+    page.show()
+    qtbot.waitUntil(lambda: page.chart is not None)  # first show builds the chart lazily
+    assert page.chart is not None and len(page.chart.series()) == SESSIONS
+
+    floor = _floor_ms(opened)
+    benchmark.pedantic(page.refresh, rounds=15, iterations=1, warmup_rounds=2)  # type: ignore[no-untyped-call]
+    assert benchmark.stats is not None
+    median = benchmark.stats.stats.median * 1000
+    benchmark.extra_info.update(floor_ms=round(floor, 3), median_ms=round(median, 3),
+                                ratio_to_floor=round(median / floor, 1),
+                                budget_ms=BUDGET_MS)
+    # Building tables and drawing 150 points and 157 bars costs far more than fetching
+    # rows; this bound catches a query per row or a redraw per point, not noise.
+    assert median <= MAX_TAB_RATIO * floor, (median, floor)

@@ -95,3 +95,34 @@ def test_a_database_from_a_newer_version_gets_a_dialog_and_is_left_alone(
     [(_, text)] = messages.errors
     assert "newer version of Cramp Practitioner" in text
     assert hashlib.sha256(future.read_bytes()).hexdigest() == before
+
+
+LAZY_CHART_PROBE = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+from practitioner.app import build_window
+from practitioner.ui.messages import Messages
+app = QApplication([])
+folder = Path(sys.argv[1])
+window = build_window(folder / "demo.db", Messages(),
+                      QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat), demo=True)
+window.show()
+window.open_first_patient()
+app.processEvents()
+before = "pyqtgraph" in sys.modules
+window.workspace.tabs.setCurrentWidget(window.workspace.outcomes)
+app.processEvents()
+print(before, "pyqtgraph" in sys.modules, window.workspace.outcomes.chart is not None)
+"""
+
+
+@pytest.mark.slow
+def test_the_chart_library_loads_only_when_the_outcomes_tab_is_opened(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", LAZY_CHART_PROBE, str(tmp_path)],
+        env=dict(os.environ), cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True", "True"]

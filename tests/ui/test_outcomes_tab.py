@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
@@ -17,7 +18,7 @@ from practitioner.services.bundle import Services
 from practitioner.ui.dialogs.diary_import import DiaryImportDialog
 from practitioner.ui.main_window import MainWindow
 from tests.helpers.fakes import FakeMessages
-from tests.ui.conftest import VISIT_NOW
+from tests.ui.conftest import VISIT_NOW, make_window
 
 BAD_DIARY = (
     "date,cramps,worst_severity,total_minutes,sleep_disturbed,notes\n"
@@ -186,3 +187,26 @@ def test_the_caseload_view_groups_responders(
     opened.actions.caseload.trigger()
     [(by_pattern, by_protocol)] = messages.caseloads
     assert isinstance(by_pattern, list) and isinstance(by_protocol, list)
+
+
+def test_thresholds_come_from_the_settings_file(
+    qtbot: QtBot, services: Services, patient: Patient, settings_path: Path
+) -> None:
+    settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+    settings.setValue("outcomes/responder_percent", "70")
+    settings.setValue("outcomes/severity_points", "not a number")
+    settings.sync()
+    window = make_window(services, FakeMessages(), settings_path)
+    qtbot.addWidget(window)
+    thresholds = window.workspace.outcomes.thresholds
+    assert thresholds.responder_percent == 70
+    assert thresholds.severity_points == 2, "a bad value falls back to the default"
+    window.refresh_list()
+    window.workspace.open_patient(patient.id)
+    window.show()
+    record_visit(window, "2025-01-02 10:00", "8", "7")
+    record_visit(window, "2025-01-09 10:00", "3", "7", pgic=4)
+    window.workspace.tabs.setCurrentWidget(window.workspace.outcomes)
+    qtbot.waitUntil(lambda: window.workspace.outcomes.chart is not None)
+    assert Flag.RESPONDER.value not in window.workspace.outcomes.progress.flags.text(), \
+        "−62% is not a responder at a 70% threshold"

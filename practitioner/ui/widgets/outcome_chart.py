@@ -46,7 +46,7 @@ class OutcomeChart(QWidget):
         self.plot.setBackground("w")
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setAccessibleName(self.tr("Outcome chart"))
-        self.plot.addLegend(offset=(10, 10))
+        self.plot.addLegend(offset=(-10, 10))  # top right
         self.empty = QLabel(self.tr("No values recorded for this measure yet."))
         self.empty.setObjectName("emptyState")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)

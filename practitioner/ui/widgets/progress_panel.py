@@ -55,16 +55,20 @@ class ProgressPanel(QWidget):
             compared = measure.count > 1 and not measure.definition.latest_only
             cells = (
                 measure.definition.name,
-                f"{measure.baseline:g}  ({measure.baseline_date:%Y-%m-%d})"
-                if not measure.definition.latest_only else "—",
-                f"{measure.latest:g}  ({measure.latest_date:%Y-%m-%d})",
+                f"{measure.baseline:g}" if not measure.definition.latest_only else "—",
+                f"{measure.latest:g}",
                 f"{measure.change:+g}" if compared else "—",
                 f"{percent:+.0f}%" if compared and percent is not None else "—",
                 ARROWS[measure.trend] if compared else "—",
             )
+            tips = (
+                measure.definition.source,
+                f"Baseline recorded {measure.baseline_date:%Y-%m-%d}",
+                f"Latest recorded {measure.latest_date:%Y-%m-%d} ({measure.count} values)",
+            )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(measure.definition.source)
+                item.setToolTip(tips[min(column, 2)])
                 self.table.setItem(row, column, item)
         flags = sorted(flag.value for flag in progress.flags)
         self.flags.setText(" · ".join(flags) if flags else self.tr("No flags yet."))

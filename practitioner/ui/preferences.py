@@ -1,0 +1,40 @@
+"""Practice preferences kept in settings.ini, read into domain values."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+from PySide6.QtCore import QSettings
+
+from practitioner.domain.outcomes import Thresholds
+
+THRESHOLD_KEYS = {
+    "responder_percent": "outcomes/responder_percent",
+    "severity_points": "outcomes/severity_points",
+    "severity_percent": "outcomes/severity_percent",
+    "psfs_points": "outcomes/psfs_points",
+}
+
+
+def thresholds(settings: QSettings) -> Thresholds:
+    """The progress-flag thresholds, with any set in the settings file taking precedence.
+
+    A value that is not a positive number is ignored (the documented default applies).
+    """
+    changes: dict[str, float] = {}
+    for name, key in THRESHOLD_KEYS.items():
+        raw = settings.value(key)
+        if raw is None:
+            continue
+        try:
+            value = float(str(raw))
+        except ValueError:
+            continue
+        if math.isfinite(value) and value > 0:
+            changes[name] = value
+    default = Thresholds()
+    if not changes:
+        return default
+    note = "Changed in settings.ini: " + ", ".join(f"{k} = {v:g}" for k, v in changes.items())
+    return dataclasses.replace(default, **changes, sources=(*default.sources, note))
