@@ -17,6 +17,7 @@ from practitioner.domain.outcomes import DiaryEntry
 from practitioner.domain.session import DraftSummary, Session
 from practitioner.domain.what_worked import GroupRate
 from practitioner.ui.dialogs.caseload import CaseloadDialog
+from practitioner.ui.dialogs.custom_measure import CustomMeasureDialog, CustomMeasureInput
 from practitioner.ui.dialogs.diary_import import DiaryImportDialog
 from practitioner.ui.dialogs.draft_recovery import DraftRecoveryDialog
 from practitioner.ui.dialogs.session_history import SessionHistoryDialog
@@ -120,3 +121,9 @@ class Messages:
     ) -> None:
         """Show responder rates across the caseload."""
         CaseloadDialog.show_for(by_pattern, by_protocol, thresholds_note, parent)
+
+    def ask_custom_measure(
+        self, parent: QWidget | None, initial: CustomMeasureInput | None, problem: str
+    ) -> CustomMeasureInput | None:
+        """The practice's own measure as typed, or None when cancelled."""
+        return CustomMeasureDialog.ask(initial, problem, parent)

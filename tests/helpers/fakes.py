@@ -8,6 +8,7 @@ from practitioner.domain.diary_csv import DiaryImport
 from practitioner.domain.outcomes import DiaryEntry
 from practitioner.domain.session import DraftSummary, Session
 from practitioner.domain.what_worked import GroupRate
+from practitioner.ui.dialogs.custom_measure import CustomMeasureInput
 from practitioner.ui.messages import Answer, Messages
 
 
@@ -31,6 +32,8 @@ class FakeMessages(Messages):
     save_file: str | None = None
     diary_previews: list[DiaryImport] = field(default_factory=list)
     skip_bad_diary_rows: bool = False
+    custom_measures: list[CustomMeasureInput | None] = field(default_factory=list)
+    custom_measure_problems: list[str] = field(default_factory=list)
     caseloads: list[tuple[list[GroupRate], list[GroupRate]]] = field(default_factory=list)
 
     def error(self, parent: object, title: str, text: str) -> None:  # type: ignore[override]
@@ -85,3 +88,9 @@ class FakeMessages(Messages):
         thresholds_note: str,
     ) -> None:
         self.caseloads.append((by_pattern, by_protocol))
+
+    def ask_custom_measure(  # type: ignore[override]
+        self, parent: object, initial: CustomMeasureInput | None, problem: str
+    ) -> CustomMeasureInput | None:
+        self.custom_measure_problems.append(problem)
+        return self.custom_measures.pop(0) if self.custom_measures else None

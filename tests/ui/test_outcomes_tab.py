@@ -15,6 +15,7 @@ from practitioner.domain.diary_csv import parse_diary_csv
 from practitioner.domain.outcomes import Flag
 from practitioner.domain.patient import Patient, PatientInput
 from practitioner.services.bundle import Services
+from practitioner.ui.dialogs.custom_measure import CustomMeasureInput
 from practitioner.ui.dialogs.diary_import import DiaryImportDialog
 from practitioner.ui.main_window import MainWindow
 from tests.helpers.fakes import FakeMessages
@@ -210,3 +211,22 @@ def test_thresholds_come_from_the_settings_file(
     qtbot.waitUntil(lambda: window.workspace.outcomes.chart is not None)
     assert Flag.RESPONDER.value not in window.workspace.outcomes.progress.flags.text(), \
         "−62% is not a responder at a 70% threshold"
+
+
+def test_a_custom_measure_is_defined_refused_with_its_reason_and_asked_in_notes(
+    opened: MainWindow, services: Services, messages: FakeMessages
+) -> None:
+    page = opened.workspace.outcomes
+    opened.workspace.tabs.setCurrentWidget(page)
+    bad = CustomMeasureInput("Stairs without cramp", "flights", 10, 0, True, False, 2)
+    good = CustomMeasureInput("Stairs without cramp", "flights", 0, 10, True, False, 2)
+    messages.custom_measures = [bad, good]
+    page.custom_measure_button.click()
+    assert messages.custom_measure_problems[0] == ""
+    assert messages.custom_measure_problems[1], "the refusal's reason is shown on retry"
+    names = [d.name for d in services.outcomes.definitions()]
+    assert names.count("Stairs without cramp") == 1
+    sessions = opened.workspace.sessions
+    sessions.new_session()
+    assert any(e.accessibleName() == "Stairs without cramp"
+               for e in sessions.form.measures.fields.values())

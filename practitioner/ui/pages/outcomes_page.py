@@ -35,6 +35,7 @@ from practitioner.domain.validation import ValidationError
 from practitioner.domain.what_worked import patient_timeline
 from practitioner.errors import KnownError
 from practitioner.services.bundle import Services
+from practitioner.ui.dialogs.custom_measure import CustomMeasureInput
 from practitioner.ui.messages import Messages
 from practitioner.ui.widgets.diary_panel import DiaryPanel
 from practitioner.ui.widgets.outcome_chart import ChartVisit, OutcomeChart
@@ -68,21 +69,28 @@ class OutcomesPage(QWidget):
         self._chart_holder = QWidget()
         self._chart_layout = QVBoxLayout(self._chart_holder)
         self._chart_layout.setContentsMargins(0, 0, 0, 0)
+        self.custom_measure_button = QPushButton(self.tr("Add a custom measure…"))
+        self.custom_measure_button.setAccessibleName(self.tr("Add a custom measure"))
         self.export_button = QPushButton(self.tr("Export chart as PNG…"))
         self.export_button.setAccessibleName(self.tr("Export chart as PNG"))
         chart_side = QWidget()
         chart_layout = QVBoxLayout(chart_side)
         chart_layout.setContentsMargins(0, 0, 0, 0)
         chart_layout.addWidget(self._chart_holder, 1)
-        chart_layout.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignRight)
+        chart_buttons = QHBoxLayout()
+        chart_buttons.addWidget(self.custom_measure_button)
+        chart_buttons.addStretch(1)
+        chart_buttons.addWidget(self.export_button)
+        chart_layout.addLayout(chart_buttons)
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.progress)
         top.addWidget(chart_side)
         top.setSizes([420, 520])
 
         self.diary = DiaryPanel()
-        self.visits = QTableWidget(0, 4)
-        self.visits.setHorizontalHeaderLabels(["Visit", "Pattern", "Points", "Cramps/week"])
+        self.visits = QTableWidget(0, 5)
+        self.visits.setHorizontalHeaderLabels(
+            ["Visit", "Pattern", "Protocols", "Points", "Cramps/week"])
         self.visits.setAccessibleName(self.tr("Visits and outcomes"))
         self.visits.horizontalHeader().setAccessibleName(self.tr("Visit columns"))
         self.visits.verticalHeader().hide()
@@ -120,6 +128,7 @@ class OutcomesPage(QWidget):
         self.diary.delete_requested.connect(self._on_delete_day)
         self.diary.import_requested.connect(self.import_diary)
         self.save_activities_button.clicked.connect(self.save_activities)
+        self.custom_measure_button.clicked.connect(self.add_custom_measure)
 
     # -- loading ------------------------------------------------------------------------
 
@@ -154,6 +163,7 @@ class OutcomesPage(QWidget):
             weeks = outcomes.weekly_diary(patient.id)
             activities = outcomes.psfs_activities(patient.id)
             definitions = outcomes.definitions()
+            protocols = self._services.protocols.list_protocols()
         except KnownError as exc:
             self._messages.error(self, self.tr("Cannot load outcomes"), exc.message)
             return
@@ -175,11 +185,12 @@ class OutcomesPage(QWidget):
         self.diary.show_diary(entries, weeks)
         for edit, activity in zip(self.activities, [*activities, *[None] * 5], strict=False):
             edit.setText(activity.wording if activity else "")
-        lines = patient_timeline(course)
+        lines = patient_timeline(course, protocols)
         self.visits.setRowCount(len(lines))
         for row, line in enumerate(reversed(lines)):
             cells = (line.day.isoformat(),
                      ", ".join(sorted(p.label for p in line.patterns)),
+                     ", ".join(line.protocols),
                      " ".join(line.point_codes),
                      "" if line.cramps_per_week is None else f"{line.cramps_per_week:g}")
             for column, text in enumerate(cells):
@@ -236,6 +247,28 @@ class OutcomesPage(QWidget):
         self.diary.error.setText("")
         self._messages.info(self, self.tr("Diary imported"),
                             self.tr("%1 days were imported.").replace("%1", str(count)))
+
+    def add_custom_measure(self) -> None:
+        """Define a practice measure; a refused one is offered again with the reason."""
+        typed: CustomMeasureInput | None = None
+        problem = ""
+        while True:
+            typed = self._messages.ask_custom_measure(self, typed, problem)
+            if typed is None:
+                return
+            try:
+                self._services.outcomes.save_custom_measure(
+                    typed.name, typed.unit, typed.low, typed.high, typed.integer,
+                    typed.lower_is_better, typed.minimal_important_change)
+            except ValidationError as exc:
+                problem = " ".join(e.message for e in exc.errors)
+                continue
+            except KnownError as exc:
+                self._messages.error(self, self.tr("Measure not saved"), exc.message)
+                return
+            break
+        self.refresh()
+        self.activities_changed.emit()
 
     def save_activities(self) -> None:
         """Store the PSFS activities as worded."""
