@@ -130,7 +130,7 @@ def _text(path: Path, raw: Mapping[str, Any], key: str) -> str:
 
 
 def _exact_keys(path: Path, raw: Mapping[str, Any], required: set[str],
-                optional: set[str] = frozenset(), where: str = "") -> None:
+                optional: frozenset[str] | set[str] = frozenset(), where: str = "") -> None:
     keys = set(raw)
     unknown, missing = keys - required - optional, required - keys
     place = f" in [{where}]" if where else ""
