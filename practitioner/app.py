@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from practitioner import __version__
 from practitioner.content.points import load_points
+from practitioner.content.reference import load_reference
 from practitioner.db.connection import close_database, open_sqlite
 from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
 from practitioner.errors import KnownError, PractitionerError
@@ -29,6 +30,7 @@ from practitioner.paths import (
 )
 from practitioner.services.bundle import Services
 from practitioner.services.demo import fill_demo
+from practitioner.services.reference import ReferenceService
 from practitioner.services.sessions import SessionService
 from practitioner.ui.main_window import MainWindow
 from practitioner.ui.messages import Messages
@@ -106,11 +108,14 @@ def build_window(
 ) -> MainWindow:
     """Open the records at `path` and build the main window over them.
 
-    Raises KnownError when the records cannot be opened (nothing was changed then).
+    Raises KnownError when the records cannot be opened (nothing was changed then), and
+    ContentError when the shipped reference library is broken.
     """
     open_sqlite(path)
     user = practitioner_name(settings)
-    services = Services(sessions=SessionService(user=lambda: user))
+    services = Services(sessions=SessionService(user=lambda: user),
+                        reference=ReferenceService(user=lambda: user))
+    services.reference.seed(load_reference())
     if demo:
         fill_demo(services.patients, DEMO_PATIENTS, DEMO_SEED,
                   sessions=SessionService(user=lambda: DEMO_PRACTITIONER))

@@ -1,4 +1,5 @@
-"""Headless commands over the same services as the GUI: demo, export, check.
+"""Headless commands over the same services as the GUI: demo, export, check, reference
+search and flags.
 
 Every failure ends in one line on stderr and a non-zero exit code, never a traceback.
 """
@@ -6,6 +7,7 @@ Every failure ends in one line on stderr and a non-zero exit code, never a trace
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -14,14 +16,20 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from practitioner import __version__
+from practitioner.content.errors import ContentError
+from practitioner.content.reference import load_reference
 from practitioner.db.connection import close_database, inspect_file, open_sqlite
 from practitioner.db.migrate import known_migrations
 from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
+from practitioner.domain.patient import Condition
+from practitioner.domain.reference_flags import CONDITION_ENTRIES, Flag
+from practitioner.domain.spelling import fold
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.paths import default_database_path
 from practitioner.services.demo import fill_demo
 from practitioner.services.export import export_json
 from practitioner.services.patients import PatientService
+from practitioner.services.reference import ReferenceService, SearchHit
 from practitioner.services.sessions import SessionService
 
 log = logging.getLogger(__name__)
@@ -68,7 +76,79 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, default=None, help="file to write (default stdout)")
 
     commands.add_parser("check", help="check the records file's integrity and schema version")
+
+    library_help = "reference library folder to use instead of the shipped one"
+    reference = commands.add_parser("reference", help="the reference library")
+    actions = reference.add_subparsers(dest="action", required=True, metavar="ACTION")
+    search = actions.add_parser("search", help="search titles, synonyms and texts")
+    search.add_argument("query", nargs="+", metavar="QUERY", help="words to look for")
+    search.add_argument("--limit", type=_positive, default=20, help="at most (default 20)")
+    search.add_argument("--json", action="store_true", help="a JSON list, best first")
+    search.add_argument("--library", type=Path, default=None, help=library_help)
+
+    flags = commands.add_parser(
+        "flags", help="what the reference library flags for a patient, or for medications "
+        "and conditions"
+    )
+    flags.add_argument("--patient", type=int, default=None, help="a patient number")
+    flags.add_argument("--medication", action="append", default=[], metavar="NAME",
+                       help="a medication name, dose text allowed (repeatable)")
+    flags.add_argument("--condition", action="append", default=[], metavar="NAME",
+                       help="a condition code such as diabetes or pregnancy (repeatable)")
+    flags.add_argument("--json", action="store_true", help="a JSON list, most urgent first")
+    flags.add_argument("--library", type=Path, default=None, help=library_help)
     return parser
+
+
+def condition_named(name: str) -> Condition:
+    """The condition a typed name stands for: its code, its entry's slug or its label
+    ("liver_cirrhosis", "liver-cirrhosis", "Liver cirrhosis"). Raises KnownError."""
+    wanted = "_".join(fold(name).replace("-", " ").replace("/", " ").split())
+    for condition in Condition:
+        names = {
+            condition.value,
+            CONDITION_ENTRIES[condition].replace("-", "_"),
+            "_".join(fold(condition.label).replace("/", " ").split()),
+        }
+        if wanted in names:
+            return condition
+    known = ", ".join(c.value for c in Condition)
+    raise KnownError(ErrorKind.NOT_FOUND, f"There is no condition “{name}”; use one of: {known}.")
+
+
+def _hit_dict(rank: int, hit: SearchHit) -> dict[str, object]:
+    return {"rank": rank, "slug": hit.slug, "title": hit.title, "kind": hit.kind,
+            "snippet": hit.snippet}
+
+
+def _flag_dict(flag: Flag) -> dict[str, object]:
+    return {"entry": flag.entry, "title": flag.title, "level": flag.level,
+            "reason": flag.reason, "key": flag.key}
+
+
+def _reference(args: argparse.Namespace) -> str:
+    """Seed the library into the open records file, then answer a reference command."""
+    library = ReferenceService()
+    library.seed(load_reference(args.library))
+    if args.command == "reference":
+        query = " ".join(args.query)
+        hits = library.search(query, limit=args.limit)
+        if args.json:
+            return json.dumps([_hit_dict(n, h) for n, h in enumerate(hits, 1)],
+                              ensure_ascii=False, indent=2)
+        if not hits:
+            return f"No entries match “{query}”."
+        return "\n".join(f"{h.slug}  {h.title} ({h.kind})\n    {h.snippet}" for h in hits)
+    if args.patient is not None:
+        found = library.flags_for_patient(args.patient)
+    else:
+        conditions = [condition_named(name) for name in args.condition]
+        found = library.flags_for(args.medication, conditions)
+    if args.json:
+        return json.dumps([_flag_dict(f) for f in found], ensure_ascii=False, indent=2)
+    if not found:
+        return "No flags."
+    return "\n".join(f"[{f.level.upper()}] {f.title} ({f.entry}): {f.reason}" for f in found)
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -116,6 +196,8 @@ def _run(args: argparse.Namespace) -> int:
             else:
                 _write_atomically(args.out, text)
                 print(f"Wrote {args.out}.", file=sys.stderr)
+        elif args.command in ("reference", "flags"):
+            print(_reference(args))
     finally:
         close_database()
     return EXIT_OK
@@ -123,11 +205,19 @@ def _run(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the process exit code."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "flags" and (args.patient is None) == (
+        not args.medication and not args.condition
+    ):
+        parser.error("flags needs either --patient, or --medication and --condition names")
     try:
         return _run(args)
     except KnownError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
+        return EXIT_FAILURE
+    except ContentError as exc:
+        print(f"error: the reference library cannot be loaded: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except OSError as exc:
         print(f"error: {exc.strerror or exc} ({exc.filename or 'file'})", file=sys.stderr)

@@ -1,4 +1,5 @@
-"""Reference content (cramp causes, conditions, red flags, TCM framing): loader and seeding.
+"""Reference content shipped with the app: the strict loader of the reference library
+(`reference`) and of the acupuncture point catalogue (`points`).
 
-Filled by the reference-pane work; kept as a package now so the layer contracts hold.
+Seeding the library into a records file is a use case: `practitioner.services.reference`.
 """

@@ -32,8 +32,10 @@ File format (all keys required unless marked optional)::
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -59,6 +61,7 @@ _TOP_KEYS = {
     "last_reviewed", "version", "refer", "sources",
 }
 _OPTIONAL_KEYS = {"medication"}
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -116,10 +119,18 @@ def _fail(path: Path, message: str) -> ContentError:
     return ContentError(f"{path.name}: {message}")
 
 
-def _strings(path: Path, raw: Any, key: str) -> tuple[str, ...]:
+def _strings(path: Path, raw: Any, key: str, *, required: bool = False) -> tuple[str, ...]:
     if not isinstance(raw, list) or not all(isinstance(s, str) and s.strip() for s in raw):
         raise _fail(path, f"“{key}” must be a list of non-empty strings.")
+    if required and not raw:
+        raise _fail(path, f"“{key}” must name at least one.")
     return tuple(s.strip() for s in raw)
+
+
+def _table(path: Path, raw: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(raw, dict):
+        raise _fail(path, f"[{where}] must be a table.")
+    return raw
 
 
 def _text(path: Path, raw: Mapping[str, Any], key: str) -> str:
@@ -144,14 +155,14 @@ def parse_entry(path: Path, raw: Mapping[str, Any]) -> Entry:
     """One entry from its parsed TOML; raises ContentError naming the file."""
     _exact_keys(path, raw, _TOP_KEYS, _OPTIONAL_KEYS)
     slug = _text(path, raw, "slug")
+    if not _SLUG.fullmatch(slug):
+        raise _fail(path, f"slug “{slug}” must be lower-case words joined by hyphens.")
     if slug != path.stem:
         raise _fail(path, f"slug “{slug}” must equal the file name.")
     kind = _text(path, raw, "kind")
     if kind not in KINDS:
         raise _fail(path, f"kind “{kind}” is not one of {', '.join(KINDS)}.")
-    refer = raw["refer"]
-    if not isinstance(refer, dict):
-        raise _fail(path, "[refer] must be a table.")
+    refer = _table(path, raw["refer"], "refer")
     _exact_keys(path, refer, {"urgency", "advice"}, where="refer")
     if refer["urgency"] not in URGENCIES:
         raise _fail(path, f"refer.urgency must be one of {', '.join(URGENCIES)}.")
@@ -160,23 +171,27 @@ def parse_entry(path: Path, raw: Mapping[str, Any]) -> Entry:
         raise _fail(path, "an entry needs at least one [[sources]].")
     sources = []
     for index, source in enumerate(sources_raw):
-        _exact_keys(path, source, {"citation", "url", "quality"}, where=f"sources {index + 1}")
+        where = f"sources {index + 1}"
+        source = _table(path, source, where)
+        _exact_keys(path, source, {"citation", "url", "quality"}, where=where)
         if source["quality"] not in QUALITIES:
-            raise _fail(path, f"sources {index + 1}: quality must be one of "
-                              f"{', '.join(QUALITIES)}.")
-        sources.append(Source(_text(path, source, "citation"), str(source["url"]).strip(),
-                              source["quality"]))
+            raise _fail(path, f"{where}: quality must be one of {', '.join(QUALITIES)}.")
+        url = source["url"]
+        if not isinstance(url, str) or not url.strip().startswith(("https://", "http://")):
+            raise _fail(path, f"{where}: url must be a web address (https://…).")
+        sources.append(Source(_text(path, source, "citation"), url.strip(), source["quality"]))
     medication = None
     if "medication" in raw:
         if kind != "medication":
             raise _fail(path, "only medication entries have a [medication] table.")
-        names = raw["medication"]
+        names = _table(path, raw["medication"], "medication")
         _exact_keys(path, names, {"generics", "brands", "association"}, where="medication")
         if names["association"] not in ASSOCIATIONS:
             raise _fail(path, f"medication.association must be one of "
                               f"{', '.join(ASSOCIATIONS)}.")
-        medication = MedicationNames(_strings(path, names["generics"], "generics"),
-                                     tuple(names["brands"]) if names["brands"] else (),
+        medication = MedicationNames(_strings(path, names["generics"], "generics",
+                                              required=True),
+                                     _strings(path, names["brands"], "brands"),
                                      names["association"])
     elif kind == "medication":
         raise _fail(path, "a medication entry needs a [medication] table.")
@@ -184,16 +199,19 @@ def parse_entry(path: Path, raw: Mapping[str, Any]) -> Entry:
     if not isinstance(reviewed, dt.date) or isinstance(reviewed, dt.datetime):
         raise _fail(path, "last_reviewed must be a date such as 2026-11-24.")
     version = raw["version"]
-    if not isinstance(version, int) or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise _fail(path, "version must be a whole number from 1.")
+    related = _strings(path, raw["related"], "related")
+    if slug in related:
+        raise _fail(path, "an entry cannot be related to itself.")
     return Entry(
         slug=slug, kind=kind, title=_text(path, raw, "title"),
-        synonyms=_strings(path, raw["synonyms"], "synonyms") if raw["synonyms"] else (),
+        synonyms=_strings(path, raw["synonyms"], "synonyms"),
         summary=_text(path, raw, "summary"), body=_text(path, raw, "body"),
-        clues=_strings(path, raw["clues"], "clues") if raw["clues"] else (),
-        related=_strings(path, raw["related"], "related") if raw["related"] else (),
+        clues=_strings(path, raw["clues"], "clues"),
+        related=related,
         evidence=_text(path, raw, "evidence"), last_reviewed=reviewed, version=version,
-        refer=Referral(refer["urgency"], str(refer["advice"]).strip()),
+        refer=Referral(refer["urgency"], _text(path, refer, "advice")),
         sources=tuple(sources), medication=medication,
     )
 
@@ -213,20 +231,55 @@ def load_reference(folder: Path | None = None) -> tuple[Entry, ...]:
     """Every entry under `folder` (default: the shipped library), links checked."""
     if folder is None:
         return _shipped()
+    if not folder.is_dir():
+        raise ContentError(f"The reference library folder {folder} does not exist.")
     entries = []
+    seen: dict[str, Path] = {}
     for path in sorted(folder.rglob("*.toml")):
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise _fail(path, f"cannot be read: {exc}") from exc
-        entries.append(parse_entry(path, raw))
-    seen: dict[str, Path] = {}
-    for entry in entries:
+            raise _fail(path, f"cannot be read: {' '.join(str(exc).split())}") from exc
+        entry = parse_entry(path, raw)
         if entry.slug in seen:
-            raise ContentError(f"slug “{entry.slug}” is used twice.")
-        seen[entry.slug] = Path(entry.slug)
+            raise ContentError(f"{path.relative_to(folder)}: slug “{entry.slug}” is already "
+                               f"used by {seen[entry.slug].relative_to(folder)}.")
+        seen[entry.slug] = path
+        entries.append(entry)
     check_links(entries)
     return tuple(entries)
+
+
+def entry_to_raw(entry: Entry) -> dict[str, Any]:
+    """`entry` in the shape of its file, JSON-ready (the date as ISO text)."""
+    raw: dict[str, Any] = {
+        "slug": entry.slug, "kind": entry.kind, "title": entry.title,
+        "synonyms": list(entry.synonyms), "summary": entry.summary, "body": entry.body,
+        "clues": list(entry.clues), "related": list(entry.related),
+        "evidence": entry.evidence, "last_reviewed": entry.last_reviewed.isoformat(),
+        "version": entry.version,
+        "refer": {"urgency": entry.refer.urgency, "advice": entry.refer.advice},
+        "sources": [{"citation": s.citation, "url": s.url, "quality": s.quality}
+                    for s in entry.sources],
+    }
+    if entry.medication is not None:
+        raw["medication"] = {"generics": list(entry.medication.generics),
+                             "brands": list(entry.medication.brands),
+                             "association": entry.medication.association}
+    return raw
+
+
+def entry_from_raw(raw: Mapping[str, Any]) -> Entry:
+    """The entry `entry_to_raw` gave, checked by the same rules as a file.
+
+    Raises ContentError naming the entry when `raw` breaks them.
+    """
+    copy = dict(raw)
+    reviewed = copy.get("last_reviewed")
+    if isinstance(reviewed, str):
+        with contextlib.suppress(ValueError):  # else parse_entry names the problem
+            copy["last_reviewed"] = dt.date.fromisoformat(reviewed)
+    return parse_entry(Path(f"{copy.get('slug', 'unknown')}.toml"), copy)
 
 
 @functools.lru_cache(maxsize=1)

@@ -10,6 +10,8 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 
+from practitioner.domain.screen import RedFlagScreen
+
 
 class LabelledEnum(enum.Enum):
     """An enum whose members carry a stable code (value) and a display label."""
@@ -164,6 +166,7 @@ class PatientInput:
     conditions_notes: str = ""
     medications: tuple[Medication, ...] = ()
     lifestyle: Lifestyle = field(default_factory=Lifestyle)
+    screen: RedFlagScreen = field(default_factory=RedFlagScreen)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from practitioner.domain.outcome_serialize import (
 )
 from practitioner.domain.outcomes import MeasureDefinition
 from practitioner.domain.patient import LabelledEnum, Patient
+from practitioner.domain.reference_flags import RedFlagReview
+from practitioner.domain.screen import SCREEN_QUESTIONS
 from practitioner.domain.session import Session
 from practitioner.domain.session_serialize import session_to_dict
 
@@ -20,7 +22,8 @@ EXPORT_FORMAT = "cramp-practitioner/patients"
 # 2: each patient carries its treatment sessions.
 # 3: sessions carry their measures; each patient its PSFS activities, diary and progress;
 #    the document lists the measure definitions its codes refer to.
-EXPORT_VERSION = 3
+# 4: each patient carries its red-flag screening answers and red-flag reviews.
+EXPORT_VERSION = 4
 
 
 def _date(value: dt.date | None) -> str | None:
@@ -63,11 +66,25 @@ def patient_to_dict(patient: Patient) -> dict[str, Any]:
             "alcohol_units_per_week": lifestyle.alcohol_units_per_week,
             "work_posture": lifestyle.work_posture.value,
         },
+        "red_flag_screen": {
+            q.code: bool(getattr(data.screen, q.code)) for q in SCREEN_QUESTIONS
+        },
         "archived": patient.archived,
         "archived_at": patient.archived_at.isoformat() if patient.archived_at else None,
         "created_at": patient.created_at.isoformat(),
         "updated_at": patient.updated_at.isoformat(),
         "version": patient.version,
+    }
+
+
+def review_to_dict(review: RedFlagReview) -> dict[str, Any]:
+    """A red-flag review as exported."""
+    return {
+        "key": review.key,
+        "action": review.action,
+        "note": review.note,
+        "recorded_at": review.recorded_at.isoformat(),
+        "recorded_by": review.recorded_by,
     }
 
 
@@ -77,15 +94,17 @@ def export_document(
     exported_at: dt.datetime,
     outcomes: Mapping[int, PatientOutcomes] | None = None,
     definitions: Sequence[MeasureDefinition] = (),
+    reviews: Mapping[int, Sequence[RedFlagReview]] | None = None,
 ) -> dict[str, Any]:
     """The whole export: a format marker and version, the measure definitions, then the
     patients.
 
     `sessions` maps a patient id to that patient's sessions, oldest first; each patient's
     record gets them under "sessions", and its `outcomes` (PSFS activities, diary,
-    progress; empty when not given) under keys of their own.
+    progress; empty when not given) and red-flag `reviews` under keys of their own.
     """
     found = outcomes or {}
+    reviewed = reviews or {}
     return {
         "format": EXPORT_FORMAT,
         "format_version": EXPORT_VERSION,
@@ -96,6 +115,7 @@ def export_document(
                 **patient_to_dict(p),
                 "sessions": [session_to_dict(s) for s in sessions.get(p.id, ())],
                 **patient_outcomes_to_dict(found.get(p.id, PatientOutcomes())),
+                "red_flag_reviews": [review_to_dict(r) for r in reviewed.get(p.id, ())],
             }
             for p in patients
         ],

@@ -8,6 +8,7 @@ from practitioner.services.drafts import DraftService
 from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
 from practitioner.services.protocols import ProtocolService
+from practitioner.services.reference import ReferenceService
 from practitioner.services.sessions import SessionService
 
 
@@ -20,3 +21,4 @@ class Services:
     drafts: DraftService = field(default_factory=DraftService)
     protocols: ProtocolService = field(default_factory=ProtocolService)
     outcomes: OutcomeService = field(default_factory=OutcomeService)
+    reference: ReferenceService = field(default_factory=ReferenceService)

@@ -9,7 +9,13 @@ import peewee
 
 from practitioner.db.base import database
 from practitioner.db.errors import translated_errors
-from practitioner.db.models import CrampSiteRow, MedicationRow, PatientCodeRow, PatientRow
+from practitioner.db.models import (
+    CrampSiteRow,
+    MedicationRow,
+    PatientCodeRow,
+    PatientRow,
+    PatientScreenRow,
+)
 from practitioner.domain.patient import (
     Condition,
     CrampProfile,
@@ -27,6 +33,7 @@ from practitioner.domain.patient import (
     Trigger,
     WorkPosture,
 )
+from practitioner.domain.screen import RedFlagScreen
 from practitioner.domain.search import name_key, parse_query
 from practitioner.domain.validation import ValidationError, validate_patient
 from practitioner.errors import ErrorKind, KnownError
@@ -119,7 +126,7 @@ class PatientService:
             row.version = expected_version + 1
             row.updated_at = self._clock()
             row.save()
-            for model in (CrampSiteRow, PatientCodeRow, MedicationRow):
+            for model in (CrampSiteRow, PatientCodeRow, MedicationRow, PatientScreenRow):
                 model.delete().where(model.patient == patient_id).execute()
             self._write_children(patient_id, data)
         return self.get(patient_id)
@@ -218,6 +225,10 @@ class PatientService:
                     for position, med in enumerate(data.medications)
                 ]
             ).execute()
+        if data.screen.positive:
+            PatientScreenRow.insert_many(
+                [{"patient": patient_id, "question": code} for code in data.screen.positive]
+            ).execute()
 
     def all_patients(self, *, include_archived: bool = True) -> list[Patient]:
         """Every whole record, ordered by name, loaded in a fixed number of queries."""
@@ -235,6 +246,7 @@ class PatientService:
         }
         sites: dict[int, list[CrampSite]] = {i: [] for i in ids}
         medications: dict[int, list[Medication]] = {i: [] for i in ids}
+        screens: dict[int, list[str]] = {i: [] for i in ids}
         for chunk_start in range(0, len(ids), 500):
             chunk = ids[chunk_start : chunk_start + 500]
             for code_row in PatientCodeRow.select().where(PatientCodeRow.patient.in_(chunk)):
@@ -247,12 +259,15 @@ class PatientService:
                 .order_by(MedicationRow.position)
             ):
                 medications[med.patient_id].append(Medication(med.name, med.dose, med.since))
+            for answer in PatientScreenRow.select().where(PatientScreenRow.patient.in_(chunk)):
+                screens[answer.patient_id].append(answer.question)
         return [
             PatientService._to_patient(
                 row,
                 codes[row.id],
                 tuple(sorted(sites[row.id], key=CrampSite.sort_key)),
                 tuple(medications[row.id]),
+                RedFlagScreen.from_codes(screens[row.id]),
             )
             for row in rows
         ]
@@ -263,6 +278,7 @@ class PatientService:
         codes: dict[str, set[str]],
         sites: tuple[CrampSite, ...],
         medications: tuple[Medication, ...],
+        screen: RedFlagScreen,
     ) -> Patient:
         profile = CrampProfile(
             sites=sites,
@@ -293,6 +309,7 @@ class PatientService:
                 alcohol_units_per_week=row.alcohol_units_per_week,
                 work_posture=WorkPosture(row.work_posture),
             ),
+            screen=screen,
         )
         return Patient(
             id=row.id,

@@ -21,6 +21,7 @@ class Actions:
     show_sessions: QAction
     show_outcomes: QAction
     caseload: QAction
+    find_reference: QAction
     new_session: QAction
     session_from_last: QAction
     apply_protocol: QAction
@@ -57,6 +58,8 @@ def build_actions(window: QWidget) -> Actions:
         show_profile=_action(window, "&Profile", "Ctrl+1", "Show the patient's profile"),
         show_sessions=_action(window, "&Sessions", "Ctrl+2", "Show the patient's sessions"),
         show_outcomes=_action(window, "&Outcomes", "Ctrl+3", "Show the patient's outcomes"),
+        find_reference=_action(window, "Search the &reference", "Ctrl+R",
+                               "Search causes, conditions, medications and TCM"),
         caseload=_action(window, "What &worked across the caseload…", "Ctrl+Shift+W",
                          "Responder rates by pattern and by protocol"),
         new_session=_action(window, "New &session", "Ctrl+Shift+N",

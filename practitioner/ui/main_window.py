@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QWidget
 
 from practitioner.domain.points import PointCatalogue
 from practitioner.domain.session import DraftSummary
@@ -22,6 +22,7 @@ from practitioner.ui.actions import build_actions
 from practitioner.ui.messages import Messages
 from practitioner.ui.pages.patient_workspace import PatientWorkspace
 from practitioner.ui.widgets.patient_list_panel import PatientListPanel
+from practitioner.ui.widgets.reference_pane import ReferencePane
 
 
 class MainWindow(QMainWindow):
@@ -60,16 +61,9 @@ class MainWindow(QMainWindow):
         self.reference_dock = QDockWidget(self.tr("Reference"), self)
         self.reference_dock.setObjectName("referenceDock")
         self.reference_dock.setAccessibleName(self.tr("Reference pane"))
-        reference = QLabel(
-            self.tr("The cramp reference library (causes, underlying conditions, when to "
-                    "refer, and the TCM liver/gallbladder framing) will appear here.")
-        )
-        reference.setObjectName("emptyState")
-        reference.setWordWrap(True)
-        reference.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        reference.setMargin(10)
-        reference.setMinimumWidth(240)
-        self.reference_dock.setWidget(reference)
+        self.reference = ReferencePane(services.reference, messages)
+        self.reference.setMinimumWidth(300)
+        self.reference_dock.setWidget(self.reference)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.reference_dock)
 
         self.actions = build_actions(self)
@@ -98,6 +92,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(a.show_archived)
         view_menu.addAction(a.caseload)
+        view_menu.addAction(a.find_reference)
         toggle_reference = self.reference_dock.toggleViewAction()
         toggle_reference.setShortcut("F9")
         view_menu.addAction(toggle_reference)
@@ -113,6 +108,10 @@ class MainWindow(QMainWindow):
         a.show_outcomes.triggered.connect(lambda: tabs.setCurrentIndex(2))
         a.new_session.triggered.connect(self._on_new_session)
         a.caseload.triggered.connect(self.show_caseload)
+        a.find_reference.triggered.connect(self._on_find_reference)
+        self.reference.insert_requested.connect(self.workspace.sessions.insert_reference)
+        self.workspace.patient_changed.connect(self._on_workspace_patient_changed)
+        self.workspace.red_flags.read_requested.connect(self._on_read_entry)
         a.session_from_last.triggered.connect(self._on_session_from_last)
         a.apply_protocol.triggered.connect(self.workspace.sessions.focus_protocols)
         a.cancel_edit.triggered.connect(self.workspace.cancel_edits)
@@ -165,6 +164,17 @@ class MainWindow(QMainWindow):
             chosen = self._messages.choose_draft(self, drafts)
             if chosen is not None:
                 self.open_draft(chosen)
+
+    def _on_find_reference(self) -> None:
+        self.reference_dock.show()
+        self.reference.focus_search()
+
+    def _on_read_entry(self, slug: str) -> None:
+        self.reference_dock.show()
+        self.reference.open_entry(slug)
+
+    def _on_workspace_patient_changed(self) -> None:
+        self.reference.set_patient(self.workspace.patient)
 
     def show_caseload(self) -> None:
         """Responder rates across all patients, by pattern and by protocol."""

@@ -14,12 +14,14 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from practitioner.domain.diary_csv import DiaryImport
 from practitioner.domain.outcomes import DiaryEntry
+from practitioner.domain.reference_flags import Flag
 from practitioner.domain.session import DraftSummary, Session
 from practitioner.domain.what_worked import GroupRate
 from practitioner.ui.dialogs.caseload import CaseloadDialog
 from practitioner.ui.dialogs.custom_measure import CustomMeasureDialog, CustomMeasureInput
 from practitioner.ui.dialogs.diary_import import DiaryImportDialog
 from practitioner.ui.dialogs.draft_recovery import DraftRecoveryDialog
+from practitioner.ui.dialogs.red_flag_review import RedFlagReview, RedFlagReviewDialog
 from practitioner.ui.dialogs.session_history import SessionHistoryDialog
 
 
@@ -127,3 +129,9 @@ class Messages:
     ) -> CustomMeasureInput | None:
         """The practice's own measure as typed, or None when cancelled."""
         return CustomMeasureDialog.ask(initial, problem, parent)
+
+    def ask_red_flag_review(
+        self, parent: QWidget | None, flags: list[Flag]
+    ) -> RedFlagReview | None:
+        """What was done about one of `flags`, or None when cancelled."""
+        return RedFlagReviewDialog.ask(flags, parent)

@@ -19,6 +19,7 @@ from practitioner.domain.patient import (
     Trigger,
     WorkPosture,
 )
+from practitioner.domain.screen import SCREEN_CODES, RedFlagScreen
 
 
 def ann(**changes: object) -> PatientInput:
@@ -29,7 +30,8 @@ def ann(**changes: object) -> PatientInput:
 
 
 def full_record() -> PatientInput:
-    """A patient with every field filled in, sites in form order, medications unsorted."""
+    """A patient with every field filled in, sites in form order, medications unsorted,
+    every red-flag screening question answered yes."""
     return PatientInput(
         name="Margaret Smith",
         date_of_birth=dt.date(1958, 11, 2),
@@ -67,4 +69,5 @@ def full_record() -> PatientInput:
             alcohol_units_per_week=4.0,
             work_posture=WorkPosture.MOSTLY_STANDING,
         ),
+        screen=RedFlagScreen.from_codes(SCREEN_CODES),
     )

@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 
 from practitioner.domain.diary_csv import DiaryImport
 from practitioner.domain.outcomes import DiaryEntry
+from practitioner.domain.reference_flags import Flag
 from practitioner.domain.session import DraftSummary, Session
 from practitioner.domain.what_worked import GroupRate
 from practitioner.ui.dialogs.custom_measure import CustomMeasureInput
+from practitioner.ui.dialogs.red_flag_review import RedFlagReview
 from practitioner.ui.messages import Answer, Messages
 
 
@@ -34,6 +36,8 @@ class FakeMessages(Messages):
     skip_bad_diary_rows: bool = False
     custom_measures: list[CustomMeasureInput | None] = field(default_factory=list)
     custom_measure_problems: list[str] = field(default_factory=list)
+    red_flag_reviews: list[RedFlagReview] = field(default_factory=list)
+    red_flags_offered: list[list[Flag]] = field(default_factory=list)
     caseloads: list[tuple[list[GroupRate], list[GroupRate]]] = field(default_factory=list)
 
     def error(self, parent: object, title: str, text: str) -> None:  # type: ignore[override]
@@ -94,3 +98,9 @@ class FakeMessages(Messages):
     ) -> CustomMeasureInput | None:
         self.custom_measure_problems.append(problem)
         return self.custom_measures.pop(0) if self.custom_measures else None
+
+    def ask_red_flag_review(  # type: ignore[override]
+        self, parent: object, flags: list[Flag]
+    ) -> RedFlagReview | None:
+        self.red_flags_offered.append(list(flags))
+        return self.red_flag_reviews.pop(0) if self.red_flag_reviews else None

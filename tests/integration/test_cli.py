@@ -3,46 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.helpers.cli import assert_one_line_failure, run_cli
 from tests.helpers.files import overwrite_pages, page_count
 
 pytestmark = pytest.mark.slow
 
 PATIENTS = 50
-
-
-def run_cli(cwd: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
-    """Run `python -m practitioner ARGS` in `cwd`, with a data folder under `cwd`."""
-    env = {**os.environ, "CRAMP_PRACTITIONER_DATA_DIR": str(cwd / "data")}
-    return subprocess.run(
-        [sys.executable, "-m", "practitioner", *map(str, args)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
-
-
-def assert_one_line_failure(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode != 0, result.stdout
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    assert result.stdout == ""
-    return lines[0]
 
 
 def without_timestamps(document: dict[str, Any]) -> dict[str, Any]:
@@ -105,7 +78,7 @@ def test_demo_patients_come_with_sessions_in_the_export(tmp_path: Path) -> None:
 
     assert export.returncode == 0, export.stderr
     document = json.loads(export.stdout)
-    assert document["format_version"] == 3
+    assert document["format_version"] == 4
     assert len(document["patients"]) == 5
     codes = {d["code"] for d in document["measure_definitions"]}
     sessions = [s for record in document["patients"] for s in record["sessions"]]

@@ -7,7 +7,19 @@ from practitioner.db.models.outcomes import (
     SessionMeasureRow,
     SessionPsfsRow,
 )
-from practitioner.db.models.patient import CrampSiteRow, MedicationRow, PatientCodeRow, PatientRow
+from practitioner.db.models.patient import (
+    CrampSiteRow,
+    MedicationRow,
+    PatientCodeRow,
+    PatientRow,
+    PatientScreenRow,
+)
+from practitioner.db.models.reference import (
+    RedFlagReviewRow,
+    ReferenceEntryRow,
+    ReferenceNoteRow,
+    SessionReferenceRow,
+)
 from practitioner.db.models.session import (
     DraftRow,
     ProtocolPointRow,
@@ -35,6 +47,11 @@ MODELS = (
     SessionPsfsRow,
     CustomMeasureRow,
     DiaryEntryRow,
+    PatientScreenRow,
+    ReferenceEntryRow,
+    ReferenceNoteRow,
+    SessionReferenceRow,
+    RedFlagReviewRow,
 )
 
 __all__ = [
@@ -46,13 +63,18 @@ __all__ = [
     "MedicationRow",
     "PatientCodeRow",
     "PatientRow",
+    "PatientScreenRow",
     "ProtocolPointRow",
     "ProtocolRow",
     "PsfsActivityRow",
+    "RedFlagReviewRow",
+    "ReferenceEntryRow",
+    "ReferenceNoteRow",
     "SessionCodeRow",
     "SessionMeasureRow",
     "SessionPointRow",
     "SessionPsfsRow",
+    "SessionReferenceRow",
     "SessionRevisionRow",
     "SessionRow",
 ]

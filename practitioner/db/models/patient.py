@@ -1,4 +1,5 @@
-"""Tables of the patient aggregate: the record, its cramp sites, coded answers, medications.
+"""Tables of the patient aggregate: the record, its cramp sites, coded answers, medications
+and red-flag screening answers.
 
 Must match the schema the migrations build; `tests/unit/db/test_migrations.py` checks it.
 """
@@ -88,3 +89,15 @@ class MedicationRow(BaseModel):
 
     class Meta:
         table_name = "medication"
+
+
+class PatientScreenRow(BaseModel):
+    """A red-flag screening question the patient answered yes (no row: no)."""
+
+    patient = ForeignKeyField(PatientRow, backref="screen", on_delete="CASCADE")
+    patient_id: int
+    question = CharField(max_length=48)
+
+    class Meta:
+        table_name = "patient_screen"
+        indexes = ((("patient", "question"), True),)

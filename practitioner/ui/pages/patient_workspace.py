@@ -26,6 +26,7 @@ from practitioner.ui.messages import Answer, Messages
 from practitioner.ui.pages.outcomes_page import OutcomesPage
 from practitioner.ui.pages.profile_form import ProfileForm
 from practitioner.ui.pages.sessions_page import SessionsPage
+from practitioner.ui.widgets.red_flag_banner import RedFlagBanner
 
 
 def _age(born: dt.date, today: dt.date) -> int:
@@ -46,10 +47,12 @@ class PatientWorkspace(QWidget):
     Signals:
         patient_saved(int): a record was created or changed (archive and restore included).
         closed(): the workspace went back to "no patient open".
+        patient_changed(): a different record is shown, or the shown one changed.
     """
 
     patient_saved = Signal(int)
     closed = Signal()
+    patient_changed = Signal()
 
     PROFILE_TAB, SESSIONS_TAB, OUTCOMES_TAB = range(3)
 
@@ -63,6 +66,7 @@ class PatientWorkspace(QWidget):
     ) -> None:
         super().__init__(parent)
         self._patients = services.patients
+        self._reference = services.reference
         self._messages = messages
         self._today = today
         self._patient: Patient | None = None
@@ -119,6 +123,8 @@ class PatientWorkspace(QWidget):
         record = QWidget()
         record_layout = QVBoxLayout(record)
         record_layout.addLayout(header)
+        self.red_flags = RedFlagBanner()
+        record_layout.addWidget(self.red_flags)
         record_layout.addWidget(self.tabs, 1)
 
         self.stack = QStackedWidget()
@@ -136,6 +142,7 @@ class PatientWorkspace(QWidget):
         self.revert_button.clicked.connect(self.cancel_edits)
         self.archive_button.clicked.connect(self.toggle_archived)
         self.form.edited.connect(self._on_form_edited)
+        self.red_flags.review_requested.connect(self.review_red_flag)
         self._show_header()
 
     # -- state --------------------------------------------------------------------------
@@ -304,12 +311,39 @@ class PatientWorkspace(QWidget):
         )
         return False
 
+    def refresh_red_flags(self) -> None:
+        """Show the open record's red flags that nobody has acted on yet."""
+        if self._patient is None:
+            self.red_flags.show_flags([])
+            return
+        try:
+            self.red_flags.show_flags(self._reference.open_red_flags(self._patient.id))
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Cannot check red flags"), exc.message)
+
+    def review_red_flag(self) -> None:
+        """Record what was done about a red flag (referred, discussed, not applicable)."""
+        if self._patient is None or not self.red_flags.flags:
+            return
+        review = self._messages.ask_red_flag_review(self, self.red_flags.flags)
+        if review is None:
+            return
+        try:
+            self._reference.record_review(self._patient.id, review.key, review.action,
+                                          review.note)
+        except (KnownError, ValidationError) as exc:
+            self._messages.error(self, self.tr("Not recorded"), str(exc))
+            return
+        self.refresh_red_flags()
+
     def _on_form_edited(self) -> None:
         if self.is_dirty():
             self.save_status.setText(self.tr("Unsaved changes"))
 
     def _show_header(self) -> None:
         self.stack.setCurrentIndex(1 if self.is_open() else 0)
+        self.refresh_red_flags()
+        self.patient_changed.emit()
         patient = self._patient
         if patient is None:
             self.title.setText(self.tr("New patient"))

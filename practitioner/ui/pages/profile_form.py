@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -36,6 +37,7 @@ from practitioner.domain.patient import (
     Trigger,
     WorkPosture,
 )
+from practitioner.domain.screen import SCREEN_QUESTIONS, RedFlagScreen
 from practitioner.domain.validation import FieldError, parse_date, parse_number
 from practitioner.ui.widgets.code_checklist import CodeChecklist
 from practitioner.ui.widgets.inline_error import InlineError
@@ -96,6 +98,13 @@ class ProfileForm(QWidget):
         self.posture = self._combo("Work posture", [(p.label, p) for p in WorkPosture])
 
         self.notes = self._text("Practitioner notes")
+        self.screen: dict[str, QCheckBox] = {}
+        for question in SCREEN_QUESTIONS:
+            box = QCheckBox(question.question)
+            box.setAccessibleName(f"Red-flag screening: {question.question}")
+            box.setToolTip(f"A yes suggests {question.meaning}.")
+            box.toggled.connect(self.edited)
+            self.screen[question.code] = box
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -131,6 +140,10 @@ class ProfileForm(QWidget):
         self._row(lifestyle, "&Alcohol (units/wk)", self.alcohol,
                   "lifestyle.alcohol_units_per_week")
         self._row(lifestyle, "Work pos&ture", self.posture)
+
+        screening = self._group(layout, "Red-flag screening (ask at intake)")
+        for box in self.screen.values():
+            screening.addRow(box)
 
         notes = self._group(layout, "Practitioner notes")
         self._row(notes, "Notes", self.notes)
@@ -181,6 +194,8 @@ class ProfileForm(QWidget):
             self.alcohol.setText(_number_text(lifestyle.alcohol_units_per_week))
             self.posture.setCurrentIndex(self.posture.findData(lifestyle.work_posture))
             self.notes.setPlainText(data.notes)
+            for code, box in self.screen.items():
+                box.setChecked(bool(getattr(data.screen, code)))
         finally:
             self.blockSignals(False)
         self.show_errors([])
@@ -240,6 +255,8 @@ class ProfileForm(QWidget):
                 alcohol_units_per_week=number(self.alcohol, "lifestyle.alcohol_units_per_week"),
                 work_posture=self.posture.currentData(),
             ),
+            screen=RedFlagScreen.from_codes(
+                code for code, box in self.screen.items() if box.isChecked()),
         )
         return data, errors
 
@@ -274,6 +291,7 @@ class ProfileForm(QWidget):
             texts, plain, self.sex.currentIndex(), self.posture.currentIndex(),
             self.sites.value(), self.timings.value(), self.triggers.value(),
             self.reliefs.value(), self.conditions.value(), tuple(self.medications.value()),
+            tuple(box.isChecked() for box in self.screen.values()),
         )
 
     def _line(self, accessible: str, placeholder: str) -> QLineEdit:

@@ -32,6 +32,7 @@ from practitioner.domain.session_rules import changed_groups, validate_session
 from practitioner.domain.validation import FieldError, ValidationError
 from practitioner.errors import KnownError
 from practitioner.services.bundle import Services
+from practitioner.services.reference import CitedParagraph
 from practitioner.ui.messages import Messages
 from practitioner.ui.pages.session_form import SessionForm
 from practitioner.ui.widgets.protocol_bar import ProtocolBar
@@ -60,6 +61,8 @@ class SessionsPage(QWidget):
         super().__init__(parent)
         self._sessions, self._drafts = services.sessions, services.drafts
         self._outcomes = services.outcomes
+        self._reference = services.reference
+        self._pending_references: list[CitedParagraph] = []
         self._definitions: list[MeasureDefinition] = []
         self._activities: list[PsfsActivity] = []
         self._first_session = True
@@ -278,6 +281,7 @@ class SessionsPage(QWidget):
             self.open_session(session_id)
 
     def _after_open(self, note: str) -> None:
+        self._pending_references = []
         restored = self._restore_draft()
         self.banner.setText(restored or note)
         self._update_marks()
@@ -388,6 +392,7 @@ class SessionsPage(QWidget):
             self._messages.error(self, self.tr("Session not saved"), exc.message)
             return False
         self._draft_timer.stop()
+        self._record_references(saved.id)
         self._session, self._previous = saved, None
         self.form.set_session(saved.data)
         self.banner.setText(self._status_of(saved))
@@ -413,6 +418,33 @@ class SessionsPage(QWidget):
         general = [e.message for e in errors if e.field == "session"]
         self.status.setText(" ".join(general) or self.tr("Not saved: see the marked fields."))
         return False
+
+    # -- reference paragraphs -----------------------------------------------------------
+
+    def insert_reference(self, cited: CitedParagraph) -> bool:
+        """Append a reference paragraph with its citation to the note being written; the
+        session remembers which entry and version it came from once saved."""
+        if not self._open:
+            self._messages.error(
+                self, self.tr("No session note open"),
+                self.tr("Open or start a session note first, then insert the paragraph."))
+            return False
+        notes = self.form.notes
+        current = notes.toPlainText().rstrip()
+        notes.setPlainText(f"{current}\n\n{cited.note_text}" if current else cited.note_text)
+        self._pending_references.append(cited)
+        self.status.setText(self.tr("Inserted a paragraph from the reference."))
+        return True
+
+    def _record_references(self, session_id: int) -> None:
+        for cited in self._pending_references:
+            try:
+                self._reference.record_reference(session_id, cited.slug, cited.version,
+                                                 cited.paragraph)
+            except KnownError as exc:
+                self._messages.error(self, self.tr("Reference not recorded"), exc.message)
+                break
+        self._pending_references = []
 
     # -- protocols ----------------------------------------------------------------------
 

@@ -24,7 +24,6 @@ from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
 from practitioner.services.sessions import SessionService
 from tests.helpers.db_fixtures import TODAY
-from tests.helpers.demo_inputs import ann
 from tests.helpers.files import overwrite_pages, page_count, sha256
 
 LATEST = max(m.idx for m in known_migrations())
@@ -239,7 +238,9 @@ def version_1_file(migrations_dir: Path, tmp_path: Path) -> Path:
     """A records file at schema 1 holding Ann Lee, closed."""
     path = tmp_path / "records" / "records.db"
     open_sqlite(path, migrations_dir=migrations_dir)
-    PatientService(today=lambda: TODAY).create(ann())
+    # Written past the services, as the schema-1 app would have: today's services also
+    # read tables that schema 1 does not have.
+    _insert_patient()
     close_database()
     assert not (path.parent / "backups").exists()
     return path
@@ -323,9 +324,10 @@ def version_2_file(tmp_path: Path) -> Path:
             shutil.copy(migration.path, directory / Path(migration.path).name)
     path = tmp_path / "records" / "records.db"
     open_sqlite(path, migrations_dir=directory)
-    patient_id = PatientService(today=lambda: TODAY).create(ann()).id
-    # Written past the services, as the schema-2 app would have: the session tables are
-    # unchanged since, while the services now read the outcome tables too.
+    # Written past the services, as the schema-2 app would have: the patient and session
+    # tables are unchanged since, while the services now read later tables too.
+    _insert_patient()
+    patient_id = 1
     for day in (7, 14):
         signed = dt.datetime(2025, 1, day, 11, 0)
         SessionRow.insert(

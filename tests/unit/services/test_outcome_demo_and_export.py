@@ -144,7 +144,7 @@ def test_the_export_carries_measures_activities_diary_and_progress(
 
     document = json.loads(export_json(patients, sessions=sessions, outcomes=outcomes))
 
-    assert document["format_version"] == 3
+    assert document["format_version"] == 4
     codes = [d["code"] for d in document["measure_definitions"]]
     assert codes[:6] == ["cramps_per_week", "worst_severity", "duration_minutes",
                          "disturbed_nights", "sleep_disturbance", "pgic"]

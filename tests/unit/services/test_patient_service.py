@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playhouse.test_utils import count_queries
 
-from practitioner.db.models import CrampSiteRow, MedicationRow, PatientCodeRow
+from practitioner.db.models import CrampSiteRow, MedicationRow, PatientCodeRow, PatientScreenRow
 from practitioner.domain.patient import (
     Condition,
     CrampProfile,
@@ -24,6 +24,7 @@ from practitioner.domain.patient import (
     Trigger,
     WorkPosture,
 )
+from practitioner.domain.screen import RedFlagScreen
 from practitioner.domain.validation import ValidationError
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.demo import fill_demo
@@ -38,7 +39,7 @@ UTC_NOW = NOW.replace(tzinfo=dt.UTC)
 def _child_rows(patient_id: int) -> dict[str, int]:
     return {
         model.__name__: model.select().where(model.patient == patient_id).count()
-        for model in (CrampSiteRow, PatientCodeRow, MedicationRow)
+        for model in (CrampSiteRow, PatientCodeRow, MedicationRow, PatientScreenRow)
     }
 
 
@@ -67,6 +68,7 @@ def test_every_field_really_differs_from_its_default() -> None:
         (data, blank),
         (data.profile, CrampProfile()),
         (data.lifestyle, Lifestyle()),
+        (data.screen, RedFlagScreen()),
     ):
         for field in dataclasses.fields(part):
             assert getattr(part, field.name) != getattr(default, field.name), field.name
@@ -129,7 +131,8 @@ def test_update_bumps_version_and_replaces_child_rows(
     patients: PatientService, clock: FakeClock
 ) -> None:
     created = patients.create(full_record())
-    assert _child_rows(created.id) == {"CrampSiteRow": 4, "PatientCodeRow": 9, "MedicationRow": 3}
+    assert _child_rows(created.id) == {"CrampSiteRow": 4, "PatientCodeRow": 9, "MedicationRow": 3,
+                                       "PatientScreenRow": 9}
     later = clock.advance(days=2)
     changed = dataclasses.replace(
         full_record(),
@@ -144,6 +147,7 @@ def test_update_bumps_version_and_replaces_child_rows(
         conditions=frozenset({Condition.ANAEMIA}),
         medications=(Medication("Ferrous sulfate", "200 mg daily"),),
         lifestyle=Lifestyle(work_posture=WorkPosture.PHYSICAL_LABOUR),
+        screen=RedFlagScreen(dark_urine=True),
     )
 
     updated = patients.update(created.id, changed, expected_version=1)
@@ -153,7 +157,8 @@ def test_update_bumps_version_and_replaces_child_rows(
     assert patients.get(created.id).data == changed
     assert updated.created_at == UTC_NOW
     assert updated.updated_at == later.replace(tzinfo=dt.UTC)
-    assert _child_rows(created.id) == {"CrampSiteRow": 1, "PatientCodeRow": 3, "MedicationRow": 1}
+    assert _child_rows(created.id) == {"CrampSiteRow": 1, "PatientCodeRow": 3, "MedicationRow": 1,
+                                       "PatientScreenRow": 1}
 
 
 def test_update_of_only_one_patient_leaves_others_alone(patients: PatientService) -> None:
@@ -327,7 +332,7 @@ def test_all_patients_uses_a_constant_number_of_queries(patients: PatientService
 
     assert (few_loaded, many_loaded) == (5, 50)
     assert few == many
-    assert few <= 4
+    assert few <= 5  # patients, then codes, sites, medications and screening answers
 
 
 def test_all_patients_includes_archived_unless_told_not_to(patients: PatientService) -> None:

@@ -1,0 +1,554 @@
+"""Use cases on the reference library: seeding it from the shipped content, search as you
+type, reading entries, the practitioner's own notes, flags for a patient, red-flag reviews,
+and what was inserted from the library into session notes.
+
+The library lives in the records file (`reference_entry`, seeded by slug), so a session can
+say which version of an entry it quoted, and notes survive content updates. Search uses
+the FTS5 index `reference_fts` on SQLite and falls back to LIKE on other databases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import logging
+import operator
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import peewee
+
+from practitioner.content.reference import KINDS, Entry, entry_from_raw, entry_to_raw
+from practitioner.db.base import database
+from practitioner.db.errors import translated_errors
+from practitioner.db.models import (
+    PatientRow,
+    RedFlagReviewRow,
+    ReferenceEntryRow,
+    ReferenceNoteRow,
+    SessionReferenceRow,
+    SessionRow,
+)
+from practitioner.db.models.reference import FTS_COLUMNS, FTS_TABLE
+from practitioner.domain.patient import Condition, Medication, PatientInput
+from practitioner.domain.reference_flags import (
+    REVIEW_ACTIONS,
+    Flag,
+    RedFlagReview,
+    ReviewAction,
+    open_red_flags,
+    patient_flags,
+)
+from practitioner.domain.reference_query import FullTextQuery, full_text_query
+from practitioner.domain.validation import FieldError, ValidationError
+from practitioner.errors import ErrorKind, KnownError
+from practitioner.services.clock import Clock, aware, utc_now
+from practitioner.services.patients import PatientService
+
+log = logging.getLogger(__name__)
+
+MAX_LIMIT = 200
+# bm25 weights of the index columns, in FTS_COLUMNS order: a word in the title or among
+# the synonyms says far more about what an entry is about than one in the body.
+WEIGHTS = {"title": 10.0, "synonyms": 8.0, "summary": 4.0, "body": 1.0, "clues": 2.0}
+SNIPPET_WORDS = 14
+SUMMARY_CHARS = 180
+_OPEN, _CLOSE = "\x02", "\x03"  # match markers inside snippets; never in content
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One search result. `snippet` is plain text from the entry around what matched;
+    `highlights` are the (start, end) character spans of the matched words in it."""
+
+    slug: str
+    title: str
+    kind: str
+    snippet: str
+    highlights: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    """What seeding changed: slugs added, updated and removed, and how many were kept."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: int = 0
+    reindexed: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.reindexed)
+
+
+@dataclass(frozen=True)
+class CitedParagraph:
+    """A paragraph of an entry ready to insert into a session note, with its citation."""
+
+    slug: str
+    version: int
+    paragraph: int
+    text: str
+    citation: str
+
+    @property
+    def note_text(self) -> str:
+        """The paragraph followed by its citation, as inserted into a note."""
+        return f"{self.text}\n[{self.citation}]"
+
+
+@dataclass(frozen=True)
+class SessionReference:
+    """A paragraph of an entry that was inserted into a session's note."""
+
+    id: int
+    session_id: int
+    slug: str
+    version: int
+    paragraph: int
+    inserted_at: dt.datetime
+
+
+def _content(entry: Entry) -> str:
+    return json.dumps(entry_to_raw(entry), ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":"))
+
+
+def _index_values(entry: Entry) -> tuple[str, ...]:
+    def clean(text: str) -> str:
+        return text.replace(_OPEN, " ").replace(_CLOSE, " ")
+
+    names = list(entry.synonyms)
+    if entry.medication is not None:
+        # A drug's generic and brand names find its class, as synonyms do.
+        names += [*entry.medication.generics, *entry.medication.brands]
+    return (clean(entry.title), clean("; ".join(names)), clean(entry.summary),
+            clean(entry.body), clean("\n".join(entry.clues)))
+
+
+def _marked(snippet: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Plain text and highlight spans from a snippet with match markers."""
+    plain: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length, start = 0, None
+    for ch in snippet:
+        if ch == _OPEN:
+            start = length
+        elif ch == _CLOSE:
+            if start is not None and length > start:
+                spans.append((start, length))
+            start = None
+        else:
+            plain.append(ch)
+            length += 1
+    return "".join(plain), tuple(spans)
+
+
+def _shortened(text: str, limit: int = SUMMARY_CHARS) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def citation_of(entry: Entry) -> str:
+    """How a paragraph of `entry` is cited in a note: the entry, its version and date, and
+    its sources."""
+    sources = "; ".join(s.citation for s in entry.sources)
+    return (f"{entry.title} — Cramp Practitioner reference, version {entry.version}, "
+            f"reviewed {entry.last_reviewed.isoformat()}. Sources: {sources}")
+
+
+class ReferenceService:
+    """The reference library in the open records file; each change is one transaction.
+
+    `user` names who is working, for red-flag reviews. `full_text` forces (True) or
+    forbids (False) the FTS5 index; by default it is used on SQLite.
+    """
+
+    def __init__(
+        self,
+        clock: Clock = utc_now,
+        user: Callable[[], str] = lambda: "",
+        patients: PatientService | None = None,
+        full_text: bool | None = None,
+    ) -> None:
+        self._clock = clock
+        self._user = user
+        self._patients = patients or PatientService()
+        self._full_text = full_text
+
+    # -- seeding ------------------------------------------------------------------------
+
+    def seed(self, entries: Iterable[Entry]) -> SeedResult:
+        """Make the stored library match `entries`: add new slugs, update changed entries,
+        remove entries no longer shipped (and their index rows). Notes are never touched.
+
+        Idempotent: a second call with the same entries changes nothing and writes nothing.
+        """
+        shipped: dict[str, tuple[Entry, str]] = {}
+        for entry in entries:
+            if entry.slug in shipped:
+                raise KnownError(ErrorKind.DAMAGED,
+                                 f"The reference entry “{entry.slug}” is given twice.")
+            shipped[entry.slug] = (entry, _content(entry))
+        with translated_errors():
+            if not self._needs_seeding(shipped):
+                return SeedResult(unchanged=len(shipped))
+            with database.atomic("IMMEDIATE"):
+                return self._seed(shipped)
+
+    def _stored(self) -> dict[str, tuple[int, int, str]]:
+        return {
+            row.slug: (row.id, row.version, row.content)
+            for row in ReferenceEntryRow.select(
+                ReferenceEntryRow.id, ReferenceEntryRow.slug, ReferenceEntryRow.version,
+                ReferenceEntryRow.content,
+            )
+        }
+
+    def _needs_seeding(self, shipped: dict[str, tuple[Entry, str]]) -> bool:
+        stored = self._stored()
+        if set(stored) != set(shipped):
+            return True
+        if any(stored[slug][1:] != (entry.version, content)
+               for slug, (entry, content) in shipped.items()):
+            return True
+        return self._uses_fts() and self._index_rows() != {
+            stored[slug][0]: _index_values(entry) for slug, (entry, _) in shipped.items()
+        }
+
+    def _seed(self, shipped: dict[str, tuple[Entry, str]]) -> SeedResult:
+        now = self._clock()
+        stored = self._stored()
+        added, updated, removed = [], [], []
+        for slug, (entry, content) in sorted(shipped.items()):
+            fields = {"kind": entry.kind, "title": entry.title, "version": entry.version,
+                      "content": content, "seeded_at": now}
+            if slug not in stored:
+                row_id = ReferenceEntryRow.insert(slug=slug, **fields).execute()
+                self._index(row_id, entry)
+                added.append(slug)
+            elif stored[slug][1:] != (entry.version, content):
+                row_id = stored[slug][0]
+                ReferenceEntryRow.update(**fields).where(ReferenceEntryRow.id == row_id).execute()
+                self._unindex(row_id)
+                self._index(row_id, entry)
+                updated.append(slug)
+        for slug in sorted(set(stored) - set(shipped)):
+            row_id = stored[slug][0]
+            self._unindex(row_id)
+            ReferenceEntryRow.delete().where(ReferenceEntryRow.id == row_id).execute()
+            removed.append(slug)
+        reindexed = False
+        if self._uses_fts():
+            ids = {slug: row_id for slug, (row_id, _, _) in self._stored().items()}
+            expected = {ids[slug]: _index_values(entry) for slug, (entry, _) in shipped.items()}
+            if self._index_rows() != expected:
+                # The index lost rows, kept rows it should not have, or was built by an
+                # app that indexed differently: rebuild it from the entries.
+                self._reindex(expected)
+                reindexed = True
+        unchanged = len(shipped) - len(added) - len(updated)
+        return SeedResult(tuple(added), tuple(updated), tuple(removed), unchanged, reindexed)
+
+    def _index_rows(self) -> dict[int, tuple[str, ...]]:
+        columns = ", ".join(FTS_COLUMNS)
+        return {
+            row[0]: tuple(row[1:])
+            for row in database.execute_sql(f"SELECT rowid, {columns} FROM {FTS_TABLE}")
+        }
+
+    def _index(self, row_id: int, entry: Entry) -> None:
+        if self._uses_fts():
+            self._index_values(row_id, _index_values(entry))
+
+    @staticmethod
+    def _index_values(row_id: int, values: tuple[str, ...]) -> None:
+        columns = ", ".join(FTS_COLUMNS)
+        marks = ", ".join("?" for _ in FTS_COLUMNS)
+        database.execute_sql(
+            f"INSERT INTO {FTS_TABLE} (rowid, {columns}) VALUES (?, {marks})",
+            (row_id, *values),
+        )
+
+    def _unindex(self, row_id: int) -> None:
+        if self._uses_fts():
+            database.execute_sql(f"DELETE FROM {FTS_TABLE} WHERE rowid = ?", (row_id,))
+
+    def _reindex(self, rows: dict[int, tuple[str, ...]]) -> None:
+        database.execute_sql(f"DELETE FROM {FTS_TABLE}")
+        for row_id, values in sorted(rows.items()):
+            self._index_values(row_id, values)
+
+    def _uses_fts(self) -> bool:
+        if self._full_text is not None:
+            return self._full_text
+        return isinstance(database.obj, peewee.SqliteDatabase)
+
+    # -- reading ------------------------------------------------------------------------
+
+    def get(self, slug: str) -> Entry:
+        """One entry by slug. Raises KnownError(NOT_FOUND) when the library has none."""
+        with translated_errors():
+            row = ReferenceEntryRow.get_or_none(ReferenceEntryRow.slug == slug)
+        if row is None:
+            raise KnownError(ErrorKind.NOT_FOUND, f"There is no reference entry “{slug}”.")
+        return entry_from_raw(json.loads(row.content))
+
+    def entries(self) -> list[Entry]:
+        """Every entry, by kind (in the library's order of kinds) and then title."""
+        with translated_errors():
+            rows = list(ReferenceEntryRow.select(ReferenceEntryRow.content))
+        found = [entry_from_raw(json.loads(row.content)) for row in rows]
+        return sorted(found, key=lambda e: (_kind_order(e.kind), e.title.casefold(), e.slug))
+
+    def entries_for_kind(self, kind: str) -> list[Entry]:
+        """The entries of one kind (see `practitioner.content.reference.KINDS`), by title."""
+        with translated_errors():
+            rows = list(ReferenceEntryRow.select(ReferenceEntryRow.content)
+                        .where(ReferenceEntryRow.kind == kind))
+        found = [entry_from_raw(json.loads(row.content)) for row in rows]
+        return sorted(found, key=lambda e: (e.title.casefold(), e.slug))
+
+    def count(self) -> int:
+        """How many entries the library holds."""
+        with translated_errors():
+            total: int = ReferenceEntryRow.select().count()
+            return total
+
+    # -- search -------------------------------------------------------------------------
+
+    def search(self, text: str, limit: int = 20) -> list[SearchHit]:
+        """Entries matching every word typed (as a word or the start of one, in British or
+        American spelling), best first; when none has them all, entries matching any.
+
+        Any text is safe: it is reduced to words and never read as query syntax.
+        """
+        query = full_text_query(text)
+        if query is None or limit < 1:
+            return []
+        limit = min(limit, MAX_LIMIT)
+        with translated_errors():
+            if not self._uses_fts():
+                return self._like_search(query, limit)
+            hits = self._fts_search(query.all_words, limit)
+            if not hits and len(query.groups) > 1:
+                hits = self._fts_search(query.any_word, limit)
+            return hits
+
+    def _fts_search(self, match: str, limit: int) -> list[SearchHit]:
+        weights = ", ".join(str(WEIGHTS[c]) for c in FTS_COLUMNS)
+        snippets = ", ".join(
+            f"snippet({FTS_TABLE}, {FTS_COLUMNS.index(c)}, char(2), char(3), '…', "
+            f"{SNIPPET_WORDS})" for c in ("summary", "body", "clues", "synonyms")
+        )
+        sql = (
+            f"SELECT e.slug, e.title, e.kind, {FTS_TABLE}.summary, {snippets} "
+            f"FROM {FTS_TABLE} JOIN reference_entry AS e ON e.id = {FTS_TABLE}.rowid "
+            f"WHERE {FTS_TABLE} MATCH ? "
+            f"ORDER BY bm25({FTS_TABLE}, {weights}), e.title LIMIT ?"
+        )
+        try:
+            rows = database.execute_sql(sql, (match, limit)).fetchall()
+        except (peewee.OperationalError, sqlite3.OperationalError) as exc:
+            # The query is built from quoted words only; should FTS5 still refuse it, the
+            # practitioner sees no results rather than an error while typing.
+            if "fts5" not in str(exc).lower():
+                raise
+            log.warning("full-text query refused: %r: %s", match, exc)
+            return []
+        hits = []
+        for slug, title, kind, summary, *candidates in rows:
+            snippet: str = _shortened(summary)
+            spans: tuple[tuple[int, int], ...] = ()
+            for candidate in candidates:
+                if _OPEN in candidate:
+                    snippet, spans = _marked(candidate)
+                    break
+            hits.append(SearchHit(slug, title, kind, snippet, spans))
+        return hits
+
+    def _like_search(self, query: FullTextQuery, limit: int) -> list[SearchHit]:
+        def where(any_group: bool) -> Any:
+            conditions = [
+                functools.reduce(operator.or_, [
+                    ReferenceEntryRow.title.contains(form)
+                    | ReferenceEntryRow.content.contains(form)
+                    for form in group
+                ])
+                for group in query.groups
+            ]
+            return functools.reduce(operator.or_ if any_group else operator.and_, conditions)
+
+        rows = list(ReferenceEntryRow.select().where(where(any_group=False)))
+        if not rows and len(query.groups) > 1:
+            rows = list(ReferenceEntryRow.select().where(where(any_group=True)))
+
+        def rank(row: ReferenceEntryRow) -> tuple[int, str]:
+            title = row.title.casefold()
+            in_title = sum(any(form in title for form in group) for group in query.groups)
+            return (-in_title, title)
+
+        hits = []
+        for row in sorted(rows, key=rank)[:limit]:
+            summary = json.loads(row.content).get("summary", "")
+            hits.append(SearchHit(row.slug, row.title, row.kind, _shortened(str(summary))))
+        return hits
+
+    # -- the practitioner's notes --------------------------------------------------------
+
+    def note(self, slug: str) -> str:
+        """The practitioner's own note on an entry ("" when there is none)."""
+        with translated_errors():
+            row = ReferenceNoteRow.get_or_none(ReferenceNoteRow.slug == slug)
+        return "" if row is None else str(row.text)
+
+    def save_note(self, slug: str, text: str) -> str:
+        """Keep `text` as the practitioner's note on the entry `slug`; blank text removes
+        the note. Raises KnownError(NOT_FOUND) for a slug the library does not have."""
+        with translated_errors(), database.atomic("IMMEDIATE"):
+            if not ReferenceEntryRow.select().where(ReferenceEntryRow.slug == slug).exists():
+                raise KnownError(ErrorKind.NOT_FOUND, f"There is no reference entry “{slug}”.")
+            if not text.strip():
+                ReferenceNoteRow.delete().where(ReferenceNoteRow.slug == slug).execute()
+                return ""
+            updated = (ReferenceNoteRow.update(text=text, updated_at=self._clock())
+                       .where(ReferenceNoteRow.slug == slug).execute())
+            if not updated:
+                ReferenceNoteRow.insert(slug=slug, text=text, updated_at=self._clock()).execute()
+        return text
+
+    def noted_slugs(self) -> set[str]:
+        """The slugs of the entries the practitioner has written a note on."""
+        with translated_errors():
+            return {row.slug for row in ReferenceNoteRow.select(ReferenceNoteRow.slug)}
+
+    # -- flags --------------------------------------------------------------------------
+
+    def _library(self) -> list[Entry]:
+        with translated_errors():
+            rows = list(ReferenceEntryRow.select(ReferenceEntryRow.content))
+        return [entry_from_raw(json.loads(row.content)) for row in rows]
+
+    def flags_for_patient(self, patient_id: int) -> list[Flag]:
+        """What the library flags for this patient, most urgent first (see
+        `practitioner.domain.reference_flags.patient_flags`)."""
+        patient = self._patients.get(patient_id)
+        return patient_flags(patient.data, self._library())
+
+    def flags_for(self, medications: Iterable[str],
+                  conditions: Iterable[Condition] = ()) -> list[Flag]:
+        """The flags for a list of medication names and conditions, as for a patient who
+        has just these (the "check a medication" box)."""
+        probe = PatientInput(
+            name="(check)",
+            conditions=frozenset(conditions),
+            medications=tuple(Medication(name) for name in medications if name.strip()),
+        )
+        return patient_flags(probe, self._library())
+
+    def open_red_flags(self, patient_id: int) -> list[Flag]:
+        """The patient's red flags that have no recorded review yet."""
+        flags = self.flags_for_patient(patient_id)
+        return open_red_flags(flags, (r.key for r in self.reviews(patient_id)))
+
+    # -- red-flag reviews ----------------------------------------------------------------
+
+    def record_review(self, patient_id: int, key: str, action: str,
+                      note: str = "") -> RedFlagReview:
+        """Record what was done about a red flag: referred, discussed or not applicable.
+
+        Raises ValidationError for an unknown action or empty key and KnownError(NOT_FOUND)
+        for an unknown patient.
+        """
+        errors = []
+        if action not in REVIEW_ACTIONS:
+            errors.append(FieldError("action", f"Choose one of: {', '.join(REVIEW_ACTIONS)}."))
+        if not key.strip():
+            errors.append(FieldError("key", "Say which flag was reviewed."))
+        if errors:
+            raise ValidationError(errors)
+        now, user = self._clock(), self._user()
+        with translated_errors(), database.atomic("IMMEDIATE"):
+            if not PatientRow.select().where(PatientRow.id == patient_id).exists():
+                raise KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")
+            RedFlagReviewRow.insert(patient=patient_id, flag_key=key.strip(), action=action,
+                                    note=note.strip(), recorded_at=now,
+                                    recorded_by=user).execute()
+        return RedFlagReview(patient_id, key.strip(), _action(action), note.strip(),
+                             aware(now), user)
+
+    def reviews(self, patient_id: int) -> list[RedFlagReview]:
+        """The patient's red-flag reviews, oldest first."""
+        return self.reviews_for_patients([patient_id])[patient_id]
+
+    def reviews_for_patients(self, patient_ids: Iterable[int]) -> dict[int, list[RedFlagReview]]:
+        """Each patient's red-flag reviews, oldest first, in a fixed number of queries."""
+        ids = list(patient_ids)
+        found: dict[int, list[RedFlagReview]] = {i: [] for i in ids}
+        with translated_errors():
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                for row in (RedFlagReviewRow.select()
+                            .where(RedFlagReviewRow.patient.in_(chunk))
+                            .order_by(RedFlagReviewRow.recorded_at, RedFlagReviewRow.id)):
+                    found[row.patient_id].append(RedFlagReview(
+                        row.patient_id, row.flag_key, _action(row.action), row.note,
+                        aware(row.recorded_at), row.recorded_by,
+                    ))
+        return found
+
+    # -- into the note --------------------------------------------------------------------
+
+    def cite(self, slug: str, paragraph: int) -> CitedParagraph:
+        """Paragraph `paragraph` (from 0) of an entry, with its citation, to insert into a
+        note. Raises KnownError(NOT_FOUND) for an unknown entry or paragraph."""
+        entry = self.get(slug)
+        if not 0 <= paragraph < len(entry.paragraphs):
+            raise KnownError(ErrorKind.NOT_FOUND,
+                             f"“{entry.title}” has no paragraph {paragraph + 1}.")
+        return CitedParagraph(slug, entry.version, paragraph, entry.paragraphs[paragraph],
+                              citation_of(entry))
+
+    def record_reference(self, session_id: int, slug: str, version: int,
+                         paragraph: int) -> SessionReference:
+        """Remember that paragraph `paragraph` of version `version` of entry `slug` went
+        into the note of session `session_id`. Raises KnownError(NOT_FOUND) for an unknown
+        session and ValueError for a version below 1 or a negative paragraph."""
+        if version < 1 or paragraph < 0:
+            raise ValueError("version must be 1 or more and paragraph 0 or more")
+        now = self._clock()
+        with translated_errors(), database.atomic("IMMEDIATE"):
+            if not SessionRow.select().where(SessionRow.id == session_id).exists():
+                raise KnownError(ErrorKind.NOT_FOUND, f"There is no session number {session_id}.")
+            row_id = SessionReferenceRow.insert(session=session_id, slug=slug,
+                                                entry_version=version, paragraph=paragraph,
+                                                inserted_at=now).execute()
+        return SessionReference(row_id, session_id, slug, version, paragraph, aware(now))
+
+    def references_for_session(self, session_id: int) -> list[SessionReference]:
+        """What was inserted from the library into a session's note, in order."""
+        with translated_errors():
+            rows = list(SessionReferenceRow.select()
+                        .where(SessionReferenceRow.session == session_id)
+                        .order_by(SessionReferenceRow.inserted_at, SessionReferenceRow.id))
+        return [SessionReference(r.id, r.session_id, r.slug, r.entry_version, r.paragraph,
+                                 aware(r.inserted_at)) for r in rows]
+
+
+def _kind_order(kind: str) -> int:
+    return KINDS.index(kind) if kind in KINDS else len(KINDS)
+
+
+def _action(text: str) -> ReviewAction:
+    for action in REVIEW_ACTIONS:
+        if action == text:
+            return action
+    raise KnownError(ErrorKind.DAMAGED, f"A red-flag review has an unknown action “{text}”.")
+
