@@ -79,6 +79,8 @@ class ReferencePane(QWidget):
         self.search.setAccessibleName(self.tr("Search the reference"))
         self.results = QListWidget()
         self.results.setAccessibleName(self.tr("Reference search results"))
+        self.results.setWordWrap(True)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.relevant = QTextBrowser()
         self.relevant.setAccessibleName(self.tr("Relevant to this patient"))
         self.relevant.setOpenLinks(False)
