@@ -338,10 +338,12 @@ class SessionsPage(QWidget):
         return None if self._session is None else self._session.id
 
     def _on_edited(self) -> None:
-        if self._open and self.form.is_dirty():
+        # Runs on every keystroke: only restart the timer here; whether there is anything
+        # to keep is decided once, when the timer fires (flush_draft).
+        if self._open:
             self._draft_timer.start()
-            self.status.setText(self.tr("Typing…"))
-        self._update_marks()
+        if self._previous is not None:
+            self._update_marks()
 
     def _on_focus_changed(self, old: QWidget | None, _new: QWidget | None) -> None:
         if old is not None and self.form.isAncestorOf(old):
