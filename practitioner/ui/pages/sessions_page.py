@@ -14,8 +14,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -27,7 +25,7 @@ from PySide6.QtWidgets import (
 from practitioner.domain.outcomes import MeasureDefinition, PsfsActivity, validate_measures
 from practitioner.domain.patient import Patient
 from practitioner.domain.points import PointCatalogue
-from practitioner.domain.session import Protocol, Session, SessionSummary
+from practitioner.domain.session import Protocol, Session
 from practitioner.domain.session_rules import changed_groups, validate_session
 from practitioner.domain.validation import FieldError, ValidationError
 from practitioner.errors import KnownError
@@ -36,6 +34,7 @@ from practitioner.services.reference import CitedParagraph
 from practitioner.ui.messages import Messages
 from practitioner.ui.pages.session_form import SessionForm
 from practitioner.ui.widgets.protocol_bar import ProtocolBar
+from practitioner.ui.widgets.session_timeline import SessionTimeline
 
 DRAFT_DELAY_MS = 1000  # a draft is stored within a second of the last keystroke
 
@@ -72,12 +71,7 @@ class SessionsPage(QWidget):
         self._previous: Session | None = None  # the visit a new one was carried from
         self._open = False
 
-        self.timeline = QListWidget()
-        self.timeline.setAccessibleName(self.tr("Session timeline"))
-        self.timeline.setWordWrap(True)
-        self.timeline.setAlternatingRowColors(True)
-        self.timeline.setSpacing(2)
-        self.timeline.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.timeline = SessionTimeline()
         self.new_button = QPushButton(self.tr("New session"))
         self.new_button.setAccessibleName(self.tr("New session"))
         self.new_button.setToolTip(self.tr("Start an empty session note (Ctrl+Shift+N)"))
@@ -157,8 +151,7 @@ class SessionsPage(QWidget):
         QApplication.instance().focusChanged.connect(self._on_focus_changed)
         self.new_button.clicked.connect(self.new_session)
         self.carry_button.clicked.connect(self.new_from_last_visit)
-        self.timeline.itemActivated.connect(self._on_timeline_item)
-        self.timeline.itemClicked.connect(self._on_timeline_item)
+        self.timeline.session_chosen.connect(self._on_session_chosen)
         self.protocols.apply_requested.connect(self._on_apply_protocol)
         self.protocols.status.connect(self.status.setText)
         self.save_button.clicked.connect(self.save)
@@ -200,9 +193,7 @@ class SessionsPage(QWidget):
 
     def _prepare_measures(self, session_id: int | None) -> None:
         """Lay out the measure fields; PGIC is asked from the second visit on."""
-        ids = [self.timeline.item(i).data(Qt.ItemDataRole.UserRole)
-               for i in range(self.timeline.count())]
-        stored = [i for i in ids if isinstance(i, int)]
+        stored = self.timeline.session_ids()
         first = not stored if session_id is None else stored[-1:] == [session_id]
         self._first_session = first
         self.form.set_measures_context(self._definitions, self._activities, first_session=first)
@@ -214,25 +205,15 @@ class SessionsPage(QWidget):
 
     def refresh_timeline(self) -> None:
         """Reload the visit list, keeping the open session selected."""
-        self.timeline.clear()
         if self._patient is None:
+            self.timeline.clear()
             return
         try:
             rows = self._sessions.timeline(self._patient.id)
         except KnownError as exc:
             self._messages.error(self, self.tr("Cannot list sessions"), exc.message)
             return
-        for summary in rows:
-            item = QListWidgetItem(_timeline_text(summary))
-            item.setData(Qt.ItemDataRole.UserRole, summary.id)
-            item.setToolTip(", ".join(p.label for p in summary.patterns) or "")
-            self.timeline.addItem(item)
-            if self._session is not None and self._session.id == summary.id:
-                self.timeline.setCurrentItem(item)
-        if not rows:
-            placeholder = QListWidgetItem(self.tr("No sessions yet"))
-            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.timeline.addItem(placeholder)
+        self.timeline.show_sessions(rows, self._session.id if self._session else None)
 
     # -- opening ------------------------------------------------------------------------
 
@@ -462,10 +443,8 @@ class SessionsPage(QWidget):
 
     # -- display ------------------------------------------------------------------------
 
-    def _on_timeline_item(self, item: QListWidgetItem) -> None:
-        session_id = item.data(Qt.ItemDataRole.UserRole)
-        if isinstance(session_id, int) and (self._session is None
-                                            or self._session.id != session_id):
+    def _on_session_chosen(self, session_id: int) -> None:
+        if self._session is None or self._session.id != session_id:
             self.open_session(session_id)
 
     def _update_marks(self) -> None:
@@ -502,12 +481,3 @@ class SessionsPage(QWidget):
         has_draft = (self._patient is not None and self._open
                      and self._drafts.get(self._patient.id, self._slot()) is not None)
         self.discard_button.setEnabled(has_draft)
-
-
-def _timeline_text(summary: SessionSummary) -> str:
-    when = summary.started_at.strftime("%Y-%m-%d %H:%M")
-    patterns = ", ".join(p.label for p in summary.patterns) or "no pattern recorded"
-    points = " ".join(summary.point_codes[:8]) + (" …" if len(summary.point_codes) > 8 else "")
-    status = "final" if summary.status.value == "final" else "open"
-    amended = ", amended" if summary.amended else ""
-    return f"{when}  ·  {status}{amended}\n{patterns}\n{points or 'no points'}"
