@@ -89,6 +89,8 @@ def test_two_sessions_with_measures_update_the_progress_panel_and_chart(
     assert Flag.RESPONDER.value in page.progress.flags.text()
     assert Flag.SEVERITY_IMPORTANT.value in page.progress.flags.text()
     assert [value for _, value in page.chart.series()] == [8.0, 3.0]
+    timeline = opened.workspace.sessions.timeline
+    assert "3 cramps/wk · worst 4/10" in timeline.item(0).text(), "headline figures"
 
     target = tmp_path / "chart.png"
     messages.save_file = str(target)
