@@ -1,5 +1,5 @@
-"""`python -m practitioner` runs the headless command line."""
+"""`python -m practitioner` runs the headless command line (with PDF reports wired in)."""
 
-from practitioner.cli import main
+from practitioner.reporting import cli_main
 
-raise SystemExit(main())
+raise SystemExit(cli_main())

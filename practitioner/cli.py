@@ -1,5 +1,5 @@
-"""Headless commands over the same services as the GUI: demo, export, check, reference
-search and flags.
+"""Headless commands over the same services as the GUI: demo, export, report, check,
+reference search and flags.
 
 Every failure ends in one line on stderr and a non-zero exit code, never a traceback.
 """
@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from practitioner import __version__
@@ -23,13 +23,17 @@ from practitioner.db.migrate import known_migrations
 from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
 from practitioner.domain.patient import Condition
 from practitioner.domain.reference_flags import CONDITION_ENTRIES, Flag
+from practitioner.domain.report_content import ReportData, ReportKind
 from practitioner.domain.spelling import fold
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.paths import default_database_path
+from practitioner.services.csv_export import export_csv
 from practitioner.services.demo import fill_demo
 from practitioner.services.export import export_json
+from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
 from practitioner.services.reference import ReferenceService, SearchHit
+from practitioner.services.reports import ReportService
 from practitioner.services.sessions import SessionService
 
 log = logging.getLogger(__name__)
@@ -37,6 +41,8 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BUG = 70
+
+PdfWriter = Callable[[ReportData, Path], None]
 
 
 def _positive(text: str) -> int:
@@ -71,9 +77,29 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser(
         "export", help="write patient records with their sessions, diary and progress"
     )
-    export.add_argument("--format", choices=["json"], required=True)
+    export.add_argument(
+        "--format", choices=["json", "csv"], required=True,
+        help="json: one whole-record document; csv: two spreadsheet-safe files, "
+        "<stem>-sessions.csv (one row per visit, a column per measure) and "
+        "<stem>-diary.csv (one row per diary day), both beside --out",
+    )
     export.add_argument("--patient", type=int, default=None, help="only this patient number")
-    export.add_argument("--out", type=Path, default=None, help="file to write (default stdout)")
+    export.add_argument("--out", type=Path, default=None,
+                        help="file to write (default stdout; csv needs it)")
+
+    report = commands.add_parser(
+        "report", help="write a patient's progress report or referral letter as PDF"
+    )
+    report.add_argument("--patient", type=int, required=True, help="the patient number")
+    report.add_argument("--out", type=Path, required=True, help="the PDF file to write")
+    report.add_argument("--kind", choices=["progress", "referral"], default="progress",
+                        help="progress report (default) or referral letter")
+    report.add_argument("--practice", default="", help="practice name for the header")
+    report.add_argument("--practitioner", default="", help="name for the signature block")
+    report.add_argument("--to", default="", metavar="NAME",
+                        help="the physician a referral letter is addressed to")
+    report.add_argument("--library", type=Path, default=None,
+                        help="reference library folder to use instead of the shipped one")
 
     commands.add_parser("check", help="check the records file's integrity and schema version")
 
@@ -166,6 +192,24 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def _report(args: argparse.Namespace, patients: PatientService,
+            pdf_writer: PdfWriter | None) -> str:
+    """Write the report PDF; returns the line to print."""
+    kind = ReportKind(args.kind)
+    reference = None
+    if kind is ReportKind.REFERRAL:
+        reference = ReferenceService(patients=patients)
+        reference.seed(load_reference(args.library))
+    service = ReportService(patients, SessionService(), OutcomeService(), reference)
+    data = service.build(args.patient, kind, practice=args.practice,
+                         practitioner=args.practitioner, recipient=args.to)
+    if pdf_writer is None:
+        raise KnownError(ErrorKind.CANNOT_OPEN, "This build has no PDF renderer; run "
+                         "“python -m practitioner report …” instead.")
+    pdf_writer(data, args.out)
+    return f"Wrote {args.out}."
+
+
 def _check(path: Path) -> str:
     state = inspect_file(path, full_check=True)
     if state.is_new:
@@ -175,7 +219,7 @@ def _check(path: Path) -> str:
     return f"ok: {path}: integrity ok, schema version {state.user_version} of {latest}{note}"
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None) -> int:
     path: Path = args.db or default_database_path()
     if args.command == "check":
         print(_check(path))
@@ -189,6 +233,9 @@ def _run(args: argparse.Namespace) -> int:
             added = fill_demo(patients, args.patients, args.seed, sessions=sessions)
             print(f"Added {added.patients} demo patients with {added.sessions} treatment "
                   f"sessions to {path}.")
+        elif args.command == "export" and args.format == "csv":
+            written = export_csv(patients, args.out, args.patient, SessionService())
+            print(f"Wrote {written[0]} and {written[1]}.", file=sys.stderr)
         elif args.command == "export":
             text = export_json(patients, args.patient, SessionService())
             if args.out is None:
@@ -196,6 +243,8 @@ def _run(args: argparse.Namespace) -> int:
             else:
                 _write_atomically(args.out, text)
                 print(f"Wrote {args.out}.", file=sys.stderr)
+        elif args.command == "report":
+            print(_report(args, patients, pdf_writer), file=sys.stderr)
         elif args.command in ("reference", "flags"):
             print(_reference(args))
     finally:
@@ -203,16 +252,23 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns the process exit code."""
+def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = None) -> int:
+    """Run one command; returns the process exit code.
+
+    `pdf_writer` renders a report to a PDF file. The command line never imports Qt, so
+    the caller wires one in (`practitioner.reporting.cli_main`, behind `python -m
+    practitioner`); without it the `report` command fails with a one-line message.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "export" and args.format == "csv" and args.out is None:
+        parser.error("export --format csv needs --out FILE")
     if args.command == "flags" and (args.patient is None) == (
         not args.medication and not args.condition
     ):
         parser.error("flags needs either --patient, or --medication and --condition names")
     try:
-        return _run(args)
+        return _run(args, pdf_writer)
     except KnownError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return EXIT_FAILURE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -222,3 +223,48 @@ def test_demo_with_the_same_seed_gives_the_same_records(tmp_path: Path) -> None:
     assert len(first["patients"]) == 40
     assert first == second
     assert other != first
+
+
+def test_export_csv_writes_sessions_and_diary(demo_db: Path, tmp_path: Path) -> None:
+    import csv
+
+    result = run_cli(tmp_path, "--db", demo_db, "export", "--format", "csv",
+                     "--out", tmp_path / "caseload.csv")
+
+    assert result.returncode == 0, result.stderr
+    with (tmp_path / "caseload-sessions.csv").open(encoding="utf-8", newline="") as handle:
+        visits = list(csv.DictReader(handle))
+    with (tmp_path / "caseload-diary.csv").open(encoding="utf-8", newline="") as handle:
+        days = list(csv.DictReader(handle))
+    assert len({v["patient_id"] for v in visits}) == PATIENTS
+    assert days
+    assert all(float(v["worst_severity"]) >= 0 for v in visits if v["worst_severity"])
+
+
+def test_export_csv_needs_out(demo_db: Path, tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "--db", demo_db, "export", "--format", "csv")
+    assert result.returncode == 2
+    assert "needs --out" in result.stderr
+
+
+def test_export_csv_to_a_missing_folder_fails_in_one_line(demo_db: Path, tmp_path: Path) -> None:
+    target = tmp_path / "no such folder" / "out.csv"
+    result = run_cli(tmp_path, "--db", demo_db, "export", "--format", "csv", "--out", target)
+    assert_one_line_failure(result)
+    assert not target.parent.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root writes into read-only folders")
+def test_export_csv_to_a_read_only_folder_fails_in_one_line(demo_db: Path,
+                                                             tmp_path: Path) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        result = run_cli(tmp_path, "--db", demo_db, "export", "--format", "csv",
+                         "--out", folder / "out.csv")
+        assert_one_line_failure(result)
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o700)

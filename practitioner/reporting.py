@@ -1,0 +1,46 @@
+"""The headless composition root: the command line with the Qt PDF renderer wired in.
+
+`practitioner.cli` may not reach `practitioner.ui` or Qt, not even indirectly (the
+import-linter contracts "only app imports ui" and "... never import Qt"), so its `report`
+command takes the renderer as an argument and this module, like `app` for the GUI, does
+the wiring. `python -m practitioner` runs `cli_main`. Qt is imported only when a report is
+actually written, so the other commands start as fast as before.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from practitioner import cli
+from practitioner.domain.report_content import ReportData
+from practitioner.errors import ErrorKind, KnownError
+
+
+def write_report_pdf(data: ReportData, path: Path) -> None:
+    """Render `data` as an A4 PDF at `path`, atomically. Raises KnownError (CANNOT_OPEN)
+    when the file cannot be written, and OSError when its folder cannot be made."""
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("QT_QPA_PLATFORM")
+        or os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtGui import QGuiApplication
+
+    from practitioner.ui.pdf import PdfWriteError, write_pdf
+
+    app = QGuiApplication.instance() or QGuiApplication([])
+    try:
+        write_pdf(data, path)
+    except PdfWriteError as exc:
+        raise KnownError(ErrorKind.CANNOT_OPEN, str(exc)) from exc
+    finally:
+        del app
+
+
+def cli_main(argv: Sequence[str] | None = None) -> int:
+    """Run one command-line command, with PDF reports available."""
+    return cli.main(argv, pdf_writer=write_report_pdf)

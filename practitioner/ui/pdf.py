@@ -1,0 +1,130 @@
+"""Report content to paper: a QTextDocument laid out on A4 and written through QPdfWriter.
+
+The chart is drawn with QPainter onto a QImage and handed to the document as an image
+resource, so no plotting library is needed. A QGuiApplication must exist (fonts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSaveFile, Qt, QUrl
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QTextDocument,
+)
+
+from practitioner.domain.report_content import CHART_RESOURCE, ReportData, report_html
+
+CHART_SIZE = (1120, 440)
+MARGINS_MM = QMarginsF(20, 18, 20, 18)
+RESOLUTION = 300
+
+
+class PdfWriteError(OSError):
+    """The PDF could not be written; nothing was left under the final name."""
+
+
+def chart_image(points: Sequence[tuple[dt.date, float]], title: str = "") -> QImage:
+    """A plain line chart of `points` (date order) on a white background."""
+    width, height = CHART_SIZE
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    if len(points) < 2:
+        return image
+    painter = QPainter(image)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        font = QFont()
+        font.setPixelSize(20)
+        painter.setFont(font)
+        left, right, top, bottom = 80, 30, 40 if title else 20, 50
+        plot = QRectF(left, top, width - left - right, height - top - bottom)
+        values = [v for _, v in points]
+        high = max(max(values), 1.0) * 1.1
+        first, last = points[0][0], points[-1][0]
+        span = max((last - first).days, 1)
+
+        def at(day: dt.date, value: float) -> QPointF:
+            x = plot.left() + plot.width() * (day - first).days / span
+            y = plot.bottom() - plot.height() * value / high
+            return QPointF(x, y)
+
+        painter.setPen(QPen(QColor("#888888"), 1))
+        for step in range(5):
+            value = high * step / 4
+            y = plot.bottom() - plot.height() * step / 4
+            painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+            painter.drawText(QRectF(0, y - 12, left - 8, 24),
+                             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                             f"{value:.0f}")
+        painter.setPen(QPen(QColor("black"), 2))
+        painter.drawLine(plot.bottomLeft(), plot.bottomRight())
+        painter.drawLine(plot.bottomLeft(), plot.topLeft())
+        painter.drawText(QRectF(plot.left(), plot.bottom() + 8, 200, 30),
+                         int(Qt.AlignmentFlag.AlignLeft), first.isoformat())
+        painter.drawText(QRectF(plot.right() - 200, plot.bottom() + 8, 200, 30),
+                         int(Qt.AlignmentFlag.AlignRight), last.isoformat())
+        if title:
+            painter.drawText(QRectF(left, 4, plot.width(), 30),
+                             int(Qt.AlignmentFlag.AlignLeft), title)
+        painter.setPen(QPen(QColor("#1f5fa8"), 4))
+        line = [at(day, value) for day, value in points]
+        for start, end in itertools.pairwise(line):
+            painter.drawLine(start, end)
+        painter.setBrush(QColor("#1f5fa8"))
+        for point in line:
+            painter.drawEllipse(point, 5, 5)
+    finally:
+        painter.end()
+    return image
+
+
+def report_document(data: ReportData) -> QTextDocument:
+    """The report laid out as a text document, chart included, ready to print or preview."""
+    document = QTextDocument()
+    document.setDocumentMargin(0)
+    with_chart = len(data.chart) >= 2
+    if with_chart:
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(CHART_RESOURCE),
+                             chart_image(data.chart))
+    document.setHtml(report_html(data, with_chart=with_chart))
+    return document
+
+
+def _layout() -> QPageLayout:
+    return QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                       MARGINS_MM, QPageLayout.Unit.Millimeter)
+
+
+def write_pdf(data: ReportData, path: Path) -> None:
+    """Write the report as an A4 PDF at `path`, atomically (QSaveFile): a failure leaves
+    any earlier file there untouched. Raises PdfWriteError with a one-line reason."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = report_document(data)
+    target = QSaveFile(str(path))
+    if not target.open(QSaveFile.OpenModeFlag.WriteOnly):
+        raise PdfWriteError(f"cannot write {path}: {target.errorString()}")
+    try:
+        writer = QPdfWriter(target)
+        writer.setResolution(RESOLUTION)
+        writer.setPageLayout(_layout())
+        writer.setTitle(f"{data.kind.title} – {data.patient_name}")
+        writer.setCreator("Cramp Practitioner")
+        document.print_(writer)
+        del writer  # finishes the PDF into the save file
+    except BaseException:
+        target.cancelWriting()
+        raise
+    if not target.commit():
+        raise PdfWriteError(f"cannot write {path}: {target.errorString()}")
