@@ -21,6 +21,8 @@ class Actions:
     show_sessions: QAction
     show_outcomes: QAction
     caseload: QAction
+    progress_report: QAction
+    referral_letter: QAction
     find_reference: QAction
     new_session: QAction
     session_from_last: QAction
@@ -60,6 +62,10 @@ def build_actions(window: QWidget) -> Actions:
         show_outcomes=_action(window, "&Outcomes", "Ctrl+3", "Show the patient's outcomes"),
         find_reference=_action(window, "Search the &reference", "Ctrl+R",
                                "Search causes, conditions, medications and TCM"),
+        progress_report=_action(window, "Progress &report…", "Ctrl+Shift+P",
+                                "Preview, print or save the open patient's progress report"),
+        referral_letter=_action(window, "Referral &letter…", "Ctrl+Shift+R",
+                                "Write to the patient's physician about flags and progress"),
         caseload=_action(window, "What &worked across the caseload…", "Ctrl+Shift+W",
                          "Responder rates by pattern and by protocol"),
         new_session=_action(window, "New &session", "Ctrl+Shift+N",

@@ -13,10 +13,12 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QWidget
 
 from practitioner.domain.points import PointCatalogue
+from practitioner.domain.report_content import ReportKind
 from practitioner.domain.session import DraftSummary
 from practitioner.domain.what_worked import responder_rates_by_pattern, responder_rates_by_protocol
 from practitioner.errors import KnownError
 from practitioner.services.bundle import Services
+from practitioner.services.reports import ReportService
 from practitioner.ui import preferences
 from practitioner.ui.actions import build_actions
 from practitioner.ui.messages import Messages
@@ -85,6 +87,9 @@ class MainWindow(QMainWindow):
         for action in (a.new_session, a.session_from_last, a.apply_protocol):
             session_menu.addAction(action)
         patient_menu.addSeparator()
+        patient_menu.addAction(a.progress_report)
+        patient_menu.addAction(a.referral_letter)
+        patient_menu.addSeparator()
         patient_menu.addAction(a.quit)
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         for action in (a.show_profile, a.show_sessions, a.show_outcomes):
@@ -108,6 +113,8 @@ class MainWindow(QMainWindow):
         a.show_outcomes.triggered.connect(lambda: tabs.setCurrentIndex(2))
         a.new_session.triggered.connect(self._on_new_session)
         a.caseload.triggered.connect(self.show_caseload)
+        a.progress_report.triggered.connect(lambda: self.show_report(ReportKind.PROGRESS))
+        a.referral_letter.triggered.connect(lambda: self.show_report(ReportKind.REFERRAL))
         a.find_reference.triggered.connect(self._on_find_reference)
         self.reference.insert_requested.connect(self.workspace.sessions.insert_reference)
         self.workspace.patient_changed.connect(self._on_workspace_patient_changed)
@@ -175,6 +182,26 @@ class MainWindow(QMainWindow):
 
     def _on_workspace_patient_changed(self) -> None:
         self.reference.set_patient(self.workspace.patient)
+
+    def show_report(self, kind: ReportKind) -> None:
+        """Preview the open patient's progress report or referral letter."""
+        patient = self.workspace.patient
+        if patient is None:
+            self._messages.error(self, self.tr("No patient open"),
+                                 self.tr("Open a patient first."))
+            return
+        reports = ReportService(self._services.patients, self._services.sessions,
+                                self._services.outcomes, self._services.reference)
+        try:
+            data = reports.build(
+                patient.id, kind,
+                practice=str(self._settings.value("practice/name", "")),
+                practitioner=str(self._settings.value("practitioner/name", "")),
+            )
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Cannot build the report"), exc.message)
+            return
+        self._messages.show_report(self, data)
 
     def show_caseload(self) -> None:
         """Responder rates across all patients, by pattern and by protocol."""

@@ -8,6 +8,7 @@ ever blocks a test.
 from __future__ import annotations
 
 import enum
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 from practitioner.domain.diary_csv import DiaryImport
 from practitioner.domain.outcomes import DiaryEntry
 from practitioner.domain.reference_flags import Flag
+from practitioner.domain.report_content import ReportData
 from practitioner.domain.session import DraftSummary, Session
 from practitioner.domain.what_worked import GroupRate
 from practitioner.ui.dialogs.caseload import CaseloadDialog
@@ -22,6 +24,7 @@ from practitioner.ui.dialogs.custom_measure import CustomMeasureDialog, CustomMe
 from practitioner.ui.dialogs.diary_import import DiaryImportDialog
 from practitioner.ui.dialogs.draft_recovery import DraftRecoveryDialog
 from practitioner.ui.dialogs.red_flag_review import RedFlagReview, RedFlagReviewDialog
+from practitioner.ui.dialogs.report_dialog import ReportDialog
 from practitioner.ui.dialogs.session_history import SessionHistoryDialog
 
 
@@ -135,3 +138,17 @@ class Messages:
     ) -> RedFlagReview | None:
         """What was done about one of `flags`, or None when cancelled."""
         return RedFlagReviewDialog.ask(flags, parent)
+
+    def show_report(self, parent: QWidget | None, data: ReportData) -> None:
+        """Preview a report or letter, with printing and saving as PDF."""
+        dialog = ReportDialog(data, parent)
+
+        def save() -> None:
+            suggested = f"{data.kind.title} - {data.patient_name}.pdf"
+            path = self.choose_save_file(dialog, dialog.tr("Save as PDF"), suggested,
+                                         "PDF documents (*.pdf)")
+            if path:
+                dialog.save_pdf(Path(path))
+
+        dialog.save_button.clicked.connect(save)
+        dialog.exec()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from practitioner.domain.diary_csv import DiaryImport
 from practitioner.domain.outcomes import DiaryEntry
 from practitioner.domain.reference_flags import Flag
+from practitioner.domain.report_content import ReportData
 from practitioner.domain.session import DraftSummary, Session
 from practitioner.domain.what_worked import GroupRate
 from practitioner.ui.dialogs.custom_measure import CustomMeasureInput
@@ -38,6 +39,7 @@ class FakeMessages(Messages):
     custom_measure_problems: list[str] = field(default_factory=list)
     red_flag_reviews: list[RedFlagReview] = field(default_factory=list)
     red_flags_offered: list[list[Flag]] = field(default_factory=list)
+    reports: list[ReportData] = field(default_factory=list)
     caseloads: list[tuple[list[GroupRate], list[GroupRate]]] = field(default_factory=list)
 
     def error(self, parent: object, title: str, text: str) -> None:  # type: ignore[override]
@@ -104,3 +106,6 @@ class FakeMessages(Messages):
     ) -> RedFlagReview | None:
         self.red_flags_offered.append(list(flags))
         return self.red_flag_reviews.pop(0) if self.red_flag_reviews else None
+
+    def show_report(self, parent: object, data: ReportData) -> None:  # type: ignore[override]
+        self.reports.append(data)

@@ -1,0 +1,102 @@
+"""Preview a progress report or referral letter, edit a letter's text, print it, save it
+as PDF."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from practitioner.domain.report_content import ReportData, ReportKind, default_letter_body
+from practitioner.ui.pdf import PdfWriteError, report_document, write_pdf
+
+
+class ReportDialog(QDialog):
+    """What will be printed, with the letter's addressee and wording editable."""
+
+    def __init__(self, data: ReportData, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data = data
+        self.setWindowTitle(f"{data.kind.title} – {data.patient_name}")
+        self.preview = QTextBrowser()
+        self.preview.setAccessibleName(self.tr("Report preview"))
+        self.recipient = QLineEdit(data.recipient)
+        self.recipient.setAccessibleName(self.tr("Letter addressed to"))
+        self.body = QPlainTextEdit(data.letter_body or default_letter_body(data))
+        self.body.setAccessibleName(self.tr("Letter text"))
+        self.body.setFixedHeight(120)
+        self.status = QLabel()
+        self.status.setAccessibleName(self.tr("Report status"))
+        self.print_button = QPushButton(self.tr("Print…"))
+        self.print_button.setAccessibleName(self.tr("Print the report"))
+        self.preview_button = QPushButton(self.tr("Print preview…"))
+        self.preview_button.setAccessibleName(self.tr("Print preview"))
+        self.save_button = QPushButton(self.tr("Save as PDF…"))
+        self.save_button.setAccessibleName(self.tr("Save the report as PDF"))
+        close = QPushButton(self.tr("Close"))
+        close.setAccessibleName(self.tr("Close"))
+        layout = QVBoxLayout(self)
+        if data.kind is ReportKind.REFERRAL:
+            form = QFormLayout()
+            form.addRow(self.tr("To"), self.recipient)
+            form.addRow(self.tr("Letter"), self.body)
+            layout.addLayout(form)
+            self.recipient.textChanged.connect(self._refresh)
+            self.body.textChanged.connect(self._refresh)
+        layout.addWidget(self.preview, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status, 1)
+        for button in (self.preview_button, self.print_button, self.save_button, close):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        self.preview_button.clicked.connect(self.print_preview)
+        self.print_button.clicked.connect(self.print_report)
+        close.clicked.connect(self.accept)
+        self.resize(820, 900)
+        self._refresh()
+
+    def current(self) -> ReportData:
+        """The report with the letter edits applied."""
+        if self.data.kind is not ReportKind.REFERRAL:
+            return self.data
+        return dataclasses.replace(self.data, recipient=self.recipient.text().strip(),
+                                   letter_body=self.body.toPlainText())
+
+    def save_pdf(self, path: Path) -> bool:
+        """Write the PDF; the outcome is shown in the dialog."""
+        try:
+            write_pdf(self.current(), path)
+        except (PdfWriteError, OSError) as exc:
+            self.status.setText(self.tr("Not saved: %1").replace("%1", str(exc)))
+            return False
+        self.status.setText(self.tr("Saved %1").replace("%1", str(path)))
+        return True
+
+    def print_report(self) -> None:
+        """Print through the system's print dialog."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
+            report_document(self.current()).print_(printer)
+
+    def print_preview(self) -> None:
+        """Qt's print preview of the report."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintPreviewDialog(printer, self)
+        dialog.paintRequested.connect(lambda p: report_document(self.current()).print_(p))
+        dialog.exec()
+
+    def _refresh(self) -> None:
+        self.preview.setDocument(report_document(self.current()))
