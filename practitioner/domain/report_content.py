@@ -132,7 +132,8 @@ def _table(headers: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
         ) + "</tr>" for row in rows
     )
     return (
-        "<table border='1' cellspacing='0' cellpadding='3' width='100%'>"
+        "<table border='1' cellspacing='0' cellpadding='2' width='100%' "
+        "style='font-size: 8pt'>"
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
 
