@@ -22,6 +22,7 @@ from practitioner.db.connection import close_database, inspect_file, open_sqlite
 from practitioner.db.migrate import known_migrations
 from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
 from practitioner.domain.patient import Condition
+from practitioner.domain.record_schema import DocumentError, parse_document
 from practitioner.domain.reference_flags import CONDITION_ENTRIES, Flag
 from practitioner.domain.report_content import ReportData, ReportKind
 from practitioner.domain.spelling import fold
@@ -32,6 +33,7 @@ from practitioner.services.demo import fill_demo
 from practitioner.services.export import export_json
 from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
+from practitioner.services.record_import import import_document
 from practitioner.services.reference import ReferenceService, SearchHit
 from practitioner.services.reports import ReportService
 from practitioner.services.sessions import SessionService
@@ -102,6 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
                         help="reference library folder to use instead of the shipped one")
 
     commands.add_parser("check", help="check the records file's integrity and schema version")
+
+    importing = commands.add_parser(
+        "import", help="add the patients of a JSON export (all of them, or none on error)"
+    )
+    importing.add_argument("file", type=Path, metavar="FILE", help="a JSON export")
+    importing.add_argument(
+        "--on-duplicate", choices=["skip", "new"], default="skip",
+        help="a patient with the same name and date of birth as one already here: "
+        "skip it (default) or import it as a new patient",
+    )
 
     library_help = "reference library folder to use instead of the shipped one"
     reference = commands.add_parser("reference", help="the reference library")
@@ -210,6 +222,32 @@ def _report(args: argparse.Namespace, patients: PatientService,
     return f"Wrote {args.out}."
 
 
+def _import(args: argparse.Namespace) -> str:
+    """Import the export `args.file`; returns the line to print. Raises KnownError with
+    one line naming what is wrong: JSON line and column, or the offending element's path."""
+    name = args.file
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise KnownError(ErrorKind.FOREIGN, f"{name} is not UTF-8 text.") from None
+    try:
+        document = parse_document(text)
+    except json.JSONDecodeError as exc:
+        raise KnownError(ErrorKind.FOREIGN, f"{name} is not valid JSON (line {exc.lineno}, "
+                         f"column {exc.colno}: {exc.msg}); nothing was imported.") from None
+    except (ValueError, RecursionError) as exc:
+        raise KnownError(ErrorKind.FOREIGN, f"{name} is not valid JSON ({exc}); nothing "
+                         "was imported.") from None
+    try:
+        result = import_document(document, args.on_duplicate)
+    except DocumentError as exc:
+        kind = ErrorKind.TOO_NEW if exc.path == "$.format_version" else ErrorKind.FOREIGN
+        raise KnownError(kind, f"{name} was refused at {exc.path}: {exc.reason}; nothing "
+                         "was imported.") from None
+    return f"Imported {result.imported} patients from {name}; skipped {result.skipped} " \
+        "already present."
+
+
 def _check(path: Path) -> str:
     state = inspect_file(path, full_check=True)
     if state.is_new:
@@ -243,6 +281,8 @@ def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None) -> int:
             else:
                 _write_atomically(args.out, text)
                 print(f"Wrote {args.out}.", file=sys.stderr)
+        elif args.command == "import":
+            print(_import(args), file=sys.stderr)
         elif args.command == "report":
             print(_report(args, patients, pdf_writer), file=sys.stderr)
         elif args.command in ("reference", "flags"):

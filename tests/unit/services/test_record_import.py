@@ -1,0 +1,284 @@
+"""Whole-record JSON import: the format check, the round trip, and all-or-nothing on
+hostile or damaged documents (hypothesis)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from practitioner.db.base import database
+from practitioner.db.connection import close_database, open_sqlite
+from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
+from practitioner.domain.record_schema import (
+    DocumentError,
+    json_schema,
+    parse_document,
+    validate_document,
+)
+from practitioner.services.demo import fill_demo
+from practitioner.services.export import export_json
+from practitioner.services.patients import PatientService
+from practitioner.services.record_import import import_document
+from practitioner.services.sessions import SessionService
+
+SCHEMA_FILE = Path(__file__).parents[3] / "resources" / "schemas" / "export-v4.schema.json"
+
+#: Fields that differ between two exports of the same records (documented in the schema).
+VOLATILE = ("id", "created_at", "updated_at")
+
+
+def _export() -> dict[str, Any]:
+    return json.loads(export_json(PatientService(), None, SessionService()))
+
+
+def _demo_export(template: Path, folder: Path, count: int) -> dict[str, Any]:
+    path = folder / "demo.db"
+    shutil.copyfile(template, path)
+    open_sqlite(path)
+    try:
+        fill_demo(PatientService(), count, 1,
+                  sessions=SessionService(user=lambda: DEMO_PRACTITIONER))
+        return _export()
+    finally:
+        close_database()
+
+
+def normalised(document: dict[str, Any]) -> dict[str, Any]:
+    """The export without its volatile fields; PSFS ratings keyed by activity position."""
+    document = copy.deepcopy(document)
+    document.pop("exported_at")
+    for patient in document["patients"]:
+        positions = {str(a["id"]): str(a["position"]) for a in patient["psfs_activities"]}
+        for key in VOLATILE:
+            patient.pop(key)
+        for activity in patient["psfs_activities"]:
+            activity.pop("id")
+        for session in patient["sessions"]:
+            session.pop("id")
+            for part in (session, *(r["session"] for r in session["revisions"])):
+                measures = part["measures"]
+                measures["psfs"] = {positions[k]: v for k, v in measures["psfs"].items()}
+    return document
+
+
+def logical_dump() -> list[tuple[str, list[tuple[Any, ...]]]]:
+    """Every row of every table, in a fixed order."""
+    tables = sorted(database.get_tables())
+    return [(t, sorted(database.execute_sql(f'SELECT * FROM "{t}"').fetchall(), key=repr))
+            for t in tables]
+
+
+@pytest.fixture(scope="module")
+def demo_document(migrated_template: Path,
+                  tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return _demo_export(migrated_template, tmp_path_factory.mktemp("demo5"), 5)
+
+
+@pytest.fixture(scope="module")
+def small_document(migrated_template: Path,
+                   tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return _demo_export(migrated_template, tmp_path_factory.mktemp("demo2"), 2)
+
+
+# --- the format ----------------------------------------------------------------------
+
+
+def test_the_demo_export_is_valid(demo_document: dict[str, Any]) -> None:
+    validate_document(demo_document)
+
+
+def test_the_schema_file_is_json_naming_every_patient_key(
+    demo_document: dict[str, Any],
+) -> None:
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    assert schema == json.loads(json.dumps(json_schema())), "regenerate the schema file"
+    patient = schema["properties"]["patients"]["items"]
+    written = set(demo_document["patients"][0])
+    assert written <= set(patient["properties"])
+    assert written <= set(patient["required"])
+    assert set(schema["properties"]) == set(demo_document)
+    for word in ("exported_at", "created_at", "updated_at", "id"):
+        assert word in schema["description"]
+
+
+def _error(document: Any) -> DocumentError:
+    with pytest.raises(DocumentError) as caught:
+        validate_document(document)
+    return caught.value
+
+
+def test_the_first_offending_element_is_named_by_its_path(
+    demo_document: dict[str, Any],
+) -> None:
+    doc = copy.deepcopy(demo_document)
+    patient = next(p for p in doc["patients"] if len(p["sessions"]) > 0)
+    index = doc["patients"].index(patient)
+    patient["sessions"][0]["points"][0]["code"] = 7
+    assert _error(doc).path == f"$.patients[{index}].sessions[0].points[0].code"
+    doc = copy.deepcopy(demo_document)
+    del doc["patients"][1]["contact"]["email"]
+    assert _error(doc).path == "$.patients[1].contact.email"
+    doc["patients"][1]["contact"]["email"] = "x" * 200_000
+    assert "longer" in _error(doc).reason
+
+
+def test_a_newer_format_version_is_refused_clearly(demo_document: dict[str, Any]) -> None:
+    error = _error({**demo_document, "format_version": 5})
+    assert error.path == "$.format_version"
+    assert "newer" in error.reason and "5" in error.reason
+
+
+def test_repeated_ids_and_keys_are_refused(small_document: dict[str, Any]) -> None:
+    doc = copy.deepcopy(small_document)
+    doc["patients"][1]["id"] = doc["patients"][0]["id"]
+    assert _error(doc).path == "$.patients[1].id"
+    with pytest.raises(ValueError, match="twice"):
+        parse_document('{"format": 1, "format": 2}')
+    with pytest.raises(ValueError):
+        parse_document('{"x": NaN}')
+
+
+def test_a_truncated_file_is_refused_with_line_and_column(
+    small_document: dict[str, Any],
+) -> None:
+    text = json.dumps(small_document, indent=2)
+    with pytest.raises(json.JSONDecodeError) as caught:
+        parse_document(text[: len(text) // 2])
+    assert caught.value.lineno > 1
+
+
+# --- importing -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def empty_db(migrated_template: Path, tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "empty.db"
+    shutil.copyfile(migrated_template, path)
+    open_sqlite(path)
+    yield path
+    close_database()
+
+
+def test_round_trip_of_the_demo_database(
+    demo_document: dict[str, Any], empty_db: Path
+) -> None:
+    result = import_document(demo_document)
+    assert (result.imported, result.skipped) == (5, 0)
+    assert normalised(_export()) == normalised(demo_document)
+
+
+def test_an_existing_patient_is_skipped_or_imported_anew(
+    small_document: dict[str, Any], empty_db: Path
+) -> None:
+    import_document(small_document)
+    again = import_document(small_document)
+    assert (again.imported, again.skipped) == (0, 2)
+    assert PatientService().count() == 2
+    anew = import_document(small_document, on_duplicate="new")
+    assert (anew.imported, anew.skipped) == (2, 0)
+    assert PatientService().count() == 4
+
+
+def test_a_rejected_document_changes_nothing(
+    small_document: dict[str, Any], empty_db: Path
+) -> None:
+    doc = copy.deepcopy(small_document)
+    doc["patients"][1]["diary"].append({"bad": True})
+    before = logical_dump()
+    with pytest.raises(DocumentError):
+        import_document(doc)
+    assert logical_dump() == before
+
+
+# --- fuzzing -------------------------------------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+    | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield prefix
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, (*prefix, index))
+
+
+@st.composite
+def mutated(draw: st.DrawFn, document: dict[str, Any]) -> Any:
+    doc = copy.deepcopy(document)
+    for _ in range(draw(st.integers(1, 3))):
+        paths = [p for p in _paths(doc) if p]
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        *parents, last = path
+        holder: Any = doc
+        for step in parents:
+            holder = holder[step]
+        action = draw(st.sampled_from(["drop", "replace", "huge", "duplicate", "keep"]))
+        if action == "drop":
+            del holder[last]
+        elif action == "replace":
+            holder[last] = draw(JSON_VALUES)
+        elif action == "huge":
+            holder[last] = "x" * draw(st.sampled_from([1_000, 100_001, 300_000]))
+        elif action == "duplicate" and isinstance(holder, list):
+            holder.append(copy.deepcopy(holder[last]))
+    return doc
+
+
+def _counts() -> tuple[int, int]:
+    def count(table: str) -> int:
+        return int(database.execute_sql(f'SELECT count(*) FROM "{table}"').fetchone()[0])
+
+    return count("patient"), count("treatment_session")
+
+
+def _whole_or_nothing(document: Any) -> None:
+    before = logical_dump()
+    patients, sessions = _counts()
+    try:
+        result = import_document(document, on_duplicate="new")
+    except DocumentError:
+        assert logical_dump() == before
+        return
+    assert result.imported == len(document["patients"])
+    assert _counts() == (
+        patients + result.imported,
+        sessions + sum(len(p.get("sessions", [])) for p in document["patients"]),
+    )
+
+
+FUZZ = settings(max_examples=60, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                       HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@FUZZ
+@given(data=st.data())
+def test_mutated_exports_are_imported_whole_or_rejected_whole(
+    small_document: dict[str, Any], empty_db: Path, data: st.DataObject
+) -> None:
+    _whole_or_nothing(data.draw(mutated(small_document)))
+
+
+@FUZZ
+@given(document=JSON_VALUES)
+def test_random_json_is_rejected_whole(empty_db: Path, document: Any) -> None:
+    _whole_or_nothing(document)
