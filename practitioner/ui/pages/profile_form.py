@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
@@ -40,7 +39,7 @@ from practitioner.domain.patient import (
 from practitioner.domain.screen import SCREEN_QUESTIONS, RedFlagScreen
 from practitioner.domain.validation import FieldError, parse_date, parse_number
 from practitioner.ui.widgets.code_checklist import CodeChecklist
-from practitioner.ui.widgets.inline_error import InlineError
+from practitioner.ui.widgets.inline_error import InlineError, add_field_row
 from practitioner.ui.widgets.medication_table import MedicationTable
 from practitioner.ui.widgets.site_picker import SitePicker
 
@@ -327,20 +326,9 @@ class ProfileForm(QWidget):
         return form
 
     def _row(self, form: QFormLayout, label: str, widget: QWidget, key: str | None = None) -> None:
-        caption = QLabel(label)
-        caption.setBuddy(widget)
-        if key is None:
-            form.addRow(caption, widget)
-            return
-        cell = QWidget()
-        column = QVBoxLayout(cell)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        error = InlineError(widget)
-        column.addWidget(error)
-        self.errors[key] = error
-        form.addRow(caption, cell)
+        error = add_field_row(form, label, widget, with_error=key is not None)
+        if key is not None and error is not None:
+            self.errors[key] = error
 
 
 def _parse(errors: list[FieldError], key: str, parse: Callable[[], T]) -> T | None:

@@ -46,7 +46,7 @@ from practitioner.domain.session import (
 )
 from practitioner.domain.validation import FieldError, parse_date, parse_date_time, parse_number
 from practitioner.ui.widgets.code_checklist import CodeChecklist
-from practitioner.ui.widgets.inline_error import InlineError
+from practitioner.ui.widgets.inline_error import InlineError, add_field_row
 from practitioner.ui.widgets.measures_editor import MeasuresEditor
 from practitioner.ui.widgets.point_table import PointTable
 
@@ -407,20 +407,10 @@ class SessionForm(QWidget):
         return form
 
     def _row(self, form: QFormLayout, label: str, widget: QWidget, key: str | None = None) -> None:
-        caption = QLabel(label)
-        caption.setBuddy(widget.entry if isinstance(widget, PointTable) else widget)
-        if key is None:
-            form.addRow(caption, widget)
-            return
-        cell = QWidget()
-        column = QVBoxLayout(cell)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        error = InlineError(widget.entry if isinstance(widget, PointTable) else widget)
-        column.addWidget(error)
-        self.errors[key] = error
-        form.addRow(caption, cell)
+        focus = widget.entry if isinstance(widget, PointTable) else widget
+        error = add_field_row(form, label, widget, focus=focus, with_error=key is not None)
+        if key is not None and error is not None:
+            self.errors[key] = error
 
 
 def _select(combo: QComboBox, member: object) -> None:

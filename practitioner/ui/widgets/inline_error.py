@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 
 class InlineError(QLabel):
@@ -29,3 +29,27 @@ class InlineError(QLabel):
             self.field_widget.setToolTip(message)
         else:
             self.field_widget.setToolTip("")
+
+
+def add_field_row(
+    form: QFormLayout, label: str, widget: QWidget, *, focus: QWidget | None = None,
+    with_error: bool = False,
+) -> InlineError | None:
+    """Add a labelled row; `focus` (default `widget`) is what the label's mnemonic and the
+    error mark point at. With `with_error`, an error line sits under the field and is
+    returned."""
+    target = focus or widget
+    caption = QLabel(label)
+    caption.setBuddy(target)
+    if not with_error:
+        form.addRow(caption, widget)
+        return None
+    cell = QWidget()
+    column = QVBoxLayout(cell)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(2)
+    column.addWidget(widget)
+    error = InlineError(target)
+    column.addWidget(error)
+    form.addRow(caption, cell)
+    return error
