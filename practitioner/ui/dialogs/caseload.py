@@ -5,38 +5,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHeaderView,
     QLabel,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from practitioner.domain.what_worked import GroupRate
+from practitioner.ui.widgets.tables import fill_rows, read_only_table
 
 COLUMNS = ("Group", "Patients", "Responders", "Undetermined", "Responder rate")
 
 
 def rates_table(rates: Sequence[GroupRate], name: str) -> QTableWidget:
     """A read-only table of group rates."""
-    table = QTableWidget(len(rates), len(COLUMNS))
-    table.setHorizontalHeaderLabels(list(COLUMNS))
-    table.setAccessibleName(name)
-    table.horizontalHeader().setAccessibleName(f"{name} columns")
-    table.verticalHeader().hide()
-    table.verticalHeader().setAccessibleName("Row numbers")
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    for row, rate in enumerate(rates):
-        cells = (rate.label, str(rate.patients), str(rate.responders), str(rate.undetermined),
-                 "—" if rate.rate is None else f"{100 * rate.rate:.0f}%")
-        for column, text in enumerate(cells):
-            table.setItem(row, column, QTableWidgetItem(text))
+    table = read_only_table(COLUMNS, name, stretch=0)
+    fill_rows(table, (
+        (rate.label, str(rate.patients), str(rate.responders), str(rate.undetermined),
+         "—" if rate.rate is None else f"{100 * rate.rate:.0f}%")
+        for rate in rates
+    ))
     return table
 
 

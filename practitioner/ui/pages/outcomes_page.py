@@ -15,8 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -40,6 +38,7 @@ from practitioner.ui.messages import Messages
 from practitioner.ui.widgets.diary_panel import DiaryPanel
 from practitioner.ui.widgets.outcome_chart import ChartVisit, OutcomeChart
 from practitioner.ui.widgets.progress_panel import ProgressPanel
+from practitioner.ui.widgets.tables import fill_rows, read_only_table
 
 
 def _visit_tooltip(visit: VisitSummary) -> str:
@@ -88,14 +87,8 @@ class OutcomesPage(QWidget):
         top.setSizes([420, 520])
 
         self.diary = DiaryPanel()
-        self.visits = QTableWidget(0, 5)
-        self.visits.setHorizontalHeaderLabels(
-            ["Visit", "Pattern", "Protocols", "Points", "Cramps/week"])
-        self.visits.setAccessibleName(self.tr("Visits and outcomes"))
-        self.visits.horizontalHeader().setAccessibleName(self.tr("Visit columns"))
-        self.visits.verticalHeader().hide()
-        self.visits.verticalHeader().setAccessibleName(self.tr("Row numbers"))
-        self.visits.horizontalHeader().setStretchLastSection(True)
+        self.visits = read_only_table(
+            ("Visit", "Pattern", "Protocols", "Points", "Cramps/week"), "Visits and outcomes")
         self.activities = [QLineEdit() for _ in range(PSFS_MAX_ACTIVITIES)]
         activities_page = QWidget()
         activities_form = QFormLayout(activities_page)
@@ -186,15 +179,12 @@ class OutcomesPage(QWidget):
         for edit, activity in zip(self.activities, [*activities, *[None] * 5], strict=False):
             edit.setText(activity.wording if activity else "")
         lines = patient_timeline(course, protocols)
-        self.visits.setRowCount(len(lines))
-        for row, line in enumerate(reversed(lines)):
-            cells = (line.day.isoformat(),
-                     ", ".join(sorted(p.label for p in line.patterns)),
-                     ", ".join(line.protocols),
-                     " ".join(line.point_codes),
-                     "" if line.cramps_per_week is None else f"{line.cramps_per_week:g}")
-            for column, text in enumerate(cells):
-                self.visits.setItem(row, column, QTableWidgetItem(text))
+        fill_rows(self.visits, (
+            (line.day.isoformat(), ", ".join(sorted(p.label for p in line.patterns)),
+             ", ".join(line.protocols), " ".join(line.point_codes),
+             "" if line.cramps_per_week is None else f"{line.cramps_per_week:g}")
+            for line in reversed(lines)
+        ))
 
     def _course(self, patient_id: int) -> PatientCourse:
         return self._services.outcomes.course(patient_id)

@@ -7,38 +7,21 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from practitioner.domain.outcomes import DiaryEntry, DiaryWeek
 from practitioner.domain.validation import parse_date, parse_number
+from practitioner.ui.widgets.tables import fill_rows, read_only_table
 
 ENTRY_COLUMNS = ("Date", "Cramps", "Worst (0–10)", "Minutes", "Sleep disturbed", "Notes")
 WEEK_COLUMNS = ("Week of", "Days", "Cramps", "Cramps/week", "Undisturbed nights")
-
-
-def _table(columns: Sequence[str], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(list(columns))
-    table.setAccessibleName(name)
-    table.horizontalHeader().setAccessibleName(f"{name} columns")
-    table.verticalHeader().hide()
-    table.verticalHeader().setAccessibleName("Row numbers")
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.horizontalHeader().setSectionResizeMode(len(columns) - 1,
-                                                  QHeaderView.ResizeMode.Stretch)
-    return table
 
 
 class DiaryPanel(QWidget):
@@ -74,8 +57,8 @@ class DiaryPanel(QWidget):
         self.error.setWordWrap(True)
         self.error.setAccessibleName(self.tr("Diary entry problem"))
         self.error.hide()
-        self.entries = _table(ENTRY_COLUMNS, "Diary days")
-        self.weeks = _table(WEEK_COLUMNS, "Diary weeks")
+        self.entries = read_only_table(ENTRY_COLUMNS, "Diary days")
+        self.weeks = read_only_table(WEEK_COLUMNS, "Diary weeks")
 
         entry_row = QHBoxLayout()
         for widget in (self.day, self.cramps, self.severity, self.minutes):
@@ -105,22 +88,18 @@ class DiaryPanel(QWidget):
 
     def show_diary(self, entries: Sequence[DiaryEntry], weeks: Sequence[DiaryWeek]) -> None:
         """Fill both tables, newest first."""
-        self.entries.setRowCount(len(entries))
-        for row, entry in enumerate(reversed(entries)):
-            cells = (
-                entry.day.isoformat(), str(entry.cramps),
-                "" if entry.worst_severity is None else str(entry.worst_severity),
-                "" if entry.total_minutes is None else f"{entry.total_minutes:g}",
-                "yes" if entry.sleep_disturbed else "no", entry.notes,
-            )
-            for column, text in enumerate(cells):
-                self.entries.setItem(row, column, QTableWidgetItem(text))
-        self.weeks.setRowCount(len(weeks))
-        for row, week in enumerate(reversed(weeks)):
-            cells = (week.start.isoformat(), str(week.days_recorded), str(week.cramps),
-                     f"{week.cramps_per_week:.1f}", str(week.cramp_free_nights))
-            for column, text in enumerate(cells):
-                self.weeks.setItem(row, column, QTableWidgetItem(text))
+        fill_rows(self.entries, (
+            (entry.day.isoformat(), str(entry.cramps),
+             "" if entry.worst_severity is None else str(entry.worst_severity),
+             "" if entry.total_minutes is None else f"{entry.total_minutes:g}",
+             "yes" if entry.sleep_disturbed else "no", entry.notes)
+            for entry in reversed(entries)
+        ))
+        fill_rows(self.weeks, (
+            (week.start.isoformat(), str(week.days_recorded), str(week.cramps),
+             f"{week.cramps_per_week:.1f}", str(week.cramp_free_nights))
+            for week in reversed(weeks)
+        ))
 
     def show_problem(self, message: str | None) -> None:
         """Show why the typed day was refused (or clear it); the typed text stays."""
