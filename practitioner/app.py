@@ -30,6 +30,7 @@ from practitioner.paths import (
 )
 from practitioner.services.bundle import Services
 from practitioner.services.demo import fill_demo
+from practitioner.services.letters import LetterService
 from practitioner.services.reference import ReferenceService
 from practitioner.services.sessions import SessionService
 from practitioner.ui.main_window import MainWindow
@@ -114,7 +115,8 @@ def build_window(
     open_sqlite(path)
     user = practitioner_name(settings)
     services = Services(sessions=SessionService(user=lambda: user),
-                        reference=ReferenceService(user=lambda: user))
+                        reference=ReferenceService(user=lambda: user),
+                        letters=LetterService(user=lambda: user))
     services.reference.seed(load_reference())
     if demo:
         fill_demo(services.patients, DEMO_PATIENTS, DEMO_SEED,

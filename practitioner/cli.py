@@ -7,6 +7,7 @@ Every failure ends in one line on stderr and a non-zero exit code, never a trace
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
 import os
@@ -24,13 +25,14 @@ from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
 from practitioner.domain.patient import Condition
 from practitioner.domain.record_schema import DocumentError, parse_document
 from practitioner.domain.reference_flags import CONDITION_ENTRIES, Flag
-from practitioner.domain.report_content import ReportData, ReportKind
+from practitioner.domain.report_content import ReportData, ReportKind, default_letter_body
 from practitioner.domain.spelling import fold
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.paths import default_database_path
 from practitioner.services.csv_export import export_csv
 from practitioner.services.demo import fill_demo
 from practitioner.services.export import export_json
+from practitioner.services.letters import LetterService
 from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
 from practitioner.services.record_import import import_document
@@ -44,7 +46,7 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BUG = 70
 
-PdfWriter = Callable[[ReportData, Path], None]
+PdfWriter = Callable[[ReportData, Path], bytes]  # writes the PDF, returns its bytes
 
 
 def _positive(text: str) -> int:
@@ -218,8 +220,13 @@ def _report(args: argparse.Namespace, patients: PatientService,
     if pdf_writer is None:
         raise KnownError(ErrorKind.CANNOT_OPEN, "This build has no PDF renderer; run "
                          "“python -m practitioner report …” instead.")
-    pdf_writer(data, args.out)
-    return f"Wrote {args.out}."
+    pdf = pdf_writer(data, args.out)
+    if kind is not ReportKind.REFERRAL:
+        return f"Wrote {args.out}."
+    author = args.practitioner or getpass.getuser()
+    LetterService(user=lambda: author).keep(
+        args.patient, data.recipient, data.letter_body or default_letter_body(data), pdf)
+    return f"Wrote {args.out} and kept the letter in patient {args.patient}'s record."
 
 
 def _import(args: argparse.Namespace) -> str:

@@ -19,9 +19,9 @@ from practitioner.domain.report_content import ReportData
 from practitioner.errors import ErrorKind, KnownError
 
 
-def write_report_pdf(data: ReportData, path: Path) -> None:
-    """Render `data` as an A4 PDF at `path`, atomically. Raises KnownError (CANNOT_OPEN)
-    when the file cannot be written, and OSError when its folder cannot be made."""
+def write_report_pdf(data: ReportData, path: Path) -> bytes:
+    """Render `data` as an A4 PDF at `path`, atomically, and return its bytes. Raises
+    KnownError (CANNOT_OPEN) when the file cannot be written."""
     if sys.platform.startswith("linux") and not (
         os.environ.get("QT_QPA_PLATFORM")
         or os.environ.get("DISPLAY")
@@ -34,7 +34,7 @@ def write_report_pdf(data: ReportData, path: Path) -> None:
 
     app = QGuiApplication.instance() or QGuiApplication([])
     try:
-        write_pdf(data, path)
+        return write_pdf(data, path)
     except PdfWriteError as exc:
         raise KnownError(ErrorKind.CANNOT_OPEN, str(exc)) from exc
     finally:

@@ -2,12 +2,13 @@
 
 One spec (`DOCUMENT`) drives both the validator (`validate_document`, which names the JSON
 path of the first offending element, e.g. `$.patients[3].sessions[0].points[1].code`) and
-the JSON Schema written to `resources/schemas/export-v4.schema.json` (`json_schema`).
+the JSON Schema written to `resources/schemas/export-v<version>.schema.json` (`json_schema`).
 Keys a newer format version added are optional in documents of an older version.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import math
@@ -15,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from practitioner.domain.letters import PDF_MAGIC
 from practitioner.domain.patient import (
     Condition,
     CrampTiming,
@@ -50,6 +52,8 @@ from practitioner.domain.session import (
 MAX_TEXT = 100_000
 MAX_ITEMS = 100_000
 MAX_INT = 2**53
+#: The largest kept letter PDF, base64 encoded (about 15 MB of PDF).
+MAX_PDF_BASE64 = 20_000_000
 
 
 class DocumentError(ValueError):
@@ -69,7 +73,7 @@ class Text:
     nullable: bool = False
     max_length: int = MAX_TEXT
     choices: tuple[str, ...] = ()
-    format: str = ""  # "date" or "date-time"
+    format: str = ""  # "date", "date-time" or "pdf-base64"
     non_blank: bool = False
 
 
@@ -208,6 +212,12 @@ SESSION = Obj({
     "finalised_by": Text(),
     "revisions": Array(REVISION),
     "version": Integer(minimum=1),
+    "references": Key(Array(Obj({
+        "slug": Text(max_length=96, non_blank=True),
+        "entry_version": Integer(minimum=1),
+        "paragraph": Integer(minimum=0),
+        "inserted_at": MOMENT,
+    })), since=5),
 })
 
 PROGRESS = Obj({
@@ -273,6 +283,13 @@ PATIENT = Obj({
         "recorded_at": MOMENT,
         "recorded_by": Text(),
     })), since=4),
+    "referral_letters": Key(Array(Obj({
+        "written_at": MOMENT,
+        "written_by": Text(),
+        "recipient": Text(),
+        "body": Text(non_blank=True),
+        "pdf": Text(max_length=MAX_PDF_BASE64, format="pdf-base64"),
+    })), since=5),
 })
 
 DEFINITION = Obj({
@@ -335,6 +352,13 @@ def _check_text(spec: Text, value: Any, path: str) -> None:
             dt.datetime.fromisoformat(value)
     except ValueError:
         raise DocumentError(path, f"not an ISO {spec.format}") from None
+    if spec.format == "pdf-base64":
+        try:
+            content = base64.b64decode(value, validate=True)
+        except ValueError:
+            raise DocumentError(path, "not base64") from None
+        if not content.startswith(PDF_MAGIC):
+            raise DocumentError(path, "not a PDF document")
 
 
 def _check(spec: Spec, value: Any, path: str, version: int) -> None:
@@ -487,7 +511,10 @@ def _schema(spec: Spec) -> dict[str, Any]:
                "maxLength": spec.max_length}
         if spec.choices:
             out["enum"] = [*spec.choices, *([None] if nullable else [])]
-        if spec.format:
+        if spec.format == "pdf-base64":
+            out["contentEncoding"] = "base64"
+            out["contentMediaType"] = "application/pdf"
+        elif spec.format:
             out["format"] = spec.format
         if spec.non_blank:
             out["pattern"] = r"\S"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from practitioner.domain.letters import KeptLetter
 from practitioner.domain.outcome_serialize import (
     PatientOutcomes,
     definition_to_dict,
@@ -15,7 +17,7 @@ from practitioner.domain.outcomes import MeasureDefinition
 from practitioner.domain.patient import LabelledEnum, Patient
 from practitioner.domain.reference_flags import RedFlagReview
 from practitioner.domain.screen import SCREEN_QUESTIONS
-from practitioner.domain.session import Session
+from practitioner.domain.session import Session, SessionReference
 from practitioner.domain.session_serialize import session_to_dict
 
 EXPORT_FORMAT = "cramp-practitioner/patients"
@@ -23,7 +25,9 @@ EXPORT_FORMAT = "cramp-practitioner/patients"
 # 3: sessions carry their measures; each patient its PSFS activities, diary and progress;
 #    the document lists the measure definitions its codes refer to.
 # 4: each patient carries its red-flag screening answers and red-flag reviews.
-EXPORT_VERSION = 4
+# 5: each session lists the reference paragraphs inserted into its note; each patient
+#    carries the referral letters kept in the record (text and PDF, base64).
+EXPORT_VERSION = 5
 
 
 def _date(value: dt.date | None) -> str | None:
@@ -88,6 +92,27 @@ def review_to_dict(review: RedFlagReview) -> dict[str, Any]:
     }
 
 
+def reference_to_dict(reference: SessionReference) -> dict[str, Any]:
+    """A reference paragraph inserted into a session's note, as exported."""
+    return {
+        "slug": reference.slug,
+        "entry_version": reference.version,
+        "paragraph": reference.paragraph,
+        "inserted_at": reference.inserted_at.isoformat(),
+    }
+
+
+def letter_to_dict(letter: KeptLetter) -> dict[str, Any]:
+    """A kept referral letter as exported: its text, and the PDF as sent in base64."""
+    return {
+        "written_at": letter.written_at.isoformat(),
+        "written_by": letter.written_by,
+        "recipient": letter.recipient,
+        "body": letter.body,
+        "pdf": base64.b64encode(letter.pdf).decode("ascii"),
+    }
+
+
 def export_document(
     patients: Sequence[Patient],
     sessions: Mapping[int, Sequence[Session]],
@@ -95,16 +120,22 @@ def export_document(
     outcomes: Mapping[int, PatientOutcomes] | None = None,
     definitions: Sequence[MeasureDefinition] = (),
     reviews: Mapping[int, Sequence[RedFlagReview]] | None = None,
+    references: Mapping[int, Sequence[SessionReference]] | None = None,
+    letters: Mapping[int, Sequence[KeptLetter]] | None = None,
 ) -> dict[str, Any]:
     """The whole export: a format marker and version, the measure definitions, then the
     patients.
 
     `sessions` maps a patient id to that patient's sessions, oldest first; each patient's
-    record gets them under "sessions", and its `outcomes` (PSFS activities, diary,
-    progress; empty when not given) and red-flag `reviews` under keys of their own.
+    record gets them under "sessions" (each with the reference paragraphs inserted into
+    it, from `references` by session id), its `outcomes` (PSFS activities, diary,
+    progress; empty when not given), red-flag `reviews` and kept `letters` under keys of
+    their own.
     """
     found = outcomes or {}
     reviewed = reviews or {}
+    cited = references or {}
+    kept = letters or {}
     return {
         "format": EXPORT_FORMAT,
         "format_version": EXPORT_VERSION,
@@ -113,9 +144,14 @@ def export_document(
         "patients": [
             {
                 **patient_to_dict(p),
-                "sessions": [session_to_dict(s) for s in sessions.get(p.id, ())],
+                "sessions": [
+                    {**session_to_dict(s),
+                     "references": [reference_to_dict(r) for r in cited.get(s.id, ())]}
+                    for s in sessions.get(p.id, ())
+                ],
                 **patient_outcomes_to_dict(found.get(p.id, PatientOutcomes())),
                 "red_flag_reviews": [review_to_dict(r) for r in reviewed.get(p.id, ())],
+                "referral_letters": [letter_to_dict(x) for x in kept.get(p.id, ())],
             }
             for p in patients
         ],

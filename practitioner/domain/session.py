@@ -286,3 +286,15 @@ class DraftSummary:
     patient_name: str
     session_id: int | None
     updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class SessionReference:
+    """A paragraph of a reference entry that was inserted into a session's note."""
+
+    id: int
+    session_id: int
+    slug: str
+    version: int
+    paragraph: int
+    inserted_at: dt.datetime

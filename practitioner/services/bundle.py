@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from practitioner.services.drafts import DraftService
+from practitioner.services.letters import LetterService
 from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
 from practitioner.services.protocols import ProtocolService
@@ -22,3 +23,4 @@ class Services:
     protocols: ProtocolService = field(default_factory=ProtocolService)
     outcomes: OutcomeService = field(default_factory=OutcomeService)
     reference: ReferenceService = field(default_factory=ReferenceService)
+    letters: LetterService = field(default_factory=LetterService)

@@ -6,6 +6,7 @@ import json
 
 from practitioner.domain.outcome_serialize import PatientOutcomes
 from practitioner.domain.serialize import export_document
+from practitioner.services.letters import LetterService
 from practitioner.services.outcomes import OutcomeService, progress_of
 from practitioner.services.patients import PatientService
 from practitioner.services.reference import ReferenceService
@@ -29,13 +30,13 @@ EXPORTED_TABLES: dict[str, str] = {
     "psfs_activity": "$.patients[*].psfs_activities",
     "diary_entry": "$.patients[*].diary",
     "red_flag_review": "$.patients[*].red_flag_reviews",
+    "session_reference": "$.patients[*].sessions[*].references",
+    "referral_letter": "$.patients[*].referral_letters",
 }
 
 #: Patient tables the export leaves out on purpose, and why.
 EXCLUDED_TABLES: dict[str, str] = {
     "draft": "unsaved form content, not part of the record until saved",
-    "session_reference": "KNOWN GAP (issue 6): which reference paragraph was inserted into "
-    "a session's notes; the inserted text itself is exported in the session's notes",
 }
 
 
@@ -45,11 +46,13 @@ def export_json(
     sessions: SessionService | None = None,
     outcomes: OutcomeService | None = None,
     reference: ReferenceService | None = None,
+    letters: LetterService | None = None,
 ) -> str:
     """Every patient (archived included), or just `patient_id`, as an indented JSON text.
 
     Each patient carries its sessions (with their measures), oldest first, its PSFS
-    activities, its diary, its progress against baseline and its red-flag reviews; all
+    activities, its diary, its progress against baseline, its red-flag reviews and its
+    kept referral letters; sessions carry the reference paragraphs inserted into them. All
     read in a fixed number of queries. Raises KnownError(NOT_FOUND) when `patient_id`
     names no patient.
     """
@@ -68,7 +71,10 @@ def export_json(
         )
         for pid in ids
     }
-    reviews = (reference or ReferenceService(patients=patients)).reviews_for_patients(ids)
+    library = reference or ReferenceService(patients=patients)
+    reviews = library.reviews_for_patients(ids)
+    references = library.references_for_sessions(s.id for pid in ids for s in visits[pid])
+    kept = (letters or LetterService()).letters_for_patients(ids)
     document = export_document(records, visits, patients.now(), per_patient, definitions,
-                               reviews)
+                               reviews, references, kept)
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -123,7 +123,7 @@ class OutcomeService:
         """Define a measure, or change measure `measure_id`. Raises ValidationError on bad
         input, a name already in use, or a new range that recorded values fall outside."""
         name, unit = name.strip(), unit.strip()
-        errors = self._custom_measure_errors(name, unit, low, high, integer,
+        errors = self.custom_measure_errors(name, unit, low, high, integer,
                                              minimal_important_change)
         now = self._clock()
         with translated_errors(), database.atomic("IMMEDIATE"):
@@ -159,7 +159,7 @@ class OutcomeService:
             return definition_from_row(row)
 
     @staticmethod
-    def _custom_measure_errors(
+    def custom_measure_errors(
         name: str, unit: str, low: float, high: float, integer: bool,
         minimal_important_change: float | None,
     ) -> list[FieldError]:

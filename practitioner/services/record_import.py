@@ -1,17 +1,22 @@
 """Import a whole-record JSON export into this database: all of it, or nothing.
 
 The document is checked against the format first (`record_schema.validate_document`);
-then every patient, with their screen answers, PSFS activities, sessions (measures and
-kept revisions), diary and red-flag reviews, is written in ONE transaction through the
-same row-filling code the services use. Ids in the file only link its parts: stored
-records get new ids, and session PSFS ratings follow their activities' new ids.
-Bookkeeping (created/updated times, versions, signatures) is kept as exported.
+then every patient, with their screen answers, PSFS activities, sessions (measures, kept
+revisions, inserted reference paragraphs), diary, red-flag reviews and kept letters, is
+checked against the same clinical rules as the forms (dates of birth, session times,
+measure ranges, diary days) and written in ONE transaction through the same row-filling
+code the services use. Ids in the file only link its parts: stored records get new ids,
+session PSFS ratings follow their activities' new ids, and custom measures are matched
+by name (or defined, when new) so values keep their meaning. Bookkeeping
+(created/updated times, versions, signatures) is kept as exported.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -20,14 +25,17 @@ import peewee
 from practitioner.db.base import database
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import (
+    CustomMeasureRow,
     DiaryEntryRow,
     PatientRow,
     PsfsActivityRow,
     RedFlagReviewRow,
+    ReferralLetterRow,
+    SessionReferenceRow,
     SessionRevisionRow,
     SessionRow,
 )
-from practitioner.domain.outcomes import DiaryEntry
+from practitioner.domain.outcomes import CUSTOM_PREFIX, DiaryEntry, validate_diary_entry
 from practitioner.domain.patient import (
     Condition,
     CrampProfile,
@@ -46,8 +54,13 @@ from practitioner.domain.patient import (
 from practitioner.domain.record_schema import DocumentError, validate_document
 from practitioner.domain.screen import RedFlagScreen
 from practitioner.domain.search import name_key
+from practitioner.domain.session import SessionStatus
+from practitioner.domain.session_rules import validate_session
 from practitioner.domain.session_serialize import session_input_from_dict, session_input_to_dict
-from practitioner.services.measures import diary_row
+from practitioner.domain.validation import FieldError, validate_patient
+from practitioner.services.clock import local_now, utc_now
+from practitioner.services.measures import custom_code, diary_row, measure_errors
+from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
 from practitioner.services.sessions import SessionService
 
@@ -113,13 +126,79 @@ def patient_input_from_dict(raw: dict[str, Any]) -> PatientInput:
     )
 
 
-def _remapped(raw: dict[str, Any], activities: dict[int, int]) -> dict[str, Any]:
-    """A session's fields with its PSFS ratings keyed by the activities' new ids."""
+def _json_path(where: str, field: str) -> str:
+    """The JSON path of a form field a clinical rule names (`profile.onset_date`,
+    `points.2`, `measures.pgic`) inside the element at `where`."""
+    if field == "session":
+        return where
+    field = {"email": "contact.email", "phone": "contact.phone"}.get(field, field)
+    field = re.sub(r"^profile\.", "cramp_profile.", field)
+    field = re.sub(r"^measures\.(?!psfs\.)", "measures.values.", field)
+    field = re.sub(r"\.(\d+)(?=\.|$)", r"[\1]", field)
+    return f"{where}.{field}"
+
+
+def _refuse(where: str, errors: list[FieldError]) -> None:
+    """Raise DocumentError for the first broken clinical rule, at its JSON path."""
+    if errors:
+        raise DocumentError(_json_path(where, errors[0].field), errors[0].message)
+
+
+def _used_custom_codes(document: dict[str, Any]) -> set[str]:
+    return {
+        code
+        for patient in document["patients"]
+        for session in patient.get("sessions", [])
+        for part in (session, *(revision["session"] for revision in session["revisions"]))
+        for code in part.get("measures", {}).get("values", {})
+        if code.startswith(CUSTOM_PREFIX)
+    }
+
+
+def _custom_measures(document: dict[str, Any]) -> dict[str, str]:
+    """Each custom measure code the sessions use, mapped to this database's code: the
+    measure of the same name when it is defined alike, else a new one. Raises
+    DocumentError for an undefined code or a same-named measure defined differently."""
+    defined = {d["code"]: (i, d) for i, d in enumerate(document.get("measure_definitions", []))}
+    codes: dict[str, str] = {}
+    for code in sorted(_used_custom_codes(document)):
+        if code not in defined:
+            raise DocumentError("$.measure_definitions",
+                                f"does not define the measure “{code[:40]}” that sessions use")
+        index, d = defined[code]
+        where = f"$.measure_definitions[{index}]"
+        name, unit = d["name"].strip(), d["unit"].strip()
+        mic = d["minimal_important_change"]
+        _refuse(where, OutcomeService.custom_measure_errors(name, unit, d["low"], d["high"],
+                                                            d["integer"], mic))
+        row = CustomMeasureRow.get_or_none(CustomMeasureRow.name == name)
+        if row is None:
+            now = utc_now()
+            row = CustomMeasureRow.create(
+                name=name, unit=unit, low=float(d["low"]), high=float(d["high"]),
+                integer=d["integer"], lower_is_better=d["lower_is_better"],
+                minimal_important_change=None if mic is None else float(mic),
+                created_at=now, updated_at=now,
+            )
+        elif (row.unit, row.low, row.high, row.integer, row.lower_is_better) != (
+            unit, float(d["low"]), float(d["high"]), d["integer"], d["lower_is_better"]
+        ):
+            raise DocumentError(where, f"the measure “{name[:40]}” is defined differently in "
+                                "this database (unit, range or direction)")
+        codes[code] = custom_code(row.id)
+    return codes
+
+
+def _remapped(raw: dict[str, Any], activities: dict[int, int],
+              codes: dict[str, str]) -> dict[str, Any]:
+    """A session's fields with its PSFS ratings keyed by the activities' new ids and its
+    custom measures by this database's codes."""
     measures = raw.get("measures")
     if not measures:
         return raw
     psfs = {str(activities[int(key)]): value for key, value in measures["psfs"].items()}
-    return {**raw, "measures": {**measures, "psfs": psfs}}
+    values = {codes.get(key, key): value for key, value in measures["values"].items()}
+    return {**raw, "measures": {**measures, "values": values, "psfs": psfs}}
 
 
 def _existing() -> set[tuple[str, dt.date | None]]:
@@ -127,8 +206,10 @@ def _existing() -> set[tuple[str, dt.date | None]]:
             for row in PatientRow.select(PatientRow.name_key, PatientRow.date_of_birth)}
 
 
-def _store_patient(raw: dict[str, Any]) -> int:
+def _store_patient(raw: dict[str, Any], where: str, codes: dict[str, str],
+                   now: dt.datetime) -> int:
     data = patient_input_from_dict(raw)
+    _refuse(where, validate_patient(data, now.date()))
     row = PatientRow(
         created_at=_utc(raw["created_at"]),
         updated_at=_utc(raw["updated_at"]),
@@ -143,16 +224,21 @@ def _store_patient(raw: dict[str, Any]) -> int:
         activities[activity["id"]] = PsfsActivityRow.insert(
             patient=row.id, position=activity["position"], wording=activity["wording"]
         ).execute()
-    for session in raw.get("sessions", []):
-        _store_session(row.id, session, activities)
-    diary = [
-        diary_row(row.id, DiaryEntry(
+    sessions = sorted(enumerate(raw.get("sessions", [])),
+                      key=lambda pair: _date_time(pair[1]["started_at"]))
+    for index, session in sessions:
+        _store_session(row.id, data.date_of_birth, session, activities, codes,
+                       f"{where}.sessions[{index}]", now)
+    diary = []
+    for index, d in enumerate(raw.get("diary", [])):
+        entry = DiaryEntry(
             day=dt.date.fromisoformat(d["day"]), cramps=d["cramps"],
             worst_severity=d["worst_severity"], total_minutes=d["total_minutes"],
             sleep_disturbed=d["sleep_disturbed"], notes=d["notes"],
-        ))
-        for d in raw.get("diary", [])
-    ]
+        )
+        _refuse(f"{where}.diary[{index}]",
+                [FieldError(f, m) for f, m in validate_diary_entry(entry, now.date())])
+        diary.append(diary_row(row.id, entry))
     for start in range(0, len(diary), 200):
         DiaryEntryRow.insert_many(diary[start : start + 200]).execute()
     for review in raw.get("red_flag_reviews", []):
@@ -161,11 +247,26 @@ def _store_patient(raw: dict[str, Any]) -> int:
             note=review["note"], recorded_at=_utc(review["recorded_at"]),
             recorded_by=review["recorded_by"],
         ).execute()
+    for letter in raw.get("referral_letters", []):
+        ReferralLetterRow.insert(
+            patient=row.id, written_at=_utc(letter["written_at"]),
+            written_by=letter["written_by"], recipient=letter["recipient"],
+            body=letter["body"], pdf=base64.b64decode(letter["pdf"]),
+        ).execute()
     return int(row.id)
 
 
-def _store_session(patient_id: int, raw: dict[str, Any], activities: dict[int, int]) -> None:
-    data = session_input_from_dict(_remapped(raw, activities))
+def _date_time(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=None)
+
+
+def _store_session(patient_id: int, born: dt.date | None, raw: dict[str, Any],
+                   activities: dict[int, int], codes: dict[str, str], where: str,
+                   now: dt.datetime) -> None:
+    data = session_input_from_dict(_remapped(raw, activities, codes))
+    final = raw["status"] == SessionStatus.FINAL.value
+    _refuse(where, validate_session(data, born=born, now=now, finalising=final)
+            + measure_errors(patient_id, None, data))
     row = SessionRow(
         patient=patient_id,
         created_at=_utc(raw["finalised_at"] or raw["started_at"]),
@@ -179,7 +280,7 @@ def _store_session(patient_id: int, raw: dict[str, Any], activities: dict[int, i
     row.save(force_insert=True)
     SessionService._write_children(row.id, data)
     for revision in raw["revisions"]:
-        kept = session_input_from_dict(_remapped(revision["session"], activities))
+        kept = session_input_from_dict(_remapped(revision["session"], activities, codes))
         SessionRevisionRow.create(
             session=row.id,
             number=revision["number"],
@@ -190,15 +291,22 @@ def _store_session(patient_id: int, raw: dict[str, Any], activities: dict[int, i
             replaced_by=revision["replaced_by"],
             reason=revision["reason"],
         )
+    for reference in raw.get("references", []):
+        SessionReferenceRow.insert(
+            session=row.id, slug=reference["slug"], entry_version=reference["entry_version"],
+            paragraph=reference["paragraph"], inserted_at=_utc(reference["inserted_at"]),
+        ).execute()
 
 
-def import_document(document: Any, on_duplicate: OnDuplicate = "skip") -> ImportResult:
+def import_document(document: Any, on_duplicate: OnDuplicate = "skip",
+                    now: dt.datetime | None = None) -> ImportResult:
     """Validate an export document, then store all its patients in one transaction.
 
     A patient with the same name and date of birth as one already in the database is
     skipped (`on_duplicate="skip"`) or imported as a new patient (`"new"`). Raises
-    DocumentError (naming the JSON path) for a document that does not match the format
-    or cannot be stored; the database is then unchanged.
+    DocumentError (naming the JSON path) for a document that does not match the format,
+    breaks a clinical rule as of `now` (local wall-clock time; default: the present) or
+    cannot be stored; the database is then unchanged.
     """
     if on_duplicate not in ("skip", "new"):
         raise ValueError(f"on_duplicate must be skip or new, not {on_duplicate!r}")
@@ -206,7 +314,9 @@ def import_document(document: Any, on_duplicate: OnDuplicate = "skip") -> Import
     imported: list[int] = []
     skipped = 0
     try:
+        moment = now or local_now()
         with translated_errors(), database.atomic("IMMEDIATE"):
+            codes = _custom_measures(document)
             present = _existing()
             for index, raw in enumerate(document["patients"]):
                 key = (name_key(raw["name"]), _date(raw["date_of_birth"]))
@@ -214,7 +324,10 @@ def import_document(document: Any, on_duplicate: OnDuplicate = "skip") -> Import
                     skipped += 1
                     continue
                 try:
-                    imported.append(_store_patient(raw))
+                    imported.append(_store_patient(raw, f"$.patients[{index}]", codes,
+                                                   moment))
+                except DocumentError:
+                    raise
                 except (ValueError, KeyError, TypeError) as exc:
                     raise DocumentError(f"$.patients[{index}]", f"cannot be read: {exc}") \
                         from exc

@@ -9,7 +9,6 @@ the FTS5 index `reference_fts` on SQLite and falls back to LIKE on other databas
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
 import logging
@@ -43,6 +42,7 @@ from practitioner.domain.reference_flags import (
     patient_flags,
 )
 from practitioner.domain.reference_query import FullTextQuery, full_text_query
+from practitioner.domain.session import SessionReference
 from practitioner.domain.validation import FieldError, ValidationError
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.clock import Clock, aware, utc_now
@@ -100,18 +100,6 @@ class CitedParagraph:
     def note_text(self) -> str:
         """The paragraph followed by its citation, as inserted into a note."""
         return f"{self.text}\n[{self.citation}]"
-
-
-@dataclass(frozen=True)
-class SessionReference:
-    """A paragraph of an entry that was inserted into a session's note."""
-
-    id: int
-    session_id: int
-    slug: str
-    version: int
-    paragraph: int
-    inserted_at: dt.datetime
 
 
 def _content(entry: Entry) -> str:
@@ -534,12 +522,25 @@ class ReferenceService:
 
     def references_for_session(self, session_id: int) -> list[SessionReference]:
         """What was inserted from the library into a session's note, in order."""
+        return self.references_for_sessions([session_id])[session_id]
+
+    def references_for_sessions(
+        self, session_ids: Iterable[int]
+    ) -> dict[int, list[SessionReference]]:
+        """What was inserted into each session's note, in order, in a fixed number of
+        queries."""
+        ids = list(session_ids)
+        found: dict[int, list[SessionReference]] = {i: [] for i in ids}
         with translated_errors():
-            rows = list(SessionReferenceRow.select()
-                        .where(SessionReferenceRow.session == session_id)
-                        .order_by(SessionReferenceRow.inserted_at, SessionReferenceRow.id))
-        return [SessionReference(r.id, r.session_id, r.slug, r.entry_version, r.paragraph,
-                                 aware(r.inserted_at)) for r in rows]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                for r in (SessionReferenceRow.select()
+                          .where(SessionReferenceRow.session.in_(chunk))
+                          .order_by(SessionReferenceRow.inserted_at, SessionReferenceRow.id)):
+                    found[r.session_id].append(SessionReference(
+                        r.id, r.session_id, r.slug, r.entry_version, r.paragraph,
+                        aware(r.inserted_at)))
+        return found
 
 
 def _kind_order(kind: str) -> int:

@@ -23,6 +23,7 @@ class Actions:
     caseload: QAction
     progress_report: QAction
     referral_letter: QAction
+    kept_letters: QAction
     find_reference: QAction
     new_session: QAction
     session_from_last: QAction
@@ -66,6 +67,8 @@ def build_actions(window: QWidget) -> Actions:
                                 "Preview, print or save the open patient's progress report"),
         referral_letter=_action(window, "Referral &letter…", "Ctrl+Shift+R",
                                 "Write to the patient's physician about flags and progress"),
+        kept_letters=_action(window, "Kep&t letters…", "Ctrl+Shift+T",
+                             "The referral letters kept in the open patient's record"),
         caseload=_action(window, "What &worked across the caseload…", "Ctrl+Shift+W",
                          "Responder rates by pattern and by protocol"),
         new_session=_action(window, "New &session", "Ctrl+Shift+N",

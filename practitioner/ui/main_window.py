@@ -13,7 +13,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QWidget
 
 from practitioner.domain.points import PointCatalogue
-from practitioner.domain.report_content import ReportKind
+from practitioner.domain.report_content import ReportData, ReportKind, default_letter_body
 from practitioner.domain.session import DraftSummary
 from practitioner.domain.what_worked import responder_rates_by_pattern, responder_rates_by_protocol
 from practitioner.errors import KnownError
@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         patient_menu.addSeparator()
         patient_menu.addAction(a.progress_report)
         patient_menu.addAction(a.referral_letter)
+        patient_menu.addAction(a.kept_letters)
         patient_menu.addSeparator()
         patient_menu.addAction(a.quit)
         view_menu = self.menuBar().addMenu(self.tr("&View"))
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         a.caseload.triggered.connect(self.show_caseload)
         a.progress_report.triggered.connect(lambda: self.show_report(ReportKind.PROGRESS))
         a.referral_letter.triggered.connect(lambda: self.show_report(ReportKind.REFERRAL))
+        a.kept_letters.triggered.connect(self.show_letters)
         a.find_reference.triggered.connect(self._on_find_reference)
         self.reference.insert_requested.connect(self.workspace.sessions.insert_reference)
         self.workspace.patient_changed.connect(self._on_workspace_patient_changed)
@@ -201,7 +203,26 @@ class MainWindow(QMainWindow):
         except KnownError as exc:
             self._messages.error(self, self.tr("Cannot build the report"), exc.message)
             return
-        self._messages.show_report(self, data)
+
+        def keep(letter: ReportData, pdf: bytes) -> None:
+            self._services.letters.keep(patient.id, letter.recipient,
+                                        letter.letter_body or default_letter_body(letter), pdf)
+
+        self._messages.show_report(self, data, keep)
+
+    def show_letters(self) -> None:
+        """The referral letters kept in the open patient's record."""
+        patient = self.workspace.patient
+        if patient is None:
+            self._messages.error(self, self.tr("No patient open"),
+                                 self.tr("Open a patient first."))
+            return
+        try:
+            letters = self._services.letters.letters(patient.id)
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Cannot read the letters"), exc.message)
+            return
+        self._messages.show_letters(self, patient.data.name, letters)
 
     def show_caseload(self) -> None:
         """Responder rates across all patients, by pattern and by protocol."""

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from practitioner.domain.diary_csv import DiaryImport
+from practitioner.domain.letters import KeptLetter
 from practitioner.domain.outcomes import DiaryEntry
 from practitioner.domain.reference_flags import Flag
 from practitioner.domain.report_content import ReportData
@@ -23,8 +24,9 @@ from practitioner.ui.dialogs.caseload import CaseloadDialog
 from practitioner.ui.dialogs.custom_measure import CustomMeasureDialog, CustomMeasureInput
 from practitioner.ui.dialogs.diary_import import DiaryImportDialog
 from practitioner.ui.dialogs.draft_recovery import DraftRecoveryDialog
+from practitioner.ui.dialogs.letters_dialog import LettersDialog
 from practitioner.ui.dialogs.red_flag_review import RedFlagReview, RedFlagReviewDialog
-from practitioner.ui.dialogs.report_dialog import ReportDialog
+from practitioner.ui.dialogs.report_dialog import LetterKeeper, ReportDialog
 from practitioner.ui.dialogs.session_history import SessionHistoryDialog
 
 
@@ -139,9 +141,11 @@ class Messages:
         """What was done about one of `flags`, or None when cancelled."""
         return RedFlagReviewDialog.ask(flags, parent)
 
-    def show_report(self, parent: QWidget | None, data: ReportData) -> None:
-        """Preview a report or letter, with printing and saving as PDF."""
-        dialog = ReportDialog(data, parent)
+    def show_report(self, parent: QWidget | None, data: ReportData,
+                    keep: LetterKeeper | None = None) -> None:
+        """Preview a report or letter, with printing and saving as PDF; a referral letter
+        that is saved or printed is kept in the record through `keep`."""
+        dialog = ReportDialog(data, parent, keep)
 
         def save() -> None:
             suggested = f"{data.kind.title} - {data.patient_name}.pdf"
@@ -149,6 +153,24 @@ class Messages:
                                          "PDF documents (*.pdf)")
             if path:
                 dialog.save_pdf(Path(path))
+
+        dialog.save_button.clicked.connect(save)
+        dialog.exec()
+
+    def show_letters(self, parent: QWidget | None, patient_name: str,
+                     letters: list[KeptLetter]) -> None:
+        """The letters kept in a patient's record, with saving a copy as PDF."""
+        dialog = LettersDialog(patient_name, letters, parent)
+
+        def save() -> None:
+            letter = dialog.selected()
+            if letter is None:
+                return
+            suggested = f"Referral letter - {patient_name} - {letter.written_at:%Y-%m-%d}.pdf"
+            path = self.choose_save_file(dialog, dialog.tr("Save a copy as PDF"), suggested,
+                                         "PDF documents (*.pdf)")
+            if path:
+                dialog.save_copy(Path(path))
 
         dialog.save_button.clicked.connect(save)
         dialog.exec()

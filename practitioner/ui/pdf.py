@@ -11,7 +11,7 @@ import itertools
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSaveFile, Qt, QUrl
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, QSaveFile, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -107,24 +107,39 @@ def _layout() -> QPageLayout:
                        MARGINS_MM, QPageLayout.Unit.Millimeter)
 
 
-def write_pdf(data: ReportData, path: Path) -> None:
-    """Write the report as an A4 PDF at `path`, atomically (QSaveFile): a failure leaves
-    any earlier file there untouched. Raises PdfWriteError with a one-line reason."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    document = report_document(data)
+def render_pdf(data: ReportData) -> bytes:
+    """The report as the bytes of an A4 PDF."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(RESOLUTION)
+    writer.setPageLayout(_layout())
+    writer.setTitle(f"{data.kind.title} – {data.patient_name}")
+    writer.setCreator("Cramp Practitioner")
+    report_document(data).print_(writer)
+    del writer  # finishes the PDF into the buffer
+    return bytes(buffer.data().data())
+
+
+def save_file(content: bytes, path: Path) -> None:
+    """Write `content` at `path` atomically (QSaveFile): a failure leaves any earlier file
+    there untouched. Raises PdfWriteError with a one-line reason."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PdfWriteError(f"cannot create the folder {path.parent}: {exc.strerror}") from exc
     target = QSaveFile(str(path))
     if not target.open(QSaveFile.OpenModeFlag.WriteOnly):
         raise PdfWriteError(f"cannot write {path}: {target.errorString()}")
-    try:
-        writer = QPdfWriter(target)
-        writer.setResolution(RESOLUTION)
-        writer.setPageLayout(_layout())
-        writer.setTitle(f"{data.kind.title} – {data.patient_name}")
-        writer.setCreator("Cramp Practitioner")
-        document.print_(writer)
-        del writer  # finishes the PDF into the save file
-    except BaseException:
+    if target.write(content) != len(content) or not target.commit():
+        reason = target.errorString()
         target.cancelWriting()
-        raise
-    if not target.commit():
-        raise PdfWriteError(f"cannot write {path}: {target.errorString()}")
+        raise PdfWriteError(f"cannot write {path}: {reason}")
+
+
+def write_pdf(data: ReportData, path: Path) -> bytes:
+    """Write the report as an A4 PDF at `path`, atomically; returns the PDF's bytes.
+    Raises PdfWriteError with a one-line reason."""
+    content = render_pdf(data)
+    save_file(content, path)
+    return content

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from practitioner.domain.diary_csv import DiaryImport
+from practitioner.domain.letters import KeptLetter
 from practitioner.domain.outcomes import DiaryEntry
 from practitioner.domain.reference_flags import Flag
 from practitioner.domain.report_content import ReportData
@@ -12,6 +13,7 @@ from practitioner.domain.session import DraftSummary, Session
 from practitioner.domain.what_worked import GroupRate
 from practitioner.ui.dialogs.custom_measure import CustomMeasureInput
 from practitioner.ui.dialogs.red_flag_review import RedFlagReview
+from practitioner.ui.dialogs.report_dialog import LetterKeeper
 from practitioner.ui.messages import Answer, Messages
 
 
@@ -40,6 +42,8 @@ class FakeMessages(Messages):
     red_flag_reviews: list[RedFlagReview] = field(default_factory=list)
     red_flags_offered: list[list[Flag]] = field(default_factory=list)
     reports: list[ReportData] = field(default_factory=list)
+    letter_keepers: list[LetterKeeper | None] = field(default_factory=list)
+    letters_shown: list[list[KeptLetter]] = field(default_factory=list)
     caseloads: list[tuple[list[GroupRate], list[GroupRate]]] = field(default_factory=list)
 
     def error(self, parent: object, title: str, text: str) -> None:  # type: ignore[override]
@@ -107,5 +111,13 @@ class FakeMessages(Messages):
         self.red_flags_offered.append(list(flags))
         return self.red_flag_reviews.pop(0) if self.red_flag_reviews else None
 
-    def show_report(self, parent: object, data: ReportData) -> None:  # type: ignore[override]
+    def show_report(  # type: ignore[override]
+        self, parent: object, data: ReportData, keep: LetterKeeper | None = None
+    ) -> None:
         self.reports.append(data)
+        self.letter_keepers.append(keep)
+
+    def show_letters(  # type: ignore[override]
+        self, parent: object, patient_name: str, letters: list[KeptLetter]
+    ) -> None:
+        self.letters_shown.append(list(letters))

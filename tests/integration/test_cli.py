@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from practitioner.domain.serialize import EXPORT_VERSION
 from tests.helpers.cli import assert_one_line_failure, run_cli
 from tests.helpers.files import overwrite_pages, page_count
 
@@ -79,7 +80,7 @@ def test_demo_patients_come_with_sessions_in_the_export(tmp_path: Path) -> None:
 
     assert export.returncode == 0, export.stderr
     document = json.loads(export.stdout)
-    assert document["format_version"] == 4
+    assert document["format_version"] == EXPORT_VERSION
     assert len(document["patients"]) == 5
     codes = {d["code"] for d in document["measure_definitions"]}
     sessions = [s for record in document["patients"] for s in record["sessions"]]

@@ -45,7 +45,7 @@ def test_truncated_and_newer_files_are_refused_in_one_line(tmp_path: Path) -> No
     line = assert_one_line_failure(run_cli(tmp_path, "--db", target, "import", truncated))
     assert "not valid JSON" in line and "line" in line and "column" in line
     newer = tmp_path / "newer.json"
-    newer.write_text(text.replace('"format_version": 4', '"format_version": 99', 1),
+    newer.write_text(text.replace('"format_version": 5', '"format_version": 99', 1),
                      encoding="utf-8")
     line = assert_one_line_failure(run_cli(tmp_path, "--db", target, "import", newer))
     assert "$.format_version" in line and "newer" in line

@@ -13,6 +13,7 @@ from practitioner.db.connection import close_database, open_sqlite
 from practitioner.domain.patient import Medication
 from practitioner.domain.report_content import ReportKind, report_html
 from practitioner.domain.screen import RedFlagScreen
+from practitioner.services.letters import LetterService
 from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
 from practitioner.services.reference import ReferenceService
@@ -99,6 +100,14 @@ def test_report_writes_a_referral_letter_with_its_reasons(tmp_path: Path) -> Non
                      "--kind", "referral", "--to", "Dr Grey", "--practitioner", "Dr Lee",
                      "--library", FIXTURE_LIBRARY)
     assert result.returncode == 0, result.stderr
+    assert "kept the letter" in result.stderr
+    open_sqlite(db)
+    try:
+        [kept] = LetterService().letters(patient_id)
+    finally:
+        close_database()
+    assert kept.pdf == out.read_bytes() and kept.recipient == "Dr Grey"
+    assert kept.written_by == "Dr Lee" and kept.body.startswith("Dear Dr Grey")
     html = _html(db, patient_id, ReportKind.REFERRAL)
     assert "Zoë Referral" in html and "RED FLAG" in html
     assert "refer rather than treat" in html and "thiazide-like" in html

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from practitioner.content.points import load_points
 from practitioner.services.bundle import Services
 from practitioner.services.drafts import DraftService
+from practitioner.services.letters import LetterService
 from practitioner.services.patients import PatientService
 from practitioner.services.protocols import ProtocolService
 from practitioner.services.sessions import SessionService
@@ -43,6 +44,7 @@ def services(patients: PatientService, clock: FakeClock) -> Services:
                                 user=lambda: PRACTITIONER),
         drafts=DraftService(clock=clock),
         protocols=ProtocolService(clock=clock),
+        letters=LetterService(clock=clock, user=lambda: PRACTITIONER),
     )
 
 

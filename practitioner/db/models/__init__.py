@@ -1,5 +1,6 @@
 """Live peewee models, one module per aggregate. `MODELS` lists them in dependency order."""
 
+from practitioner.db.models.letters import ReferralLetterRow
 from practitioner.db.models.outcomes import (
     CustomMeasureRow,
     DiaryEntryRow,
@@ -52,6 +53,7 @@ MODELS = (
     ReferenceNoteRow,
     SessionReferenceRow,
     RedFlagReviewRow,
+    ReferralLetterRow,
 )
 
 __all__ = [
@@ -70,6 +72,7 @@ __all__ = [
     "RedFlagReviewRow",
     "ReferenceEntryRow",
     "ReferenceNoteRow",
+    "ReferralLetterRow",
     "SessionCodeRow",
     "SessionMeasureRow",
     "SessionPointRow",

@@ -4,6 +4,7 @@ as PDF."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
@@ -21,15 +22,22 @@ from PySide6.QtWidgets import (
 )
 
 from practitioner.domain.report_content import ReportData, ReportKind, default_letter_body
-from practitioner.ui.pdf import PdfWriteError, report_document, write_pdf
+from practitioner.errors import KnownError
+from practitioner.ui.pdf import PdfWriteError, render_pdf, report_document, write_pdf
+
+#: Keeps a referral letter, as written to PDF, in the patient's record; raises KnownError.
+LetterKeeper = Callable[[ReportData, bytes], None]
 
 
 class ReportDialog(QDialog):
-    """What will be printed, with the letter's addressee and wording editable."""
+    """What will be printed, with the letter's addressee and wording editable. A referral
+    letter that is saved or printed is also kept in the patient's record through `keep`."""
 
-    def __init__(self, data: ReportData, parent: QWidget | None = None) -> None:
+    def __init__(self, data: ReportData, parent: QWidget | None = None,
+                 keep: LetterKeeper | None = None) -> None:
         super().__init__(parent)
         self.data = data
+        self._keep = keep if data.kind is ReportKind.REFERRAL else None
         self.setWindowTitle(f"{data.kind.title} – {data.patient_name}")
         self.preview = QTextBrowser()
         self.preview.setAccessibleName(self.tr("Report preview"))
@@ -76,20 +84,35 @@ class ReportDialog(QDialog):
                                    letter_body=self.body.toPlainText())
 
     def save_pdf(self, path: Path) -> bool:
-        """Write the PDF; the outcome is shown in the dialog."""
+        """Write the PDF (and keep a letter); the outcome is shown in the dialog."""
+        report = self.current()
         try:
-            write_pdf(self.current(), path)
+            content = write_pdf(report, path)
         except (PdfWriteError, OSError) as exc:
             self.status.setText(self.tr("Not saved: %1").replace("%1", str(exc)))
             return False
-        self.status.setText(self.tr("Saved %1").replace("%1", str(path)))
+        self.status.setText(self.tr("Saved %1").replace("%1", str(path)) + self._kept(report,
+                                                                                   content))
         return True
 
     def print_report(self) -> None:
-        """Print through the system's print dialog."""
+        """Print through the system's print dialog (and keep a letter)."""
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
-            report_document(self.current()).print_(printer)
+            report = self.current()
+            report_document(report).print_(printer)
+            self.status.setText(self.tr("Sent to the printer")
+                                + self._kept(report, render_pdf(report)))
+
+    def _kept(self, report: ReportData, content: bytes) -> str:
+        """Keep the letter; the words to add to the status line."""
+        if self._keep is None:
+            return ""
+        try:
+            self._keep(report, content)
+        except KnownError as exc:
+            return self.tr("; NOT kept in the record: %1").replace("%1", exc.message)
+        return self.tr("; kept in the patient's record")
 
     def print_preview(self) -> None:
         """Qt's print preview of the report."""

@@ -20,6 +20,7 @@ from practitioner.db.models import (
 )
 from practitioner.domain.outcome_serialize import progress_to_dict
 from practitioner.domain.outcomes import DiaryEntry, SessionMeasures
+from practitioner.domain.serialize import EXPORT_VERSION
 from practitioner.domain.validation import ValidationError
 from practitioner.services.demo import fill_demo
 from practitioner.services.export import export_json
@@ -144,7 +145,7 @@ def test_the_export_carries_measures_activities_diary_and_progress(
 
     document = json.loads(export_json(patients, sessions=sessions, outcomes=outcomes))
 
-    assert document["format_version"] == 4
+    assert document["format_version"] == EXPORT_VERSION
     codes = [d["code"] for d in document["measure_definitions"]]
     assert codes[:6] == ["cramps_per_week", "worst_severity", "duration_minutes",
                          "disturbed_nights", "sleep_disturbance", "pgic"]

@@ -4,6 +4,7 @@ hostile or damaged documents (hypothesis)."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import shutil
 from collections.abc import Iterator
@@ -23,13 +24,19 @@ from practitioner.domain.record_schema import (
     parse_document,
     validate_document,
 )
+from practitioner.domain.serialize import EXPORT_VERSION
 from practitioner.services.demo import fill_demo
 from practitioner.services.export import export_json
+from practitioner.services.letters import LetterService
+from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
 from practitioner.services.record_import import import_document
+from practitioner.services.reference import ReferenceService
 from practitioner.services.sessions import SessionService
 
-SCHEMA_FILE = Path(__file__).parents[3] / "resources" / "schemas" / "export-v4.schema.json"
+SCHEMA_FILE = (Path(__file__).parents[3] / "resources" / "schemas"
+               / f"export-v{EXPORT_VERSION}.schema.json")
+PDF = b"%PDF-1.4\n% a letter as sent\n%%EOF\n"
 
 #: Fields that differ between two exports of the same records (documented in the schema).
 VOLATILE = ("id", "created_at", "updated_at")
@@ -39,6 +46,23 @@ def _export() -> dict[str, Any]:
     return json.loads(export_json(PatientService(), None, SessionService()))
 
 
+def add_letter_citation_and_custom_measure() -> None:
+    """What the demo does not make: a kept letter, a cited reference paragraph and a
+    custom measure recorded at a visit, on the first patient with sessions."""
+    sessions = SessionService(user=lambda: DEMO_PRACTITIONER)
+    patient = next(p for p in PatientService().all_patients() if sessions.latest(p.id))
+    latest = sessions.latest(patient.id)
+    assert latest is not None
+    grip = OutcomeService().save_custom_measure("Grip strength", "kg", 0, 80, True, False, 5)
+    measures = dataclasses.replace(latest.data.measures,
+                                   values=(*latest.data.measures.values, (grip.code, 31.0)))
+    data = dataclasses.replace(latest.data, measures=measures)
+    session = sessions.update(latest.id, data, latest.version, reason="grip measured")
+    ReferenceService().record_reference(session.id, "nocturnal-leg-cramps", 2, 1)
+    LetterService(user=lambda: DEMO_PRACTITIONER).keep(patient.id, "Dr Example",
+                                                       "Dear Dr Example,\n…", PDF)
+
+
 def _demo_export(template: Path, folder: Path, count: int) -> dict[str, Any]:
     path = folder / "demo.db"
     shutil.copyfile(template, path)
@@ -46,6 +70,7 @@ def _demo_export(template: Path, folder: Path, count: int) -> dict[str, Any]:
     try:
         fill_demo(PatientService(), count, 1,
                   sessions=SessionService(user=lambda: DEMO_PRACTITIONER))
+        add_letter_citation_and_custom_measure()
         return _export()
     finally:
         close_database()
@@ -131,9 +156,9 @@ def test_the_first_offending_element_is_named_by_its_path(
 
 
 def test_a_newer_format_version_is_refused_clearly(demo_document: dict[str, Any]) -> None:
-    error = _error({**demo_document, "format_version": 5})
+    error = _error({**demo_document, "format_version": EXPORT_VERSION + 1})
     assert error.path == "$.format_version"
-    assert "newer" in error.reason and "5" in error.reason
+    assert "newer" in error.reason and str(EXPORT_VERSION + 1) in error.reason
 
 
 def test_repeated_ids_and_keys_are_refused(small_document: dict[str, Any]) -> None:
@@ -173,6 +198,109 @@ def test_round_trip_of_the_demo_database(
     result = import_document(demo_document)
     assert (result.imported, result.skipped) == (5, 0)
     assert normalised(_export()) == normalised(demo_document)
+
+
+def _with_extras(document: dict[str, Any]) -> tuple[int, int]:
+    """The patient and session that carry the letter, the citation and the grip value."""
+    for p, patient in enumerate(document["patients"]):
+        for s, session in enumerate(patient["sessions"]):
+            if session["references"]:
+                return p, s
+    raise AssertionError("the fixture lost its extras")
+
+
+def test_letters_citations_and_custom_measures_make_the_round_trip(
+    demo_document: dict[str, Any], empty_db: Path
+) -> None:
+    p, s = _with_extras(demo_document)
+    patient = demo_document["patients"][p]
+    assert [letter["recipient"] for letter in patient["referral_letters"]] == ["Dr Example"]
+    assert patient["sessions"][s]["references"][0]["slug"] == "nocturnal-leg-cramps"
+    import_document(demo_document)
+    [kept] = LetterService().letters_for_patients([PatientService().all_patients()[p].id])[
+        PatientService().all_patients()[p].id]
+    assert kept.pdf == PDF and kept.written_by == DEMO_PRACTITIONER
+    [grip] = [d for d in OutcomeService().definitions() if d.name == "Grip strength"]
+    exported = _export()["patients"][p]["sessions"][s]
+    assert exported["measures"]["values"][grip.code] == 31.0
+    assert exported["references"] == patient["sessions"][s]["references"]
+
+
+def test_a_custom_measure_is_matched_by_name_or_refused_when_defined_differently(
+    demo_document: dict[str, Any], empty_db: Path
+) -> None:
+    OutcomeService().save_custom_measure("Other", "", 0, 5, True, True, None)
+    same = OutcomeService().save_custom_measure("Grip strength", "kg", 0, 80, True, False, 5)
+    import_document(demo_document)
+    assert [d.code for d in OutcomeService().definitions() if d.name == "Grip strength"] == [
+        same.code]
+    p, s = _with_extras(demo_document)
+    assert _export()["patients"][p]["sessions"][s]["measures"]["values"][same.code] == 31.0
+
+
+def test_a_custom_measure_defined_differently_here_is_refused(
+    demo_document: dict[str, Any], empty_db: Path
+) -> None:
+    OutcomeService().save_custom_measure("Grip strength", "kg", 0, 100, True, False, 5)
+    before = logical_dump()
+    with pytest.raises(DocumentError) as caught:
+        import_document(demo_document)
+    assert caught.value.path.startswith("$.measure_definitions[")
+    assert "defined differently" in caught.value.reason
+    assert logical_dump() == before
+
+
+def _session_with_measures(document: dict[str, Any]) -> tuple[int, int]:
+    """A patient's last session, which records a severity."""
+    for p, patient in enumerate(document["patients"]):
+        last = len(patient["sessions"]) - 1
+        if last >= 1 and "worst_severity" in patient["sessions"][last]["measures"]["values"]:
+            return p, last
+    raise AssertionError("no session with a severity")
+
+
+@pytest.mark.parametrize("break_rule, path_end, words", [
+    (lambda d, p, s: d["patients"][p].update(date_of_birth="2999-01-01"),
+     "].date_of_birth", "future"),
+    (lambda d, p, s: d["patients"][p]["cramp_profile"].update(worst_severity=11),
+     "].cramp_profile.worst_severity", "0 to 10"),
+    (lambda d, p, s: d["patients"][p]["sessions"][s].update(started_at="2999-01-01T09:00:00"),
+     "].sessions[{s}].started_at", "future"),
+    (lambda d, p, s: d["patients"][p]["sessions"][s]["measures"]["values"].update(
+        worst_severity=12), "].sessions[{s}].measures.values.worst_severity", "0 to 10"),
+    (lambda d, p, s: d["patients"][p]["sessions"][s]["measures"]["values"].update(
+        {"custom:99": 1}), "$.measure_definitions", "does not define"),
+    (lambda d, p, s: d["patients"][p]["diary"].append(
+        {"day": "2024-12-01", "cramps": 900, "worst_severity": None, "total_minutes": None,
+         "sleep_disturbed": False, "notes": ""}), "].diary[", "not plausible"),
+])
+def test_an_implausible_record_is_refused_at_its_path(
+    demo_document: dict[str, Any], empty_db: Path, break_rule: Any, path_end: str,
+    words: str,
+) -> None:
+    doc = copy.deepcopy(demo_document)
+    p, s = _session_with_measures(doc)
+    doc["patients"][p]["diary"] = [d for d in doc["patients"][p]["diary"]
+                                   if d["day"] != "2024-12-01"]
+    break_rule(doc, p, s)
+    validate_document(doc)  # the shape is fine: only the clinical rules catch it
+    before = logical_dump()
+    with pytest.raises(DocumentError) as caught:
+        import_document(doc)
+    assert path_end.replace("{s}", str(s)) in caught.value.path
+    assert caught.value.path.startswith("$.measure_definitions") or caught.value.path.startswith(
+        f"$.patients[{p}]")
+    assert words in caught.value.reason
+    assert logical_dump() == before
+
+
+def test_a_letter_that_is_not_a_pdf_is_refused(demo_document: dict[str, Any]) -> None:
+    doc = copy.deepcopy(demo_document)
+    p, _ = _with_extras(doc)
+    doc["patients"][p]["referral_letters"][0]["pdf"] = "bm90IGEgcGRm"  # "not a pdf"
+    assert _error(doc).path == f"$.patients[{p}].referral_letters[0].pdf"
+    doc["patients"][p]["referral_letters"][0]["pdf"] = "%%%"
+    assert _error(doc).reason == "not base64"
 
 
 def test_an_existing_patient_is_skipped_or_imported_anew(
