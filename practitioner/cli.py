@@ -10,9 +10,7 @@ import argparse
 import getpass
 import json
 import logging
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -23,7 +21,6 @@ from practitioner.db.connection import close_database, inspect_file, open_sqlite
 from practitioner.db.migrate import known_migrations
 from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
 from practitioner.domain.patient import Condition
-from practitioner.domain.record_schema import DocumentError, parse_document
 from practitioner.domain.reference_flags import CONDITION_ENTRIES, Flag
 from practitioner.domain.report_content import ReportData, ReportKind, default_letter_body
 from practitioner.domain.spelling import fold
@@ -32,10 +29,11 @@ from practitioner.paths import default_database_path
 from practitioner.services.csv_export import export_csv
 from practitioner.services.demo import fill_demo
 from practitioner.services.export import export_json
+from practitioner.services.files import write_files_atomically
 from practitioner.services.letters import LetterService
 from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
-from practitioner.services.record_import import import_document
+from practitioner.services.record_import import import_file
 from practitioner.services.reference import ReferenceService, SearchHit
 from practitioner.services.reports import ReportService
 from practitioner.services.sessions import SessionService
@@ -191,21 +189,6 @@ def _reference(args: argparse.Namespace) -> str:
     return "\n".join(f"[{f.level.upper()}] {f.title} ({f.entry}): {f.reason}" for f in found)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` via a temporary file, so a failure never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def _report(args: argparse.Namespace, patients: PatientService,
             pdf_writer: PdfWriter | None) -> str:
     """Write the report PDF; returns the line to print."""
@@ -232,26 +215,8 @@ def _report(args: argparse.Namespace, patients: PatientService,
 def _import(args: argparse.Namespace) -> str:
     """Import the export `args.file`; returns the line to print. Raises KnownError with
     one line naming what is wrong: JSON line and column, or the offending element's path."""
-    name = args.file
-    try:
-        text = args.file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise KnownError(ErrorKind.FOREIGN, f"{name} is not UTF-8 text.") from None
-    try:
-        document = parse_document(text)
-    except json.JSONDecodeError as exc:
-        raise KnownError(ErrorKind.FOREIGN, f"{name} is not valid JSON (line {exc.lineno}, "
-                         f"column {exc.colno}: {exc.msg}); nothing was imported.") from None
-    except (ValueError, RecursionError) as exc:
-        raise KnownError(ErrorKind.FOREIGN, f"{name} is not valid JSON ({exc}); nothing "
-                         "was imported.") from None
-    try:
-        result = import_document(document, args.on_duplicate)
-    except DocumentError as exc:
-        kind = ErrorKind.TOO_NEW if exc.path == "$.format_version" else ErrorKind.FOREIGN
-        raise KnownError(kind, f"{name} was refused at {exc.path}: {exc.reason}; nothing "
-                         "was imported.") from None
-    return f"Imported {result.imported} patients from {name}; skipped {result.skipped} " \
+    result = import_file(args.file, args.on_duplicate)
+    return f"Imported {result.imported} patients from {args.file}; skipped {result.skipped} " \
         "already present."
 
 
@@ -286,7 +251,7 @@ def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None) -> int:
             if args.out is None:
                 sys.stdout.write(text)
             else:
-                _write_atomically(args.out, text)
+                write_files_atomically([(args.out, text)])
                 print(f"Wrote {args.out}.", file=sys.stderr)
         elif args.command == "import":
             print(_import(args), file=sys.stderr)

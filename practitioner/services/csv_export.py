@@ -10,8 +10,6 @@ leaves a partial file under a final name.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ from practitioner.domain.csv_safety import Cell, csv_text
 from practitioner.domain.outcomes import MeasureDefinition
 from practitioner.domain.patient import Patient
 from practitioner.domain.session import Session
+from practitioner.services.files import write_files_atomically
 from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
 from practitioner.services.sessions import SessionService
@@ -92,27 +91,6 @@ def csv_tables(
     ]
     header = [*SESSION_COLUMNS, *(d.code for d in definitions)]
     return CsvTables(csv_text(header, session_rows), csv_text(DIARY_COLUMNS, diary_rows))
-
-
-def write_files_atomically(files: Sequence[tuple[Path, str]]) -> None:
-    """Write every (path, text) as UTF-8: all temporary files first, then each moved into
-    place with os.replace. On failure no temporary file is left and no final name holds a
-    partial file."""
-    temps: list[tuple[str, Path]] = []
-    try:
-        for path, text in files:
-            fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
-                                        dir=path.parent)
-            temps.append((temp, path))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-        for temp, path in temps:
-            os.replace(temp, path)
-    finally:
-        for temp, _ in temps:
-            Path(temp).unlink(missing_ok=True)
 
 
 def export_csv(

@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import peewee
@@ -51,13 +52,14 @@ from practitioner.domain.patient import (
     Trigger,
     WorkPosture,
 )
-from practitioner.domain.record_schema import DocumentError, validate_document
+from practitioner.domain.record_schema import DocumentError, parse_document, validate_document
 from practitioner.domain.screen import RedFlagScreen
 from practitioner.domain.search import name_key
 from practitioner.domain.session import SessionStatus
 from practitioner.domain.session_rules import validate_session
 from practitioner.domain.session_serialize import session_input_from_dict, session_input_to_dict
 from practitioner.domain.validation import FieldError, validate_patient
+from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.clock import local_now, utc_now
 from practitioner.services.measures import custom_code, diary_row, measure_errors
 from practitioner.services.outcomes import OutcomeService
@@ -334,3 +336,44 @@ def import_document(document: Any, on_duplicate: OnDuplicate = "skip",
     except peewee.IntegrityError as exc:
         raise DocumentError("$.patients", f"cannot be stored: {exc}") from exc
     return ImportResult(len(imported), skipped, tuple(imported))
+
+
+def _refused(path: Path, error: DocumentError) -> KnownError:
+    kind = ErrorKind.TOO_NEW if error.path == "$.format_version" else ErrorKind.FOREIGN
+    return KnownError(kind, f"{path.name} was refused at {error.path}: {error.reason}; "
+                      "nothing was imported.")
+
+
+def read_export(path: Path) -> Any:
+    """The export document in `path`, read and checked against the format. Raises
+    KnownError with one line naming what is wrong: not UTF-8, JSON line and column, or the
+    offending element's JSON path."""
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise KnownError(ErrorKind.FOREIGN, f"{name} is not UTF-8 text.") from None
+    try:
+        document = parse_document(text)
+    except json.JSONDecodeError as exc:
+        raise KnownError(ErrorKind.FOREIGN, f"{name} is not valid JSON (line {exc.lineno}, "
+                         f"column {exc.colno}: {exc.msg}); nothing was imported.") from None
+    except (ValueError, RecursionError) as exc:
+        raise KnownError(ErrorKind.FOREIGN, f"{name} is not valid JSON ({exc}); nothing "
+                         "was imported.") from None
+    try:
+        validate_document(document)
+    except DocumentError as exc:
+        raise _refused(path, exc) from None
+    return document
+
+
+def import_file(path: Path, on_duplicate: OnDuplicate = "skip",
+                document: Any = None) -> ImportResult:
+    """Import the export in `path` (or its already read `document`), all or nothing.
+    Raises KnownError with one line naming the offending element's JSON path."""
+    try:
+        return import_document(read_export(path) if document is None else document,
+                               on_duplicate)
+    except DocumentError as exc:
+        raise _refused(path, exc) from None

@@ -24,6 +24,9 @@ class Actions:
     progress_report: QAction
     referral_letter: QAction
     kept_letters: QAction
+    export_json: QAction
+    export_csv: QAction
+    import_records: QAction
     find_reference: QAction
     new_session: QAction
     session_from_last: QAction
@@ -40,7 +43,7 @@ def _action(
     action.setShortcut(QKeySequence(shortcut))
     action.setStatusTip(tip)
     keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-    action.setToolTip(f"{tip} ({keys})")
+    action.setToolTip(f"{tip} ({keys})" if keys else tip)
     parent.addAction(action)
     return action
 
@@ -69,6 +72,12 @@ def build_actions(window: QWidget) -> Actions:
                                 "Write to the patient's physician about flags and progress"),
         kept_letters=_action(window, "Kep&t letters…", "Ctrl+Shift+T",
                              "The referral letters kept in the open patient's record"),
+        export_json=_action(window, "&Export all records (JSON)…", "",
+                            "Every patient's whole record as one JSON file"),
+        export_csv=_action(window, "Export for a &spreadsheet (CSV)…", "",
+                           "Sessions, measures and diary as spreadsheet-safe CSV files"),
+        import_records=_action(window, "&Import records…", "",
+                               "Import a JSON export from this or another computer"),
         caseload=_action(window, "What &worked across the caseload…", "Ctrl+Shift+W",
                          "Responder rates by pattern and by protocol"),
         new_session=_action(window, "New &session", "Ctrl+Shift+N",

@@ -23,6 +23,7 @@ from practitioner.ui import preferences
 from practitioner.ui.actions import build_actions
 from practitioner.ui.messages import Messages
 from practitioner.ui.pages.patient_workspace import PatientWorkspace
+from practitioner.ui.record_transfer import RecordTransfer
 from practitioner.ui.widgets.patient_list_panel import PatientListPanel
 from practitioner.ui.widgets.reference_pane import ReferencePane
 
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.reference_dock.setWidget(self.reference)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.reference_dock)
 
+        self.transfer = RecordTransfer(self, services, messages, self.refresh_list)
         self.actions = build_actions(self)
         self._build_menus()
         self._connect()
@@ -90,6 +92,9 @@ class MainWindow(QMainWindow):
         patient_menu.addAction(a.progress_report)
         patient_menu.addAction(a.referral_letter)
         patient_menu.addAction(a.kept_letters)
+        patient_menu.addSeparator()
+        for action in (a.export_json, a.export_csv, a.import_records):
+            patient_menu.addAction(action)
         patient_menu.addSeparator()
         patient_menu.addAction(a.quit)
         view_menu = self.menuBar().addMenu(self.tr("&View"))
@@ -117,6 +122,9 @@ class MainWindow(QMainWindow):
         a.progress_report.triggered.connect(lambda: self.show_report(ReportKind.PROGRESS))
         a.referral_letter.triggered.connect(lambda: self.show_report(ReportKind.REFERRAL))
         a.kept_letters.triggered.connect(self.show_letters)
+        a.export_json.triggered.connect(self.transfer.export_json)
+        a.export_csv.triggered.connect(self.transfer.export_csv)
+        a.import_records.triggered.connect(self.transfer.import_json)
         a.find_reference.triggered.connect(self._on_find_reference)
         self.reference.insert_requested.connect(self.workspace.sessions.insert_reference)
         self.workspace.patient_changed.connect(self._on_workspace_patient_changed)

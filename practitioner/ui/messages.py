@@ -88,6 +88,21 @@ class Messages:
         box.exec()
         return box.clickedButton() is yes
 
+    def choose(self, parent: QWidget | None, title: str, text: str,
+               options: list[str]) -> int | None:
+        """Which of `options` (button labels, the first the default) the user picked, by
+        index; None when cancelled."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        buttons = [box.addButton(option, QMessageBox.ButtonRole.AcceptRole)
+                   for option in options]
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(buttons[0])
+        box.exec()
+        clicked = box.clickedButton()
+        return next((i for i, button in enumerate(buttons) if button is clicked), None)
 
     def choose_draft(self, parent: QWidget | None, drafts: list[DraftSummary]) -> (
         DraftSummary | None

@@ -42,6 +42,8 @@ class FakeMessages(Messages):
     red_flag_reviews: list[RedFlagReview] = field(default_factory=list)
     red_flags_offered: list[list[Flag]] = field(default_factory=list)
     reports: list[ReportData] = field(default_factory=list)
+    choices: list[tuple[str, list[str]]] = field(default_factory=list)
+    choice_answer: int | None = 0
     letter_keepers: list[LetterKeeper | None] = field(default_factory=list)
     letters_shown: list[list[KeptLetter]] = field(default_factory=list)
     caseloads: list[tuple[list[GroupRate], list[GroupRate]]] = field(default_factory=list)
@@ -110,6 +112,12 @@ class FakeMessages(Messages):
     ) -> RedFlagReview | None:
         self.red_flags_offered.append(list(flags))
         return self.red_flag_reviews.pop(0) if self.red_flag_reviews else None
+
+    def choose(  # type: ignore[override]
+        self, parent: object, title: str, text: str, options: list[str]
+    ) -> int | None:
+        self.choices.append((text, list(options)))
+        return self.choice_answer
 
     def show_report(  # type: ignore[override]
         self, parent: object, data: ReportData, keep: LetterKeeper | None = None

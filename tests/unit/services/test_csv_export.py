@@ -74,7 +74,7 @@ def test_failure_leaves_no_file(patients: PatientService, hostile: int, tmp_path
             raise OSError(28, "No space left on device")
         os.rename(src, dst)
 
-    monkeypatch.setattr("practitioner.services.csv_export.os.replace", failing_replace)
+    monkeypatch.setattr("practitioner.services.files.os.replace", failing_replace)
     with pytest.raises(OSError):
         export_csv(patients, tmp_path / "out.csv")
     assert [p.name for p in tmp_path.iterdir() if p.suffix != ".db" and "records" not in p.name

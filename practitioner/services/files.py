@@ -1,0 +1,30 @@
+"""Write export files so that a failure never leaves half a file under a final name."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def write_files_atomically(files: Sequence[tuple[Path, str]]) -> None:
+    """Write every (path, text) as UTF-8: all temporary files first, then each moved into
+    place with os.replace. On failure (disk full, unwritable folder) no temporary file is
+    left and no final name holds a partial file; OSError says why."""
+    temps: list[tuple[str, Path]] = []
+    try:
+        for path, text in files:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                        dir=path.parent)
+            temps.append((temp, path))
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for temp, path in temps:
+            os.replace(temp, path)
+    finally:
+        for temp, _ in temps:
+            Path(temp).unlink(missing_ok=True)

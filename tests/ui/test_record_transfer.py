@@ -1,0 +1,105 @@
+"""Records in and out from the window: JSON and CSV export, and JSON import with the
+practitioner choosing what happens to patients already present."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from practitioner.domain.patient import PatientInput
+from practitioner.services.bundle import Services
+from practitioner.ui.main_window import MainWindow
+from tests.helpers.fakes import FakeMessages
+
+
+def _two_patients(services: Services) -> None:
+    services.patients.create(PatientInput(name="Ana Lima", notes="@SUM(1) at night"))
+    services.patients.create(PatientInput(name="Bo Chen"))
+
+
+def test_export_then_import_as_new_patients(
+    window: MainWindow, services: Services, messages: FakeMessages, tmp_path: Path
+) -> None:
+    _two_patients(services)
+    window.refresh_list()
+    messages.save_file = str(tmp_path / "all.json")
+    window.actions.export_json.trigger()
+    document = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
+    assert [p["name"] for p in document["patients"]] == ["Ana Lima", "Bo Chen"]
+    assert messages.infos[-1][0] == "Export finished"
+
+    messages.open_file = str(tmp_path / "all.json")
+    messages.choice_answer = 0  # skip patients already here
+    window.actions.import_records.trigger()
+    assert "holds 2 patients" in messages.choices[-1][0]
+    assert services.patients.count() == 2
+    assert "skipped 2" in messages.infos[-1][1]
+
+    messages.choice_answer = 1  # import them as new patients
+    window.actions.import_records.trigger()
+    assert services.patients.count() == 4
+    assert window.patient_list.model.rowCount() == 4, "the list shows what was imported"
+    assert messages.errors == []
+
+
+def test_cancelling_the_duplicate_question_imports_nothing(
+    window: MainWindow, services: Services, messages: FakeMessages, tmp_path: Path
+) -> None:
+    _two_patients(services)
+    messages.save_file = str(tmp_path / "all.json")
+    window.actions.export_json.trigger()
+    messages.open_file, messages.choice_answer = str(tmp_path / "all.json"), None
+    window.actions.import_records.trigger()
+    assert services.patients.count() == 2 and messages.infos[-1][1].startswith("Wrote")
+
+
+def test_a_damaged_or_hostile_file_is_refused_with_its_reason(
+    window: MainWindow, services: Services, messages: FakeMessages, tmp_path: Path
+) -> None:
+    _two_patients(services)
+    messages.save_file = str(tmp_path / "all.json")
+    window.actions.export_json.trigger()
+    text = (tmp_path / "all.json").read_text(encoding="utf-8")
+    (tmp_path / "cut.json").write_text(text[: len(text) // 2], encoding="utf-8")
+    document = json.loads(text)
+    document["patients"][1]["date_of_birth"] = "2999-01-01"
+    (tmp_path / "future.json").write_text(json.dumps(document), encoding="utf-8")
+
+    for name, reason in (("cut.json", "not valid JSON (line"),
+                         ("future.json", "$.patients[1].date_of_birth")):
+        messages.open_file = str(tmp_path / name)
+        window.actions.import_records.trigger()
+        title, text = messages.errors[-1]
+        assert title == "Import refused" and reason in text and "nothing was imported" in text
+    assert services.patients.count() == 2
+
+
+def test_an_unwritable_export_says_why_and_leaves_no_file(
+    window: MainWindow, services: Services, messages: FakeMessages, tmp_path: Path
+) -> None:
+    _two_patients(services)
+    out = tmp_path / "out"
+    out.mkdir()
+    blocker = out / "not-a-folder"
+    blocker.write_text("x")
+    messages.save_file = str(blocker / "all.json")
+    window.actions.export_json.trigger()
+    title, text = messages.errors[-1]
+    assert title == "Export failed" and "Nothing was written" in text
+    assert sorted(p.name for p in out.iterdir()) == ["not-a-folder"]
+
+
+def test_csv_export_writes_sessions_and_diary_files(
+    window: MainWindow, services: Services, messages: FakeMessages, tmp_path: Path
+) -> None:
+    _two_patients(services)
+    out = tmp_path / "out"
+    messages.save_file = str(out / "records.csv")
+    window.actions.export_csv.trigger()
+    assert messages.errors == []
+    assert sorted(p.name for p in out.iterdir()) == ["records-diary.csv", "records-sessions.csv"]
+    for name in ("records-diary.csv", "records-sessions.csv"):
+        with (out / name).open(encoding="utf-8", newline="") as handle:
+            assert "patient_id" in next(csv.reader(handle))
+    assert "records-sessions.csv" in messages.infos[-1][1]
