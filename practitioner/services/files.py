@@ -10,12 +10,12 @@ from pathlib import Path
 
 def write_files_atomically(files: Sequence[tuple[Path, str]]) -> None:
     """Write every (path, text) as UTF-8: all temporary files first, then each moved into
-    place with os.replace. On failure (disk full, unwritable folder) no temporary file is
-    left and no final name holds a partial file; OSError says why."""
+    place with os.replace. The folders must exist. On failure (disk full, unwritable or
+    missing folder) no temporary file is left and no final name holds a partial file;
+    OSError says why."""
     temps: list[tuple[str, Path]] = []
     try:
         for path, text in files:
-            path.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
                                         dir=path.parent)
             temps.append((temp, path))

@@ -124,6 +124,7 @@ def test_demo_patients_come_with_sessions_in_the_export(tmp_path: Path) -> None:
 
 def test_export_to_a_file_writes_the_same_document(demo_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "exports" / "patients.json"
+    out.parent.mkdir()
     to_file = run_cli(tmp_path, "--db", demo_db, "export", "--format", "json", "--out", out)
     to_stdout = run_cli(tmp_path, "--db", demo_db, "export", "--format", "json")
 

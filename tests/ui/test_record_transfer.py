@@ -95,6 +95,7 @@ def test_csv_export_writes_sessions_and_diary_files(
 ) -> None:
     _two_patients(services)
     out = tmp_path / "out"
+    out.mkdir()
     messages.save_file = str(out / "records.csv")
     window.actions.export_csv.trigger()
     assert messages.errors == []
