@@ -53,8 +53,8 @@ MESSAGES: dict[ErrorKind, str] = {
     ErrorKind.DISK_FULL: "The disk that holds the records is full. Nothing you typed was "
     "lost: free some space on that disk, then save again.",
     ErrorKind.READ_ONLY: "The records file or its folder is read-only (no permission to "
-    "write, or a read-only drive). Nothing you typed was lost: allow writing to the file "
-    "and its folder, then save again.",
+    "write, or a read-only drive). Nothing you typed was lost: allow writing to the folder "
+    "and to the records file with its -wal and -shm files, then save again.",
     ErrorKind.CANNOT_OPEN: "The records file cannot be opened or written: its folder is "
     "missing or not writable, or the drive reported an error. Nothing you typed was lost: "
     "check the folder and the drive, then try again.",

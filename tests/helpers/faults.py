@@ -113,8 +113,10 @@ class ReadOnly(Fault):
         if is_root():
             db.database = self._path_as_opened
             db.connect_params.pop("uri", None)
-        else:
-            self.records.chmod(0o644)
+        else:  # SQLite gave the -wal and -shm files the records file's permissions
+            for companion in (self.records, *self.records.parent.glob(
+                    self.records.name + "-*")):
+                companion.chmod(0o644)
 
 
 def _writable(db: peewee.SqliteDatabase) -> bool:
