@@ -17,6 +17,7 @@ from practitioner.db.connection import close_database, open_sqlite
 from practitioner.domain.patient import Patient, PatientInput
 from practitioner.services.bundle import Services
 from practitioner.ui.main_window import MainWindow
+from practitioner.ui.messages import Answer
 from tests.helpers.fakes import FakeMessages
 from tests.helpers.faults import FAULTS, LONG_TEXT, Damaged, Fault
 
@@ -133,3 +134,36 @@ def test_the_session_note_keeps_its_text_and_draft_and_saves_once_the_cause_is_g
     assert len(messages.errors) == 2
     _healthy(db_path)
 
+
+
+@pytest.mark.parametrize("name", ["disk-full", "locked", "folder-missing"])
+def test_a_note_that_cannot_even_be_kept_as_a_draft_is_not_dropped_by_leaving_it(
+    qtbot: QtBot, window: MainWindow, services: Services, messages: FakeMessages,
+    db_path: Path, patient: Patient, name: str,
+) -> None:
+    window.refresh_list()
+    assert window.workspace.open_patient(patient.id)
+    window.workspace.show_sessions()
+    page = window.workspace.sessions
+    page.new_session()
+    page.form.notes.setFocus()
+    qtbot.keyClicks(page.form.notes, TYPED_NOTE)
+    page.form.notes.insertPlainText(LONG_TEXT)
+    typed = page.form.notes.toPlainText()
+    fault = FAULTS[name](db_path)
+    fault.apply()
+
+    messages.unsaved_answers = [Answer.CANCEL, Answer.CANCEL, Answer.SAVE]
+    assert window.close() is False, "closing must not drop the note"
+    page.new_session()
+    assert window.workspace.can_leave() is False, "a failed Save keeps the record open"
+    assert len(messages.unsaved_prompts) == 3
+    assert "could not be kept as a draft" in messages.unsaved_prompts[0]
+    assert page.form.notes.toPlainText() == typed
+    assert window.isVisible()
+
+    fault.remove()
+    assert window.workspace.can_leave() is True
+    draft = services.drafts.get(patient.id, None)
+    assert draft is not None and draft.payload["f_notes"] == typed
+    assert len(messages.unsaved_prompts) == 3
