@@ -18,32 +18,14 @@ from practitioner.db.base import database
 from practitioner.db.connection import SQLITE_PRAGMAS, close_database, open_sqlite
 from practitioner.services.patients import PatientService
 from tests.helpers.demo_inputs import ann
+from tests.helpers.pragmas import REQUIRED, reported
 
 # What SQLite reports back for the words SQLITE_PRAGMAS uses.
 _AS_REPORTED = {("synchronous", "full"): 2, ("temp_store", "memory"): 2}
 
-# Spelled out on purpose (not derived from SQLITE_PRAGMAS), so weakening the settings
-# fails here.
-REQUIRED = {
-    "journal_mode": "wal",
-    "synchronous": 2,
-    "foreign_keys": 1,
-    "busy_timeout": 5000,
-    "trusted_schema": 0,
-    "temp_store": 2,
-    "secure_delete": 1,
-    "cell_size_check": 1,
-    "mmap_size": 0,
-}
-
 
 def _expected() -> dict[str, object]:
     return {name: _AS_REPORTED.get((name, value), value) for name, value in SQLITE_PRAGMAS.items()}
-
-
-def _reported(conn: object) -> dict[str, object]:
-    cursor = conn.cursor()  # type: ignore[attr-defined]
-    return {name: cursor.execute(f"PRAGMA {name}").fetchone()[0] for name in SQLITE_PRAGMAS}
 
 
 @pytest.fixture
@@ -58,7 +40,7 @@ def test_the_settings_asked_for_are_the_durable_ones() -> None:
 
 
 def test_the_first_connection_has_every_setting(opened: peewee.SqliteDatabase) -> None:
-    assert _reported(opened.connection()) == REQUIRED
+    assert reported(opened.connection()) == REQUIRED
 
 
 def test_a_reconnect_has_every_setting(opened: peewee.SqliteDatabase) -> None:
@@ -67,7 +49,7 @@ def test_a_reconnect_has_every_setting(opened: peewee.SqliteDatabase) -> None:
     PatientService().create(ann())  # peewee reconnects on first use
     second = opened.connection()
     assert second is not first
-    assert _reported(second) == REQUIRED
+    assert reported(second) == REQUIRED
 
 
 def test_a_worker_threads_connection_has_every_setting(opened: peewee.SqliteDatabase) -> None:
@@ -77,7 +59,7 @@ def test_a_worker_threads_connection_has_every_setting(opened: peewee.SqliteData
     def work() -> None:
         PatientService().create(ann(name="From A Worker"))
         conn = database.connection()
-        found.update(_reported(conn), same=conn is main)
+        found.update(reported(conn), same=conn is main)
         database.close()
 
     worker = threading.Thread(target=work)
@@ -96,6 +78,6 @@ def test_reopening_an_existing_file_has_every_setting(tmp_path: Path) -> None:
     close_database()
     db = open_sqlite(path)
     try:
-        assert _reported(db.connection()) == REQUIRED
+        assert reported(db.connection()) == REQUIRED
     finally:
         close_database()
