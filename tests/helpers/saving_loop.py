@@ -21,6 +21,7 @@ from practitioner.db.connection import open_sqlite
 from practitioner.domain.outcomes import SessionMeasures
 from practitioner.domain.session import NeedledPoint, NeedleSide, SessionInput, Technique
 from practitioner.services.sessions import SessionService
+from tests.helpers.pragmas import REQUIRED, reported
 from tests.helpers.session_inputs import full_session
 
 ACK = "SAVED"
@@ -54,7 +55,11 @@ def number_and_version(notes: str) -> tuple[int, int]:
 
 
 def main(records: str, patient_id: str, first: str) -> int:
-    open_sqlite(Path(records))
+    db = open_sqlite(Path(records))
+    settings = reported(db.connection())
+    if settings != REQUIRED:  # the kill test proves nothing on a weaker connection
+        print(f"not durable: {settings}", file=sys.stderr, flush=True)
+        return 1
     sessions = SessionService()
     number = int(first)
     while True:
