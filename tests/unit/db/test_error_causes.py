@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
+import time
 from pathlib import Path
 
 import peewee
@@ -196,3 +198,25 @@ def test_a_stale_connection_is_dropped_only_outside_a_transaction(db_path: Path)
         raise peewee.DatabaseError("database disk image is malformed")
     assert database.is_closed()
     assert known_error(sqlite3.OperationalError("database is locked")) is not None
+
+
+def test_a_short_hold_by_another_program_is_waited_out_not_reported(db_path: Path) -> None:
+    holding, never = threading.Event(), threading.Event()
+
+    def hold_briefly() -> None:
+        holder = sqlite3.connect(db_path, isolation_level=None, timeout=0)
+        holder.execute("BEGIN EXCLUSIVE")
+        holding.set()
+        never.wait(0.3)  # holds the write lock well inside the 5 s busy timeout
+        holder.execute("ROLLBACK")
+        holder.close()
+
+    other = threading.Thread(target=hold_briefly)
+    other.start()
+    assert holding.wait(10)
+    started = time.monotonic()
+    PatientService().create(ann())
+    waited = time.monotonic() - started
+    other.join(10)
+    assert PatientService().count() == 1
+    assert 0.2 < waited < 5
