@@ -167,3 +167,27 @@ def test_a_note_that_cannot_even_be_kept_as_a_draft_is_not_dropped_by_leaving_it
     draft = services.drafts.get(patient.id, None)
     assert draft is not None and draft.payload["f_notes"] == typed
     assert len(messages.unsaved_prompts) == 3
+
+
+def test_a_draft_that_cannot_be_discarded_says_why_and_keeps_the_note(
+    qtbot: QtBot, window: MainWindow, services: Services, messages: FakeMessages,
+    db_path: Path, patient: Patient,
+) -> None:
+    window.refresh_list()
+    assert window.workspace.open_patient(patient.id)
+    page = window.workspace.sessions
+    page.new_session()
+    page.form.notes.setFocus()
+    qtbot.keyClicks(page.form.notes, TYPED_NOTE)
+    assert page.flush_draft()
+    fault = FAULTS["locked"](db_path)
+    fault.apply()
+
+    page.discard_draft()
+
+    _assert_told(messages, "Draft not discarded", fault)
+    assert page.form.notes.toPlainText() == TYPED_NOTE
+    fault.remove()
+    page.discard_draft()
+    assert services.drafts.get(patient.id, None) is None
+    assert len(messages.errors) == 1

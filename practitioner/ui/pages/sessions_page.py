@@ -325,7 +325,11 @@ class SessionsPage(QWidget):
         ):
             return
         self._draft_timer.stop()
-        self._drafts.discard(self._patient.id, self._slot())
+        try:
+            self._drafts.discard(self._patient.id, self._slot())
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Draft not discarded"), exc.message)
+            return
         if self._session is None:
             self._open = False
             self.form.set_session(self._sessions.blank())
