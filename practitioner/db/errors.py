@@ -62,7 +62,7 @@ MESSAGES: dict[ErrorKind, str] = {
     "moved, renamed or deleted, or its drive was disconnected. Nothing you typed was lost: "
     "put the folder back (or reconnect the drive), then save again.",
     ErrorKind.NOT_A_DATABASE: "This file is not a Cramp Practitioner records file, "
-    "or it is damaged.",
+    "or it is damaged: choose the right file, or restore the newest backup.",
     ErrorKind.DAMAGED: "The records file is damaged, so nothing more can be saved to it. "
     "Nothing you typed was lost: copy your text somewhere safe, then restore the newest "
     "backup.",

@@ -220,3 +220,9 @@ def test_a_short_hold_by_another_program_is_waited_out_not_reported(db_path: Pat
     other.join(10)
     assert PatientService().count() == 1
     assert 0.2 < waited < 5
+
+
+@pytest.mark.parametrize("kind", list(MESSAGES), ids=lambda k: k.value)
+def test_every_message_ends_with_what_to_do(kind: ErrorKind) -> None:
+    remedy = MESSAGES[kind].rsplit(": ", 1)[-1]
+    assert remedy.split()[0] in {"close", "free", "allow", "check", "put", "copy", "choose"}
