@@ -131,6 +131,12 @@ def translated_errors(where: str = "") -> Iterator[None]:
         if known.kind in _RECONNECT_AFTER:
             _drop_connection()
         raise known from exc
+    except KnownError as exc:
+        # Translated by an inner block while a transaction was still open: the connection
+        # can be dropped now that the outermost block is done with it.
+        if exc.kind in _RECONNECT_AFTER:
+            _drop_connection()
+        raise
 
 
 def _drop_connection() -> None:

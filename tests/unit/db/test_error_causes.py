@@ -226,3 +226,12 @@ def test_a_short_hold_by_another_program_is_waited_out_not_reported(db_path: Pat
 def test_every_message_ends_with_what_to_do(kind: ErrorKind) -> None:
     remedy = MESSAGES[kind].rsplit(": ", 1)[-1]
     assert remedy.split()[0] in {"close", "free", "allow", "check", "put", "copy", "choose"}
+
+
+def test_a_stale_connection_found_inside_a_nested_block_is_dropped_by_the_outer_one(
+    db_path: Path,
+) -> None:
+    with pytest.raises(KnownError), translated_errors(), database.atomic("IMMEDIATE"), \
+            translated_errors():
+        raise peewee.DatabaseError("database disk image is malformed")
+    assert database.is_closed()
