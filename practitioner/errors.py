@@ -16,6 +16,7 @@ class ErrorKind(enum.Enum):
     DISK_FULL = "disk_full"
     READ_ONLY = "read_only"
     CANNOT_OPEN = "cannot_open"
+    MISSING = "missing"  # the open file was moved or deleted (its folder, its drive)
     NOT_A_DATABASE = "not_a_database"
     DAMAGED = "damaged"
     TOO_NEW = "too_new"

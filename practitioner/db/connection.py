@@ -16,6 +16,7 @@ import peewee
 from practitioner.db.backup import backup_sqlite
 from practitioner.db.base import database
 from practitioner.db.errors import known_error
+from practitioner.db.file_guard import guard_writes
 from practitioner.db.migrate import (
     HISTORY_TABLE,
     MIGRATIONS_DIR,
@@ -158,6 +159,7 @@ def open_sqlite(path: Path, *, migrations_dir: Path = MIGRATIONS_DIR) -> peewee.
     )
     try:
         db.connect()
+        guard_writes(db, path)
         pending = [m for m in known_migrations(migrations_dir) if m.name not in state.applied]
         if pending and state.applied:
             stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")

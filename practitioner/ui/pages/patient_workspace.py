@@ -261,9 +261,10 @@ class PatientWorkspace(QWidget):
     def can_leave(self) -> bool:
         """Ask about unsaved edits before the record is left; True when it is safe to go.
 
-        A session note needs no question: it is kept as a draft.
+        A session note needs no question while it can be kept as a draft.
         """
-        self.sessions.flush_draft()
+        if not self.sessions.may_replace_note():
+            return False
         if not self.is_dirty():
             return True
         what = self._patient.data.name if self._patient else self.tr("The new patient record")

@@ -31,7 +31,7 @@ from practitioner.domain.validation import FieldError, ValidationError
 from practitioner.errors import KnownError
 from practitioner.services.bundle import Services
 from practitioner.services.reference import CitedParagraph
-from practitioner.ui.messages import Messages
+from practitioner.ui.messages import Answer, Messages
 from practitioner.ui.pages.session_form import SessionForm
 from practitioner.ui.widgets.protocol_bar import ProtocolBar
 from practitioner.ui.widgets.session_timeline import SessionTimeline
@@ -221,7 +221,8 @@ class SessionsPage(QWidget):
         """Start an empty note for a visit now."""
         if self._patient is None:
             return
-        self.flush_draft()
+        if not self.may_replace_note():
+            return
         self._session, self._previous, self._open = None, None, True
         self._prepare_measures(None)
         self.form.set_session(self._sessions.blank())
@@ -231,7 +232,8 @@ class SessionsPage(QWidget):
         """Start a note pre-filled from the last visit, marking what differs from it."""
         if self._patient is None:
             return
-        self.flush_draft()
+        if not self.may_replace_note():
+            return
         data, previous = self._sessions.from_last_visit(self._patient.id)
         self._session, self._previous, self._open = None, previous, True
         self._prepare_measures(None)
@@ -243,7 +245,8 @@ class SessionsPage(QWidget):
 
     def open_session(self, session_id: int) -> None:
         """Open a stored visit (and any draft left for it)."""
-        self.flush_draft()
+        if not self.may_replace_note():
+            return
         try:
             session = self._sessions.get(session_id)
         except KnownError as exc:
@@ -283,19 +286,35 @@ class SessionsPage(QWidget):
 
     # -- drafts -------------------------------------------------------------------------
 
-    def flush_draft(self) -> None:
-        """Store the note as a draft now if it holds unsaved edits."""
+    def flush_draft(self) -> bool:
+        """Store the note as a draft now if it holds unsaved edits; False when it could
+        not be stored (the text is then only in the form)."""
         self._draft_timer.stop()
         if self._patient is None or not self._open or not self.form.is_dirty():
-            return
+            return True
         try:
             self._drafts.save(self._patient.id, self._slot(), self.form.raw_state())
         except KnownError as exc:
             self.status.setText(self.tr("Draft NOT kept: %1").replace("%1", exc.message))
-            return
+            return False
         self.status.setText(self.tr("Draft kept at %1").replace(
             "%1", dt.datetime.now().strftime("%H:%M:%S")))
         self.discard_button.setEnabled(True)
+        return True
+
+    def may_replace_note(self) -> bool:
+        """Whether the note shown may give way to another; True once its text is safe.
+
+        Normally the draft keeps it. When even the draft cannot be stored (a full disk,
+        a locked or missing file), the practitioner decides: save, discard or stay.
+        """
+        if self.flush_draft():
+            return True
+        answer = self._messages.ask_unsaved(
+            self, self.tr("The session note, which could not be kept as a draft,"))
+        if answer is Answer.SAVE:
+            return self.save()
+        return answer is Answer.DISCARD
 
     def discard_draft(self) -> None:
         """Throw the draft away and go back to the saved note."""
@@ -306,7 +325,11 @@ class SessionsPage(QWidget):
         ):
             return
         self._draft_timer.stop()
-        self._drafts.discard(self._patient.id, self._slot())
+        try:
+            self._drafts.discard(self._patient.id, self._slot())
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Draft not discarded"), exc.message)
+            return
         if self._session is None:
             self._open = False
             self.form.set_session(self._sessions.blank())

@@ -1,0 +1,56 @@
+"""Every service test also checks that each write a service makes runs inside a
+`BEGIN IMMEDIATE` transaction: one transaction per save, taking the write lock up front
+(so a busy file fails at the start, never half-way through)."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import peewee
+import pytest
+
+_WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE"})
+_SERVICES = str(Path(__file__).resolve().parents[3] / "practitioner" / "services")
+
+
+def _called_from_a_service() -> bool:
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_filename.startswith(_SERVICES):
+            return True
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
+
+
+@pytest.fixture(autouse=True)
+def _service_writes_run_in_immediate_transactions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[None]:
+    outside: list[str] = []
+    connect = peewee.SqliteDatabase._connect
+
+    def traced_connect(self: peewee.SqliteDatabase) -> sqlite3.Connection:
+        conn: sqlite3.Connection = connect(self)
+        begun = [""]
+
+        def trace(sql: str) -> None:
+            words = sql.split(None, 2)
+            first = words[0].upper() if words else ""
+            if first == "BEGIN":
+                # A test may wrap a service call in its own transaction on purpose.
+                begun[0] = (" ".join(words[:2]).upper() if _called_from_a_service()
+                            else "BEGIN IMMEDIATE")
+            elif first in _WRITES and _called_from_a_service() and (
+                not conn.in_transaction or begun[0] != "BEGIN IMMEDIATE"
+            ):
+                outside.append(sql[:120])
+
+        conn.set_trace_callback(trace)
+        return conn
+
+    monkeypatch.setattr(peewee.SqliteDatabase, "_connect", traced_connect)
+    yield
+    assert outside == [], "service writes outside a BEGIN IMMEDIATE transaction"
