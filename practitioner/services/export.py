@@ -36,6 +36,8 @@ EXCLUDED_TABLES: dict[str, str] = {
     "draft": "unsaved form content, not part of the record until saved",
     "session_reference": "KNOWN GAP (issue 6): which reference paragraph was inserted into "
     "a session's notes; the inserted text itself is exported in the session's notes",
+    "audit_log": "who did what and when, not the clinical record; ids only, no patient text. "
+    "Shown per patient in the GUI and by `audit show --patient ID`",
 }
 
 

@@ -27,6 +27,7 @@ from practitioner.db.models import (
     SessionRevisionRow,
     SessionRow,
 )
+from practitioner.domain.audit import AuditAction
 from practitioner.domain.outcomes import DiaryEntry
 from practitioner.domain.patient import (
     Condition,
@@ -47,6 +48,7 @@ from practitioner.domain.record_schema import DocumentError, validate_document
 from practitioner.domain.screen import RedFlagScreen
 from practitioner.domain.search import name_key
 from practitioner.domain.session_serialize import session_input_from_dict, session_input_to_dict
+from practitioner.services.audit import AuditService
 from practitioner.services.measures import diary_row
 from practitioner.services.patients import PatientService
 from practitioner.services.sessions import SessionService
@@ -192,7 +194,9 @@ def _store_session(patient_id: int, raw: dict[str, Any], activities: dict[int, i
         )
 
 
-def import_document(document: Any, on_duplicate: OnDuplicate = "skip") -> ImportResult:
+def import_document(
+    document: Any, on_duplicate: OnDuplicate = "skip", audit: AuditService | None = None
+) -> ImportResult:
     """Validate an export document, then store all its patients in one transaction.
 
     A patient with the same name and date of birth as one already in the database is
@@ -218,6 +222,10 @@ def import_document(document: Any, on_duplicate: OnDuplicate = "skip") -> Import
                 except (ValueError, KeyError, TypeError) as exc:
                     raise DocumentError(f"$.patients[{index}]", f"cannot be read: {exc}") \
                         from exc
+                (audit or AuditService()).record(
+                    AuditAction.IMPORT, entity="patient", entity_id=imported[-1],
+                    patient_id=imported[-1], detail=f"from $.patients[{index}]",
+                )
     except peewee.IntegrityError as exc:
         raise DocumentError("$.patients", f"cannot be stored: {exc}") from exc
     return ImportResult(len(imported), skipped, tuple(imported))

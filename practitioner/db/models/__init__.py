@@ -1,5 +1,6 @@
 """Live peewee models, one module per aggregate. `MODELS` lists them in dependency order."""
 
+from practitioner.db.models.audit import AuditRow
 from practitioner.db.models.outcomes import (
     CustomMeasureRow,
     DiaryEntryRow,
@@ -52,10 +53,12 @@ MODELS = (
     ReferenceNoteRow,
     SessionReferenceRow,
     RedFlagReviewRow,
+    AuditRow,
 )
 
 __all__ = [
     "MODELS",
+    "AuditRow",
     "CrampSiteRow",
     "CustomMeasureRow",
     "DiaryEntryRow",
