@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from practitioner.db import audit
@@ -63,6 +63,16 @@ class AuditService:
                 action=action, entity=entity, entity_id=entity_id, patient_id=patient_id,
                 detail=detail,
             )
+
+    def record_each(self, action: str, patient_ids: Iterable[int], detail: str = "") -> int:
+        """One entry per patient (an export or report of several), in one transaction."""
+        with translated_errors(), database.atomic("IMMEDIATE"):
+            count = 0
+            for patient_id in patient_ids:
+                self.record(action, entity="patient", entity_id=patient_id,
+                            patient_id=patient_id, detail=detail)
+                count += 1
+        return count
 
     def trail(self, patient_id: int | None = None) -> list[AuditEntry]:
         """Entries oldest first: all of them, or those about one patient."""
