@@ -27,9 +27,14 @@ from practitioner.paths import (
     data_dir,
     default_database_path,
     resources_dir,
+    restrict_new_files,
 )
+from practitioner.services.audit import AuditService
 from practitioner.services.bundle import Services
 from practitioner.services.demo import fill_demo
+from practitioner.services.outcomes import OutcomeService
+from practitioner.services.patients import PatientService
+from practitioner.services.protocols import ProtocolService
 from practitioner.services.reference import ReferenceService
 from practitioner.services.sessions import SessionService
 from practitioner.ui.main_window import MainWindow
@@ -113,8 +118,15 @@ def build_window(
     """
     open_sqlite(path)
     user = practitioner_name(settings)
-    services = Services(sessions=SessionService(user=lambda: user),
-                        reference=ReferenceService(user=lambda: user))
+    audit = AuditService(user=lambda: user)
+    patients = PatientService(audit=audit)
+    services = Services(patients=patients,
+                        sessions=SessionService(user=lambda: user, audit=audit),
+                        protocols=ProtocolService(audit=audit),
+                        outcomes=OutcomeService(audit=audit),
+                        reference=ReferenceService(user=lambda: user, patients=patients,
+                                                   audit=audit),
+                        audit=audit)
     services.reference.seed(load_reference())
     if demo:
         fill_demo(services.patients, DEMO_PATIENTS, DEMO_SEED,
@@ -127,6 +139,7 @@ def build_window(
 def main(argv: Sequence[str] | None = None, messages: Messages | None = None) -> int:
     """Start the GUI; returns the process exit code. Tests may pass fake `messages`."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    restrict_new_files()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     QApplication.setOrganizationName(ORGANIZATION)
     QApplication.setApplicationName(APP_NAME)

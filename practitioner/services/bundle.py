@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from practitioner.services.audit import AuditService
 from practitioner.services.drafts import DraftService
 from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
@@ -22,3 +23,4 @@ class Services:
     protocols: ProtocolService = field(default_factory=ProtocolService)
     outcomes: OutcomeService = field(default_factory=OutcomeService)
     reference: ReferenceService = field(default_factory=ReferenceService)
+    audit: AuditService = field(default_factory=AuditService)

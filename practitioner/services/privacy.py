@@ -105,18 +105,23 @@ class PrivacyService:
         return retention(last_visit=last_visit, recorded=row.created_at.date(),
                          born=row.date_of_birth, years=self._years)
 
-    def purge(self, patient_id: int) -> PurgeResult:
-        """Erase every trace of the patient, once the retention period is over.
-
-        Raises ErasureBlockedError (and audits the refusal) inside the retention period, and
-        KnownError(NOT_FOUND) for an unknown patient. A backup is taken first.
-        """
+    def refuse_if_kept(self, patient_id: int) -> Retention:
+        """Raise ErasureBlockedError, and audit the refusal, while the record must be kept."""
         kept = self.retention_of(patient_id)
         if not kept.allows(self._today()):
             self._audit.record(AuditAction.PURGE_REFUSED, entity="patient",
                                entity_id=patient_id, patient_id=patient_id,
                                detail=f"retention until {kept.erasable_from.isoformat()}")
             raise ErasureBlockedError(patient_id, kept)
+        return kept
+
+    def purge(self, patient_id: int) -> PurgeResult:
+        """Erase every trace of the patient, once the retention period is over.
+
+        Raises ErasureBlockedError (and audits the refusal) inside the retention period, and
+        KnownError(NOT_FOUND) for an unknown patient. A backup is taken first.
+        """
+        self.refuse_if_kept(patient_id)
         with translated_errors():
             saved = self._backup() if self._backup else None
             with database.atomic("IMMEDIATE"):

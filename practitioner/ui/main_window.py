@@ -12,6 +12,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QWidget
 
+from practitioner.domain.audit import AuditAction
 from practitioner.domain.points import PointCatalogue
 from practitioner.domain.report_content import ReportKind
 from practitioner.domain.session import DraftSummary
@@ -23,6 +24,7 @@ from practitioner.ui import preferences
 from practitioner.ui.actions import build_actions
 from practitioner.ui.messages import Messages
 from practitioner.ui.pages.patient_workspace import PatientWorkspace
+from practitioner.ui.patient_privacy import PatientPrivacy
 from practitioner.ui.widgets.patient_list_panel import PatientListPanel
 from practitioner.ui.widgets.reference_pane import ReferencePane
 
@@ -69,6 +71,8 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.reference_dock)
 
         self.actions = build_actions(self)
+        self.privacy = PatientPrivacy(self, services, messages, settings,
+                                      lambda: self.workspace.patient, self._on_erased, today)
         self._build_menus()
         self._connect()
         self.statusBar()
@@ -89,6 +93,8 @@ class MainWindow(QMainWindow):
         patient_menu.addSeparator()
         patient_menu.addAction(a.progress_report)
         patient_menu.addAction(a.referral_letter)
+        patient_menu.addSeparator()
+        patient_menu.addActions(self.privacy.actions())
         patient_menu.addSeparator()
         patient_menu.addAction(a.quit)
         view_menu = self.menuBar().addMenu(self.tr("&View"))
@@ -201,7 +207,13 @@ class MainWindow(QMainWindow):
         except KnownError as exc:
             self._messages.error(self, self.tr("Cannot build the report"), exc.message)
             return
-        self._messages.show_report(self, data)
+        self._messages.show_report(self, data, lambda how: self._services.audit.record_each(
+            AuditAction.PRINT if how == "print" else AuditAction.REPORT, [patient.id],
+            f"{kind.value} {how}"))
+
+    def _on_erased(self) -> None:
+        self.workspace.close_record()
+        self.refresh_list()
 
     def show_caseload(self) -> None:
         """Responder rates across all patients, by pattern and by protocol."""

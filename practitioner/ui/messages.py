@@ -8,17 +8,20 @@ ever blocks a test.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from practitioner.domain.audit import AuditEntry
 from practitioner.domain.diary_csv import DiaryImport
 from practitioner.domain.outcomes import DiaryEntry
 from practitioner.domain.reference_flags import Flag
 from practitioner.domain.report_content import ReportData
 from practitioner.domain.session import DraftSummary, Session
 from practitioner.domain.what_worked import GroupRate
+from practitioner.ui.dialogs.audit_trail import AuditTrailDialog
 from practitioner.ui.dialogs.caseload import CaseloadDialog
 from practitioner.ui.dialogs.custom_measure import CustomMeasureDialog, CustomMeasureInput
 from practitioner.ui.dialogs.diary_import import DiaryImportDialog
@@ -139,9 +142,22 @@ class Messages:
         """What was done about one of `flags`, or None when cancelled."""
         return RedFlagReviewDialog.ask(flags, parent)
 
-    def show_report(self, parent: QWidget | None, data: ReportData) -> None:
-        """Preview a report or letter, with printing and saving as PDF."""
+    def choose_folder(self, parent: QWidget | None, title: str) -> str | None:
+        """A folder to write into, or None when cancelled."""
+        return QFileDialog.getExistingDirectory(parent, title) or None
+
+    def show_audit_trail(self, parent: QWidget | None, title: str,
+                         entries: list[AuditEntry]) -> None:
+        """Show audit entries, read-only."""
+        AuditTrailDialog.show_for(title, entries, parent)
+
+    def show_report(self, parent: QWidget | None, data: ReportData,
+                    on_produced: Callable[[str], None] | None = None) -> None:
+        """Preview a report or letter, with printing and saving as PDF; `on_produced` is
+        told "pdf" or "print" each time the report leaves the app."""
         dialog = ReportDialog(data, parent)
+        if on_produced is not None:
+            dialog.produced.connect(on_produced)
 
         def save() -> None:
             suggested = f"{data.kind.title} - {data.patient_name}.pdf"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from practitioner.domain.audit import AuditEntry
 from practitioner.domain.diary_csv import DiaryImport
 from practitioner.domain.outcomes import DiaryEntry
 from practitioner.domain.reference_flags import Flag
@@ -41,6 +43,9 @@ class FakeMessages(Messages):
     red_flags_offered: list[list[Flag]] = field(default_factory=list)
     reports: list[ReportData] = field(default_factory=list)
     caseloads: list[tuple[list[GroupRate], list[GroupRate]]] = field(default_factory=list)
+    folder: str | None = None
+    audit_trails: list[tuple[str, list[AuditEntry]]] = field(default_factory=list)
+    report_outputs: list[Callable[[str], None] | None] = field(default_factory=list)
 
     def error(self, parent: object, title: str, text: str) -> None:  # type: ignore[override]
         self.errors.append((title, text))
@@ -107,5 +112,18 @@ class FakeMessages(Messages):
         self.red_flags_offered.append(list(flags))
         return self.red_flag_reviews.pop(0) if self.red_flag_reviews else None
 
-    def show_report(self, parent: object, data: ReportData) -> None:  # type: ignore[override]
+    def show_report(  # type: ignore[override]
+        self, parent: object, data: ReportData,
+        on_produced: Callable[[str], None] | None = None,
+    ) -> None:
+        """Records the report; a test makes it "leave the app" via `report_outputs`."""
         self.reports.append(data)
+        self.report_outputs.append(on_produced)
+
+    def choose_folder(self, parent: object, title: str) -> str | None:  # type: ignore[override]
+        return self.folder
+
+    def show_audit_trail(  # type: ignore[override]
+        self, parent: object, title: str, entries: list[AuditEntry]
+    ) -> None:
+        self.audit_trails.append((title, list(entries)))

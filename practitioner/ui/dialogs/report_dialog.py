@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QDialog,
@@ -25,7 +26,13 @@ from practitioner.ui.pdf import PdfWriteError, report_document, write_pdf
 
 
 class ReportDialog(QDialog):
-    """What will be printed, with the letter's addressee and wording editable."""
+    """What will be printed, with the letter's addressee and wording editable.
+
+    Signals:
+        produced(str): the report left the app: "pdf" (saved) or "print" (sent to print).
+    """
+
+    produced = Signal(str)
 
     def __init__(self, data: ReportData, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,6 +90,7 @@ class ReportDialog(QDialog):
             self.status.setText(self.tr("Not saved: %1").replace("%1", str(exc)))
             return False
         self.status.setText(self.tr("Saved %1").replace("%1", str(path)))
+        self.produced.emit("pdf")
         return True
 
     def print_report(self) -> None:
@@ -90,6 +98,7 @@ class ReportDialog(QDialog):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
             report_document(self.current()).print_(printer)
+            self.produced.emit("print")
 
     def print_preview(self) -> None:
         """Qt's print preview of the report."""
