@@ -27,8 +27,8 @@ from practitioner.paths import (
     data_dir,
     default_database_path,
     resources_dir,
-    restrict_new_files,
 )
+from practitioner.process_privacy import protect_process
 from practitioner.services.audit import AuditService
 from practitioner.services.bundle import Services
 from practitioner.services.demo import fill_demo
@@ -82,10 +82,12 @@ def _install_excepthook(messages: Messages) -> None:
     """Log unexpected errors in full and tell the user politely, never with a traceback."""
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
-        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
         if isinstance(value, KnownError):
+            # Its message may name the patient; the log gets the kind only.
+            log.warning("known error shown to the user: %s", value.kind.value)
             messages.error(QApplication.activeWindow(), "Something went wrong", value.message)
             return
+        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
         messages.error(
             QApplication.activeWindow(),
             "Something went wrong",
@@ -139,7 +141,7 @@ def build_window(
 def main(argv: Sequence[str] | None = None, messages: Messages | None = None) -> int:
     """Start the GUI; returns the process exit code. Tests may pass fake `messages`."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    restrict_new_files()
+    protect_process()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     QApplication.setOrganizationName(ORGANIZATION)
     QApplication.setApplicationName(APP_NAME)

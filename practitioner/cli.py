@@ -28,7 +28,8 @@ from practitioner.domain.reference_flags import CONDITION_ENTRIES, Flag
 from practitioner.domain.report_content import ReportData, ReportKind
 from practitioner.domain.spelling import fold
 from practitioner.errors import ErrorKind, KnownError
-from practitioner.paths import default_database_path, restrict_new_files
+from practitioner.paths import default_database_path
+from practitioner.process_privacy import protect_process
 from practitioner.services.audit import AuditService
 from practitioner.services.csv_export import export_csv
 from practitioner.services.demo import fill_demo
@@ -320,7 +321,7 @@ def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = No
     the caller wires one in (`practitioner.reporting.cli_main`, behind `python -m
     practitioner`); without it the `report` command fails with a one-line message.
     """
-    restrict_new_files()
+    protect_process()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "export" and args.format == "csv" and args.out is None:

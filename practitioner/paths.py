@@ -30,9 +30,3 @@ def resources_dir() -> Path:
     """The `resources/` folder shipped beside the package."""
     return Path(__file__).resolve().parent.parent / "resources"
 
-
-def restrict_new_files() -> None:
-    """From now on, files and folders this process creates are its user's alone (0600 and
-    0700 on POSIX): records, WAL, backups, exports, settings. Call once at start."""
-    if os.name == "posix":
-        os.umask(0o077)

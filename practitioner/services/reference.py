@@ -365,7 +365,7 @@ class ReferenceService:
             # practitioner sees no results rather than an error while typing.
             if "fts5" not in str(exc).lower():
                 raise
-            log.warning("full-text query refused: %r: %s", match, exc)
+            log.warning("full-text query refused (%d characters)", len(match))
             return []
         hits = []
         for slug, title, kind, summary, *candidates in rows:
