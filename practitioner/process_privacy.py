@@ -2,7 +2,7 @@
 
 Files and folders it creates are its user's alone, and no log line carries patient text:
 peewee logs every SQL statement with its parameters (names, notes) at DEBUG level, so its
-logger is held at INFO whatever level the root logger is given.
+logger is held at WARNING whatever level the root logger is given.
 """
 
 from __future__ import annotations
@@ -18,4 +18,4 @@ def protect_process() -> None:
     if os.name == "posix":
         # New files 0600, new folders 0700: records, WAL, backups, exports, settings.
         os.umask(OWNER_ONLY_UMASK)
-    logging.getLogger("peewee").setLevel(logging.INFO)
+    logging.getLogger("peewee").setLevel(logging.WARNING)
