@@ -12,6 +12,7 @@ import datetime as dt
 import shutil
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -226,3 +227,28 @@ def test_a_cut_off_end_with_its_counter_reset_is_caught_by_the_anchor(db_path: P
     assert audit.verify().intact  # nothing inside the file shows it …
     broken = audit.verify(anchor=(head.fields.seq, head.hash)).broken
     assert broken is not None and broken.seq == 4  # … the externally held head does
+
+
+def test_two_writers_at_once_never_fork_the_chain(db_path: Path) -> None:
+    """Each thread has its own connection; appends serialise on the write lock."""
+    errors: list[BaseException] = []
+
+    def write(name: str) -> None:
+        audit = AuditService(user=lambda: name)
+        try:
+            for _ in range(100):
+                audit.record("open", entity="patient", entity_id=1, patient_id=1)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            database.close()
+
+    threads = [threading.Thread(target=write, args=(f"writer {n}",)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    result = AuditService().verify()
+    assert result.intact and result.rows == 200
+    assert {e.fields.practitioner for e in AuditService().trail()} == {"writer 0", "writer 1"}
