@@ -28,9 +28,9 @@ from practitioner.domain.reference_flags import CONDITION_ENTRIES, Flag
 from practitioner.domain.report_content import ReportData, ReportKind
 from practitioner.domain.spelling import fold
 from practitioner.errors import ErrorKind, KnownError
-from practitioner.paths import default_database_path
+from practitioner.paths import data_dir, default_database_path
 from practitioner.process_privacy import protect_process
-from practitioner.services.audit import AuditService
+from practitioner.services.audit import AuditService, os_user
 from practitioner.services.csv_export import export_csv
 from practitioner.services.demo import fill_demo
 from practitioner.services.export import export_json
@@ -40,6 +40,7 @@ from practitioner.services.record_import import import_document
 from practitioner.services.reference import ReferenceService, SearchHit
 from practitioner.services.reports import ReportService
 from practitioner.services.sessions import SessionService
+from practitioner.services.settings_file import ini_setting
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +224,7 @@ def _report(args: argparse.Namespace, patients: PatientService,
         raise KnownError(ErrorKind.CANNOT_OPEN, "This build has no PDF renderer; run "
                          "“python -m practitioner report …” instead.")
     pdf_writer(data, args.out)
-    audit.record_each(AuditAction.REPORT, [args.patient], f"{kind.value} pdf")
+    audit.record_access(AuditAction.REPORT, [args.patient], f"{kind.value} pdf")
     return f"Wrote {args.out}."
 
 
@@ -268,7 +269,7 @@ def _audit_export(audit: AuditService, patients: PatientService,
     ids = [args.patient] if args.patient is not None else [
         p.id for p in patients.list_patients(include_archived=True)
     ]
-    audit.record_each(AuditAction.EXPORT, ids, f"{args.format} via command line")
+    audit.record_access(AuditAction.EXPORT, ids, f"{args.format} via command line")
 
 
 def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None) -> int:
@@ -278,7 +279,10 @@ def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None) -> int:
         return EXIT_OK
     open_sqlite(path)
     try:
-        audit = AuditService()
+        # Entries name the same practitioner as the window does (settings.ini), else the
+        # computer's user.
+        name = ini_setting(data_dir() / "settings.ini", "practitioner/name")
+        audit = AuditService(user=lambda: name or os_user())
         patients = PatientService(audit=audit)
         if args.command in cli_privacy.COMMANDS:
             code, text = cli_privacy.run(args, audit)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -16,7 +17,10 @@ from practitioner.db import audit
 from practitioner.db.base import database
 from practitioner.db.errors import translated_errors
 from practitioner.domain.audit import AuditEntry, ChainBreak, first_break
+from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.clock import Clock, utc_now
+
+log = logging.getLogger(__name__)
 
 
 def os_user() -> str:
@@ -64,15 +68,28 @@ class AuditService:
                 detail=detail,
             )
 
-    def record_each(self, action: str, patient_ids: Iterable[int], detail: str = "") -> int:
-        """One entry per patient (an export or report of several), in one transaction."""
-        with translated_errors(), database.atomic("IMMEDIATE"):
-            count = 0
-            for patient_id in patient_ids:
-                self.record(action, entity="patient", entity_id=patient_id,
-                            patient_id=patient_id, detail=detail)
-                count += 1
-        return count
+    def record_access(self, action: str, patient_ids: Iterable[int], detail: str = "") -> int:
+        """One entry per patient whose record was opened, exported or printed, in one
+        transaction; returns how many were written.
+
+        A records file that can only be read (a damaged file opened read-only so what is
+        readable can still be exported) cannot take entries: then none is written, the
+        log says so, and the caller goes on, as refusing to show a record would not
+        protect it.
+        """
+        ids = list(patient_ids)
+        try:
+            with translated_errors(), database.atomic("IMMEDIATE"):
+                for patient_id in ids:
+                    self.record(action, entity="patient", entity_id=patient_id,
+                                patient_id=patient_id, detail=detail)
+        except KnownError as exc:
+            if exc.kind is not ErrorKind.READ_ONLY:
+                raise
+            log.warning("%s of %d records not audited: the records file is read-only",
+                        action, len(ids))
+            return 0
+        return len(ids)
 
     def trail(self, patient_id: int | None = None) -> list[AuditEntry]:
         """Entries oldest first: all of them, or those about one patient."""

@@ -101,8 +101,7 @@ class PatientService:
     def open_record(self, patient_id: int) -> Patient:
         """The whole record, for showing to the practitioner: the opening is audited."""
         patient = self.get(patient_id)
-        self._audit.record(AuditAction.OPEN, entity="patient", entity_id=patient_id,
-                           patient_id=patient_id)
+        self._audit.record_access(AuditAction.OPEN, [patient_id])
         return patient
 
     def create(self, data: PatientInput) -> Patient:

@@ -11,7 +11,6 @@ index holds library text only, never patient text).
 
 from __future__ import annotations
 
-import configparser
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,8 +26,9 @@ from practitioner.domain.audit import AuditAction
 from practitioner.domain.retention import DEFAULT_RETENTION_YEARS, Retention, retention
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.audit import AuditService
+from practitioner.services.settings_file import ini_setting
 
-RETENTION_KEY = ("privacy", "retention_years")
+RETENTION_KEY = "privacy/retention_years"
 
 Backup = Callable[[], Path | None]
 
@@ -56,11 +56,9 @@ class PurgeResult:
 
 def retention_years_from(settings_file: Path) -> int:
     """`privacy/retention_years` from an INI settings file (the default if unset or bad)."""
-    parser = configparser.ConfigParser(interpolation=None)
     try:
-        parser.read(settings_file, encoding="utf-8")
-        value = int(parser.get(*RETENTION_KEY, fallback=str(DEFAULT_RETENTION_YEARS)))
-    except (configparser.Error, ValueError, OSError):
+        value = int(ini_setting(settings_file, RETENTION_KEY) or DEFAULT_RETENTION_YEARS)
+    except ValueError:
         return DEFAULT_RETENTION_YEARS
     return value if value >= 0 else DEFAULT_RETENTION_YEARS
 

@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
         except KnownError as exc:
             self._messages.error(self, self.tr("Cannot build the report"), exc.message)
             return
-        self._messages.show_report(self, data, lambda how: self._services.audit.record_each(
+        self._messages.show_report(self, data, lambda how: self._services.audit.record_access(
             AuditAction.PRINT if how == "print" else AuditAction.REPORT, [patient.id],
             f"{kind.value} {how}"))
 

@@ -129,7 +129,7 @@ class PatientPrivacy(QObject):
             _write_text(folder / json_name, text)
             write_pdf(report, folder / pdf_name)
             _owner_only(folder / pdf_name)
-            s.audit.record_each(AuditAction.EXPORT, [patient.id], "json and pdf for patient")
+            s.audit.record_access(AuditAction.EXPORT, [patient.id], "json and pdf for patient")
         except KnownError as exc:
             self._messages.error(self._window, self.tr("Export failed"), exc.message)
             return []

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from practitioner.db.base import database
 from practitioner.domain.outcomes import DiaryEntry
 from practitioner.domain.session import NeedledPoint, NeedleSide, Technique
+from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.audit import AuditService
 from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
@@ -146,3 +148,17 @@ def test_the_trail_of_one_patient_leaves_out_the_others(world: World) -> None:
     world.patients.open_record(other)
     assert {e.fields.patient_id for e in world.audit.trail(world.patient_id)} == {
         world.patient_id}
+
+
+def test_a_read_only_file_still_opens_records_without_entries(world: World) -> None:
+    before = len(world.audit.trail())
+    database.execute_sql("PRAGMA query_only = 1")
+    try:
+        assert world.patients.open_record(world.patient_id).id == world.patient_id
+        assert world.audit.record_access("export", [world.patient_id]) == 0
+        with pytest.raises(KnownError) as caught:
+            world.patients.archive(world.patient_id)
+        assert caught.value.kind is ErrorKind.READ_ONLY
+    finally:
+        database.execute_sql("PRAGMA query_only = 0")
+    assert len(world.audit.trail()) == before
