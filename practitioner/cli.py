@@ -228,7 +228,7 @@ def _report(args: argparse.Namespace, patients: PatientService,
     return f"Wrote {args.out}."
 
 
-def _import(args: argparse.Namespace) -> str:
+def _import(args: argparse.Namespace, audit: AuditService) -> str:
     """Import the export `args.file`; returns the line to print. Raises KnownError with
     one line naming what is wrong: JSON line and column, or the offending element's path."""
     name = args.file
@@ -245,7 +245,7 @@ def _import(args: argparse.Namespace) -> str:
         raise KnownError(ErrorKind.FOREIGN, f"{name} is not valid JSON ({exc}); nothing "
                          "was imported.") from None
     try:
-        result = import_document(document, args.on_duplicate)
+        result = import_document(document, args.on_duplicate, audit)
     except DocumentError as exc:
         kind = ErrorKind.TOO_NEW if exc.path == "$.format_version" else ErrorKind.FOREIGN
         raise KnownError(kind, f"{name} was refused at {exc.path}: {exc.reason}; nothing "
@@ -308,7 +308,7 @@ def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None) -> int:
             if args.out is not None:
                 print(f"Wrote {args.out}.", file=sys.stderr)
         elif args.command == "import":
-            print(_import(args), file=sys.stderr)
+            print(_import(args, audit), file=sys.stderr)
         elif args.command == "report":
             print(_report(args, patients, pdf_writer, audit), file=sys.stderr)
         elif args.command in ("reference", "flags"):

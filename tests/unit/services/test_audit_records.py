@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,9 +16,11 @@ from practitioner.domain.outcomes import DiaryEntry
 from practitioner.domain.session import NeedledPoint, NeedleSide, Technique
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.audit import AuditService
+from practitioner.services.export import export_json
 from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
 from practitioner.services.protocols import ProtocolService
+from practitioner.services.record_import import import_document
 from practitioner.services.reference import ReferenceService
 from practitioner.services.sessions import SessionService
 from tests.helpers.db_fixtures import TODAY, FakeClock
@@ -162,3 +165,12 @@ def test_a_read_only_file_still_opens_records_without_entries(world: World) -> N
     finally:
         database.execute_sql("PRAGMA query_only = 0")
     assert len(world.audit.trail()) == before
+
+
+def test_each_imported_patient_gets_an_import_entry(world: World) -> None:
+    document = json.loads(export_json(world.patients, world.patient_id, world.sessions))
+    result = import_document(document, "new", world.audit)
+    [new_id] = result.patient_ids
+    [entry] = [e for e in world.audit.trail(new_id) if e.fields.action == "import"]
+    assert entry.fields.detail == "from $.patients[0]"
+    assert entry.fields.practitioner == USER
