@@ -72,7 +72,8 @@ class MainWindow(QMainWindow):
 
         self.actions = build_actions(self)
         self.privacy = PatientPrivacy(self, services, messages, settings,
-                                      lambda: self.workspace.patient, self._on_erased, today)
+                                      lambda: self.workspace.patient,
+                                      self.workspace.close_record, self.refresh_list, today)
         self._build_menus()
         self._connect()
         self.statusBar()
@@ -210,10 +211,6 @@ class MainWindow(QMainWindow):
         self._messages.show_report(self, data, lambda how: self._services.audit.record_access(
             AuditAction.PRINT if how == "print" else AuditAction.REPORT, [patient.id],
             f"{kind.value} {how}"))
-
-    def _on_erased(self) -> None:
-        self.workspace.close_record()
-        self.refresh_list()
 
     def show_caseload(self) -> None:
         """Responder rates across all patients, by pattern and by protocol."""

@@ -58,13 +58,16 @@ class PatientPrivacy(QObject):
         messages: Messages,
         settings: QSettings,
         current: Callable[[], Patient | None],
+        close_record: Callable[[], None],
         erased: Callable[[], None],
         today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
+        """`current` gives the open patient; `close_record` closes it (keeping any session
+        draft, which the purge then removes with the rest); `erased` follows an erasure."""
         super().__init__(window)
         self._window, self._services, self._messages = window, services, messages
-        self._settings, self._current, self._erased, self._today = (
-            settings, current, erased, today)
+        self._settings, self._current, self._today = settings, current, today
+        self._close_record, self._erased = close_record, erased
         self.show_trail = self._action("Audit &trail…", "Who opened or changed this record, "
                                        "and when", self.show_audit_trail)
         self.export_record = self._action("E&xport record for patient…", "Write the record "
@@ -166,12 +169,15 @@ class PatientPrivacy(QObject):
             self.tr("Delete permanently"),
         ):
             return False
+        # Close first: nothing of the record may be written back after the purge.
+        self._close_record()
         try:
             done = privacy.purge(patient.id)
         except KnownError as exc:
             self._messages.error(self._window, self.tr("Cannot delete"), exc.message)
             return False
-        self._erased()
+        finally:
+            self._erased()
         note = self.tr("The record was erased.")
         if not done.wal_truncated:
             note += self.tr(" Another program has the records open; traces may remain in "

@@ -158,3 +158,20 @@ def test_no_patient_text_reaches_the_log(
     for record in caplog.records:
         assert MARKER not in record.getMessage()
         assert "Ines Duarte" not in record.getMessage()
+
+
+def test_a_note_being_typed_is_not_written_back_after_deletion(
+    qtbot: QtBot, opened: MainWindow, services: Services, messages: FakeMessages,
+    patient: Patient,
+) -> None:
+    opened._settings.setValue("privacy/retention_years", 0)
+    page = opened.workspace.sessions
+    opened.workspace.show_sessions()
+    page.new_session()
+    page.form.notes.setFocus()
+    qtbot.keyClicks(page.form.notes, "half a note")
+    opened.workspace.form.notes.setPlainText("unsaved profile edit")
+    assert opened.privacy.erase_patient()
+    assert services.drafts.summaries() == []
+    assert services.patients.count() == 0
+    assert messages.unsaved_prompts == []
