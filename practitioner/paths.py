@@ -29,4 +29,3 @@ def default_database_path() -> Path:
 def resources_dir() -> Path:
     """The `resources/` folder shipped beside the package."""
     return Path(__file__).resolve().parent.parent / "resources"
-
