@@ -179,6 +179,9 @@ class PatientPrivacy(QObject):
         finally:
             self._erased()
         note = self.tr("The record was erased.")
+        if done.backup is not None:
+            note += self.tr(" A backup taken just before is at %1; it ages out with the "
+                            "other backups.").replace("%1", str(done.backup))
         if not done.wal_truncated:
             note += self.tr(" Another program has the records open; traces may remain in "
                             "the write-ahead log until it closes.")

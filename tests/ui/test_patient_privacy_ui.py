@@ -117,6 +117,8 @@ def test_deletion_after_retention_erases_the_patient_once_confirmed(
     assert opened.patient_list.model.rowCount() == 0
     assert services.audit.trail(patient.id)[-1].fields.action == "purge"
     assert services.audit.verify().intact
+    title, text = messages.infos[-1]
+    assert title == "Patient deleted" and "before-purge" in text
 
 
 def test_a_saved_or_printed_report_is_audited(
