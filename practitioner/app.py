@@ -28,9 +28,14 @@ from practitioner.paths import (
     default_database_path,
     resources_dir,
 )
+from practitioner.process_privacy import protect_process
+from practitioner.services.audit import AuditService
 from practitioner.services.bundle import Services
 from practitioner.services.demo import fill_demo
 from practitioner.services.letters import LetterService
+from practitioner.services.outcomes import OutcomeService
+from practitioner.services.patients import PatientService
+from practitioner.services.protocols import ProtocolService
 from practitioner.services.reference import ReferenceService
 from practitioner.services.sessions import SessionService
 from practitioner.ui.main_window import MainWindow
@@ -78,10 +83,12 @@ def _install_excepthook(messages: Messages) -> None:
     """Log unexpected errors in full and tell the user politely, never with a traceback."""
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
-        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
         if isinstance(value, KnownError):
+            # Its message may name the patient; the log gets the kind only.
+            log.warning("known error shown to the user: %s", value.kind.value)
             messages.error(QApplication.activeWindow(), "Something went wrong", value.message)
             return
+        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
         messages.error(
             QApplication.activeWindow(),
             "Something went wrong",
@@ -114,9 +121,16 @@ def build_window(
     """
     open_sqlite(path)
     user = practitioner_name(settings)
-    services = Services(sessions=SessionService(user=lambda: user),
-                        reference=ReferenceService(user=lambda: user),
-                        letters=LetterService(user=lambda: user))
+    audit = AuditService(user=lambda: user)
+    patients = PatientService(audit=audit)
+    services = Services(patients=patients,
+                        sessions=SessionService(user=lambda: user, audit=audit),
+                        protocols=ProtocolService(audit=audit),
+                        outcomes=OutcomeService(audit=audit),
+                        reference=ReferenceService(user=lambda: user, patients=patients,
+                                                   audit=audit),
+                        letters=LetterService(user=lambda: user, audit=audit),
+                        audit=audit)
     services.reference.seed(load_reference())
     if demo:
         fill_demo(services.patients, DEMO_PATIENTS, DEMO_SEED,
@@ -129,6 +143,7 @@ def build_window(
 def main(argv: Sequence[str] | None = None, messages: Messages | None = None) -> int:
     """Start the GUI; returns the process exit code. Tests may pass fake `messages`."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    protect_process()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     QApplication.setOrganizationName(ORGANIZATION)
     QApplication.setApplicationName(APP_NAME)

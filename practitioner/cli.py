@@ -1,5 +1,5 @@
 """Headless commands over the same services as the GUI: demo, export, report, check,
-reference search and flags.
+reference search and flags, audit and purge.
 
 Every failure ends in one line on stderr and a non-zero exit code, never a traceback.
 """
@@ -14,18 +14,21 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from practitioner import __version__
+from practitioner import __version__, cli_privacy
 from practitioner.content.errors import ContentError
 from practitioner.content.reference import load_reference
 from practitioner.db.connection import close_database, inspect_file, open_sqlite
 from practitioner.db.migrate import known_migrations
+from practitioner.domain.audit import AuditAction
 from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
 from practitioner.domain.patient import Condition
 from practitioner.domain.reference_flags import CONDITION_ENTRIES, Flag
 from practitioner.domain.report_content import ReportData, ReportKind, default_letter_body
 from practitioner.domain.spelling import fold
 from practitioner.errors import ErrorKind, KnownError
-from practitioner.paths import default_database_path
+from practitioner.paths import data_dir, default_database_path
+from practitioner.process_privacy import protect_process
+from practitioner.services.audit import AuditService, os_user
 from practitioner.services.csv_export import export_csv
 from practitioner.services.demo import fill_demo
 from practitioner.services.export import export_json
@@ -37,6 +40,7 @@ from practitioner.services.record_import import import_file
 from practitioner.services.reference import ReferenceService, SearchHit
 from practitioner.services.reports import ReportService
 from practitioner.services.sessions import SessionService
+from practitioner.services.settings_file import ini_setting
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a condition code such as diabetes or pregnancy (repeatable)")
     flags.add_argument("--json", action="store_true", help="a JSON list, most urgent first")
     flags.add_argument("--library", type=Path, default=None, help=library_help)
+    cli_privacy.add_commands(commands)
     return parser
 
 
@@ -190,7 +195,7 @@ def _reference(args: argparse.Namespace) -> str:
 
 
 def _report(args: argparse.Namespace, patients: PatientService,
-            pdf_writer: PdfWriter | None) -> str:
+            pdf_writer: PdfWriter | None, audit: AuditService) -> str:
     """Write the report PDF; returns the line to print."""
     kind = ReportKind(args.kind)
     reference = None
@@ -204,18 +209,19 @@ def _report(args: argparse.Namespace, patients: PatientService,
         raise KnownError(ErrorKind.CANNOT_OPEN, "This build has no PDF renderer; run "
                          "“python -m practitioner report …” instead.")
     pdf = pdf_writer(data, args.out)
+    audit.record_access(AuditAction.REPORT, [args.patient], f"{kind.value} pdf")
     if kind is not ReportKind.REFERRAL:
         return f"Wrote {args.out}."
     author = args.practitioner or getpass.getuser()
-    LetterService(user=lambda: author).keep(
+    LetterService(user=lambda: author, audit=audit).keep(
         args.patient, data.recipient, data.letter_body or default_letter_body(data), pdf)
     return f"Wrote {args.out} and kept the letter in patient {args.patient}'s record."
 
 
-def _import(args: argparse.Namespace) -> str:
+def _import(args: argparse.Namespace, audit: AuditService) -> str:
     """Import the export `args.file`; returns the line to print. Raises KnownError with
     one line naming what is wrong: JSON line and column, or the offending element's path."""
-    result = import_file(args.file, args.on_duplicate)
+    result = import_file(args.file, args.on_duplicate, audit=audit)
     return f"Imported {result.imported} patients from {args.file}; skipped {result.skipped} " \
         "already present."
 
@@ -229,6 +235,15 @@ def _check(path: Path) -> str:
     return f"ok: {path}: integrity ok, schema version {state.user_version} of {latest}{note}"
 
 
+def _audit_export(audit: AuditService, patients: PatientService,
+                  args: argparse.Namespace) -> None:
+    """One audit entry per exported patient, once the export was written."""
+    ids = [args.patient] if args.patient is not None else [
+        p.id for p in patients.list_patients(include_archived=True)
+    ]
+    audit.record_access(AuditAction.EXPORT, ids, f"{args.format} via command line")
+
+
 def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None) -> int:
     path: Path = args.db or default_database_path()
     if args.command == "check":
@@ -236,7 +251,15 @@ def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None) -> int:
         return EXIT_OK
     open_sqlite(path)
     try:
-        patients = PatientService()
+        # Entries name the same practitioner as the window does (settings.ini), else the
+        # computer's user.
+        name = ini_setting(data_dir() / "settings.ini", "practitioner/name")
+        audit = AuditService(user=lambda: name or os_user())
+        patients = PatientService(audit=audit)
+        if args.command in cli_privacy.COMMANDS:
+            code, text = cli_privacy.run(args, audit)
+            print(text, file=sys.stdout if code == EXIT_OK else sys.stderr)
+            return code
         if args.command == "demo":
             # Demo visits are signed by the demo practitioner who recorded them.
             sessions = SessionService(user=lambda: DEMO_PRACTITIONER)
@@ -245,6 +268,7 @@ def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None) -> int:
                   f"sessions to {path}.")
         elif args.command == "export" and args.format == "csv":
             written = export_csv(patients, args.out, args.patient, SessionService())
+            _audit_export(audit, patients, args)
             print(f"Wrote {written[0]} and {written[1]}.", file=sys.stderr)
         elif args.command == "export":
             text = export_json(patients, args.patient, SessionService())
@@ -252,11 +276,13 @@ def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None) -> int:
                 sys.stdout.write(text)
             else:
                 write_files_atomically([(args.out, text)])
+            _audit_export(audit, patients, args)
+            if args.out is not None:
                 print(f"Wrote {args.out}.", file=sys.stderr)
         elif args.command == "import":
-            print(_import(args), file=sys.stderr)
+            print(_import(args, audit), file=sys.stderr)
         elif args.command == "report":
-            print(_report(args, patients, pdf_writer), file=sys.stderr)
+            print(_report(args, patients, pdf_writer, audit), file=sys.stderr)
         elif args.command in ("reference", "flags"):
             print(_reference(args))
     finally:
@@ -271,6 +297,7 @@ def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = No
     the caller wires one in (`practitioner.reporting.cli_main`, behind `python -m
     practitioner`); without it the `report` command fails with a one-line message.
     """
+    protect_process()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "export" and args.format == "csv" and args.out is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from practitioner.services.audit import AuditService
 from practitioner.services.drafts import DraftService
 from practitioner.services.letters import LetterService
 from practitioner.services.outcomes import OutcomeService
@@ -24,3 +25,4 @@ class Services:
     outcomes: OutcomeService = field(default_factory=OutcomeService)
     reference: ReferenceService = field(default_factory=ReferenceService)
     letters: LetterService = field(default_factory=LetterService)
+    audit: AuditService = field(default_factory=AuditService)

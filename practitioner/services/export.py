@@ -37,6 +37,8 @@ EXPORTED_TABLES: dict[str, str] = {
 #: Patient tables the export leaves out on purpose, and why.
 EXCLUDED_TABLES: dict[str, str] = {
     "draft": "unsaved form content, not part of the record until saved",
+    "audit_log": "who did what and when, not the clinical record; ids only, no patient text. "
+    "Shown per patient in the GUI and by `audit show --patient ID`",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Sequence
@@ -16,6 +17,9 @@ def write_files_atomically(files: Sequence[tuple[Path, str]]) -> None:
     temps: list[tuple[str, Path]] = []
     try:
         for path, text in files:
+            if not path.parent.is_dir():
+                raise FileNotFoundError(errno.ENOENT, "there is no such folder",
+                                        str(path.parent))
             fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
                                         dir=path.parent)
             temps.append((temp, path))

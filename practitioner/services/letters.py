@@ -7,8 +7,10 @@ from collections.abc import Callable, Iterable
 from practitioner.db.base import database
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import PatientRow, ReferralLetterRow
+from practitioner.domain.audit import AuditAction
 from practitioner.domain.letters import PDF_MAGIC, KeptLetter
 from practitioner.errors import ErrorKind, KnownError
+from practitioner.services.audit import AuditService
 from practitioner.services.clock import Clock, aware, utc_now
 
 
@@ -20,9 +22,11 @@ def _letter(row: ReferralLetterRow) -> KeptLetter:
 class LetterService:
     """Referral letters, kept as sent; they are never changed afterwards."""
 
-    def __init__(self, clock: Clock = utc_now, user: Callable[[], str] = lambda: "") -> None:
+    def __init__(self, clock: Clock = utc_now, user: Callable[[], str] = lambda: "",
+                 audit: AuditService | None = None) -> None:
         self._clock = clock
         self._user = user
+        self._audit = audit or AuditService(user=user, clock=clock)
 
     def keep(self, patient_id: int, recipient: str, body: str, pdf: bytes) -> KeptLetter:
         """Keep a letter that was just written as `pdf`. Raises ValueError when `pdf` is
@@ -36,6 +40,8 @@ class LetterService:
             row = ReferralLetterRow.create(patient=patient_id, written_at=now,
                                            written_by=self._user(), recipient=recipient,
                                            body=body, pdf=pdf)
+            self._audit.record(AuditAction.CREATE, entity="referral_letter", entity_id=row.id,
+                               patient_id=patient_id)
         return _letter(row)
 
     def letters(self, patient_id: int) -> list[KeptLetter]:

@@ -32,6 +32,7 @@ from practitioner.db.models import (
     SessionPsfsRow,
     SessionRow,
 )
+from practitioner.domain.audit import AuditAction
 from practitioner.domain.caseload import PatientCourse, VisitSummary
 from practitioner.domain.outcomes import (
     PSFS_MAX_ACTIVITIES,
@@ -50,6 +51,7 @@ from practitioner.domain.outcomes import (
 from practitioner.domain.session import Pattern, Session
 from practitioner.domain.validation import FieldError, ValidationError
 from practitioner.errors import ErrorKind, KnownError
+from practitioner.services.audit import AuditService
 from practitioner.services.clock import Clock, utc_now
 from practitioner.services.measures import (
     all_definitions,
@@ -97,10 +99,12 @@ class OutcomeService:
     """
 
     def __init__(
-        self, clock: Clock = utc_now, today: Callable[[], dt.date] = dt.date.today
+        self, clock: Clock = utc_now, today: Callable[[], dt.date] = dt.date.today,
+        audit: AuditService | None = None,
     ) -> None:
         self._clock = clock
         self._today = today
+        self._audit = audit or AuditService(clock=clock)
 
     # -- measure definitions ----------------------------------------------------------
 
@@ -152,10 +156,13 @@ class OutcomeService:
             }
             if row is None:
                 row = CustomMeasureRow.create(created_at=now, **fields)
+                action = AuditAction.CREATE
             else:
                 for key, value in fields.items():
                     setattr(row, key, value)
                 row.save()
+                action = AuditAction.UPDATE
+            self._audit.record(action, entity="custom_measure", entity_id=row.id)
             return definition_from_row(row)
 
     @staticmethod
@@ -296,6 +303,8 @@ class OutcomeService:
             after = [(kept.get(index), wording) for index, wording in enumerate(cleaned)]
             if after != before:
                 self._rewrite_activities(patient_id, cleaned, kept)
+                self._audit.record(AuditAction.UPDATE, entity="psfs_activity",
+                                   patient_id=patient_id, detail=f"{len(cleaned)} activities")
         return self.psfs_activities(patient_id)
 
     @staticmethod
@@ -390,6 +399,9 @@ class OutcomeService:
             stored = DiaryEntryRow.get(
                 (DiaryEntryRow.patient == patient_id) & (DiaryEntryRow.day == entry.day)
             )
+            self._audit.record(AuditAction.UPDATE if exists else AuditAction.CREATE,
+                               entity="diary_entry", entity_id=stored.get_id(),  # type: ignore[no-untyped-call]
+                               patient_id=patient_id, detail=f"day {entry.day.isoformat()}")
             return diary_from_row(stored)
 
     def delete_diary_entry(self, patient_id: int, day: dt.date) -> None:
@@ -398,6 +410,9 @@ class OutcomeService:
             deleted = DiaryEntryRow.delete().where(
                 (DiaryEntryRow.patient == patient_id) & (DiaryEntryRow.day == day)
             ).execute()
+            if deleted:
+                self._audit.record(AuditAction.DELETE, entity="diary_entry",
+                                   patient_id=patient_id, detail=f"day {day.isoformat()}")
         if not deleted:
             raise KnownError(ErrorKind.NOT_FOUND,
                              f"There is no diary entry for {day.isoformat()}.")
@@ -435,6 +450,8 @@ class OutcomeService:
                         "day", f"Already in the diary: {_dates(stored)}."
                     )])
             self._insert_diary(patient_id, entries, replace=replace_existing)
+            self._audit.record(AuditAction.IMPORT, entity="diary_entry", patient_id=patient_id,
+                               detail=f"{len(entries)} days")
         return len(entries)
 
     def _entry_errors(self, entry: DiaryEntry, prefix: str) -> list[FieldError]:

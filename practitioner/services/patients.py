@@ -16,6 +16,7 @@ from practitioner.db.models import (
     PatientRow,
     PatientScreenRow,
 )
+from practitioner.domain.audit import AuditAction, changed_fields
 from practitioner.domain.patient import (
     Condition,
     CrampProfile,
@@ -37,6 +38,7 @@ from practitioner.domain.screen import RedFlagScreen
 from practitioner.domain.search import name_key, parse_query
 from practitioner.domain.validation import ValidationError, validate_patient
 from practitioner.errors import ErrorKind, KnownError
+from practitioner.services.audit import AuditService
 from practitioner.services.clock import Clock, aware, utc_now
 
 # Which coded answers live in patient_code, under which category.
@@ -51,9 +53,11 @@ _CATEGORIES: dict[str, type[CrampTiming | Trigger | Relief | Condition]] = {
 class PatientService:
     """Reads and changes patient records; each change is one transaction."""
 
-    def __init__(self, clock: Clock = utc_now, today: Callable[[], dt.date] = dt.date.today):
+    def __init__(self, clock: Clock = utc_now, today: Callable[[], dt.date] = dt.date.today,
+                 audit: AuditService | None = None):
         self._clock = clock
         self._today = today
+        self._audit = audit or AuditService(clock=clock)
 
     def list_patients(self, query: str = "", *, include_archived: bool = False) -> list[
         PatientSummary
@@ -94,6 +98,12 @@ class PatientService:
                 raise KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")
             return self._load([row])[0]
 
+    def open_record(self, patient_id: int) -> Patient:
+        """The whole record, for showing to the practitioner: the opening is audited."""
+        patient = self.get(patient_id)
+        self._audit.record_access(AuditAction.OPEN, [patient_id])
+        return patient
+
     def create(self, data: PatientInput) -> Patient:
         """Store a new patient. Raises ValidationError listing every bad field."""
         self._validate(data)
@@ -103,6 +113,8 @@ class PatientService:
             self._fill(row, data)
             row.save(force_insert=True)
             self._write_children(row.id, data)
+            self._audit.record(AuditAction.CREATE, entity="patient", entity_id=row.id,
+                               patient_id=row.id)
         return self.get(row.id)
 
     def update(self, patient_id: int, data: PatientInput, expected_version: int) -> Patient:
@@ -122,6 +134,7 @@ class PatientService:
                     f"{row.name}'s record was changed elsewhere since you opened it. "
                     "Your edits are still in the form; reopen the record to see the changes.",
                 )
+            changed = changed_fields(self._load([row])[0].data, data)
             self._fill(row, data)
             row.version = expected_version + 1
             row.updated_at = self._clock()
@@ -129,6 +142,8 @@ class PatientService:
             for model in (CrampSiteRow, PatientCodeRow, MedicationRow, PatientScreenRow):
                 model.delete().where(model.patient == patient_id).execute()
             self._write_children(patient_id, data)
+            self._audit.record(AuditAction.UPDATE, entity="patient", entity_id=patient_id,
+                               patient_id=patient_id, detail=changed)
         return self.get(patient_id)
 
     def archive(self, patient_id: int) -> Patient:
@@ -150,6 +165,7 @@ class PatientService:
             return total
 
     def _set_archived(self, patient_id: int, when: dt.datetime | None) -> Patient:
+        action = AuditAction.ARCHIVE if when else AuditAction.RESTORE
         with translated_errors(), database.atomic("IMMEDIATE"):
             updated = (
                 PatientRow.update(
@@ -162,6 +178,8 @@ class PatientService:
             )
             if not updated:
                 raise KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")
+            self._audit.record(action, entity="patient", entity_id=patient_id,
+                               patient_id=patient_id)
         return self.get(patient_id)
 
     def _validate(self, data: PatientInput) -> None:

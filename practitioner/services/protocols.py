@@ -7,10 +7,12 @@ import peewee
 from practitioner.db.base import database
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import ProtocolPointRow, ProtocolRow
+from practitioner.domain.audit import AuditAction
 from practitioner.domain.session import RETENTION_RANGE, NeedledPoint, Protocol
 from practitioner.domain.session_rules import MAX_ELECTRO_HZ
 from practitioner.domain.validation import FieldError, ValidationError
 from practitioner.errors import ErrorKind, KnownError
+from practitioner.services.audit import AuditService
 from practitioner.services.clock import Clock, utc_now
 from practitioner.services.sessions import point_from_row, points_rows
 
@@ -18,8 +20,9 @@ from practitioner.services.sessions import point_from_row, points_rows
 class ProtocolService:
     """Lists, saves and deletes protocols; each change is one transaction."""
 
-    def __init__(self, clock: Clock = utc_now) -> None:
+    def __init__(self, clock: Clock = utc_now, audit: AuditService | None = None) -> None:
         self._clock = clock
+        self._audit = audit or AuditService(clock=clock)
 
     def list_protocols(self) -> list[Protocol]:
         """Every protocol with its points, by name."""
@@ -75,6 +78,10 @@ class ProtocolService:
                 ProtocolPointRow.insert_many(
                     [{"protocol": row.id, **r} for r in points_rows(points)]
                 ).execute()
+                self._audit.record(
+                    AuditAction.CREATE if protocol_id is None else AuditAction.UPDATE,
+                    entity="protocol", entity_id=row.id,
+                )
         except peewee.IntegrityError as exc:
             # Only the unique name is left for the database to catch; any other refusal
             # is a rule missed above and must not pass for a duplicate name.
@@ -88,4 +95,5 @@ class ProtocolService:
     def delete(self, protocol_id: int) -> None:
         """Remove a protocol; sessions that used its points keep them."""
         with translated_errors(), database.atomic("IMMEDIATE"):
-            ProtocolRow.delete().where(ProtocolRow.id == protocol_id).execute()
+            if ProtocolRow.delete().where(ProtocolRow.id == protocol_id).execute():
+                self._audit.record(AuditAction.DELETE, entity="protocol", entity_id=protocol_id)

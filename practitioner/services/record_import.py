@@ -36,6 +36,7 @@ from practitioner.db.models import (
     SessionRevisionRow,
     SessionRow,
 )
+from practitioner.domain.audit import AuditAction
 from practitioner.domain.outcomes import CUSTOM_PREFIX, DiaryEntry, validate_diary_entry
 from practitioner.domain.patient import (
     Condition,
@@ -60,6 +61,7 @@ from practitioner.domain.session_rules import validate_session
 from practitioner.domain.session_serialize import session_input_from_dict, session_input_to_dict
 from practitioner.domain.validation import FieldError, validate_patient
 from practitioner.errors import ErrorKind, KnownError
+from practitioner.services.audit import AuditService
 from practitioner.services.clock import local_now, utc_now
 from practitioner.services.measures import custom_code, diary_row, measure_errors
 from practitioner.services.outcomes import OutcomeService
@@ -300,8 +302,10 @@ def _store_session(patient_id: int, born: dt.date | None, raw: dict[str, Any],
         ).execute()
 
 
-def import_document(document: Any, on_duplicate: OnDuplicate = "skip",
-                    now: dt.datetime | None = None) -> ImportResult:
+def import_document(
+    document: Any, on_duplicate: OnDuplicate = "skip", audit: AuditService | None = None,
+    *, now: dt.datetime | None = None,
+) -> ImportResult:
     """Validate an export document, then store all its patients in one transaction.
 
     A patient with the same name and date of birth as one already in the database is
@@ -333,6 +337,10 @@ def import_document(document: Any, on_duplicate: OnDuplicate = "skip",
                 except (ValueError, KeyError, TypeError) as exc:
                     raise DocumentError(f"$.patients[{index}]", f"cannot be read: {exc}") \
                         from exc
+                (audit or AuditService()).record(
+                    AuditAction.IMPORT, entity="patient", entity_id=imported[-1],
+                    patient_id=imported[-1], detail=f"from $.patients[{index}]",
+                )
     except peewee.IntegrityError as exc:
         raise DocumentError("$.patients", f"cannot be stored: {exc}") from exc
     return ImportResult(len(imported), skipped, tuple(imported))
@@ -368,12 +376,13 @@ def read_export(path: Path) -> Any:
     return document
 
 
-def import_file(path: Path, on_duplicate: OnDuplicate = "skip",
-                document: Any = None) -> ImportResult:
-    """Import the export in `path` (or its already read `document`), all or nothing.
-    Raises KnownError with one line naming the offending element's JSON path."""
+def import_file(path: Path, on_duplicate: OnDuplicate = "skip", document: Any = None,
+                audit: AuditService | None = None) -> ImportResult:
+    """Import the export in `path` (or its already read `document`), all or nothing, each
+    imported patient audited. Raises KnownError with one line naming the offending
+    element's JSON path."""
     try:
         return import_document(read_export(path) if document is None else document,
-                               on_duplicate)
+                               on_duplicate, audit)
     except DocumentError as exc:
         raise _refused(path, exc) from None

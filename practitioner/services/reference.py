@@ -32,6 +32,7 @@ from practitioner.db.models import (
     SessionRow,
 )
 from practitioner.db.models.reference import FTS_COLUMNS, FTS_TABLE
+from practitioner.domain.audit import AuditAction
 from practitioner.domain.patient import Condition, Medication, PatientInput
 from practitioner.domain.reference_flags import (
     REVIEW_ACTIONS,
@@ -45,6 +46,7 @@ from practitioner.domain.reference_query import FullTextQuery, full_text_query
 from practitioner.domain.session import SessionReference
 from practitioner.domain.validation import FieldError, ValidationError
 from practitioner.errors import ErrorKind, KnownError
+from practitioner.services.audit import AuditService
 from practitioner.services.clock import Clock, aware, utc_now
 from practitioner.services.patients import PatientService
 
@@ -165,9 +167,11 @@ class ReferenceService:
         user: Callable[[], str] = lambda: "",
         patients: PatientService | None = None,
         full_text: bool | None = None,
+        audit: AuditService | None = None,
     ) -> None:
         self._clock = clock
         self._user = user
+        self._audit = audit or AuditService(user=user, clock=clock)
         self._patients = patients or PatientService()
         self._full_text = full_text
 
@@ -349,7 +353,7 @@ class ReferenceService:
             # practitioner sees no results rather than an error while typing.
             if "fts5" not in str(exc).lower():
                 raise
-            log.warning("full-text query refused: %r: %s", match, exc)
+            log.warning("full-text query refused (%d characters)", len(match))
             return []
         hits = []
         for slug, title, kind, summary, *candidates in rows:
@@ -404,12 +408,16 @@ class ReferenceService:
             if not ReferenceEntryRow.select().where(ReferenceEntryRow.slug == slug).exists():
                 raise KnownError(ErrorKind.NOT_FOUND, f"There is no reference entry “{slug}”.")
             if not text.strip():
-                ReferenceNoteRow.delete().where(ReferenceNoteRow.slug == slug).execute()
+                if ReferenceNoteRow.delete().where(ReferenceNoteRow.slug == slug).execute():
+                    self._audit.record(AuditAction.DELETE, entity="reference_note",
+                                       detail=f"entry {slug}")
                 return ""
             updated = (ReferenceNoteRow.update(text=text, updated_at=self._clock())
                        .where(ReferenceNoteRow.slug == slug).execute())
             if not updated:
                 ReferenceNoteRow.insert(slug=slug, text=text, updated_at=self._clock()).execute()
+            self._audit.record(AuditAction.UPDATE if updated else AuditAction.CREATE,
+                               entity="reference_note", detail=f"entry {slug}")
         return text
 
     def noted_slugs(self) -> set[str]:
@@ -466,9 +474,12 @@ class ReferenceService:
         with translated_errors(), database.atomic("IMMEDIATE"):
             if not PatientRow.select().where(PatientRow.id == patient_id).exists():
                 raise KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")
-            RedFlagReviewRow.insert(patient=patient_id, flag_key=key.strip(), action=action,
-                                    note=note.strip(), recorded_at=now,
-                                    recorded_by=user).execute()
+            review_id = RedFlagReviewRow.insert(
+                patient=patient_id, flag_key=key.strip(), action=action, note=note.strip(),
+                recorded_at=now, recorded_by=user,
+            ).execute()
+            self._audit.record(AuditAction.CREATE, entity="red_flag_review",
+                               entity_id=review_id, patient_id=patient_id, detail=action)
         return RedFlagReview(patient_id, key.strip(), _action(action), note.strip(),
                              aware(now), user)
 
@@ -513,11 +524,14 @@ class ReferenceService:
             raise ValueError("version must be 1 or more and paragraph 0 or more")
         now = self._clock()
         with translated_errors(), database.atomic("IMMEDIATE"):
-            if not SessionRow.select().where(SessionRow.id == session_id).exists():
+            session = SessionRow.get_or_none(SessionRow.id == session_id)
+            if session is None:
                 raise KnownError(ErrorKind.NOT_FOUND, f"There is no session number {session_id}.")
             row_id = SessionReferenceRow.insert(session=session_id, slug=slug,
                                                 entry_version=version, paragraph=paragraph,
                                                 inserted_at=now).execute()
+            self._audit.record(AuditAction.CREATE, entity="session_reference", entity_id=row_id,
+                               patient_id=session.patient_id, detail=f"entry {slug}")
         return SessionReference(row_id, session_id, slug, version, paragraph, aware(now))
 
     def references_for_session(self, session_id: int) -> list[SessionReference]:

@@ -18,6 +18,7 @@ from practitioner.db.models import (
     SessionRevisionRow,
     SessionRow,
 )
+from practitioner.domain.audit import NO_CHANGE, AuditAction, changed_fields
 from practitioner.domain.outcomes import CRAMPS_PER_WEEK, WORST_SEVERITY, SessionMeasures
 from practitioner.domain.patient import LabelledEnum
 from practitioner.domain.session import (
@@ -48,6 +49,7 @@ from practitioner.domain.session_rules import carry_forward, validate_session
 from practitioner.domain.session_serialize import session_input_from_dict, session_input_to_dict
 from practitioner.domain.validation import ValidationError
 from practitioner.errors import ErrorKind, KnownError
+from practitioner.services.audit import AuditService
 from practitioner.services.clock import Clock, aware, local_now, utc_now
 from practitioner.services.drafts import DraftService
 from practitioner.services.measures import (
@@ -118,10 +120,12 @@ class SessionService:
         clock: Clock = utc_now,
         local_clock: Clock = local_now,
         user: Callable[[], str] = lambda: "",
+        audit: AuditService | None = None,
     ) -> None:
         self._clock = clock
         self._local_clock = local_clock
         self._user = user
+        self._audit = audit or AuditService(user=user, clock=clock)
 
     # -- reading ------------------------------------------------------------------------
 
@@ -254,6 +258,9 @@ class SessionService:
             row.save(force_insert=True)
             self._write_children(row.id, data)
             DraftService.delete_in_transaction(patient_id, None)
+            self._record(AuditAction.CREATE, row.id, patient_id)
+            if finalise:
+                self._record(AuditAction.FINALISE, row.id, patient_id)
         return self.get(row.id)
 
     def update(
@@ -281,7 +288,9 @@ class SessionService:
             current = self._to_session(row)
             self._validate(row.patient_id, session_id, data, finalise or current.final)
             now = self._clock()
-            if current.final and self._as_stored(data) != current.data:
+            changed = changed_fields(current.data, self._as_stored(data))
+            amended = current.final and changed != NO_CHANGE
+            if amended:
                 self._keep_revision(current, now, reason)
             self._fill(row, data)
             if finalise and not current.final:
@@ -294,6 +303,12 @@ class SessionService:
             delete_measures(session_id)
             self._write_children(session_id, data)
             DraftService.delete_in_transaction(row.patient_id, session_id)
+            finalising = finalise and not current.final
+            if not (finalising and changed == NO_CHANGE):
+                action = AuditAction.AMEND if amended else AuditAction.UPDATE
+                self._record(action, session_id, row.patient_id, changed)
+            if finalising:
+                self._record(AuditAction.FINALISE, session_id, row.patient_id)
         return self.get(session_id)
 
     def finalise(self, session_id: int, expected_version: int) -> Session:
@@ -315,6 +330,10 @@ class SessionService:
         errors += measure_errors(patient_id, session_id, data)
         if errors:
             raise ValidationError(errors)
+
+    def _record(self, action: str, session_id: int, patient_id: int, detail: str = "") -> None:
+        self._audit.record(action, entity="session", entity_id=session_id,
+                           patient_id=patient_id, detail=detail)
 
     def _sign(self, row: SessionRow, now: dt.datetime) -> None:
         row.status = SessionStatus.FINAL.value

@@ -12,6 +12,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QWidget
 
+from practitioner.domain.audit import AuditAction
 from practitioner.domain.points import PointCatalogue
 from practitioner.domain.report_content import ReportData, ReportKind, default_letter_body
 from practitioner.domain.session import DraftSummary
@@ -23,6 +24,7 @@ from practitioner.ui import preferences
 from practitioner.ui.actions import build_actions
 from practitioner.ui.messages import Messages
 from practitioner.ui.pages.patient_workspace import PatientWorkspace
+from practitioner.ui.patient_privacy import PatientPrivacy
 from practitioner.ui.record_transfer import RecordTransfer
 from practitioner.ui.widgets.patient_list_panel import PatientListPanel
 from practitioner.ui.widgets.reference_pane import ReferencePane
@@ -71,6 +73,9 @@ class MainWindow(QMainWindow):
 
         self.transfer = RecordTransfer(self, services, messages, self.refresh_list)
         self.actions = build_actions(self)
+        self.privacy = PatientPrivacy(self, services, messages, settings,
+                                      lambda: self.workspace.patient,
+                                      self.workspace.close_record, self.refresh_list, today)
         self._build_menus()
         self._connect()
         self.statusBar()
@@ -95,6 +100,8 @@ class MainWindow(QMainWindow):
         patient_menu.addSeparator()
         for action in (a.export_json, a.export_csv, a.import_records):
             patient_menu.addAction(action)
+        patient_menu.addSeparator()
+        patient_menu.addActions(self.privacy.actions())
         patient_menu.addSeparator()
         patient_menu.addAction(a.quit)
         view_menu = self.menuBar().addMenu(self.tr("&View"))
@@ -216,7 +223,12 @@ class MainWindow(QMainWindow):
             self._services.letters.keep(patient.id, letter.recipient,
                                         letter.letter_body or default_letter_body(letter), pdf)
 
-        self._messages.show_report(self, data, keep)
+        def produced(how: str) -> None:
+            self._services.audit.record_access(
+                AuditAction.PRINT if how == "print" else AuditAction.REPORT, [patient.id],
+                f"{kind.value} {how}")
+
+        self._messages.show_report(self, data, keep, produced)
 
     def show_letters(self) -> None:
         """The referral letters kept in the open patient's record."""

@@ -8,11 +8,13 @@ ever blocks a test.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from practitioner.domain.audit import AuditEntry
 from practitioner.domain.diary_csv import DiaryImport
 from practitioner.domain.letters import KeptLetter
 from practitioner.domain.outcomes import DiaryEntry
@@ -20,6 +22,7 @@ from practitioner.domain.reference_flags import Flag
 from practitioner.domain.report_content import ReportData
 from practitioner.domain.session import DraftSummary, Session
 from practitioner.domain.what_worked import GroupRate
+from practitioner.ui.dialogs.audit_trail import AuditTrailDialog
 from practitioner.ui.dialogs.caseload import CaseloadDialog
 from practitioner.ui.dialogs.custom_measure import CustomMeasureDialog, CustomMeasureInput
 from practitioner.ui.dialogs.diary_import import DiaryImportDialog
@@ -156,11 +159,24 @@ class Messages:
         """What was done about one of `flags`, or None when cancelled."""
         return RedFlagReviewDialog.ask(flags, parent)
 
+    def choose_folder(self, parent: QWidget | None, title: str) -> str | None:
+        """A folder to write into, or None when cancelled."""
+        return QFileDialog.getExistingDirectory(parent, title) or None
+
+    def show_audit_trail(self, parent: QWidget | None, title: str,
+                         entries: list[AuditEntry]) -> None:
+        """Show audit entries, read-only."""
+        AuditTrailDialog.show_for(title, entries, parent)
+
     def show_report(self, parent: QWidget | None, data: ReportData,
-                    keep: LetterKeeper | None = None) -> None:
+                    keep: LetterKeeper | None = None,
+                    on_produced: Callable[[str], None] | None = None) -> None:
         """Preview a report or letter, with printing and saving as PDF; a referral letter
-        that is saved or printed is kept in the record through `keep`."""
+        that is saved or printed is kept in the record through `keep`, and `on_produced`
+        is told "pdf" or "print" each time the report leaves the app."""
         dialog = ReportDialog(data, parent, keep)
+        if on_produced is not None:
+            dialog.produced.connect(on_produced)
 
         def save() -> None:
             suggested = f"{data.kind.title} - {data.patient_name}.pdf"

@@ -8,6 +8,7 @@ import math
 from PySide6.QtCore import QSettings
 
 from practitioner.domain.outcomes import Thresholds
+from practitioner.domain.retention import DEFAULT_RETENTION_YEARS
 
 THRESHOLD_KEYS = {
     "responder_percent": "outcomes/responder_percent",
@@ -38,3 +39,14 @@ def thresholds(settings: QSettings) -> Thresholds:
         return default
     note = "Changed in settings.ini: " + ", ".join(f"{k} = {v:g}" for k, v in changes.items())
     return dataclasses.replace(default, **changes, sources=(*default.sources, note))
+
+
+def retention_years(settings: QSettings) -> int:
+    """`privacy/retention_years`: how long records are kept after the last visit (and
+    after a minor's 18th birthday); the default when unset or not a whole number ≥ 0."""
+    raw = settings.value("privacy/retention_years")
+    try:
+        years = int(str(raw))
+    except ValueError:
+        return DEFAULT_RETENTION_YEARS
+    return years if years >= 0 else DEFAULT_RETENTION_YEARS

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from practitioner.domain.audit import AuditEntry
 from practitioner.domain.diary_csv import DiaryImport
 from practitioner.domain.letters import KeptLetter
 from practitioner.domain.outcomes import DiaryEntry
@@ -47,6 +49,9 @@ class FakeMessages(Messages):
     letter_keepers: list[LetterKeeper | None] = field(default_factory=list)
     letters_shown: list[list[KeptLetter]] = field(default_factory=list)
     caseloads: list[tuple[list[GroupRate], list[GroupRate]]] = field(default_factory=list)
+    folder: str | None = None
+    audit_trails: list[tuple[str, list[AuditEntry]]] = field(default_factory=list)
+    report_outputs: list[Callable[[str], None] | None] = field(default_factory=list)
 
     def error(self, parent: object, title: str, text: str) -> None:  # type: ignore[override]
         self.errors.append((title, text))
@@ -119,13 +124,25 @@ class FakeMessages(Messages):
         self.choices.append((text, list(options)))
         return self.choice_answer
 
-    def show_report(  # type: ignore[override]
-        self, parent: object, data: ReportData, keep: LetterKeeper | None = None
-    ) -> None:
-        self.reports.append(data)
-        self.letter_keepers.append(keep)
 
     def show_letters(  # type: ignore[override]
         self, parent: object, patient_name: str, letters: list[KeptLetter]
     ) -> None:
         self.letters_shown.append(list(letters))
+
+    def show_report(  # type: ignore[override]
+        self, parent: object, data: ReportData, keep: LetterKeeper | None = None,
+        on_produced: Callable[[str], None] | None = None,
+    ) -> None:
+        """Records the report; a test makes it "leave the app" via `report_outputs`."""
+        self.reports.append(data)
+        self.letter_keepers.append(keep)
+        self.report_outputs.append(on_produced)
+
+    def choose_folder(self, parent: object, title: str) -> str | None:  # type: ignore[override]
+        return self.folder
+
+    def show_audit_trail(  # type: ignore[override]
+        self, parent: object, title: str, entries: list[AuditEntry]
+    ) -> None:
+        self.audit_trails.append((title, list(entries)))

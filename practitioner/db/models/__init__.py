@@ -1,5 +1,6 @@
 """Live peewee models, one module per aggregate. `MODELS` lists them in dependency order."""
 
+from practitioner.db.models.audit import AuditRow
 from practitioner.db.models.letters import ReferralLetterRow
 from practitioner.db.models.outcomes import (
     CustomMeasureRow,
@@ -54,10 +55,12 @@ MODELS = (
     SessionReferenceRow,
     RedFlagReviewRow,
     ReferralLetterRow,
+    AuditRow,
 )
 
 __all__ = [
     "MODELS",
+    "AuditRow",
     "CrampSiteRow",
     "CustomMeasureRow",
     "DiaryEntryRow",

@@ -7,6 +7,7 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,7 +32,13 @@ LetterKeeper = Callable[[ReportData, bytes], None]
 
 class ReportDialog(QDialog):
     """What will be printed, with the letter's addressee and wording editable. A referral
-    letter that is saved or printed is also kept in the patient's record through `keep`."""
+    letter that is saved or printed is also kept in the patient's record through `keep`.
+
+    Signals:
+        produced(str): the report left the app: "pdf" (saved) or "print" (sent to print).
+    """
+
+    produced = Signal(str)
 
     def __init__(self, data: ReportData, parent: QWidget | None = None,
                  keep: LetterKeeper | None = None) -> None:
@@ -91,6 +98,7 @@ class ReportDialog(QDialog):
         except (PdfWriteError, OSError) as exc:
             self.status.setText(self.tr("Not saved: %1").replace("%1", str(exc)))
             return False
+        self.produced.emit("pdf")
         self.status.setText(self.tr("Saved %1").replace("%1", str(path)) + self._kept(report,
                                                                                    content))
         return True
@@ -101,6 +109,7 @@ class ReportDialog(QDialog):
         if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
             report = self.current()
             report_document(report).print_(printer)
+            self.produced.emit("print")
             self.status.setText(self.tr("Sent to the printer")
                                 + self._kept(report, render_pdf(report)))
 

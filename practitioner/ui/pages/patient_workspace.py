@@ -165,7 +165,7 @@ class PatientWorkspace(QWidget):
     def open_patient(self, patient_id: int) -> bool:
         """Show `patient_id`; False when it could not be loaded (the user was told why)."""
         try:
-            patient = self._patients.get(patient_id)
+            patient = self._patients.open_record(patient_id)
         except KnownError as exc:
             self._messages.error(self, self.tr("Cannot open the record"), exc.message)
             return False

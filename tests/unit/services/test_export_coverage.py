@@ -11,7 +11,8 @@ from practitioner.services.export import EXCLUDED_TABLES, EXPORTED_TABLES
 
 
 def _refers_to_patient(model: Any, seen: frozenset[Any] = frozenset()) -> bool:
-    if model is PatientRow:
+    if model is PatientRow or "patient_id" in model._meta.fields:
+        # A plain patient number counts too: the audit trail keeps one, not a foreign key.
         return True
     fields = [f for f in model._meta.fields.values() if isinstance(f, ForeignKeyField)]
     return any(
@@ -38,3 +39,7 @@ def test_the_introspection_follows_sessions() -> None:
     tables = patient_tables()
     assert {"session_point", "session_measure", "session_psfs", "session_reference"} <= tables
     assert "protocol" not in tables and "custom_measure" not in tables
+
+
+def test_the_introspection_finds_plain_patient_numbers() -> None:
+    assert "audit_log" in patient_tables()

@@ -8,6 +8,7 @@ import pytest
 from practitioner.db.base import database
 from practitioner.domain.patient import PatientInput
 from practitioner.errors import ErrorKind, KnownError
+from practitioner.services.audit import AuditService
 from practitioner.services.letters import LetterService
 from practitioner.services.patients import PatientService
 from tests.helpers.db_fixtures import FakeClock
@@ -44,3 +45,13 @@ def test_a_kept_letter_cannot_be_rewritten(patients: PatientService) -> None:
         database.execute_sql("UPDATE referral_letter SET body = 'rewritten' WHERE id = ?",
                              (kept.id,))
     assert LetterService().letters(patient.id)[0].body == "As sent"
+
+
+def test_keeping_a_letter_is_audited_by_id_only(patients: PatientService) -> None:
+    patient = patients.create(PatientInput(name="Ana Lima"))
+    audit = AuditService(user=lambda: "Dr Test")
+    kept = LetterService(user=lambda: "Dr Test", audit=audit).keep(
+        patient.id, "Dr Marker", "Marker text", PDF)
+    [entry] = [e for e in audit.trail(patient.id) if e.fields.entity == "referral_letter"]
+    assert (entry.fields.action, entry.fields.entity_id) == ("create", kept.id)
+    assert "Marker" not in repr(entry.fields)

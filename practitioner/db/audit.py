@@ -1,0 +1,67 @@
+"""Append to and read the audit trail. Knows nothing of patients or sessions.
+
+`append` must run inside the caller's write transaction (IMMEDIATE on SQLite): reading
+the last entry and inserting the next under the same write lock is what keeps the chain
+from forking, and it makes the entry commit or roll back with the change it records.
+"""
+
+from __future__ import annotations
+
+from peewee import SqliteDatabase
+
+from practitioner.db.base import database
+from practitioner.db.models.audit import AUDIT_TABLE, AuditRow
+from practitioner.domain.audit import AuditEntry, AuditFields, chained, check_fields
+
+
+def _entry(row: AuditRow) -> AuditEntry:
+    fields = AuditFields(
+        seq=row.seq, at=row.at, practitioner=row.practitioner, action=row.action,
+        entity=row.entity, entity_id=row.entity_id, patient_id=row.patient_id,
+        detail=row.detail,
+    )
+    return AuditEntry(fields, row.prev_hash, row.hash)
+
+
+def last_entry() -> AuditEntry | None:
+    """The newest entry, if any."""
+    row = AuditRow.select().order_by(AuditRow.seq.desc()).first()
+    return None if row is None else _entry(row)
+
+
+def append(
+    *, at: str, practitioner: str, action: str, entity: str = "",
+    entity_id: int | None = None, patient_id: int | None = None, detail: str = "",
+) -> AuditEntry:
+    """Add one entry after the newest; call it inside the write transaction it records."""
+    if not database.in_transaction():
+        raise RuntimeError("audit entries are appended inside the change's transaction")
+    prev = last_entry()
+    fields = AuditFields(prev.fields.seq + 1 if prev else 1, at, practitioner, action, entity,
+                         entity_id, patient_id, detail)
+    check_fields(fields)
+    entry = chained(prev, fields)
+    AuditRow.insert(
+        seq=fields.seq, at=fields.at, practitioner=fields.practitioner, action=fields.action,
+        entity=fields.entity, entity_id=fields.entity_id, patient_id=fields.patient_id,
+        detail=fields.detail, prev_hash=entry.prev_hash, hash=entry.hash,
+    ).execute()
+    return entry
+
+
+def entries(patient_id: int | None = None) -> list[AuditEntry]:
+    """Every entry in sequence order, or only those about `patient_id`."""
+    select = AuditRow.select().order_by(AuditRow.seq)
+    if patient_id is not None:
+        select = select.where(AuditRow.patient_id == patient_id)
+    return [_entry(row) for row in select]
+
+
+def highest_issued() -> int | None:
+    """The highest sequence number SQLite ever issued to the trail (None elsewhere)."""
+    if not isinstance(database.obj, SqliteDatabase):
+        return None
+    row = database.execute_sql(
+        "SELECT seq FROM sqlite_sequence WHERE name = ?", (AUDIT_TABLE,)
+    ).fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,72 @@
+"""The audit trail: an append-only, hash-chained log of who did what to which record.
+
+On SQLite the table is created with AUTOINCREMENT, so `sqlite_sequence` keeps the highest
+sequence number ever issued and entries cut off the end show up when the chain is
+verified. Triggers refuse UPDATE and DELETE, and refuse an insert that does not continue
+the chain (next number, previous entry's hash), so two writers can never fork it.
+
+Depends only on 0001 (it refers to no other table: patient ids are plain numbers so the
+trail outlives a purge).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from peewee import CharField, IntegerField, Model, SqliteDatabase, TextField
+
+GENESIS_HASH = "0" * 64
+
+SQLITE_TABLE = (
+    "CREATE TABLE audit_log ("
+    "seq INTEGER PRIMARY KEY AUTOINCREMENT CHECK (seq >= 1), "
+    "at VARCHAR(32) NOT NULL CHECK (at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'), "
+    "practitioner TEXT NOT NULL, "
+    "action VARCHAR(32) NOT NULL CHECK (length(action) BETWEEN 1 AND 32), "
+    "entity VARCHAR(32) NOT NULL DEFAULT '', "
+    "entity_id INTEGER, "
+    "patient_id INTEGER, "
+    "detail TEXT NOT NULL DEFAULT '', "
+    "prev_hash VARCHAR(64) NOT NULL CHECK (length(prev_hash) = 64), "
+    "hash VARCHAR(64) NOT NULL CHECK (length(hash) = 64))"
+)
+
+SQLITE_STATEMENTS = (
+    SQLITE_TABLE,
+    'CREATE INDEX "auditrow_patient_id" ON "audit_log" ("patient_id")',
+    'CREATE UNIQUE INDEX "auditrow_hash" ON "audit_log" ("hash")',
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+    "CREATE TRIGGER audit_log_continues_chain BEFORE INSERT ON audit_log "
+    "WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM audit_log) "
+    f"OR NEW.prev_hash IS NOT coalesce((SELECT hash FROM audit_log ORDER BY seq DESC "
+    f"LIMIT 1), '{GENESIS_HASH}') "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log entry does not continue the chain'); END",
+)
+
+
+def up(migrator: Any, db: Any) -> None:
+    if isinstance(db, SqliteDatabase):
+        for statement in SQLITE_STATEMENTS:
+            db.execute_sql(statement)
+        return
+
+    class AuditLog(Model):
+        seq = IntegerField(primary_key=True)
+        at = CharField(max_length=32)
+        practitioner = TextField()
+        action = CharField(max_length=32)
+        entity = CharField(max_length=32, default="")
+        entity_id = IntegerField(null=True)
+        patient_id = IntegerField(null=True, index=True)
+        detail = TextField(default="")
+        prev_hash = CharField(max_length=64)
+        hash = CharField(max_length=64, unique=True)
+
+        class Meta:
+            database = db
+            table_name = "audit_log"
+
+    db.create_tables([AuditLog])

@@ -1,0 +1,104 @@
+"""Recording and checking the audit trail: who did what to which record, and when.
+
+Services call `record` inside their own write transaction, so an entry exists exactly when
+the change it describes was committed. Called on its own (an export, a print, a backup) it
+runs a short transaction of its own. Details name ids and field names, never patient text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from practitioner.db import audit
+from practitioner.db.base import database
+from practitioner.db.errors import translated_errors
+from practitioner.domain.audit import AuditEntry, ChainBreak, first_break
+from practitioner.errors import ErrorKind, KnownError
+from practitioner.services.clock import Clock, utc_now
+
+log = logging.getLogger(__name__)
+
+
+def os_user() -> str:
+    """The computer's user name, or "unknown" where the platform has none."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def iso_z(moment: dt.datetime) -> str:
+    """A naive UTC time as ISO 8601 with a Z, to the microsecond."""
+    return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of checking the whole trail."""
+
+    rows: int
+    broken: ChainBreak | None
+    head: AuditEntry | None
+
+    @property
+    def intact(self) -> bool:
+        return self.broken is None
+
+
+class AuditService:
+    """Appends to, lists and verifies the audit trail as one practitioner."""
+
+    def __init__(self, user: Callable[[], str] = os_user, clock: Clock = utc_now) -> None:
+        self._user = user
+        self._clock = clock
+
+    def record(
+        self, action: str, *, entity: str = "", entity_id: int | None = None,
+        patient_id: int | None = None, detail: str = "",
+    ) -> AuditEntry:
+        """Append one entry; inside a caller's transaction it commits with that change."""
+        with translated_errors(), database.atomic("IMMEDIATE"):
+            return audit.append(
+                at=iso_z(self._clock()), practitioner=self._user() or os_user(),
+                action=action, entity=entity, entity_id=entity_id, patient_id=patient_id,
+                detail=detail,
+            )
+
+    def record_access(self, action: str, patient_ids: Iterable[int], detail: str = "") -> int:
+        """One entry per patient whose record was opened, exported or printed, in one
+        transaction; returns how many were written.
+
+        A records file that can only be read (a damaged file opened read-only so what is
+        readable can still be exported) cannot take entries: then none is written, the
+        log says so, and the caller goes on, as refusing to show a record would not
+        protect it.
+        """
+        ids = list(patient_ids)
+        try:
+            with translated_errors(), database.atomic("IMMEDIATE"):
+                for patient_id in ids:
+                    self.record(action, entity="patient", entity_id=patient_id,
+                                patient_id=patient_id, detail=detail)
+        except KnownError as exc:
+            if exc.kind is not ErrorKind.READ_ONLY:
+                raise
+            log.warning("%s of %d records not audited: the records file is read-only",
+                        action, len(ids))
+            return 0
+        return len(ids)
+
+    def trail(self, patient_id: int | None = None) -> list[AuditEntry]:
+        """Entries oldest first: all of them, or those about one patient."""
+        with translated_errors():
+            return audit.entries(patient_id)
+
+    def verify(self, anchor: tuple[int, str] | None = None) -> Verification:
+        """Check every link of the chain; names the first entry that was tampered with."""
+        with translated_errors(), database.atomic():
+            found = audit.entries()
+            broken = first_break(found, highest_issued=audit.highest_issued(), anchor=anchor)
+        return Verification(len(found), broken, found[-1] if found else None)
