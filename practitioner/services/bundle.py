@@ -9,6 +9,7 @@ from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
 from practitioner.services.protocols import ProtocolService
 from practitioner.services.reference import ReferenceService
+from practitioner.services.security import SecurityService
 from practitioner.services.sessions import SessionService
 
 
@@ -22,3 +23,4 @@ class Services:
     protocols: ProtocolService = field(default_factory=ProtocolService)
     outcomes: OutcomeService = field(default_factory=OutcomeService)
     reference: ReferenceService = field(default_factory=ReferenceService)
+    security: SecurityService = field(default_factory=SecurityService)

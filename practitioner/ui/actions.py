@@ -28,6 +28,9 @@ class Actions:
     session_from_last: QAction
     apply_protocol: QAction
     show_archived: QAction
+    lock: QAction
+    change_passphrase: QAction
+    set_pin: QAction
     quit: QAction
 
 
@@ -39,7 +42,7 @@ def _action(
     action.setShortcut(QKeySequence(shortcut))
     action.setStatusTip(tip)
     keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-    action.setToolTip(f"{tip} ({keys})")
+    action.setToolTip(f"{tip} ({keys})" if keys else tip)
     parent.addAction(action)
     return action
 
@@ -74,5 +77,11 @@ def build_actions(window: QWidget) -> Actions:
                                   "Start a session pre-filled from the last visit"),
         apply_protocol=_action(window, "Apply &protocol", "Ctrl+P",
                                "Choose a point protocol for the open session"),
+        lock=_action(window, "&Lock screen", "Ctrl+L",
+                     "Hide all patient data until the passphrase or PIN is entered"),
+        change_passphrase=_action(window, "Change &passphrase…", "",
+                                  "Re-encrypt the records under a new passphrase"),
+        set_pin=_action(window, "Set lock &PIN…", "",
+                        "The PIN that unlocks the screen when the records are not encrypted"),
         quit=_action(window, "&Quit", QKeySequence.StandardKey.Quit, "Close Cramp Practitioner"),
     )

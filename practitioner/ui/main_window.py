@@ -9,8 +9,15 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QWidget
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDockWidget,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
 
 from practitioner.domain.points import PointCatalogue
 from practitioner.domain.report_content import ReportKind
@@ -21,10 +28,22 @@ from practitioner.services.bundle import Services
 from practitioner.services.reports import ReportService
 from practitioner.ui import preferences
 from practitioner.ui.actions import build_actions
+from practitioner.ui.idle import IdleWatcher
 from practitioner.ui.messages import Messages
 from practitioner.ui.pages.patient_workspace import PatientWorkspace
+from practitioner.ui.unlock import (
+    PassphraseUnlock,
+    PinUnlock,
+    UnlockCheck,
+    lock_after_minutes,
+    unlock_pause_ms,
+)
+from practitioner.ui.widgets.lock_screen import LockScreen
 from practitioner.ui.widgets.patient_list_panel import PatientListPanel
 from practitioner.ui.widgets.reference_pane import ReferencePane
+
+# Called with "lock", "unlock" or "unlock_failed"; the composition root wires the audit trail.
+SecurityEventSink = Callable[[str], None]
 
 
 class MainWindow(QMainWindow):
@@ -39,6 +58,8 @@ class MainWindow(QMainWindow):
         title_suffix: str = "",
         today: Callable[[], dt.date] = dt.date.today,
         parent: QWidget | None = None,
+        unlock: UnlockCheck | None = None,
+        security_events: SecurityEventSink | None = None,
     ) -> None:
         super().__init__(parent)
         self._services = services
@@ -58,7 +79,18 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([300, 700])
         self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        self.lock_screen = LockScreen()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.splitter)
+        self.pages.addWidget(self.lock_screen)
+        self.setCentralWidget(self.pages)
+        self._unlock = unlock or PinUnlock(settings)
+        self._security_events = security_events or (lambda _event: None)
+        self._failed_unlocks = 0
+        self._title_before_lock = ""
+        self._hidden_while_locked: list[QWidget] = []
+        self._disabled_while_locked: list[QAction] = []
+        self.unlock_pause_ms = unlock_pause_ms
 
         self.reference_dock = QDockWidget(self.tr("Reference"), self)
         self.reference_dock.setObjectName("referenceDock")
@@ -73,6 +105,9 @@ class MainWindow(QMainWindow):
         self._connect()
         self.statusBar()
         self._restore_layout()
+        self.idle = IdleWatcher(self)
+        self.idle.idle.connect(self.lock)
+        self.idle.set_minutes(lock_after_minutes(settings))
         self.refresh_list()
 
     # -- wiring -------------------------------------------------------------------------
@@ -101,6 +136,9 @@ class MainWindow(QMainWindow):
         toggle_reference = self.reference_dock.toggleViewAction()
         toggle_reference.setShortcut("F9")
         view_menu.addAction(toggle_reference)
+        security_menu = self.menuBar().addMenu(self.tr("Sec&urity"))
+        for action in (a.lock, a.change_passphrase, a.set_pin):
+            security_menu.addAction(action)
 
     def _connect(self) -> None:
         a = self.actions
@@ -124,6 +162,10 @@ class MainWindow(QMainWindow):
         a.cancel_edit.triggered.connect(self.workspace.cancel_edits)
         a.archive.triggered.connect(self.workspace.toggle_archived)
         a.quit.triggered.connect(self.close)
+        a.lock.triggered.connect(self.lock_now)
+        a.change_passphrase.triggered.connect(self.change_passphrase)
+        a.set_pin.triggered.connect(self.set_pin)
+        self.lock_screen.unlock_requested.connect(self._on_unlock_requested)
         a.show_archived.toggled.connect(self.patient_list.show_archived.setChecked)
         self.patient_list.show_archived.toggled.connect(a.show_archived.setChecked)
         self.patient_list.search_changed.connect(self.refresh_list)
@@ -251,6 +293,103 @@ class MainWindow(QMainWindow):
         if patient is not None:
             self.statusBar().showMessage(self.tr("Saved %1").replace("%1", patient.data.name),
                                          4000)
+
+    # -- screen lock --------------------------------------------------------------------
+
+    def is_locked(self) -> bool:
+        """True while the lock screen hides the records."""
+        return self.pages.currentWidget() is self.lock_screen
+
+    def lock_now(self) -> None:
+        """Ctrl+L: lock at once; without a passphrase or PIN, first offer to set a PIN."""
+        if self.is_locked():
+            return
+        pin = self._unlock
+        if isinstance(pin, PinUnlock) and not pin.is_set() and not pin.declined():
+            chosen = self._messages.ask_new_pin(self, self.tr(
+                "Set a PIN to unlock the screen. Without one, anyone at this computer can "
+                "unlock it (Cancel locks without a PIN)."))
+            if chosen is None:
+                pin.decline()
+            else:
+                pin.set_pin(chosen)
+        self.lock()
+
+    def lock(self) -> None:
+        """Hide every patient detail behind the lock screen, after keeping drafts."""
+        if self.is_locked():
+            return
+        self.workspace.sessions.flush_draft()
+        # Open dialogs (reports, history) show patient data; a modal one ends here.
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()
+        self._hidden_while_locked = [
+            widget for widget in (*self.findChildren(QDockWidget), self.menuBar())
+            if widget.isVisible()
+        ]
+        for widget in self._hidden_while_locked:
+            widget.hide()
+        self._disabled_while_locked = [
+            action for action in self.findChildren(QAction) if action.isEnabled()
+        ]
+        for action in self._disabled_while_locked:
+            action.setEnabled(False)
+        self.statusBar().clearMessage()
+        self._title_before_lock = self.windowTitle()
+        self.setWindowTitle(self.tr("Cramp Practitioner — locked"))
+        self.pages.setCurrentWidget(self.lock_screen)
+        self.lock_screen.prepare(self._unlock.what if self._unlock.is_set() else None)
+        self._security_events("lock")  # audit: screen locked
+
+    def _on_unlock_requested(self, secret: str) -> None:
+        if self._unlock.is_set() and not self._unlock.matches(secret):
+            self._failed_unlocks += 1
+            self._security_events("unlock_failed")  # audit: failed unlock
+            self.lock_screen.show_failure(
+                self.tr("Wrong %1").replace("%1", self._unlock.what),
+                self.unlock_pause_ms(self._failed_unlocks))
+            return
+        self._failed_unlocks = 0
+        self.pages.setCurrentWidget(self.splitter)
+        for widget in self._hidden_while_locked:
+            widget.show()
+        for action in self._disabled_while_locked:
+            action.setEnabled(True)
+        self._hidden_while_locked, self._disabled_while_locked = [], []
+        self.setWindowTitle(self._title_before_lock)
+        self.idle.restart()
+        self._security_events("unlock")  # audit: screen unlocked
+
+    def set_pin(self) -> None:
+        """Set or change the lock-screen PIN (used when the records are not encrypted)."""
+        if not isinstance(self._unlock, PinUnlock):
+            self._messages.info(self, self.tr("Lock screen PIN"), self.tr(
+                "The records are encrypted: the lock screen asks for their passphrase."))
+            return
+        pin = self._messages.ask_new_pin(self, self.tr("The PIN unlocks the screen."))
+        if pin is not None:
+            self._unlock.set_pin(pin)
+
+    def change_passphrase(self) -> None:
+        """Re-encrypt the records under a new passphrase, asking for the current one."""
+        if not self._services.security.is_encrypted():
+            self._messages.info(self, self.tr("Change passphrase"), self.tr(
+                "These records are not encrypted, so they have no passphrase."))
+            return
+        problem = ""
+        while (change := self._messages.ask_passphrase_change(self, problem)) is not None:
+            try:
+                self._services.security.change_passphrase(
+                    change.current, change.new, change.confirmation)
+            except KnownError as exc:
+                problem = exc.message
+                continue
+            if isinstance(self._unlock, PassphraseUnlock):
+                self._unlock.replace(change.new)
+            self._messages.info(self, self.tr("Change passphrase"), self.tr(
+                "The passphrase was changed. Backups made before keep the old one."))
+            return
 
     # -- window state -------------------------------------------------------------------
 
