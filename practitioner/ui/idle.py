@@ -46,6 +46,10 @@ class IdleWatcher(QObject):
         """The idle time that locks, in milliseconds (0: never)."""
         return self._timer.interval() if self._timer.interval() > 0 else 0
 
+    def remaining_ms(self) -> int:
+        """Milliseconds left before `idle` fires; -1 when it is not counting."""
+        return self._timer.remainingTime() if self._timer.isActive() else -1
+
     def restart(self) -> None:
         """Count the idle time from now."""
         if self._timer.interval() > 0:
