@@ -147,6 +147,11 @@ def open_window(
     kind = file_kind(path)
     passphrase = None if demo else passphrase_from_env()
     if kind is FileKind.NEW and passphrase is None and offer_encryption and not demo:
+        try:  # A folder that cannot be made is reported before any question is asked.
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise KnownError(ErrorKind.CANNOT_OPEN, f"Cannot create the folder "
+                             f"{path.parent}: {exc.strerror}.") from exc
         choice = messages.ask_new_passphrase(None)
         if choice is None:
             return None

@@ -56,14 +56,17 @@ def file_kind(path: Path) -> FileKind:
     """Which driver `path` needs, judged from its size and first 16 bytes."""
     try:
         size = path.stat().st_size
-        if size == 0:
-            return FileKind.NEW
+    except (FileNotFoundError, NotADirectoryError):
+        return FileKind.NEW  # Opening it reports a missing or blocked folder.
+    if size == 0:
+        return FileKind.NEW
+    try:
         with path.open("rb") as handle:
             header = handle.read(len(PLAIN_HEADER))
-    except FileNotFoundError:
-        return FileKind.NEW
     except IsADirectoryError:
         return FileKind.NOT_A_DATABASE
+    except OSError:
+        return FileKind.PLAIN  # Unreadable: the driver's own open reports why.
     if header == PLAIN_HEADER:
         return FileKind.PLAIN
     if size >= _MIN_PAGE and size % _MIN_PAGE == 0:
@@ -158,3 +161,42 @@ def rekey(db: peewee.Database, current: str, new: str, path: Path) -> None:
     connect_raw(path, current, read_only=True).close()
     key_literal(new)
     db.rekey(new)
+
+
+def write_encrypted_copy(plain: Path, target: Path, passphrase: str) -> None:
+    """Write an encrypted copy of the closed plain records file `plain` to `target`
+    (sqlcipher_export), then check it: healthy, same header values, same row counts.
+
+    `plain` must not be open in this process through the standard driver: two SQLite
+    libraries on one file would break each other's locks.
+    """
+    key_literal(passphrase)
+    target.unlink(missing_ok=True)
+    source = sqlcipher.connect(str(plain), isolation_level=None)
+    try:
+        header = [source.execute(f"PRAGMA {name}").fetchone()[0]
+                  for name in ("user_version", "application_id")]
+        tables = [row[0] for row in source.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )]
+        counts = {t: source.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+                  for t in tables}
+        source.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(target), passphrase))
+        source.execute("SELECT sqlcipher_export('encrypted')")
+        source.execute(f"PRAGMA encrypted.user_version = {int(header[0])}")
+        source.execute(f"PRAGMA encrypted.application_id = {int(header[1])}")
+        source.execute("DETACH DATABASE encrypted")
+    finally:
+        source.close()
+    copy = connect_raw(target, passphrase, read_only=True)
+    try:
+        verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
+        copied = {t: copy.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        copied_header = [copy.execute(f"PRAGMA {name}").fetchone()[0]
+                         for name in ("user_version", "application_id")]
+    finally:
+        copy.close()
+    if verdict != "ok" or copied != counts or copied_header != header:
+        target.unlink(missing_ok=True)
+        raise KnownError(ErrorKind.DAMAGED, "The encrypted copy did not match the records; "
+                         "nothing was changed.")

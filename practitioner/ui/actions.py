@@ -30,6 +30,7 @@ class Actions:
     show_archived: QAction
     lock: QAction
     change_passphrase: QAction
+    encrypt: QAction
     set_pin: QAction
     quit: QAction
 
@@ -81,6 +82,8 @@ def build_actions(window: QWidget) -> Actions:
                      "Hide all patient data until the passphrase or PIN is entered"),
         change_passphrase=_action(window, "Change &passphrase…", "",
                                   "Re-encrypt the records under a new passphrase"),
+        encrypt=_action(window, "&Encrypt records…", "",
+                        "Encrypt the records file on disk with a passphrase"),
         set_pin=_action(window, "Set lock &PIN…", "",
                         "The PIN that unlocks the screen when the records are not encrypted"),
         quit=_action(window, "&Quit", QKeySequence.StandardKey.Quit, "Close Cramp Practitioner"),

@@ -26,6 +26,7 @@ from practitioner.domain.what_worked import responder_rates_by_pattern, responde
 from practitioner.errors import KnownError
 from practitioner.services.bundle import Services
 from practitioner.services.reports import ReportService
+from practitioner.services.security import hash_secret
 from practitioner.ui import preferences
 from practitioner.ui.actions import build_actions
 from practitioner.ui.idle import IdleWatcher
@@ -137,7 +138,7 @@ class MainWindow(QMainWindow):
         toggle_reference.setShortcut("F9")
         view_menu.addAction(toggle_reference)
         security_menu = self.menuBar().addMenu(self.tr("Sec&urity"))
-        for action in (a.lock, a.change_passphrase, a.set_pin):
+        for action in (a.lock, a.encrypt, a.change_passphrase, a.set_pin):
             security_menu.addAction(action)
 
     def _connect(self) -> None:
@@ -165,6 +166,7 @@ class MainWindow(QMainWindow):
         a.lock.triggered.connect(self.lock_now)
         a.change_passphrase.triggered.connect(self.change_passphrase)
         a.set_pin.triggered.connect(self.set_pin)
+        a.encrypt.triggered.connect(self.encrypt_records)
         self.lock_screen.unlock_requested.connect(self._on_unlock_requested)
         a.show_archived.toggled.connect(self.patient_list.show_archived.setChecked)
         self.patient_list.show_archived.toggled.connect(a.show_archived.setChecked)
@@ -370,6 +372,28 @@ class MainWindow(QMainWindow):
         pin = self._messages.ask_new_pin(self, self.tr("The PIN unlocks the screen."))
         if pin is not None:
             self._unlock.set_pin(pin)
+
+    def encrypt_records(self) -> None:
+        """Encrypt the plain records file under a new passphrase."""
+        security = self._services.security
+        if security.is_encrypted():
+            self._messages.info(self, self.tr("Encrypt records"),
+                                self.tr("The records are already encrypted."))
+            return
+        if not self.workspace.can_leave():
+            return
+        choice = self._messages.ask_new_passphrase(self)
+        if choice is None or choice.passphrase is None:
+            return
+        try:
+            kept = security.encrypt(choice.passphrase, choice.passphrase)
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Records not encrypted"), exc.message)
+            return
+        self._unlock = PassphraseUnlock(hash_secret(choice.passphrase))
+        self._messages.info(self, self.tr("Encrypt records"), self.tr(
+            "The records are now encrypted. The unencrypted original is kept as %1: "
+            "delete it once you have checked your records.").replace("%1", str(kept)))
 
     def change_passphrase(self) -> None:
         """Re-encrypt the records under a new passphrase, asking for the current one."""

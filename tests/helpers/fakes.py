@@ -44,7 +44,8 @@ class FakeMessages(Messages):
     caseloads: list[tuple[list[GroupRate], list[GroupRate]]] = field(default_factory=list)
     passphrases: list[str | None] = field(default_factory=list)
     passphrase_problems: list[str] = field(default_factory=list)
-    new_passphrase: NewPassphrase | None = None
+    # First run: "No passphrase" unless a test scripts another answer (None: cancel).
+    new_passphrase: NewPassphrase | None = field(default_factory=lambda: NewPassphrase(None))
     new_passphrase_asked: int = 0
     passphrase_changes: list[PassphraseChange | None] = field(default_factory=list)
     passphrase_change_problems: list[str] = field(default_factory=list)

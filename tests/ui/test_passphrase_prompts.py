@@ -164,3 +164,23 @@ def test_the_change_dialog_needs_the_current_passphrase(qtbot: QtBot) -> None:
     dialog.confirmation.setText("long enough passphrase")
     dialog.buttons.accepted.emit()
     assert dialog.problem.text() == "Enter the current passphrase."
+
+
+def test_encrypt_records_from_the_menu(
+    qtbot: QtBot, tmp_path: Path, settings: QSettings
+) -> None:
+    path = tmp_path / "records.db"
+    messages = FakeMessages(new_passphrase=NewPassphrase(None))
+    window = _open(qtbot, path, messages, settings)
+    assert window is not None and file_kind(path) is FileKind.PLAIN
+    PatientService().create(ann(name="Plain Pat"))
+    messages.new_passphrase = NewPassphrase(PASSPHRASE)
+    window.actions.encrypt.trigger()
+    assert messages.errors == []
+    assert "now encrypted" in messages.infos[-1][1]
+    assert file_kind(path) is FileKind.ENCRYPTED
+    assert [p.name for p in PatientService().list_patients("")] == ["Plain Pat"]
+    window.lock_now()
+    assert messages.pin_intros == []
+    window.lock_screen.unlock_requested.emit(PASSPHRASE)
+    assert not window.is_locked()

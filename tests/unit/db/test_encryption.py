@@ -164,3 +164,30 @@ def test_a_plain_file_still_opens_with_the_standard_driver(tmp_path: Path) -> No
     # A passphrase given for a plain file does not change the driver.
     open_sqlite(path, passphrase=PASSPHRASE)
     assert passphrase_of(database.obj) is None
+
+
+def test_encrypting_a_plain_file_keeps_every_row_and_leaves_no_plaintext(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "records.db"
+    open_sqlite(path)
+    patient = PatientService().create(ann(name=f"Ann {MARKER}"))
+    SessionService().create(patient.id, full_session(notes=f"Note {MARKER} here."))
+    with pytest.raises(KnownError, match="at least"):
+        SecurityService().encrypt("short", "short")
+    assert file_kind(path) is FileKind.PLAIN
+
+    kept = SecurityService().encrypt(PASSPHRASE, PASSPHRASE)
+
+    assert kept == tmp_path / "records.db.before-encryption"
+    assert file_kind(kept) is FileKind.PLAIN
+    assert SecurityService().is_encrypted()
+    assert PatientService().get(patient.id).data.name == f"Ann {MARKER}"
+    assert [s.data.notes for s in SessionService().for_patients([patient.id])[patient.id]] \
+        == [f"Note {MARKER} here."]
+    assert MARKER.encode() not in path.read_bytes()
+    assert not list(tmp_path.glob("*.encrypting"))
+    close_database()
+    _refused_by_sqlite3(path)
+    state = inspect_file(path, passphrase=PASSPHRASE, full_check=True)
+    assert state.user_version > 0 and state.application_id != 0
