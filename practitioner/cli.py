@@ -114,6 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("check", help="check the records file's integrity and schema version")
 
+    encrypt = commands.add_parser(
+        "encrypt", help="encrypt a plain records file under a new passphrase (the plain "
+        "original is kept as <name>.before-encryption)"
+    )
+    encrypt.add_argument("--new-passphrase-file", type=Path, default=None, metavar="FILE",
+                         help="read the new passphrase from FILE (its first line) instead "
+                         "of asking twice")
+
     change = commands.add_parser(
         "change-passphrase", help="re-encrypt an encrypted records file under a new passphrase"
     )
@@ -289,16 +297,26 @@ def _passphrase(args: argparse.Namespace, path: Path) -> str | None:
     return _ask_hidden(f"Passphrase for {path}: ", path)
 
 
+def _new_passphrase(args: argparse.Namespace, path: Path) -> tuple[str, str]:
+    """The new passphrase and its confirmation, from --new-passphrase-file or typed."""
+    if args.new_passphrase_file is not None:
+        new = _first_line(args.new_passphrase_file)
+        return new, new
+    return (_ask_hidden("New passphrase: ", path),
+            _ask_hidden("New passphrase again: ", path))
+
+
 def _change_passphrase(args: argparse.Namespace, path: Path, current: str | None) -> str:
     if current is None or not is_encrypted(path):
-        raise KnownError(ErrorKind.PASSPHRASE, f"{path} is not encrypted.")
-    if args.new_passphrase_file is not None:
-        new = confirmation = _first_line(args.new_passphrase_file)
-    else:
-        new = _ask_hidden("New passphrase: ", path)
-        confirmation = _ask_hidden("New passphrase again: ", path)
-    SecurityService().change_passphrase(current, new, confirmation)
+        raise KnownError(ErrorKind.PASSPHRASE, f"{path} is not encrypted; use “encrypt”.")
+    SecurityService().change_passphrase(current, *_new_passphrase(args, path))
     return f"Changed the passphrase of {path}. Earlier backups keep their old passphrase."
+
+
+def _encrypt(args: argparse.Namespace, path: Path) -> str:
+    kept = SecurityService().encrypt(*_new_passphrase(args, path))
+    return f"Encrypted {path}. The unencrypted original is kept as {kept}: delete it once " \
+        "you have checked your records."
 
 
 def _check(path: Path, passphrase: str | None) -> str:
@@ -312,7 +330,10 @@ def _check(path: Path, passphrase: str | None) -> str:
 
 def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None) -> int:
     path: Path = args.db or default_database_path()
-    passphrase = _passphrase(args, path)
+    # "encrypt" opens the plain file as it is; the passphrase given is the new one.
+    passphrase = None if args.command == "encrypt" else _passphrase(args, path)
+    if args.command == "encrypt" and not path.is_file():
+        raise KnownError(ErrorKind.CANNOT_OPEN, f"There is no records file at {path}.")
     if args.command == "check":
         print(_check(path, passphrase))
         return EXIT_OK
@@ -337,6 +358,8 @@ def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None) -> int:
                 print(f"Wrote {args.out}.", file=sys.stderr)
         elif args.command == "import":
             print(_import(args), file=sys.stderr)
+        elif args.command == "encrypt":
+            print(_encrypt(args, path), file=sys.stderr)
         elif args.command == "change-passphrase":
             print(_change_passphrase(args, path, passphrase), file=sys.stderr)
         elif args.command == "report":

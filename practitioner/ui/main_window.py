@@ -438,6 +438,12 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.workspace.sessions.flush_draft()
+        if self.is_locked() and self.workspace.is_dirty():
+            # Asking about unsaved edits would name the patient on the lock screen.
+            self.lock_screen.show_failure(
+                self.tr("Unlock first: there are unsaved changes to save or discard."), 0)
+            event.ignore()
+            return
         if not self.workspace.can_leave():
             event.ignore()
             return

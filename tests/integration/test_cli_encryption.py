@@ -64,3 +64,24 @@ def test_change_passphrase_from_files(tmp_path: Path) -> None:
     checked = _cli(tmp_path, "--db", db, "--passphrase-file", new, "check")
     assert checked.returncode == 0, checked.stderr
     assert "integrity ok" in checked.stdout
+
+
+def test_encrypt_a_plain_file(tmp_path: Path) -> None:
+    db = tmp_path / "records.db"
+    assert _cli(tmp_path, "--db", db, "demo", "--patients", "2").returncode == 0
+    before = _cli(tmp_path, "--db", db, "export", "--format", "json").stdout
+    new = tmp_path / "new.txt"
+    new.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    done = _cli(tmp_path, "--db", db, "encrypt", "--new-passphrase-file", new)
+    assert done.returncode == 0, done.stderr
+    assert "before-encryption" in done.stderr
+    assert is_encrypted(db)
+    after = _cli(tmp_path, "--db", db, "export", "--format", "json", passphrase=PASSPHRASE)
+    assert after.returncode == 0, after.stderr
+    def same(text: str) -> list[str]:
+        return [line for line in text.splitlines() if '"exported_at"' not in line]
+    assert '"patients"' in before
+    assert same(after.stdout) == same(before), "every record survives encryption"
+    assert "no records file" in assert_one_line_failure(
+        _cli(tmp_path, "--db", tmp_path / "missing.db", "encrypt",
+             "--new-passphrase-file", new))

@@ -221,3 +221,17 @@ def test_lock_time_comes_from_the_settings(
     assert never.idle.interval_ms() == 0
     for window in (never,):
         qtbot.addWidget(window)
+
+
+def test_closing_while_locked_never_names_the_patient(
+    qtbot: QtBot, locked_window: MainWindow, services: Services, messages: FakeMessages,
+) -> None:
+    window = locked_window
+    window.workspace.tabs.setCurrentIndex(0)
+    window.workspace.form.name.setText(NAME + " Jr")  # an unsaved profile edit
+    messages.new_pins = [PIN]
+    window.lock_now()
+    assert not window.close()
+    assert messages.unsaved_prompts == []
+    assert "Unlock first" in window.lock_screen.error.text()
+    assert not _shows(NAME)
