@@ -9,15 +9,8 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import (
-    QDialog,
-    QDockWidget,
-    QMainWindow,
-    QSplitter,
-    QStackedWidget,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QWidget
 
 from practitioner.domain.points import PointCatalogue
 from practitioner.domain.report_content import ReportKind
@@ -26,25 +19,14 @@ from practitioner.domain.what_worked import responder_rates_by_pattern, responde
 from practitioner.errors import KnownError
 from practitioner.services.bundle import Services
 from practitioner.services.reports import ReportService
-from practitioner.services.security import hash_secret
 from practitioner.ui import preferences
 from practitioner.ui.actions import build_actions
-from practitioner.ui.idle import IdleWatcher
 from practitioner.ui.messages import Messages
 from practitioner.ui.pages.patient_workspace import PatientWorkspace
-from practitioner.ui.unlock import (
-    PassphraseUnlock,
-    PinUnlock,
-    UnlockCheck,
-    lock_after_minutes,
-    unlock_pause_ms,
-)
-from practitioner.ui.widgets.lock_screen import LockScreen
+from practitioner.ui.security_controller import SecurityController, SecurityEventSink
+from practitioner.ui.unlock import UnlockCheck
 from practitioner.ui.widgets.patient_list_panel import PatientListPanel
 from practitioner.ui.widgets.reference_pane import ReferencePane
-
-# Called with "lock", "unlock" or "unlock_failed"; the composition root wires the audit trail.
-SecurityEventSink = Callable[[str], None]
 
 
 class MainWindow(QMainWindow):
@@ -80,18 +62,9 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([300, 700])
         self.splitter.setChildrenCollapsible(False)
-        self.lock_screen = LockScreen()
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.splitter)
-        self.pages.addWidget(self.lock_screen)
-        self.setCentralWidget(self.pages)
-        self._unlock = unlock or PinUnlock(settings)
-        self._security_events = security_events or (lambda _event: None)
-        self._failed_unlocks = 0
-        self._title_before_lock = ""
-        self._hidden_while_locked: list[QWidget] = []
-        self._disabled_while_locked: list[QAction] = []
-        self.unlock_pause_ms = unlock_pause_ms
+        self.security = SecurityController(self, self.splitter, self.workspace,
+                                           services.security, messages, settings, unlock,
+                                           security_events)
 
         self.reference_dock = QDockWidget(self.tr("Reference"), self)
         self.reference_dock.setObjectName("referenceDock")
@@ -106,9 +79,6 @@ class MainWindow(QMainWindow):
         self._connect()
         self.statusBar()
         self._restore_layout()
-        self.idle = IdleWatcher(self)
-        self.idle.idle.connect(self.lock)
-        self.idle.set_minutes(lock_after_minutes(settings))
         self.refresh_list()
 
     # -- wiring -------------------------------------------------------------------------
@@ -163,11 +133,10 @@ class MainWindow(QMainWindow):
         a.cancel_edit.triggered.connect(self.workspace.cancel_edits)
         a.archive.triggered.connect(self.workspace.toggle_archived)
         a.quit.triggered.connect(self.close)
-        a.lock.triggered.connect(self.lock_now)
-        a.change_passphrase.triggered.connect(self.change_passphrase)
-        a.set_pin.triggered.connect(self.set_pin)
-        a.encrypt.triggered.connect(self.encrypt_records)
-        self.lock_screen.unlock_requested.connect(self._on_unlock_requested)
+        a.lock.triggered.connect(self.security.lock_now)
+        a.change_passphrase.triggered.connect(self.security.change_passphrase)
+        a.set_pin.triggered.connect(self.security.set_pin)
+        a.encrypt.triggered.connect(self.security.encrypt_records)
         a.show_archived.toggled.connect(self.patient_list.show_archived.setChecked)
         self.patient_list.show_archived.toggled.connect(a.show_archived.setChecked)
         self.patient_list.search_changed.connect(self.refresh_list)
@@ -296,125 +265,6 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Saved %1").replace("%1", patient.data.name),
                                          4000)
 
-    # -- screen lock --------------------------------------------------------------------
-
-    def is_locked(self) -> bool:
-        """True while the lock screen hides the records."""
-        return self.pages.currentWidget() is self.lock_screen
-
-    def lock_now(self) -> None:
-        """Ctrl+L: lock at once; without a passphrase or PIN, first offer to set a PIN."""
-        if self.is_locked():
-            return
-        pin = self._unlock
-        if isinstance(pin, PinUnlock) and not pin.is_set() and not pin.declined():
-            chosen = self._messages.ask_new_pin(self, self.tr(
-                "Set a PIN to unlock the screen. Without one, anyone at this computer can "
-                "unlock it (Cancel locks without a PIN)."))
-            if chosen is None:
-                pin.decline()
-            else:
-                pin.set_pin(chosen)
-        self.lock()
-
-    def lock(self) -> None:
-        """Hide every patient detail behind the lock screen, after keeping drafts."""
-        if self.is_locked():
-            return
-        self.workspace.sessions.flush_draft()
-        # Open dialogs (reports, history) show patient data; a modal one ends here.
-        for dialog in self.findChildren(QDialog):
-            if dialog.isVisible():
-                dialog.reject()
-        self._hidden_while_locked = [
-            widget for widget in (*self.findChildren(QDockWidget), self.menuBar())
-            if widget.isVisible()
-        ]
-        for widget in self._hidden_while_locked:
-            widget.hide()
-        self._disabled_while_locked = [
-            action for action in self.findChildren(QAction) if action.isEnabled()
-        ]
-        for action in self._disabled_while_locked:
-            action.setEnabled(False)
-        self.statusBar().clearMessage()
-        self._title_before_lock = self.windowTitle()
-        self.setWindowTitle(self.tr("Cramp Practitioner — locked"))
-        self.pages.setCurrentWidget(self.lock_screen)
-        self.lock_screen.prepare(self._unlock.what if self._unlock.is_set() else None)
-        self._security_events("lock")  # audit: screen locked
-
-    def _on_unlock_requested(self, secret: str) -> None:
-        if self._unlock.is_set() and not self._unlock.matches(secret):
-            self._failed_unlocks += 1
-            self._security_events("unlock_failed")  # audit: failed unlock
-            self.lock_screen.show_failure(
-                self.tr("Wrong %1").replace("%1", self._unlock.what),
-                self.unlock_pause_ms(self._failed_unlocks))
-            return
-        self._failed_unlocks = 0
-        self.pages.setCurrentWidget(self.splitter)
-        for widget in self._hidden_while_locked:
-            widget.show()
-        for action in self._disabled_while_locked:
-            action.setEnabled(True)
-        self._hidden_while_locked, self._disabled_while_locked = [], []
-        self.setWindowTitle(self._title_before_lock)
-        self.idle.restart()
-        self._security_events("unlock")  # audit: screen unlocked
-
-    def set_pin(self) -> None:
-        """Set or change the lock-screen PIN (used when the records are not encrypted)."""
-        if not isinstance(self._unlock, PinUnlock):
-            self._messages.info(self, self.tr("Lock screen PIN"), self.tr(
-                "The records are encrypted: the lock screen asks for their passphrase."))
-            return
-        pin = self._messages.ask_new_pin(self, self.tr("The PIN unlocks the screen."))
-        if pin is not None:
-            self._unlock.set_pin(pin)
-
-    def encrypt_records(self) -> None:
-        """Encrypt the plain records file under a new passphrase."""
-        security = self._services.security
-        if security.is_encrypted():
-            self._messages.info(self, self.tr("Encrypt records"),
-                                self.tr("The records are already encrypted."))
-            return
-        if not self.workspace.can_leave():
-            return
-        choice = self._messages.ask_new_passphrase(self)
-        if choice is None or choice.passphrase is None:
-            return
-        try:
-            kept = security.encrypt(choice.passphrase, choice.passphrase)
-        except KnownError as exc:
-            self._messages.error(self, self.tr("Records not encrypted"), exc.message)
-            return
-        self._unlock = PassphraseUnlock(hash_secret(choice.passphrase))
-        self._messages.info(self, self.tr("Encrypt records"), self.tr(
-            "The records are now encrypted. The unencrypted original is kept as %1: "
-            "delete it once you have checked your records.").replace("%1", str(kept)))
-
-    def change_passphrase(self) -> None:
-        """Re-encrypt the records under a new passphrase, asking for the current one."""
-        if not self._services.security.is_encrypted():
-            self._messages.info(self, self.tr("Change passphrase"), self.tr(
-                "These records are not encrypted, so they have no passphrase."))
-            return
-        problem = ""
-        while (change := self._messages.ask_passphrase_change(self, problem)) is not None:
-            try:
-                self._services.security.change_passphrase(
-                    change.current, change.new, change.confirmation)
-            except KnownError as exc:
-                problem = exc.message
-                continue
-            if isinstance(self._unlock, PassphraseUnlock):
-                self._unlock.replace(change.new)
-            self._messages.info(self, self.tr("Change passphrase"), self.tr(
-                "The passphrase was changed. Backups made before keep the old one."))
-            return
-
     # -- window state -------------------------------------------------------------------
 
     def _restore_layout(self) -> None:
@@ -438,10 +288,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.workspace.sessions.flush_draft()
-        if self.is_locked() and self.workspace.is_dirty():
-            # Asking about unsaved edits would name the patient on the lock screen.
-            self.lock_screen.show_failure(
-                self.tr("Unlock first: there are unsaved changes to save or discard."), 0)
+        if self.security.refuses_close():
             event.ignore()
             return
         if not self.workspace.can_leave():

@@ -63,10 +63,10 @@ def test_first_run_offers_a_passphrase_and_encrypts(
     window = _open(qtbot, path, messages, settings)
     assert window is not None and messages.new_passphrase_asked == 1
     assert file_kind(path) is FileKind.ENCRYPTED
-    window.lock_now()
+    window.security.lock_now()
     assert messages.pin_intros == [], "the lock screen asks for the passphrase"
-    window.lock_screen.unlock_requested.emit(PASSPHRASE)
-    assert not window.is_locked()
+    window.security.screen.unlock_requested.emit(PASSPHRASE)
+    assert not window.security.is_locked()
 
 
 def test_first_run_no_passphrase_is_an_explicit_choice(
@@ -130,11 +130,11 @@ def test_change_passphrase_from_the_menu(
     assert WRONG_PASSPHRASE in messages.passphrase_change_problems[1]
     assert messages.infos and "changed" in messages.infos[-1][1]
 
-    window.lock_now()
-    window.lock_screen.unlock_requested.emit(PASSPHRASE)
-    assert window.is_locked(), "the old passphrase no longer unlocks"
-    window.lock_screen.unlock_requested.emit(new)
-    assert not window.is_locked()
+    window.security.lock_now()
+    window.security.screen.unlock_requested.emit(PASSPHRASE)
+    assert window.security.is_locked(), "the old passphrase no longer unlocks"
+    window.security.screen.unlock_requested.emit(new)
+    assert not window.security.is_locked()
     close_database()
     with pytest.raises(Exception, match=WRONG_PASSPHRASE):
         open_sqlite(path, passphrase=PASSPHRASE)
@@ -180,7 +180,7 @@ def test_encrypt_records_from_the_menu(
     assert "now encrypted" in messages.infos[-1][1]
     assert file_kind(path) is FileKind.ENCRYPTED
     assert [p.name for p in PatientService().list_patients("")] == ["Plain Pat"]
-    window.lock_now()
+    window.security.lock_now()
     assert messages.pin_intros == []
-    window.lock_screen.unlock_requested.emit(PASSPHRASE)
-    assert not window.is_locked()
+    window.security.screen.unlock_requested.emit(PASSPHRASE)
+    assert not window.security.is_locked()

@@ -102,7 +102,7 @@ def test_ctrl_l_hides_every_patient_detail_and_keeps_the_draft(
 
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
 
-    assert window.is_locked()
+    assert window.security.is_locked()
     assert not _shows(NAME) and not _shows(NOTE)
     assert not window.reference_dock.isVisible()
     assert not window.menuBar().isVisible()
@@ -117,18 +117,18 @@ def test_ctrl_l_hides_every_patient_detail_and_keeps_the_draft(
 
 def test_idle_time_locks_the_window(qtbot: QtBot, locked_window: MainWindow) -> None:
     window = locked_window
-    window.idle.set_interval_ms(100)
-    qtbot.waitUntil(window.is_locked, timeout=3000)
+    window.security.idle.set_interval_ms(100)
+    qtbot.waitUntil(window.security.is_locked, timeout=3000)
     assert not _shows(NAME) and not _shows(NOTE)
 
 
 def test_input_keeps_the_window_unlocked(qtbot: QtBot, locked_window: MainWindow) -> None:
     window = locked_window
-    window.idle.set_interval_ms(5000)
-    qtbot.waitUntil(lambda: window.idle.remaining_ms() < 4300, timeout=3000)
+    window.security.idle.set_interval_ms(5000)
+    qtbot.waitUntil(lambda: window.security.idle.remaining_ms() < 4300, timeout=3000)
     qtbot.keyClicks(window.workspace.sessions.form.notes, "x")
-    assert window.idle.remaining_ms() > 4600, "a key press starts the idle count again"
-    assert not window.is_locked()
+    assert window.security.idle.remaining_ms() > 4600, "a key press starts the idle count again"
+    assert not window.security.is_locked()
 
 
 def test_wrong_pin_is_reported_inline_then_the_right_one_unlocks(
@@ -136,20 +136,20 @@ def test_wrong_pin_is_reported_inline_then_the_right_one_unlocks(
 ) -> None:
     window = locked_window
     messages.new_pins = [PIN]
-    window.lock_now()
-    screen = window.lock_screen
+    window.security.lock_now()
+    screen = window.security.screen
     assert screen.secret.isVisible()
 
     qtbot.keyClicks(screen.secret, "0000")
     qtbot.keyClick(screen.secret, Qt.Key.Key_Return)
-    assert window.is_locked()
+    assert window.security.is_locked()
     assert screen.error.isVisible() and screen.error.text() == "Wrong PIN"
     assert messages.errors == [], "failures are shown on the lock screen, not in a popup"
     assert not _shows(NAME)
 
     qtbot.keyClicks(screen.secret, PIN)
     qtbot.keyClick(screen.secret, Qt.Key.Key_Return)
-    assert not window.is_locked()
+    assert not window.security.is_locked()
     assert _shows(NAME) and _shows(NOTE)
     assert window.reference_dock.isVisible() and window.menuBar().isVisible()
     assert window.actions.save.isEnabled()
@@ -163,9 +163,9 @@ def test_repeated_failures_pause_the_lock_screen(
     window = locked_window
     QSettings(str(settings_path), QSettings.Format.IniFormat).setValue(
         PIN_HASH_KEY, hash_secret(PIN))
-    window.unlock_pause_ms = lambda failures: 0 if failures < 2 else 150 * failures
-    window.lock_now()
-    screen = window.lock_screen
+    window.security.unlock_pause_ms = lambda failures: 0 if failures < 2 else 150 * failures
+    window.security.lock_now()
+    screen = window.security.screen
     screen.unlock_requested.emit("1111")
     assert not screen.is_paused()
     screen.unlock_requested.emit("2222")
@@ -173,11 +173,11 @@ def test_repeated_failures_pause_the_lock_screen(
     # While paused, even the right PIN is not tried.
     screen.secret.setText(PIN)
     screen.unlock_button.click()
-    assert window.is_locked()
+    assert window.security.is_locked()
     qtbot.waitUntil(lambda: screen.secret.isEnabled(), timeout=3000)
     screen.secret.setText(PIN)
     screen.unlock_button.click()
-    assert not window.is_locked()
+    assert not window.security.is_locked()
 
 
 def test_without_a_pin_the_practitioner_is_asked_first_then_unlock_is_plain(
@@ -185,13 +185,13 @@ def test_without_a_pin_the_practitioner_is_asked_first_then_unlock_is_plain(
 ) -> None:
     window = locked_window
     messages.new_pins = [None]  # declines to set a PIN
-    window.lock_now()
+    window.security.lock_now()
     assert len(messages.pin_intros) == 1
-    assert not window.lock_screen.secret.isVisible()
-    assert "No lock PIN is set" in window.lock_screen.hint.text()
-    window.lock_screen.unlock_button.click()
-    assert not window.is_locked()
-    window.lock_now()
+    assert not window.security.screen.secret.isVisible()
+    assert "No lock PIN is set" in window.security.screen.hint.text()
+    window.security.screen.unlock_button.click()
+    assert not window.security.is_locked()
+    window.security.lock_now()
     assert len(messages.pin_intros) == 1, "asked once, not at every lock"
 
 
@@ -203,35 +203,22 @@ def test_encrypted_records_unlock_with_their_passphrase(
                         unlock=PassphraseUnlock(hash_secret("the records passphrase")))
     qtbot.addWidget(window)
     window.show()
-    window.lock_now()
+    window.security.lock_now()
     assert messages.pin_intros == [], "no PIN is needed when there is a passphrase"
-    window.lock_screen.unlock_requested.emit("the records passphrase!")
-    assert window.lock_screen.error.text() == "Wrong passphrase"
-    window.lock_screen.unlock_requested.emit("the records passphrase")
-    assert not window.is_locked()
+    window.security.screen.unlock_requested.emit("the records passphrase!")
+    assert window.security.screen.error.text() == "Wrong passphrase"
+    window.security.screen.unlock_requested.emit("the records passphrase")
+    assert not window.security.is_locked()
 
 
 def test_lock_time_comes_from_the_settings(
     qtbot: QtBot, services: Services, messages: FakeMessages, settings_path: Path,
 ) -> None:
     settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
-    assert MainWindow(services, load_points(), messages, settings).idle.interval_ms() == 600_000
+    default = MainWindow(services, load_points(), messages, settings)
+    qtbot.addWidget(default)
+    assert default.security.idle.interval_ms() == 600_000
     settings.setValue("security/lock_after_minutes", 0)
     never = MainWindow(services, load_points(), messages, settings)
-    assert never.idle.interval_ms() == 0
-    for window in (never,):
-        qtbot.addWidget(window)
-
-
-def test_closing_while_locked_never_names_the_patient(
-    qtbot: QtBot, locked_window: MainWindow, services: Services, messages: FakeMessages,
-) -> None:
-    window = locked_window
-    window.workspace.tabs.setCurrentIndex(0)
-    window.workspace.form.name.setText(NAME + " Jr")  # an unsaved profile edit
-    messages.new_pins = [PIN]
-    window.lock_now()
-    assert not window.close()
-    assert messages.unsaved_prompts == []
-    assert "Unlock first" in window.lock_screen.error.text()
-    assert not _shows(NAME)
+    qtbot.addWidget(never)
+    assert never.security.idle.interval_ms() == 0
