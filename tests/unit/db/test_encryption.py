@@ -86,6 +86,18 @@ def test_database_wal_and_backup_hold_no_plaintext_and_refuse_sqlite3(tmp_path: 
     assert names == [f"Ann {MARKER}"]
 
 
+def test_control_the_same_writes_to_a_plain_file_show_the_marker_in_its_wal(
+    tmp_path: Path,
+) -> None:
+    """Proves the byte search above can fail: without encryption the note is readable."""
+    path = tmp_path / "plain.db"
+    open_sqlite(path)
+    database.execute_sql("PRAGMA wal_autocheckpoint = 0")
+    patient = PatientService().create(ann(name="Plain Ann"))
+    SessionService().create(patient.id, full_session(notes=f"Note {MARKER} here."))
+    assert MARKER.encode() in path.with_name(path.name + "-wal").read_bytes()
+
+
 def test_the_encrypted_file_keeps_the_connection_settings(tmp_path: Path) -> None:
     _write_marked_records(tmp_path / "records.db")
     for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout",
