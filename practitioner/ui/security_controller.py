@@ -94,8 +94,10 @@ class SecurityController(QObject):
         ]
         for widget in self._hidden_while_locked:
             widget.hide()
+        # Every shortcut and menu entry is off, except the lock screen's own field's.
         self._disabled_while_locked = [
-            action for action in self._window.findChildren(QAction) if action.isEnabled()
+            action for action in self._window.findChildren(QAction)
+            if action.isEnabled() and not self._belongs_to_screen(action)
         ]
         for action in self._disabled_while_locked:
             action.setEnabled(False)
@@ -176,6 +178,11 @@ class SecurityController(QObject):
             self._messages.info(self._window, self.tr("Change passphrase"), self.tr(
                 "The passphrase was changed. Backups made before keep the old one."))
             return
+
+    def _belongs_to_screen(self, action: QAction) -> bool:
+        owner = action.parent()
+        return isinstance(owner, QWidget) and (
+            owner is self.screen or self.screen.isAncestorOf(owner))
 
     def refuses_close(self) -> bool:
         """True (with the reason on the lock screen) when closing now would have to ask

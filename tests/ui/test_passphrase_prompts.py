@@ -105,6 +105,8 @@ def test_cancelling_the_passphrase_prompt_exits_cleanly(
     qapp: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    # Restyling every widget earlier tests left alive costs seconds and tests nothing here.
+    monkeypatch.setattr(app, "_load_style", lambda _app: None)
     path = tmp_path / "records.db"
     _encrypted_records(path)
     before = hashlib.sha256(path.read_bytes()).hexdigest()
