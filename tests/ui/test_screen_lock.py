@@ -222,3 +222,21 @@ def test_lock_time_comes_from_the_settings(
     never = MainWindow(services, load_points(), messages, settings)
     qtbot.addWidget(never)
     assert never.security.idle.interval_ms() == 0
+
+
+def test_closing_while_locked_never_names_the_patient(
+    qtbot: QtBot, locked_window: MainWindow, messages: FakeMessages,
+) -> None:
+    window = locked_window
+    window.workspace.tabs.setCurrentIndex(0)
+    window.workspace.form.name.setText(NAME + " Jr")  # an unsaved profile edit
+    messages.new_pins = [PIN]
+    window.security.lock_now()
+    assert not window.close()
+    assert messages.unsaved_prompts == []
+    assert "Unlock first" in window.security.screen.error.text()
+    assert not _shows(NAME)
+    # Once unlocked, closing asks about the edit as usual.
+    window.security.screen.unlock_requested.emit(PIN)
+    assert not window.close()
+    assert messages.unsaved_prompts == [NAME]
