@@ -4,6 +4,7 @@ them."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,12 +22,14 @@ from practitioner.db.cipher import (
     passphrase_of,
 )
 from practitioner.db.connection import SQLITE_PRAGMAS, close_database, inspect_file, open_sqlite
+from practitioner.db.migrate import MIGRATIONS_DIR
 from practitioner.errors import BugError, ErrorKind, KnownError
 from practitioner.services.patients import PatientService
 from practitioner.services.security import SecurityService
 from practitioner.services.sessions import SessionService
 from tests.helpers.demo_inputs import ann
 from tests.helpers.session_inputs import full_session
+from tests.unit.db.test_migrations import VALID_PATIENT
 
 # Quotes, a semicolon and non-ASCII: the key must reach SQLCipher intact, never as SQL.
 PASSPHRASE = "it's a \"long\"; passphrase — ü"
@@ -203,3 +206,33 @@ def test_encrypting_a_plain_file_keeps_every_row_and_leaves_no_plaintext(
     _refused_by_sqlite3(path)
     state = inspect_file(path, passphrase=PASSPHRASE, full_check=True)
     assert state.user_version > 0 and state.application_id != 0
+
+
+def test_the_backup_before_a_migration_is_encrypted_under_the_same_key(
+    tmp_path: Path,
+) -> None:
+    shipped = sorted(MIGRATIONS_DIR.glob("0*.py"))
+    older = tmp_path / "migrations"
+    older.mkdir()
+    shutil.copy(shipped[0], older / shipped[0].name)
+    path = tmp_path / "records.db"
+    open_sqlite(path, migrations_dir=older, passphrase=PASSPHRASE)
+    # Written past the services, as the schema-1 app would have (see test_migrations).
+    row = {**VALID_PATIENT, "name": f"Ann {MARKER}", "name_key": f"ann {MARKER.lower()}"}
+    database.execute_sql(
+        f"INSERT INTO patient ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+        list(row.values()))
+    close_database()
+
+    open_sqlite(path, passphrase=PASSPHRASE)  # every shipped migration now runs
+    close_database()
+
+    [backup] = (tmp_path / "backups").iterdir()
+    assert file_kind(backup) is FileKind.ENCRYPTED
+    assert MARKER.encode() not in backup.read_bytes()
+    _refused_by_sqlite3(backup)
+    copy = connect_raw(backup, PASSPHRASE, read_only=True)
+    try:
+        assert [row[0] for row in copy.execute("SELECT name FROM patient")] == [f"Ann {MARKER}"]
+    finally:
+        copy.close()
