@@ -71,7 +71,8 @@ def _driver_passphrase(path: Path, passphrase: str | None) -> str | None:
                          "It was not changed.")
     if kind is FileKind.ENCRYPTED and passphrase is None:
         raise KnownError(ErrorKind.PASSPHRASE,
-                         f"{path} is encrypted: its passphrase is needed to open it.")
+                         f"{path} is encrypted (or damaged): its passphrase is needed to "
+                         "open it. It was not changed.")
     return passphrase if kind is FileKind.ENCRYPTED else None
 
 
