@@ -8,7 +8,7 @@ import logging
 import sys
 import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -18,9 +18,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 from practitioner import __version__
 from practitioner.content.points import load_points
 from practitioner.content.reference import load_reference
+from practitioner.db.cipher import FileKind, file_kind, passphrase_from_env, passphrase_of
 from practitioner.db.connection import close_database, open_sqlite
+from practitioner.domain.audit import AuditAction
 from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
-from practitioner.errors import KnownError, PractitionerError
+from practitioner.errors import ErrorKind, KnownError, PractitionerError
 from practitioner.paths import (
     APP_NAME,
     ORGANIZATION,
@@ -37,9 +39,11 @@ from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
 from practitioner.services.protocols import ProtocolService
 from practitioner.services.reference import ReferenceService
+from practitioner.services.security import hash_secret
 from practitioner.services.sessions import SessionService
 from practitioner.ui.main_window import MainWindow
 from practitioner.ui.messages import Messages
+from practitioner.ui.unlock import PassphraseUnlock, PinUnlock, UnlockCheck
 
 log = logging.getLogger("practitioner")
 
@@ -111,15 +115,38 @@ def practitioner_name(settings: QSettings) -> str:
     return str(name) if name else getpass.getuser()
 
 
+SECURITY_ACTIONS = {"lock": AuditAction.LOCK, "unlock": AuditAction.UNLOCK,
+                    "unlock_failed": AuditAction.UNLOCK_FAILED}
+
+
+def audit_security_event(audit: AuditService) -> Callable[[str], None]:
+    """Writes the lock screen's events to the audit trail; a trail that cannot be written
+    to (a read-only file) must not keep the window locked or unlocked, so that is logged."""
+
+    def record(event: str) -> None:
+        try:
+            audit.record(SECURITY_ACTIONS[event], entity="window")
+        except KnownError as exc:
+            log.warning("%s not audited: %s", event, exc.kind.value)
+
+    return record
+
+
 def build_window(
-    path: Path, messages: Messages, settings: QSettings, *, demo: bool = False
+    path: Path, messages: Messages, settings: QSettings, *, demo: bool = False,
+    passphrase: str | None = None,
 ) -> MainWindow:
-    """Open the records at `path` and build the main window over them.
+    """Open the records at `path` (with `passphrase` when encrypted, or to create them
+    encrypted) and build the main window over them.
 
     Raises KnownError when the records cannot be opened (nothing was changed then), and
     ContentError when the shipped reference library is broken.
     """
-    open_sqlite(path)
+    db = open_sqlite(path, passphrase=passphrase)
+    # The lock screen checks the passphrase against its hash; it never keeps the text.
+    unlock: UnlockCheck = PinUnlock(settings)
+    if passphrase is not None and passphrase_of(db) is not None:
+        unlock = PassphraseUnlock(hash_secret(passphrase))
     user = practitioner_name(settings)
     audit = AuditService(user=lambda: user)
     patients = PatientService(audit=audit)
@@ -137,7 +164,44 @@ def build_window(
                   sessions=SessionService(user=lambda: DEMO_PRACTITIONER))
     catalogue = load_points()
     return MainWindow(services, catalogue, messages, settings,
-                      title_suffix="demo data" if demo else str(path))
+                      title_suffix="demo data" if demo else str(path), unlock=unlock,
+                      security_events=audit_security_event(audit))
+
+
+def open_window(
+    path: Path, messages: Messages, settings: QSettings, *, demo: bool = False,
+    offer_encryption: bool = True,
+) -> MainWindow | None:
+    """Build the window over `path`, asking for what encryption needs: the passphrase of
+    an encrypted file (again after a wrong one), or on first run whether to encrypt.
+
+    Returns None when the practitioner cancelled. $CRAMP_PRACTITIONER_PASSPHRASE, when
+    set, is tried first (for scripted starts).
+    """
+    kind = file_kind(path)
+    passphrase = None if demo else passphrase_from_env()
+    if kind is FileKind.NEW and passphrase is None and offer_encryption and not demo:
+        try:  # A folder that cannot be made is reported before any question is asked.
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise KnownError(ErrorKind.CANNOT_OPEN, f"Cannot create the folder "
+                             f"{path.parent}: {exc.strerror}.") from exc
+        choice = messages.ask_new_passphrase(None)
+        if choice is None:
+            return None
+        passphrase = choice.passphrase
+    problem = ""
+    while True:
+        if kind is FileKind.ENCRYPTED and passphrase is None:
+            passphrase = messages.ask_passphrase(None, path.name, problem)
+            if passphrase is None:
+                return None
+        try:
+            return build_window(path, messages, settings, demo=demo, passphrase=passphrase)
+        except KnownError as exc:
+            if kind is not FileKind.ENCRYPTED or exc.kind is not ErrorKind.PASSPHRASE:
+                raise
+            problem, passphrase = exc.message, None
 
 
 def main(argv: Sequence[str] | None = None, messages: Messages | None = None) -> int:
@@ -162,11 +226,17 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
         path = args.db or default_database_path()
     settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
     try:
-        window = build_window(path, messages, settings, demo=args.demo)
+        # --quit-after-startup is an unattended smoke test: it never waits for a prompt.
+        opened = open_window(path, messages, settings, demo=args.demo,
+                             offer_encryption=not args.quit_after_startup)
     except PractitionerError as exc:
         messages.error(None, "Cannot open the records", str(exc))
         close_database()
         return 1
+    if opened is None:
+        close_database()
+        return 0
+    window = opened
     if args.demo:
         window.open_first_patient()
     if args.quit_after_startup:

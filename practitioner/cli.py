@@ -17,6 +17,7 @@ from pathlib import Path
 from practitioner import __version__, cli_privacy
 from practitioner.content.errors import ContentError
 from practitioner.content.reference import load_reference
+from practitioner.db.cipher import PASSPHRASE_ENV, is_encrypted, passphrase_from_env
 from practitioner.db.connection import close_database, inspect_file, open_sqlite
 from practitioner.db.migrate import known_migrations
 from practitioner.domain.audit import AuditAction
@@ -39,6 +40,7 @@ from practitioner.services.patients import PatientService
 from practitioner.services.record_import import import_file
 from practitioner.services.reference import ReferenceService, SearchHit
 from practitioner.services.reports import ReportService
+from practitioner.services.security import SecurityService
 from practitioner.services.sessions import SessionService
 from practitioner.services.settings_file import ini_setting
 
@@ -70,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help=f"records file to use (default: {default_database_path()})",
+    )
+    parser.add_argument(
+        "--passphrase-file", type=Path, default=None, metavar="FILE",
+        help="read the passphrase of an encrypted records file from FILE (its first line); "
+        f"else ${PASSPHRASE_ENV}, else it is asked for. A new file is created encrypted "
+        "when a passphrase is given",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -108,6 +116,21 @@ def build_parser() -> argparse.ArgumentParser:
                         help="reference library folder to use instead of the shipped one")
 
     commands.add_parser("check", help="check the records file's integrity and schema version")
+
+    encrypt = commands.add_parser(
+        "encrypt", help="encrypt a plain records file under a new passphrase (the plain "
+        "original is kept as <name>.before-encryption)"
+    )
+    encrypt.add_argument("--new-passphrase-file", type=Path, default=None, metavar="FILE",
+                         help="read the new passphrase from FILE (its first line) instead "
+                         "of asking twice")
+
+    change = commands.add_parser(
+        "change-passphrase", help="re-encrypt an encrypted records file under a new passphrase"
+    )
+    change.add_argument("--new-passphrase-file", type=Path, default=None, metavar="FILE",
+                        help="read the new passphrase from FILE (its first line) instead of "
+                        "asking twice")
 
     importing = commands.add_parser(
         "import", help="add the patients of a JSON export (all of them, or none on error)"
@@ -226,8 +249,55 @@ def _import(args: argparse.Namespace, audit: AuditService) -> str:
         "already present."
 
 
-def _check(path: Path) -> str:
-    state = inspect_file(path, full_check=True)
+def _first_line(file: Path) -> str:
+    text = file.read_text(encoding="utf-8")
+    return text.splitlines()[0] if text else ""
+
+
+def _ask_hidden(prompt: str, path: Path) -> str:
+    """A passphrase typed at the terminal; never echoed, never read from a pipe."""
+    if not sys.stdin.isatty():
+        raise KnownError(ErrorKind.PASSPHRASE,
+                         f"{path} is encrypted: give its passphrase with --passphrase-file "
+                         f"FILE or ${PASSPHRASE_ENV}.")
+    return getpass.getpass(prompt)
+
+
+def _passphrase(args: argparse.Namespace, path: Path) -> str | None:
+    """The passphrase for `path`: from --passphrase-file, the environment, or the
+    terminal when the file is encrypted. Never from a settings file."""
+    if args.passphrase_file is not None:
+        return _first_line(args.passphrase_file)
+    given = passphrase_from_env()
+    if given is not None or not is_encrypted(path):
+        return given
+    return _ask_hidden(f"Passphrase for {path}: ", path)
+
+
+def _new_passphrase(args: argparse.Namespace, path: Path) -> tuple[str, str]:
+    """The new passphrase and its confirmation, from --new-passphrase-file or typed."""
+    if args.new_passphrase_file is not None:
+        new = _first_line(args.new_passphrase_file)
+        return new, new
+    return (_ask_hidden("New passphrase: ", path),
+            _ask_hidden("New passphrase again: ", path))
+
+
+def _change_passphrase(args: argparse.Namespace, path: Path, current: str | None) -> str:
+    if current is None or not is_encrypted(path):
+        raise KnownError(ErrorKind.PASSPHRASE, f"{path} is not encrypted; use “encrypt”.")
+    SecurityService().change_passphrase(current, *_new_passphrase(args, path))
+    return f"Changed the passphrase of {path}. Earlier backups keep their old passphrase."
+
+
+def _encrypt(args: argparse.Namespace, path: Path) -> str:
+    kept = SecurityService().encrypt(*_new_passphrase(args, path))
+    return f"Encrypted {path}. The unencrypted original is kept as {kept}: delete it once " \
+        "you have checked your records."
+
+
+def _check(path: Path, passphrase: str | None) -> str:
+    state = inspect_file(path, full_check=True, passphrase=passphrase)
     if state.is_new:
         raise KnownError(ErrorKind.CANNOT_OPEN, f"There is no records file at {path}.")
     latest = max((m.idx for m in known_migrations()), default=0)
@@ -246,10 +316,14 @@ def _audit_export(audit: AuditService, patients: PatientService,
 
 def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None) -> int:
     path: Path = args.db or default_database_path()
+    # "encrypt" opens the plain file as it is; the passphrase given is the new one.
+    passphrase = None if args.command == "encrypt" else _passphrase(args, path)
+    if args.command == "encrypt" and not path.is_file():
+        raise KnownError(ErrorKind.CANNOT_OPEN, f"There is no records file at {path}.")
     if args.command == "check":
-        print(_check(path))
+        print(_check(path, passphrase))
         return EXIT_OK
-    open_sqlite(path)
+    open_sqlite(path, passphrase=passphrase)
     try:
         # Entries name the same practitioner as the window does (settings.ini), else the
         # computer's user.
@@ -281,6 +355,10 @@ def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None) -> int:
                 print(f"Wrote {args.out}.", file=sys.stderr)
         elif args.command == "import":
             print(_import(args, audit), file=sys.stderr)
+        elif args.command == "encrypt":
+            print(_encrypt(args, path), file=sys.stderr)
+        elif args.command == "change-passphrase":
+            print(_change_passphrase(args, path, passphrase), file=sys.stderr)
         elif args.command == "report":
             print(_report(args, patients, pdf_writer, audit), file=sys.stderr)
         elif args.command in ("reference", "flags"):

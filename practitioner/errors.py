@@ -23,6 +23,7 @@ class ErrorKind(enum.Enum):
     FOREIGN = "foreign"
     CONFLICT = "conflict"
     NOT_FOUND = "not_found"
+    PASSPHRASE = "passphrase"
 
 
 class KnownError(PractitionerError):

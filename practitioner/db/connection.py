@@ -7,7 +7,6 @@ be ours (or new), undamaged, and not newer than this app.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +14,15 @@ import peewee
 
 from practitioner.db.backup import backup_sqlite
 from practitioner.db.base import database
-from practitioner.db.errors import known_error
+from practitioner.db.cipher import (
+    DATABASE_ERRORS,
+    DRIVER_ERRORS,
+    FileKind,
+    connect_raw,
+    file_kind,
+    peewee_database,
+)
+from practitioner.db.errors import MESSAGES, known_error
 from practitioner.db.file_guard import guard_writes
 from practitioner.db.migrate import (
     HISTORY_TABLE,
@@ -55,25 +62,38 @@ class FileState:
     table_count: int = 0
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+def _driver_passphrase(path: Path, passphrase: str | None) -> str | None:
+    """The passphrase to open `path` with: None for a plain file (the standard driver),
+    the given one for an encrypted file. Raises KnownError when the file is neither."""
+    kind = file_kind(path)
+    if kind is FileKind.NOT_A_DATABASE:
+        raise KnownError(ErrorKind.NOT_A_DATABASE,
+                         f"{MESSAGES[ErrorKind.NOT_A_DATABASE]} File: {path}. "
+                         "It was not changed.")
+    if kind is FileKind.ENCRYPTED and passphrase is None:
+        raise KnownError(ErrorKind.PASSPHRASE,
+                         f"{path} is encrypted (or damaged): its passphrase is needed to "
+                         "open it. It was not changed.")
+    return passphrase if kind is FileKind.ENCRYPTED else None
 
 
 def inspect_file(
-    path: Path, *, full_check: bool = False, migrations_dir: Path = MIGRATIONS_DIR
+    path: Path, *, full_check: bool = False, migrations_dir: Path = MIGRATIONS_DIR,
+    passphrase: str | None = None,
 ) -> FileState:
     """Look at `path` without writing to it, and refuse it if it is unusable.
 
-    Raises KnownError when the file is not a database, is damaged, belongs to another
-    program or was written by a newer version of the app.
+    `passphrase` opens an encrypted file (it is ignored for a plain one). Raises
+    KnownError when the file is not a database, is damaged, belongs to another program,
+    was written by a newer version of the app, or the passphrase is missing or wrong.
     """
     if path.is_dir():
         raise KnownError(ErrorKind.CANNOT_OPEN, f"{path} is a folder, not a records file.")
     if not path.exists() or path.stat().st_size == 0:
         return FileState(path=path, is_new=True)
     try:
-        conn = _read_only(path)
-    except sqlite3.Error as exc:
+        conn = connect_raw(path, _driver_passphrase(path, passphrase), read_only=True)
+    except DRIVER_ERRORS as exc:
         raise _as_known(exc, path) from exc
     try:
         application_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -93,7 +113,7 @@ def inspect_file(
             problems = [f"broken link in {row[0]}" for row in conn.execute(
                 "PRAGMA foreign_key_check"
             )] or ["ok"]
-    except sqlite3.Error as exc:
+    except DRIVER_ERRORS as exc:
         raise _as_known(exc, path) from exc
     finally:
         conn.close()
@@ -112,7 +132,7 @@ def inspect_file(
     return state
 
 
-def _as_known(exc: sqlite3.Error, path: Path) -> KnownError:
+def _as_known(exc: Exception, path: Path) -> KnownError:
     known = known_error(exc)
     if known is None:
         return KnownError(ErrorKind.CANNOT_OPEN, f"Cannot read {path}: {exc}.")
@@ -140,23 +160,26 @@ def _refuse_incompatible(state: FileState, migrations_dir: Path) -> None:
         )
 
 
-def open_sqlite(path: Path, *, migrations_dir: Path = MIGRATIONS_DIR) -> peewee.SqliteDatabase:
+def open_sqlite(
+    path: Path, *, migrations_dir: Path = MIGRATIONS_DIR, passphrase: str | None = None
+) -> peewee.SqliteDatabase:
     """Open (creating if needed) the records file at `path`, migrated to the latest schema.
 
-    An existing file is backed up beside itself, in `backups/`, before any migration.
-    Binds the live models to it. Raises KnownError for every environmental failure.
+    With `passphrase`, a new file is created encrypted (SQLCipher) and an encrypted one is
+    opened with it; a plain file is opened with the standard driver. An existing file is
+    backed up beside itself, in `backups/`, before any migration. Binds the live models
+    to it. Raises KnownError for every environmental failure.
     """
     path = Path(path)
-    state = inspect_file(path, migrations_dir=migrations_dir)
+    state = inspect_file(path, migrations_dir=migrations_dir, passphrase=passphrase)
+    key = passphrase if state.is_new else _driver_passphrase(path, passphrase)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise KnownError(
             ErrorKind.CANNOT_OPEN, f"Cannot create the folder {path.parent}: {exc.strerror}."
         ) from exc
-    db = peewee.SqliteDatabase(
-        str(path), pragmas=list(SQLITE_PRAGMAS.items()), timeout=BUSY_TIMEOUT_SECONDS
-    )
+    db = peewee_database(path, key, SQLITE_PRAGMAS, BUSY_TIMEOUT_SECONDS)
     try:
         db.connect()
         guard_writes(db, path)
@@ -164,11 +187,11 @@ def open_sqlite(path: Path, *, migrations_dir: Path = MIGRATIONS_DIR) -> peewee.
         if pending and state.applied:
             stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
             target = path.parent / "backups" / f"{path.stem}.before-{pending[0].name}.{stamp}.db"
-            backup_sqlite(db.connection(), target)  # type: ignore[no-untyped-call]
+            backup_sqlite(db.connection(), target, key)  # type: ignore[no-untyped-call]
         migrate(db, migrations_dir)
         if db.pragma("application_id") != APPLICATION_ID:
             db.pragma("application_id", APPLICATION_ID)
-    except (peewee.PeeweeException, sqlite3.Error) as exc:
+    except DATABASE_ERRORS as exc:
         db.close()
         known = known_error(exc)
         if known is None:

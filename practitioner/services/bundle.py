@@ -11,6 +11,7 @@ from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
 from practitioner.services.protocols import ProtocolService
 from practitioner.services.reference import ReferenceService
+from practitioner.services.security import SecurityService
 from practitioner.services.sessions import SessionService
 
 
@@ -26,3 +27,4 @@ class Services:
     reference: ReferenceService = field(default_factory=ReferenceService)
     letters: LetterService = field(default_factory=LetterService)
     audit: AuditService = field(default_factory=AuditService)
+    security: SecurityService = field(default_factory=SecurityService)

@@ -20,6 +20,7 @@ import peewee
 
 from practitioner.db.backup import backup_sqlite
 from practitioner.db.base import database
+from practitioner.db.cipher import passphrase_of
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import PatientRow, SessionRow
 from practitioner.domain.audit import AuditAction
@@ -68,7 +69,7 @@ def backup_beside_database() -> Path:
     path = Path(database.obj.database)
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
     target = path.parent / "backups" / f"{path.stem}.before-purge.{stamp}.db"
-    return backup_sqlite(database.connection(), target)
+    return backup_sqlite(database.connection(), target, passphrase_of(database.obj))
 
 
 class PrivacyService:

@@ -32,6 +32,10 @@ class Actions:
     session_from_last: QAction
     apply_protocol: QAction
     show_archived: QAction
+    lock: QAction
+    change_passphrase: QAction
+    encrypt: QAction
+    set_pin: QAction
     quit: QAction
 
 
@@ -86,5 +90,13 @@ def build_actions(window: QWidget) -> Actions:
                                   "Start a session pre-filled from the last visit"),
         apply_protocol=_action(window, "Apply &protocol", "Ctrl+P",
                                "Choose a point protocol for the open session"),
+        lock=_action(window, "&Lock screen", "Ctrl+L",
+                     "Hide all patient data until the passphrase or PIN is entered"),
+        change_passphrase=_action(window, "Change &passphrase…", "",
+                                  "Re-encrypt the records under a new passphrase"),
+        encrypt=_action(window, "&Encrypt records…", "",
+                        "Encrypt the records file on disk with a passphrase"),
+        set_pin=_action(window, "Set lock &PIN…", "",
+                        "The PIN that unlocks the screen when the records are not encrypted"),
         quit=_action(window, "&Quit", QKeySequence.StandardKey.Quit, "Close Cramp Practitioner"),
     )

@@ -26,6 +26,8 @@ from practitioner.ui.messages import Messages
 from practitioner.ui.pages.patient_workspace import PatientWorkspace
 from practitioner.ui.patient_privacy import PatientPrivacy
 from practitioner.ui.record_transfer import RecordTransfer
+from practitioner.ui.security_controller import SecurityController, SecurityEventSink
+from practitioner.ui.unlock import UnlockCheck
 from practitioner.ui.widgets.patient_list_panel import PatientListPanel
 from practitioner.ui.widgets.reference_pane import ReferencePane
 
@@ -42,6 +44,8 @@ class MainWindow(QMainWindow):
         title_suffix: str = "",
         today: Callable[[], dt.date] = dt.date.today,
         parent: QWidget | None = None,
+        unlock: UnlockCheck | None = None,
+        security_events: SecurityEventSink | None = None,
     ) -> None:
         super().__init__(parent)
         self._services = services
@@ -61,7 +65,9 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([300, 700])
         self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
+        self.security = SecurityController(self, self.splitter, self.workspace,
+                                           services.security, messages, settings, unlock,
+                                           security_events)
 
         self.reference_dock = QDockWidget(self.tr("Reference"), self)
         self.reference_dock.setObjectName("referenceDock")
@@ -114,6 +120,9 @@ class MainWindow(QMainWindow):
         toggle_reference = self.reference_dock.toggleViewAction()
         toggle_reference.setShortcut("F9")
         view_menu.addAction(toggle_reference)
+        security_menu = self.menuBar().addMenu(self.tr("Sec&urity"))
+        for action in (a.lock, a.encrypt, a.change_passphrase, a.set_pin):
+            security_menu.addAction(action)
 
     def _connect(self) -> None:
         a = self.actions
@@ -141,6 +150,10 @@ class MainWindow(QMainWindow):
         a.cancel_edit.triggered.connect(self.workspace.cancel_edits)
         a.archive.triggered.connect(self.workspace.toggle_archived)
         a.quit.triggered.connect(self.close)
+        a.lock.triggered.connect(self.security.lock_now)
+        a.change_passphrase.triggered.connect(self.security.change_passphrase)
+        a.set_pin.triggered.connect(self.security.set_pin)
+        a.encrypt.triggered.connect(self.security.encrypt_records)
         a.show_archived.toggled.connect(self.patient_list.show_archived.setChecked)
         self.patient_list.show_archived.toggled.connect(a.show_archived.setChecked)
         self.patient_list.search_changed.connect(self.refresh_list)
@@ -316,6 +329,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.workspace.sessions.flush_draft()
+        if self.security.refuses_close():
+            event.ignore()
+            return
         if not self.workspace.can_leave():
             event.ignore()
             return

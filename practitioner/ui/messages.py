@@ -28,6 +28,14 @@ from practitioner.ui.dialogs.custom_measure import CustomMeasureDialog, CustomMe
 from practitioner.ui.dialogs.diary_import import DiaryImportDialog
 from practitioner.ui.dialogs.draft_recovery import DraftRecoveryDialog
 from practitioner.ui.dialogs.letters_dialog import LettersDialog
+from practitioner.ui.dialogs.passphrase import (
+    ChangePassphraseDialog,
+    EnterPassphraseDialog,
+    NewPassphrase,
+    NewPassphraseDialog,
+    NewPinDialog,
+    PassphraseChange,
+)
 from practitioner.ui.dialogs.red_flag_review import RedFlagReview, RedFlagReviewDialog
 from practitioner.ui.dialogs.report_dialog import LetterKeeper, ReportDialog
 from practitioner.ui.dialogs.session_history import SessionHistoryDialog
@@ -205,3 +213,25 @@ class Messages:
 
         dialog.save_button.clicked.connect(save)
         dialog.exec()
+
+    def ask_passphrase(self, parent: QWidget | None, file_name: str, problem: str) -> (
+        str | None
+    ):
+        """The passphrase of an encrypted records file (with `problem` from the last try
+        shown), or None when cancelled."""
+        return EnterPassphraseDialog.ask(file_name, problem, parent)
+
+    def ask_new_passphrase(self, parent: QWidget | None) -> NewPassphrase | None:
+        """First run: a passphrase to encrypt the new records with, or explicitly none;
+        None when cancelled."""
+        return NewPassphraseDialog.ask(parent)
+
+    def ask_passphrase_change(self, parent: QWidget | None, problem: str) -> (
+        PassphraseChange | None
+    ):
+        """The current and new passphrase, or None when cancelled."""
+        return ChangePassphraseDialog.ask(problem, parent)
+
+    def ask_new_pin(self, parent: QWidget | None, intro: str) -> str | None:
+        """A new lock-screen PIN, or None when cancelled."""
+        return NewPinDialog.ask(intro, parent)

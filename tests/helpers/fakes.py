@@ -14,6 +14,7 @@ from practitioner.domain.report_content import ReportData
 from practitioner.domain.session import DraftSummary, Session
 from practitioner.domain.what_worked import GroupRate
 from practitioner.ui.dialogs.custom_measure import CustomMeasureInput
+from practitioner.ui.dialogs.passphrase import NewPassphrase, PassphraseChange
 from practitioner.ui.dialogs.red_flag_review import RedFlagReview
 from practitioner.ui.dialogs.report_dialog import LetterKeeper
 from practitioner.ui.messages import Answer, Messages
@@ -52,6 +53,15 @@ class FakeMessages(Messages):
     folder: str | None = None
     audit_trails: list[tuple[str, list[AuditEntry]]] = field(default_factory=list)
     report_outputs: list[Callable[[str], None] | None] = field(default_factory=list)
+    passphrases: list[str | None] = field(default_factory=list)
+    passphrase_problems: list[str] = field(default_factory=list)
+    # First run: "No passphrase" unless a test scripts another answer (None: cancel).
+    new_passphrase: NewPassphrase | None = field(default_factory=lambda: NewPassphrase(None))
+    new_passphrase_asked: int = 0
+    passphrase_changes: list[PassphraseChange | None] = field(default_factory=list)
+    passphrase_change_problems: list[str] = field(default_factory=list)
+    new_pins: list[str | None] = field(default_factory=list)
+    pin_intros: list[str] = field(default_factory=list)
 
     def error(self, parent: object, title: str, text: str) -> None:  # type: ignore[override]
         self.errors.append((title, text))
@@ -146,3 +156,23 @@ class FakeMessages(Messages):
         self, parent: object, title: str, entries: list[AuditEntry]
     ) -> None:
         self.audit_trails.append((title, list(entries)))
+
+    def ask_passphrase(  # type: ignore[override]
+        self, parent: object, file_name: str, problem: str
+    ) -> str | None:
+        self.passphrase_problems.append(problem)
+        return self.passphrases.pop(0) if self.passphrases else None
+
+    def ask_new_passphrase(self, parent: object) -> NewPassphrase | None:  # type: ignore[override]
+        self.new_passphrase_asked += 1
+        return self.new_passphrase
+
+    def ask_passphrase_change(  # type: ignore[override]
+        self, parent: object, problem: str
+    ) -> PassphraseChange | None:
+        self.passphrase_change_problems.append(problem)
+        return self.passphrase_changes.pop(0) if self.passphrase_changes else None
+
+    def ask_new_pin(self, parent: object, intro: str) -> str | None:  # type: ignore[override]
+        self.pin_intros.append(intro)
+        return self.new_pins.pop(0) if self.new_pins else None

@@ -58,8 +58,8 @@ def _fault_after_open(
 ) -> Callable[[], None]:
     """Make the command's own open_sqlite cause `fault` on the connection it opened."""
 
-    def opening(path: Path) -> peewee.SqliteDatabase:
-        db = open_sqlite(path)
+    def opening(path: Path, passphrase: str | None = None) -> peewee.SqliteDatabase:
+        db = open_sqlite(path, passphrase=passphrase)
         fault.apply()
         return db
 
