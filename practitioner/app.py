@@ -15,11 +15,12 @@ from types import TracebackType
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from practitioner import __version__
+from practitioner import __version__, instance_lock
 from practitioner.content.points import load_points
 from practitioner.content.reference import load_reference
-from practitioner.db.connection import close_database, open_sqlite
+from practitioner.db.connection import close_database, open_damaged_read_only, open_sqlite
 from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
+from practitioner.domain.storage_location import storage_warning
 from practitioner.errors import KnownError, PractitionerError
 from practitioner.paths import (
     APP_NAME,
@@ -28,12 +29,14 @@ from practitioner.paths import (
     default_database_path,
     resources_dir,
 )
+from practitioner.services.backups import BackupService
 from practitioner.services.bundle import Services
 from practitioner.services.demo import fill_demo
 from practitioner.services.reference import ReferenceService
 from practitioner.services.sessions import SessionService
 from practitioner.ui.main_window import MainWindow
 from practitioner.ui.messages import Messages
+from practitioner.ui.records_tools import RecordsTools
 
 log = logging.getLogger("practitioner")
 
@@ -111,17 +114,46 @@ def build_window(
     Raises KnownError when the records cannot be opened (nothing was changed then), and
     ContentError when the shipped reference library is broken.
     """
-    open_sqlite(path)
+    damage: KnownError | None = None
+    try:
+        open_sqlite(path)
+    except KnownError as exc:
+        open_damaged_read_only(path, exc)  # Raises `exc` again unless ours and readable.
+        damage = exc
     user = practitioner_name(settings)
     services = Services(sessions=SessionService(user=lambda: user),
                         reference=ReferenceService(user=lambda: user))
-    services.reference.seed(load_reference())
+    if damage is None:
+        services.reference.seed(load_reference())
     if demo:
         fill_demo(services.patients, DEMO_PATIENTS, DEMO_SEED,
                   sessions=SessionService(user=lambda: DEMO_PRACTITIONER))
     catalogue = load_points()
-    return MainWindow(services, catalogue, messages, settings,
-                      title_suffix="demo data" if demo else str(path))
+    window = MainWindow(services, catalogue, messages, settings,
+                        title_suffix="demo data" if demo else str(path))
+    backups = BackupService(path)
+    tools = RecordsTools(window, backups, messages)  # Owned by the window.
+    if damage is not None:
+        tools.show_damaged(damage.message)
+    else:
+        backups.start_tracking()
+    return window
+
+
+def _mounts_text() -> str:
+    try:
+        return Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _close_records(window: MainWindow | None, lock: instance_lock.InstanceLock) -> None:
+    """The backup at close (when something changed), then close and unlock the records."""
+    tools = window.findChild(RecordsTools) if window is not None else None
+    if isinstance(tools, RecordsTools):
+        tools.back_up_automatically("close")
+    close_database()
+    lock.release()
 
 
 def main(argv: Sequence[str] | None = None, messages: Messages | None = None) -> int:
@@ -145,11 +177,22 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
         path = args.db or default_database_path()
     settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
     try:
+        lock = instance_lock.acquire(path)
+    except KnownError as exc:
+        messages.error(None, "The records are already open", exc.message)
+        return 1
+    warning = storage_warning(path.absolute(), _mounts_text())
+    if warning is not None:
+        messages.warn(None, "Records in a risky place", warning)
+    try:
         window = build_window(path, messages, settings, demo=args.demo)
     except PractitionerError as exc:
         messages.error(None, "Cannot open the records", str(exc))
-        close_database()
+        _close_records(None, lock)
         return 1
+    tools = window.findChild(RecordsTools)
+    if isinstance(tools, RecordsTools) and tools.banner.isVisibleTo(window):
+        messages.warn(None, "The records are damaged", tools.banner.label.text())
     if args.demo:
         window.open_first_patient()
     if args.quit_after_startup:
@@ -160,6 +203,6 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
     try:
         return app.exec()
     finally:
-        close_database()
+        _close_records(window, lock)
         if demo_dir is not None:
             demo_dir.cleanup()

@@ -7,18 +7,26 @@ Every failure ends in one line on stderr and a non-zero exit code, never a trace
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from practitioner import __version__
 from practitioner.content.errors import ContentError
 from practitioner.content.reference import load_reference
-from practitioner.db.connection import close_database, inspect_file, open_sqlite
+from practitioner.db.backup import opened_file
+from practitioner.db.connection import (
+    close_database,
+    inspect_file,
+    open_damaged_read_only,
+    open_sqlite,
+)
 from practitioner.db.migrate import known_migrations
 from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
 from practitioner.domain.patient import Condition
@@ -28,6 +36,7 @@ from practitioner.domain.report_content import ReportData, ReportKind
 from practitioner.domain.spelling import fold
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.paths import default_database_path
+from practitioner.services.backups import BackupService
 from practitioner.services.csv_export import export_csv
 from practitioner.services.demo import fill_demo
 from practitioner.services.export import export_json
@@ -45,6 +54,12 @@ EXIT_FAILURE = 1
 EXIT_BUG = 70
 
 PdfWriter = Callable[[ReportData, Path], None]
+# Holds the one-instance lock on a records file for a `with` block (practitioner.reporting
+# passes practitioner.instance_lock.held; cli itself may not import Qt).
+InstanceLock = Callable[[Path], AbstractContextManager[object]]
+# Commands that write to the records file take the instance lock first.
+# (`backup` only reads, through the online backup API, so it may run beside the app.)
+WRITING_COMMANDS = frozenset({"demo", "import", "restore"})
 
 
 def _positive(text: str) -> int:
@@ -103,7 +118,19 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--library", type=Path, default=None,
                         help="reference library folder to use instead of the shipped one")
 
-    commands.add_parser("check", help="check the records file's integrity and schema version")
+    commands.add_parser("check", help="full check of the records file: every page and "
+                        "index (integrity_check), every link (foreign_key_check), schema")
+
+    backup = commands.add_parser(
+        "backup", help="make a verified backup of the records file (online backup API)")
+    backup.add_argument("--to", type=Path, default=None, metavar="DIR",
+                        help="folder to write it to (default: backups/ beside the records, "
+                        "with rotation)")
+
+    restore = commands.add_parser(
+        "restore", help="replace the records file by a backup; the current file is kept "
+        "as <name>.before-restore (or <name>.damaged)")
+    restore.add_argument("file", type=Path, metavar="FILE", help="the backup to restore")
 
     importing = commands.add_parser(
         "import", help="add the patients of a JSON export (all of them, or none on error)"
@@ -257,12 +284,54 @@ def _check(path: Path) -> str:
     return f"ok: {path}: integrity ok, schema version {state.user_version} of {latest}{note}"
 
 
-def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None) -> int:
+def _backup(path: Path, folder: Path | None) -> str:
+    """Back up the records file without opening it for writing (no migration)."""
+    state = inspect_file(path)
+    if state.is_new:
+        raise KnownError(ErrorKind.NOT_FOUND, f"There is no records file at {path}.")
+    with opened_file(path, read_only=True) as source:
+        made = BackupService(path, source=lambda: source).back_up("manual", folder)
+    return f"Backed up {path} to {made.path}."
+
+
+def _restore(path: Path, backup: Path) -> str:
+    done = BackupService(path).restore(backup, reopen=False)
+    kept = f"; the previous file was kept as {done.set_aside}" if done.set_aside else ""
+    return f"Restored {path} from the backup taken on {done.restored.when_text}{kept}."
+
+
+def _open_for(command: str, path: Path) -> None:
+    """Open the records; export and report may read a damaged file read-only."""
+    try:
+        open_sqlite(path)
+    except KnownError as exc:
+        if command not in ("export", "report"):
+            raise
+        open_damaged_read_only(path, exc)
+        print(f"warning: {exc.message} It was opened read-only.", file=sys.stderr)
+
+
+def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None,
+         lock: InstanceLock | None = None) -> int:
     path: Path = args.db or default_database_path()
     if args.command == "check":
         print(_check(path))
         return EXIT_OK
-    open_sqlite(path)
+    holding = lock(path) if lock is not None and args.command in WRITING_COMMANDS \
+        else contextlib.nullcontext()
+    with holding:
+        if args.command == "backup":
+            print(_backup(path, args.to))
+            return EXIT_OK
+        if args.command == "restore":
+            print(_restore(path, args.file))
+            return EXIT_OK
+        return _run_on_open_records(args, path, pdf_writer)
+
+
+def _run_on_open_records(args: argparse.Namespace, path: Path,
+                         pdf_writer: PdfWriter | None) -> int:
+    _open_for(args.command, path)
     try:
         patients = PatientService()
         if args.command == "demo":
@@ -282,6 +351,8 @@ def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None) -> int:
                 _write_atomically(args.out, text)
                 print(f"Wrote {args.out}.", file=sys.stderr)
         elif args.command == "import":
+            made = BackupService(path).before("import")
+            print(f"Backed up to {made.path} first.", file=sys.stderr)
             print(_import(args), file=sys.stderr)
         elif args.command == "report":
             print(_report(args, patients, pdf_writer), file=sys.stderr)
@@ -292,12 +363,14 @@ def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None) -> int:
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = None,
+         lock: InstanceLock | None = None) -> int:
     """Run one command; returns the process exit code.
 
     `pdf_writer` renders a report to a PDF file. The command line never imports Qt, so
     the caller wires one in (`practitioner.reporting.cli_main`, behind `python -m
     practitioner`); without it the `report` command fails with a one-line message.
+    `lock` likewise holds the one-instance lock around the commands that write.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -308,7 +381,7 @@ def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = No
     ):
         parser.error("flags needs either --patient, or --medication and --condition names")
     try:
-        return _run(args, pdf_writer)
+        return _run(args, pdf_writer, lock)
     except KnownError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return EXIT_FAILURE

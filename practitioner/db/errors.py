@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import peewee
 
+from practitioner.db.base import database
 from practitioner.errors import ErrorKind, KnownError
 
 _BY_SQLITE_NAME: dict[str, ErrorKind] = {
@@ -85,6 +86,9 @@ def known_error(exc: BaseException, where: str = "") -> KnownError | None:
     if kind is None:
         return None
     message = MESSAGES[kind]
+    reason = getattr(database.obj, "read_only_reason", None)
+    if kind is ErrorKind.READ_ONLY and isinstance(reason, str):
+        message = reason  # A damaged file opened read-only on purpose (db/connection.py).
     return KnownError(kind, f"{message} ({where})" if where else message)
 
 
