@@ -196,6 +196,9 @@ READ_ONLY_PRAGMAS: dict[str, object] = {
     "temp_store": "memory",
     "cell_size_check": 1,
     "mmap_size": 0,
+    # Lets SQLite read a file whose header counts more pages than survive (truncated);
+    # harmless here, as the connection cannot write.
+    "writable_schema": 1,
 }
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 from practitioner.db.connection import close_database, open_sqlite
@@ -28,9 +29,21 @@ def flip_page(path: Path) -> None:
     overwrite_pages(path, [max(2, page_count(path) // 2)])
 
 
+def _last_schema_page(path: Path) -> int:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return int(conn.execute(
+            "SELECT max(pageno) FROM dbstat WHERE name = 'sqlite_schema'").fetchone()[0])
+    finally:
+        conn.close()
+
+
 def truncate(path: Path) -> None:
-    """Cut the file to 60 % of its pages, as a full disk or a bad copy would."""
-    keep = max(2, page_count(path) * 6 // 10)
+    """Cut the last quarter of the file's pages, as a full disk or a bad copy would; the
+    list of tables survives (without it nothing at all could be read)."""
+    total = page_count(path)
+    keep = max(_last_schema_page(path), total * 3 // 4)
+    assert keep < total, "too small a file to truncate below its schema"
     with path.open("r+b") as handle:
         handle.truncate(keep * 4096)
 
