@@ -21,7 +21,7 @@ from practitioner.content.reference import load_reference
 from practitioner.db.connection import close_database, open_damaged_read_only, open_sqlite
 from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
 from practitioner.domain.storage_location import storage_warning
-from practitioner.errors import KnownError, PractitionerError
+from practitioner.errors import ErrorKind, KnownError, PractitionerError
 from practitioner.paths import (
     APP_NAME,
     ORGANIZATION,
@@ -179,7 +179,9 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
     try:
         lock = instance_lock.acquire(path)
     except KnownError as exc:
-        messages.error(None, "The records are already open", exc.message)
+        title = "The records are already open" if exc.kind is ErrorKind.LOCKED \
+            else "Cannot open the records"
+        messages.error(None, title, exc.message)
         return 1
     warning = storage_warning(path.absolute(), _mounts_text())
     if warning is not None:

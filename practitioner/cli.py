@@ -249,7 +249,7 @@ def _report(args: argparse.Namespace, patients: PatientService,
     return f"Wrote {args.out}."
 
 
-def _import(args: argparse.Namespace) -> str:
+def _import(args: argparse.Namespace, backups: BackupService) -> str:
     """Import the export `args.file`; returns the line to print. Raises KnownError with
     one line naming what is wrong: JSON line and column, or the offending element's path."""
     name = args.file
@@ -266,13 +266,15 @@ def _import(args: argparse.Namespace) -> str:
         raise KnownError(ErrorKind.FOREIGN, f"{name} is not valid JSON ({exc}); nothing "
                          "was imported.") from None
     try:
-        result = import_document(document, args.on_duplicate)
+        made: list[Path] = []
+        result = import_document(document, args.on_duplicate,
+                                 lambda: made.append(backups.before("import").path))
     except DocumentError as exc:
         kind = ErrorKind.TOO_NEW if exc.path == "$.format_version" else ErrorKind.FOREIGN
         raise KnownError(kind, f"{name} was refused at {exc.path}: {exc.reason}; nothing "
                          "was imported.") from None
     return f"Imported {result.imported} patients from {name}; skipped {result.skipped} " \
-        "already present."
+        f"already present. Backed up first to {made[0]}."
 
 
 def _check(path: Path) -> str:
@@ -300,15 +302,17 @@ def _restore(path: Path, backup: Path) -> str:
     return f"Restored {path} from the backup taken on {done.restored.when_text}{kept}."
 
 
-def _open_for(command: str, path: Path) -> None:
-    """Open the records; export and report may read a damaged file read-only."""
+def _open_for(command: str, path: Path) -> KnownError | None:
+    """Open the records; export and report may read a damaged file read-only, and then
+    get the damage back."""
     try:
         open_sqlite(path)
     except KnownError as exc:
         if command not in ("export", "report"):
             raise
         open_damaged_read_only(path, exc)
-        print(f"warning: {exc.message} It was opened read-only.", file=sys.stderr)
+        return exc
+    return None
 
 
 def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None,
@@ -331,36 +335,48 @@ def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None,
 
 def _run_on_open_records(args: argparse.Namespace, path: Path,
                          pdf_writer: PdfWriter | None) -> int:
-    _open_for(args.command, path)
+    damage = _open_for(args.command, path)
     try:
-        patients = PatientService()
-        if args.command == "demo":
-            # Demo visits are signed by the demo practitioner who recorded them.
-            sessions = SessionService(user=lambda: DEMO_PRACTITIONER)
-            added = fill_demo(patients, args.patients, args.seed, sessions=sessions)
-            print(f"Added {added.patients} demo patients with {added.sessions} treatment "
-                  f"sessions to {path}.")
-        elif args.command == "export" and args.format == "csv":
-            written = export_csv(patients, args.out, args.patient, SessionService())
-            print(f"Wrote {written[0]} and {written[1]}.", file=sys.stderr)
-        elif args.command == "export":
-            text = export_json(patients, args.patient, SessionService())
-            if args.out is None:
-                sys.stdout.write(text)
-            else:
-                _write_atomically(args.out, text)
-                print(f"Wrote {args.out}.", file=sys.stderr)
-        elif args.command == "import":
-            made = BackupService(path).before("import")
-            print(f"Backed up to {made.path} first.", file=sys.stderr)
-            print(_import(args), file=sys.stderr)
-        elif args.command == "report":
-            print(_report(args, patients, pdf_writer), file=sys.stderr)
-        elif args.command in ("reference", "flags"):
-            print(_reference(args))
+        _on_open_records(args, path, pdf_writer)
+    except KnownError as exc:
+        if damage is None:
+            raise
+        raise KnownError(exc.kind, f"{damage.message} Read-only, what it needed could not "
+                         f"be read: {exc.message}") from exc
     finally:
         close_database()
+    if damage is not None:
+        print(f"warning: {damage.message} It was read read-only; what was written is "
+              "what could be read.", file=sys.stderr)
     return EXIT_OK
+
+
+def _on_open_records(args: argparse.Namespace, path: Path,
+                     pdf_writer: PdfWriter | None) -> None:
+    """Run a command that needs the records open (they are)."""
+    patients = PatientService()
+    if args.command == "demo":
+        # Demo visits are signed by the demo practitioner who recorded them.
+        sessions = SessionService(user=lambda: DEMO_PRACTITIONER)
+        added = fill_demo(patients, args.patients, args.seed, sessions=sessions)
+        print(f"Added {added.patients} demo patients with {added.sessions} treatment "
+              f"sessions to {path}.")
+    elif args.command == "export" and args.format == "csv":
+        written = export_csv(patients, args.out, args.patient, SessionService())
+        print(f"Wrote {written[0]} and {written[1]}.", file=sys.stderr)
+    elif args.command == "export":
+        text = export_json(patients, args.patient, SessionService())
+        if args.out is None:
+            sys.stdout.write(text)
+        else:
+            _write_atomically(args.out, text)
+            print(f"Wrote {args.out}.", file=sys.stderr)
+    elif args.command == "import":
+        print(_import(args, BackupService(path)), file=sys.stderr)
+    elif args.command == "report":
+        print(_report(args, patients, pdf_writer), file=sys.stderr)
+    elif args.command in ("reference", "flags"):
+        print(_reference(args))
 
 
 def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = None,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -192,7 +193,10 @@ def _store_session(patient_id: int, raw: dict[str, Any], activities: dict[int, i
         )
 
 
-def import_document(document: Any, on_duplicate: OnDuplicate = "skip") -> ImportResult:
+def import_document(
+    document: Any, on_duplicate: OnDuplicate = "skip",
+    before_write: Callable[[], object] | None = None,
+) -> ImportResult:
     """Validate an export document, then store all its patients in one transaction.
 
     A patient with the same name and date of birth as one already in the database is
@@ -203,6 +207,8 @@ def import_document(document: Any, on_duplicate: OnDuplicate = "skip") -> Import
     if on_duplicate not in ("skip", "new"):
         raise ValueError(f"on_duplicate must be skip or new, not {on_duplicate!r}")
     validate_document(document)
+    if before_write is not None:
+        before_write()  # The backup before an import: only once the document is valid.
     imported: list[int] = []
     skipped = 0
     try:
