@@ -147,7 +147,7 @@ def _mounts_text() -> str:
         return ""
 
 
-def _close_records(window: MainWindow | None, lock: instance_lock.InstanceLock) -> None:
+def close_records(window: MainWindow | None, lock: instance_lock.InstanceLock) -> None:
     """The backup at close (when something changed), then close and unlock the records."""
     tools = window.findChild(RecordsTools) if window is not None else None
     if isinstance(tools, RecordsTools):
@@ -190,7 +190,7 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
         window = build_window(path, messages, settings, demo=args.demo)
     except PractitionerError as exc:
         messages.error(None, "Cannot open the records", str(exc))
-        _close_records(None, lock)
+        close_records(None, lock)
         return 1
     tools = window.findChild(RecordsTools)
     if isinstance(tools, RecordsTools) and tools.banner.isVisibleTo(window):
@@ -205,6 +205,6 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
     try:
         return app.exec()
     finally:
-        _close_records(window, lock)
+        close_records(window, lock)
         if demo_dir is not None:
             demo_dir.cleanup()

@@ -58,7 +58,7 @@ def test_a_second_lock_in_the_same_process_is_refused_with_pid_and_host(tmp_path
 
 @pytest.mark.slow
 def test_a_second_app_is_told_who_holds_the_records_and_a_crashed_ones_lock_is_recovered(
-    qapp: object, migrated_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    no_event_loop: None, migrated_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     records = demo_records(migrated_template, tmp_path / "records.db", patients=2)
