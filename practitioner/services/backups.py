@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import os
 import sqlite3
 from collections.abc import Callable
@@ -35,6 +36,8 @@ from practitioner.domain.backup_policy import (
     parse_backup_name,
 )
 from practitioner.errors import ErrorKind, KnownError
+
+log = logging.getLogger(__name__)
 
 AUTO_BACKUP_MINUTES = 30
 SIDE_FILES = ("-wal", "-shm")
@@ -140,6 +143,7 @@ class BackupService:
     def _event(self, event: str, path: Path) -> None:
         # audit: the one place a backup or restore is reported; the lead wires
         # AuditService.record(event, path) in here through `on_event`.
+        log.info("%s: %s", event, path)  # Paths only: never patient text in the log.
         if self._on_event is not None:
             self._on_event(event, path)
 
@@ -239,7 +243,12 @@ class BackupService:
 
         Raises KnownError (DAMAGED) naming the first problem found.
         """
-        state = inspect_file(self.records, full_check=True)
+        try:
+            state = inspect_file(self.records, full_check=True)
+        except KnownError as exc:
+            log.warning("full check failed: %s", exc.message)
+            raise
+        log.info("full check passed: %s", self.records)
         return (f"The records passed the full check (every page, index and link); "
                 f"schema version {state.user_version}. File: {self.records}")
 
@@ -266,7 +275,7 @@ class BackupService:
                 with opened_file(self.records, read_only=True) as current:
                     safety = BackupService(
                         self.records, clock=self._clock, policy=self._policy,
-                        source=lambda: current,
+                        source=lambda: current, on_event=self._on_event,
                     ).before("restore").path
         aside: Path | None = None
         if self.records.exists():
