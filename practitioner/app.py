@@ -149,11 +149,13 @@ def _mounts_text() -> str:
 
 def close_records(window: MainWindow | None, lock: instance_lock.InstanceLock) -> None:
     """The backup at close (when something changed), then close and unlock the records."""
-    tools = window.findChild(RecordsTools) if window is not None else None
-    if isinstance(tools, RecordsTools):
-        tools.back_up_automatically("close")
-    close_database()
-    lock.release()
+    try:
+        tools = window.findChild(RecordsTools) if window is not None else None
+        if isinstance(tools, RecordsTools):
+            tools.back_up_automatically("close")
+    finally:
+        close_database()
+        lock.release()
 
 
 def main(argv: Sequence[str] | None = None, messages: Messages | None = None) -> int:
@@ -183,7 +185,7 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
             else "Cannot open the records"
         messages.error(None, title, exc.message)
         return 1
-    warning = storage_warning(path.absolute(), _mounts_text())
+    warning = storage_warning(path.resolve(), _mounts_text())
     if warning is not None:
         messages.warn(None, "Records in a risky place", warning)
     try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,7 +77,8 @@ def test_leftover_partials_are_removed(tmp_path: Path) -> None:
     assert remove_partials(tmp_path / "missing") == []
 
 
-def _writer(path: Path, stop: threading.Event, done: list[int]) -> None:
+def _writer(path: Path, stop: threading.Event, commits: threading.Semaphore,
+            done: list[int]) -> None:
     conn = sqlite3.connect(path, timeout=5, isolation_level=None)
     conn.execute("PRAGMA journal_mode=wal")
     try:
@@ -87,15 +87,14 @@ def _writer(path: Path, stop: threading.Event, done: list[int]) -> None:
             conn.executemany("INSERT INTO churn (n) VALUES (?)", [(i,) for i in range(BATCH)])
             conn.execute("COMMIT")
             done[0] += 1
+            commits.release()
     finally:
         conn.close()
 
 
-def _wait(predicate: object, seconds: float = 10) -> None:
-    deadline = time.monotonic() + seconds
-    while not predicate():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "timed out"
-        threading.Event().wait(0.005)
+def _await_commits(commits: threading.Semaphore, count: int) -> None:
+    for _ in range(count):
+        assert commits.acquire(timeout=10), "the writer stopped committing"
 
 
 @pytest.mark.parametrize("pages", [-1, 64])
@@ -105,13 +104,13 @@ def test_a_backup_during_continuous_writes_holds_whole_transactions(
     with opened_file(records) as setup:
         setup.execute("CREATE TABLE churn (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
         setup.commit()
-    stop, done = threading.Event(), [0]
-    writer = threading.Thread(target=_writer, args=(records, stop, done))
+    stop, commits, done = threading.Event(), threading.Semaphore(0), [0]
+    writer = threading.Thread(target=_writer, args=(records, stop, commits, done))
     writer.start()
     counts: list[int] = []
     try:
         for round_ in range(4):
-            _wait(lambda r=round_: done[0] > 20 * (r + 1))
+            _await_commits(commits, 20)
             target = records.parent / "backups" / f"during-{round_}.db"
             with opened_file(records) as source:
                 backup_sqlite(source, target, pages=pages)
