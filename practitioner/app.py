@@ -136,6 +136,7 @@ def build_window(
     if damage is not None:
         tools.show_damaged(damage.message)
     else:
+        backups.remove_leftovers()
         backups.start_tracking()
     return window
 

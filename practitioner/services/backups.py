@@ -173,6 +173,10 @@ class BackupService:
         self._event("backup", target)
         return _info(target, self.records.stem)
 
+    def remove_leftovers(self) -> list[Path]:
+        """Delete the temporary files of backups a crash interrupted (at start)."""
+        return remove_partials(self.folder)
+
     def before(self, operation: str) -> BackupInfo:
         """The backup taken before a risky operation (import, restore, bulk delete)."""
         return self.back_up(f"before-{operation}")

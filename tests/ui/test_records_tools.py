@@ -225,18 +225,21 @@ def test_a_records_file_in_a_synced_folder_gets_a_warning(
     assert title == "Records in a risky place" and "cloud-sync folder (Dropbox)" in text
 
 
-def test_closing_the_app_backs_up_what_changed(
+def test_start_clears_leftovers_and_closing_backs_up_what_changed(
     qtbot: QtBot, clinic: Path, tmp_path: Path
 ) -> None:
     from practitioner import instance_lock
     from practitioner.services.patients import PatientService
 
+    (clinic.parent / "backups" / "records.20250101T000000000.auto.db.partial").write_bytes(
+        b"half a backup")
     lock = instance_lock.acquire(clinic)
     window = build_window(clinic, FakeMessages(),
                           QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     backups = BackupService(clinic)
     before = backups.list_backups()
+    assert not list(backups.folder.glob("*.partial"))  # A crashed backup's leftover went.
     app.close_records(window, lock)
     assert backups.list_backups() == before
     lock = instance_lock.acquire(clinic)
