@@ -119,8 +119,6 @@ class RecordsTools(QObject):
 
     def choose_and_restore(self) -> bool:
         """Tools › Restore…: pick a backup file, confirm, restore, reopen."""
-        if not self._window.workspace.can_leave():
-            return False
         chosen = self._messages.choose_open_file(
             self._window, self.tr("Restore the records from a backup"),
             self.tr("Records backups (*.db);;All files (*)"),
@@ -140,6 +138,8 @@ class RecordsTools(QObject):
 
     def restore(self, path: Path) -> bool:
         """Confirm with the backup's date and time, then restore it and reopen."""
+        if not self._window.workspace.can_leave():
+            return False
         try:
             backup = self._backups.describe(path)
         except KnownError as exc:

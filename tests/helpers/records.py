@@ -34,6 +34,8 @@ def _last_schema_page(path: Path) -> int:
     try:
         return int(conn.execute(
             "SELECT max(pageno) FROM dbstat WHERE name = 'sqlite_schema'").fetchone()[0])
+    except sqlite3.OperationalError:  # An SQLite built without dbstat.
+        return 0
     finally:
         conn.close()
 
