@@ -341,8 +341,8 @@ def _run_on_open_records(args: argparse.Namespace, path: Path,
     except KnownError as exc:
         if damage is None:
             raise
-        raise KnownError(exc.kind, f"{damage.message} Read-only, what it needed could not "
-                         f"be read: {exc.message}") from exc
+        raise KnownError(exc.kind, f"{damage.message} It was opened read-only, but the "
+                         "part this command needs cannot be read.") from exc
     finally:
         close_database()
     if damage is not None:
