@@ -153,6 +153,7 @@ def close_records(window: MainWindow | None, lock: instance_lock.InstanceLock) -
     try:
         tools = window.findChild(RecordsTools) if window is not None else None
         if isinstance(tools, RecordsTools):
+            tools.timer.stop()
             tools.back_up_automatically("close")
     finally:
         close_database()

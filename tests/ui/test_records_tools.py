@@ -122,10 +122,13 @@ def test_automatic_backups_run_on_the_timer_only_after_changes(
     backups.start_tracking()
     ticks: list[int] = []
     tools.timer.timeout.connect(lambda: ticks.append(1))
-    qtbot.waitUntil(lambda: len(ticks) >= 3)
-    assert backups.list_backups() == []  # Nothing changed, nothing backed up.
-    services.patients.create(ann())
-    qtbot.waitUntil(lambda: len(backups.list_backups()) == 1)
+    try:
+        qtbot.waitUntil(lambda: len(ticks) >= 3)
+        assert backups.list_backups() == []  # Nothing changed, nothing backed up.
+        services.patients.create(ann())
+        qtbot.waitUntil(lambda: len(backups.list_backups()) == 1)
+    finally:
+        tools.timer.stop()  # Else it would back up the next test's records.
     [made] = backups.list_backups()
     assert made.reason == "auto"
     assert messages.errors == []
