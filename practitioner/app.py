@@ -12,16 +12,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 
+import peewee
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from practitioner import __version__
+from practitioner import __version__, instance_lock
 from practitioner.content.points import load_points
 from practitioner.content.reference import load_reference
 from practitioner.db.cipher import FileKind, file_kind, passphrase_from_env, passphrase_of
-from practitioner.db.connection import close_database, open_sqlite
+from practitioner.db.connection import close_database, open_damaged_read_only, open_sqlite
 from practitioner.domain.audit import AuditAction
 from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
+from practitioner.domain.storage_location import storage_warning
 from practitioner.errors import ErrorKind, KnownError, PractitionerError
 from practitioner.paths import (
     APP_NAME,
@@ -32,6 +34,7 @@ from practitioner.paths import (
 )
 from practitioner.process_privacy import protect_process
 from practitioner.services.audit import AuditService
+from practitioner.services.backups import BackupService
 from practitioner.services.bundle import Services
 from practitioner.services.demo import fill_demo
 from practitioner.services.letters import LetterService
@@ -43,6 +46,7 @@ from practitioner.services.security import hash_secret
 from practitioner.services.sessions import SessionService
 from practitioner.ui.main_window import MainWindow
 from practitioner.ui.messages import Messages
+from practitioner.ui.records_tools import RecordsTools
 from practitioner.ui.unlock import PassphraseUnlock, PinUnlock, UnlockCheck
 
 log = logging.getLogger("practitioner")
@@ -115,6 +119,22 @@ def practitioner_name(settings: QSettings) -> str:
     return str(name) if name else getpass.getuser()
 
 
+BACKUP_ACTIONS = {"backup": AuditAction.BACKUP, "restore": AuditAction.RESTORE_BACKUP}
+
+
+def audit_backup_event(audit: AuditService) -> Callable[[str, Path], None]:
+    """Writes backups and restores to the audit trail (a restore into the restored file,
+    whose trail continues from the backup's); by file name only."""
+
+    def record(event: str, path: Path) -> None:
+        try:
+            audit.record(BACKUP_ACTIONS[event], entity="records_file", detail=path.name)
+        except KnownError as exc:
+            log.warning("%s not audited: %s", event, exc.kind.value)
+
+    return record
+
+
 SECURITY_ACTIONS = {"lock": AuditAction.LOCK, "unlock": AuditAction.UNLOCK,
                     "unlock_failed": AuditAction.UNLOCK_FAILED}
 
@@ -142,7 +162,13 @@ def build_window(
     Raises KnownError when the records cannot be opened (nothing was changed then), and
     ContentError when the shipped reference library is broken.
     """
-    db = open_sqlite(path, passphrase=passphrase)
+    damage: KnownError | None = None
+    db: peewee.Database
+    try:
+        db = open_sqlite(path, passphrase=passphrase)
+    except KnownError as exc:
+        db = open_damaged_read_only(path, exc)  # Raises `exc` again unless ours and readable.
+        damage = exc
     # The lock screen checks the passphrase against its hash; it never keeps the text.
     unlock: UnlockCheck = PinUnlock(settings)
     if passphrase is not None and passphrase_of(db) is not None:
@@ -158,14 +184,24 @@ def build_window(
                                                    audit=audit),
                         letters=LetterService(user=lambda: user, audit=audit),
                         audit=audit)
-    services.reference.seed(load_reference())
+    if damage is None:
+        services.reference.seed(load_reference())
     if demo:
         fill_demo(services.patients, DEMO_PATIENTS, DEMO_SEED,
                   sessions=SessionService(user=lambda: DEMO_PRACTITIONER))
     catalogue = load_points()
-    return MainWindow(services, catalogue, messages, settings,
-                      title_suffix="demo data" if demo else str(path), unlock=unlock,
-                      security_events=audit_security_event(audit))
+    window = MainWindow(services, catalogue, messages, settings,
+                        title_suffix="demo data" if demo else str(path), unlock=unlock,
+                        security_events=audit_security_event(audit))
+    backups = BackupService(path, passphrase=passphrase_of(db),
+                            on_event=audit_backup_event(audit))
+    tools = RecordsTools(window, backups, messages)  # Owned by the window.
+    if damage is not None:
+        tools.show_damaged(damage.message)
+    else:
+        backups.remove_leftovers()
+        backups.start_tracking()
+    return window
 
 
 def open_window(
@@ -204,6 +240,25 @@ def open_window(
             problem, passphrase = exc.message, None
 
 
+def _mounts_text() -> str:
+    try:
+        return Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def close_records(window: MainWindow | None, lock: instance_lock.InstanceLock) -> None:
+    """The backup at close (when something changed), then close and unlock the records."""
+    try:
+        tools = window.findChild(RecordsTools) if window is not None else None
+        if isinstance(tools, RecordsTools):
+            tools.timer.stop()
+            tools.back_up_automatically("close")
+    finally:
+        close_database()
+        lock.release()
+
+
 def main(argv: Sequence[str] | None = None, messages: Messages | None = None) -> int:
     """Start the GUI; returns the process exit code. Tests may pass fake `messages`."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
@@ -226,17 +281,30 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
         path = args.db or default_database_path()
     settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
     try:
+        lock = instance_lock.acquire(path)
+    except KnownError as exc:
+        title = "The records are already open" if exc.kind is ErrorKind.LOCKED \
+            else "Cannot open the records"
+        messages.error(None, title, exc.message)
+        return 1
+    warning = storage_warning(path.resolve(), _mounts_text())
+    if warning is not None:
+        messages.warn(None, "Records in a risky place", warning)
+    try:
         # --quit-after-startup is an unattended smoke test: it never waits for a prompt.
         opened = open_window(path, messages, settings, demo=args.demo,
                              offer_encryption=not args.quit_after_startup)
     except PractitionerError as exc:
         messages.error(None, "Cannot open the records", str(exc))
-        close_database()
+        close_records(None, lock)
         return 1
     if opened is None:
-        close_database()
+        close_records(None, lock)
         return 0
     window = opened
+    tools = window.findChild(RecordsTools)
+    if isinstance(tools, RecordsTools) and tools.banner.isVisibleTo(window):
+        messages.warn(None, "The records are damaged", tools.banner.label.text())
     if args.demo:
         window.open_first_patient()
     if args.quit_after_startup:
@@ -247,6 +315,6 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
     try:
         return app.exec()
     finally:
-        close_database()
+        close_records(window, lock)
         if demo_dir is not None:
             demo_dir.cleanup()

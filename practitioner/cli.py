@@ -7,18 +7,26 @@ Every failure ends in one line on stderr and a non-zero exit code, never a trace
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from practitioner import __version__, cli_privacy
 from practitioner.content.errors import ContentError
 from practitioner.content.reference import load_reference
+from practitioner.db.backup import opened_file
 from practitioner.db.cipher import PASSPHRASE_ENV, is_encrypted, passphrase_from_env
-from practitioner.db.connection import close_database, inspect_file, open_sqlite
+from practitioner.db.connection import (
+    close_database,
+    inspect_file,
+    open_damaged_read_only,
+    open_sqlite,
+)
 from practitioner.db.migrate import known_migrations
 from practitioner.domain.audit import AuditAction
 from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
@@ -30,6 +38,7 @@ from practitioner.errors import ErrorKind, KnownError
 from practitioner.paths import data_dir, default_database_path
 from practitioner.process_privacy import protect_process
 from practitioner.services.audit import AuditService, os_user
+from practitioner.services.backups import BackupService
 from practitioner.services.csv_export import export_csv
 from practitioner.services.demo import fill_demo
 from practitioner.services.export import export_json
@@ -51,6 +60,13 @@ EXIT_FAILURE = 1
 EXIT_BUG = 70
 
 PdfWriter = Callable[[ReportData, Path], bytes]  # writes the PDF, returns its bytes
+# Holds the one-instance lock on a records file for a `with` block (practitioner.reporting
+# passes practitioner.instance_lock.held; cli itself may not import Qt).
+InstanceLock = Callable[[Path], AbstractContextManager[object]]
+# Commands that write to the records file take the instance lock first.
+# (`backup` only reads, through the online backup API, so it may run beside the app.)
+WRITING_COMMANDS = frozenset({"demo", "import", "restore", "purge", "encrypt",
+                              "change-passphrase"})
 
 
 def _positive(text: str) -> int:
@@ -115,7 +131,19 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--library", type=Path, default=None,
                         help="reference library folder to use instead of the shipped one")
 
-    commands.add_parser("check", help="check the records file's integrity and schema version")
+    commands.add_parser("check", help="full check of the records file: every page and "
+                        "index (integrity_check), every link (foreign_key_check), schema")
+
+    backup = commands.add_parser(
+        "backup", help="make a verified backup of the records file (online backup API)")
+    backup.add_argument("--to", type=Path, default=None, metavar="DIR",
+                        help="folder to write it to (default: backups/ beside the records, "
+                        "with rotation)")
+
+    restore = commands.add_parser(
+        "restore", help="replace the records file by a backup; the current file is kept "
+        "as <name>.before-restore (or <name>.damaged)")
+    restore.add_argument("file", type=Path, metavar="FILE", help="the backup to restore")
 
     encrypt = commands.add_parser(
         "encrypt", help="encrypt a plain records file under a new passphrase (the plain "
@@ -241,12 +269,15 @@ def _report(args: argparse.Namespace, patients: PatientService,
     return f"Wrote {args.out} and kept the letter in patient {args.patient}'s record."
 
 
-def _import(args: argparse.Namespace, audit: AuditService) -> str:
-    """Import the export `args.file`; returns the line to print. Raises KnownError with
-    one line naming what is wrong: JSON line and column, or the offending element's path."""
-    result = import_file(args.file, args.on_duplicate, audit=audit)
-    return f"Imported {result.imported} patients from {args.file}; skipped {result.skipped} " \
-        "already present."
+def _import(args: argparse.Namespace, audit: AuditService, backups: BackupService) -> str:
+    """Import the export `args.file` (the records backed up first, once the file is known
+    to be valid); returns the line to print. Raises KnownError with one line naming what
+    is wrong: JSON line and column, or the offending element's path."""
+    made: list[Path] = []
+    result = import_file(args.file, args.on_duplicate, audit=audit,
+                         before_write=lambda: made.append(backups.before("import").path))
+    return f"Imported {result.imported} patients from {args.file}; skipped " \
+        f"{result.skipped} already present. Backed up first to {made[0]}."
 
 
 def _first_line(file: Path) -> str:
@@ -314,7 +345,37 @@ def _audit_export(audit: AuditService, patients: PatientService,
     audit.record_access(AuditAction.EXPORT, ids, f"{args.format} via command line")
 
 
-def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None) -> int:
+def _backup(path: Path, folder: Path | None, passphrase: str | None) -> str:
+    """Back up the records file without opening it for writing (no migration)."""
+    state = inspect_file(path, passphrase=passphrase)
+    if state.is_new:
+        raise KnownError(ErrorKind.NOT_FOUND, f"There is no records file at {path}.")
+    with opened_file(path, read_only=True, passphrase=passphrase) as source:
+        made = BackupService(path, source=lambda: source).back_up("manual", folder)
+    return f"Backed up {path} to {made.path}."
+
+
+def _restore(path: Path, backup: Path, passphrase: str | None) -> str:
+    done = BackupService(path, passphrase=passphrase).restore(backup, reopen=False)
+    kept = f"; the previous file was kept as {done.set_aside}" if done.set_aside else ""
+    return f"Restored {path} from the backup taken on {done.restored.when_text}{kept}."
+
+
+def _open_for(command: str, path: Path, passphrase: str | None) -> KnownError | None:
+    """Open the records; export and report may read a damaged file read-only, and then
+    get the damage back."""
+    try:
+        open_sqlite(path, passphrase=passphrase)
+    except KnownError as exc:
+        if command not in ("export", "report"):
+            raise
+        open_damaged_read_only(path, exc)
+        return exc
+    return None
+
+
+def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None,
+         lock: InstanceLock | None = None) -> int:
     path: Path = args.db or default_database_path()
     # "encrypt" opens the plain file as it is; the passphrase given is the new one.
     passphrase = None if args.command == "encrypt" else _passphrase(args, path)
@@ -323,57 +384,89 @@ def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None) -> int:
     if args.command == "check":
         print(_check(path, passphrase))
         return EXIT_OK
-    open_sqlite(path, passphrase=passphrase)
+    holding = lock(path) if lock is not None and args.command in WRITING_COMMANDS \
+        else contextlib.nullcontext()
+    with holding:
+        if args.command == "backup":
+            print(_backup(path, args.to, passphrase))
+            return EXIT_OK
+        if args.command == "restore":
+            print(_restore(path, args.file, passphrase))
+            return EXIT_OK
+        return _run_on_open_records(args, path, pdf_writer, passphrase)
+
+
+def _run_on_open_records(args: argparse.Namespace, path: Path,
+                         pdf_writer: PdfWriter | None, passphrase: str | None) -> int:
+    damage = _open_for(args.command, path, passphrase)
     try:
-        # Entries name the same practitioner as the window does (settings.ini), else the
-        # computer's user.
-        name = ini_setting(data_dir() / "settings.ini", "practitioner/name")
-        audit = AuditService(user=lambda: name or os_user())
-        patients = PatientService(audit=audit)
-        if args.command in cli_privacy.COMMANDS:
-            code, text = cli_privacy.run(args, audit)
-            print(text, file=sys.stdout if code == EXIT_OK else sys.stderr)
-            return code
-        if args.command == "demo":
-            # Demo visits are signed by the demo practitioner who recorded them.
-            sessions = SessionService(user=lambda: DEMO_PRACTITIONER)
-            added = fill_demo(patients, args.patients, args.seed, sessions=sessions)
-            print(f"Added {added.patients} demo patients with {added.sessions} treatment "
-                  f"sessions to {path}.")
-        elif args.command == "export" and args.format == "csv":
-            written = export_csv(patients, args.out, args.patient, SessionService())
-            _audit_export(audit, patients, args)
-            print(f"Wrote {written[0]} and {written[1]}.", file=sys.stderr)
-        elif args.command == "export":
-            text = export_json(patients, args.patient, SessionService())
-            if args.out is None:
-                sys.stdout.write(text)
-            else:
-                write_files_atomically([(args.out, text)])
-            _audit_export(audit, patients, args)
-            if args.out is not None:
-                print(f"Wrote {args.out}.", file=sys.stderr)
-        elif args.command == "import":
-            print(_import(args, audit), file=sys.stderr)
-        elif args.command == "encrypt":
-            print(_encrypt(args, path), file=sys.stderr)
-        elif args.command == "change-passphrase":
-            print(_change_passphrase(args, path, passphrase), file=sys.stderr)
-        elif args.command == "report":
-            print(_report(args, patients, pdf_writer, audit), file=sys.stderr)
-        elif args.command in ("reference", "flags"):
-            print(_reference(args))
+        code = _on_open_records(args, path, pdf_writer, passphrase)
+    except KnownError as exc:
+        if damage is None:
+            raise
+        raise KnownError(exc.kind, f"{damage.message} It was opened read-only, but the "
+                         "part this command needs cannot be read.") from exc
     finally:
         close_database()
+    if damage is not None:
+        print(f"warning: {damage.message} It was read read-only; what was written is "
+              "what could be read.", file=sys.stderr)
+    return code
+
+
+def _on_open_records(args: argparse.Namespace, path: Path,
+                     pdf_writer: PdfWriter | None, passphrase: str | None) -> int:
+    """Run a command that needs the records open (they are); returns the exit code."""
+    # Entries name the same practitioner as the window does (settings.ini), else the
+    # computer's user.
+    name = ini_setting(data_dir() / "settings.ini", "practitioner/name")
+    audit = AuditService(user=lambda: name or os_user())
+    patients = PatientService(audit=audit)
+    if args.command in cli_privacy.COMMANDS:
+        code, text = cli_privacy.run(args, audit)
+        print(text, file=sys.stdout if code == EXIT_OK else sys.stderr)
+        return code
+    if args.command == "demo":
+        # Demo visits are signed by the demo practitioner who recorded them.
+        sessions = SessionService(user=lambda: DEMO_PRACTITIONER)
+        added = fill_demo(patients, args.patients, args.seed, sessions=sessions)
+        print(f"Added {added.patients} demo patients with {added.sessions} treatment "
+              f"sessions to {path}.")
+    elif args.command == "export" and args.format == "csv":
+        written = export_csv(patients, args.out, args.patient, SessionService())
+        _audit_export(audit, patients, args)
+        print(f"Wrote {written[0]} and {written[1]}.", file=sys.stderr)
+    elif args.command == "export":
+        text = export_json(patients, args.patient, SessionService())
+        if args.out is None:
+            sys.stdout.write(text)
+        else:
+            write_files_atomically([(args.out, text)])
+        _audit_export(audit, patients, args)
+        if args.out is not None:
+            print(f"Wrote {args.out}.", file=sys.stderr)
+    elif args.command == "import":
+        print(_import(args, audit, BackupService(path, passphrase=passphrase)),
+              file=sys.stderr)
+    elif args.command == "encrypt":
+        print(_encrypt(args, path), file=sys.stderr)
+    elif args.command == "change-passphrase":
+        print(_change_passphrase(args, path, passphrase), file=sys.stderr)
+    elif args.command == "report":
+        print(_report(args, patients, pdf_writer, audit), file=sys.stderr)
+    elif args.command in ("reference", "flags"):
+        print(_reference(args))
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = None,
+         lock: InstanceLock | None = None) -> int:
     """Run one command; returns the process exit code.
 
     `pdf_writer` renders a report to a PDF file. The command line never imports Qt, so
     the caller wires one in (`practitioner.reporting.cli_main`, behind `python -m
     practitioner`); without it the `report` command fails with a one-line message.
+    `lock` likewise holds the one-instance lock around the commands that write.
     """
     protect_process()
     parser = build_parser()
@@ -385,7 +478,7 @@ def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = No
     ):
         parser.error("flags needs either --patient, or --medication and --condition names")
     try:
-        return _run(args, pdf_writer)
+        return _run(args, pdf_writer, lock)
     except KnownError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return EXIT_FAILURE

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from practitioner import cli
@@ -42,5 +43,13 @@ def write_report_pdf(data: ReportData, path: Path) -> bytes:
 
 
 def cli_main(argv: Sequence[str] | None = None) -> int:
-    """Run one command-line command, with PDF reports available."""
-    return cli.main(argv, pdf_writer=write_report_pdf)
+    """Run one command-line command, with PDF reports available and the records file
+    locked against a second instance while a command writes to it."""
+    return cli.main(argv, pdf_writer=write_report_pdf, lock=hold_instance_lock)
+
+
+def hold_instance_lock(records: Path) -> AbstractContextManager[object]:
+    """The one-instance lock (QLockFile) on `records`, imported only when needed."""
+    from practitioner import instance_lock
+
+    return instance_lock.held(records)

@@ -95,7 +95,8 @@ def key_literal(passphrase: str) -> str:
 
 
 def connect_raw(
-    path: Path, passphrase: str | None = None, *, read_only: bool = False
+    path: Path, passphrase: str | None = None, *, read_only: bool = False,
+    timeout: float = 5.0,
 ) -> sqlite3.Connection:
     """A raw DB-API connection to `path` with the driver its encryption needs.
 
@@ -105,8 +106,8 @@ def connect_raw(
     """
     target = f"{path.resolve().as_uri()}?mode=ro" if read_only else str(path)
     if passphrase is None:
-        return sqlite3.connect(target, uri=read_only)
-    conn: sqlite3.Connection = sqlcipher.connect(target, uri=read_only)
+        return sqlite3.connect(target, uri=read_only, timeout=timeout)
+    conn: sqlite3.Connection = sqlcipher.connect(target, uri=read_only, timeout=timeout)
     try:
         conn.execute(f"PRAGMA key = {key_literal(passphrase)}")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import peewee
 
-from practitioner.db.backup import backup_sqlite
+from practitioner.db.backup import backup_folder, backup_sqlite
 from practitioner.db.base import database
 from practitioner.db.cipher import (
     DATABASE_ERRORS,
@@ -30,6 +30,7 @@ from practitioner.db.migrate import (
     known_migrations,
     migrate,
 )
+from practitioner.domain.backup_policy import backup_file_name
 from practitioner.errors import ErrorKind, KnownError
 
 APPLICATION_ID = 0x43524D50  # "CRMP": marks a file as a Cramp Practitioner records file.
@@ -185,8 +186,8 @@ def open_sqlite(
         guard_writes(db, path)
         pending = [m for m in known_migrations(migrations_dir) if m.name not in state.applied]
         if pending and state.applied:
-            stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-            target = path.parent / "backups" / f"{path.stem}.before-{pending[0].name}.{stamp}.db"
+            reason = f"before-{pending[0].name}".lower()
+            target = backup_folder(path) / backup_file_name(path.stem, dt.datetime.now(), reason)
             backup_sqlite(db.connection(), target, key)  # type: ignore[no-untyped-call]
         migrate(db, migrations_dir)
         if db.pragma("application_id") != APPLICATION_ID:
@@ -208,3 +209,76 @@ def close_database() -> None:
     """Close the open records file, if any."""
     if database.obj is not None and not database.is_closed():
         database.close()
+
+
+# A damaged file is opened so that nothing can be written: `mode=ro` at the OS level
+# (the file is opened O_RDONLY) and `query_only` in SQLite. No journal_mode change either.
+READ_ONLY_PRAGMAS: dict[str, object] = {
+    "query_only": 1,
+    "foreign_keys": 1,
+    "busy_timeout": BUSY_TIMEOUT_SECONDS * 1000,
+    "trusted_schema": 0,
+    "temp_store": "memory",
+    "cell_size_check": 1,
+    "mmap_size": 0,
+    # Lets SQLite read a file whose header counts more pages than survive (truncated);
+    # harmless here, as the connection cannot write.
+    "writable_schema": 1,
+}
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class ReadOnlyDatabase(peewee.SqliteDatabase):
+    """A damaged records file, open for reading and export only.
+
+    `read_only_reason` is what a refused write tells the practitioner (db/errors.py).
+    """
+
+    read_only_reason = (
+        "The records file is damaged, so it is open read-only: nothing can be changed. "
+        "Export what you need, or restore a backup (Tools › Restore…)."
+    )
+
+
+def _header_stamps(path: Path) -> tuple[int, int] | None:
+    """(application_id, user_version) from the file header, or None if it has none."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError:
+        return None
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        return None
+    return int.from_bytes(header[68:72], "big"), int.from_bytes(header[60:64], "big")
+
+
+def open_damaged_read_only(
+    path: Path, damage: KnownError, *, migrations_dir: Path = MIGRATIONS_DIR
+) -> ReadOnlyDatabase:
+    """Open the damaged records file `path` read-only and bind the models to it.
+
+    `damage` is the error `open_sqlite` raised; it is raised again when the file is not
+    ours, is too new, or not even its list of tables can be read.
+    """
+    path = Path(path)
+    stamps = _header_stamps(path)
+    latest = max((m.idx for m in known_migrations(migrations_dir)), default=0)
+    if damage.kind is not ErrorKind.DAMAGED or stamps is None or stamps[0] != APPLICATION_ID \
+            or stamps[1] > latest:
+        raise damage
+    db = ReadOnlyDatabase(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                          pragmas=list(READ_ONLY_PRAGMAS.items()),
+                          timeout=BUSY_TIMEOUT_SECONDS)
+    try:
+        db.connect()
+        db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()  # type: ignore[no-untyped-call]
+    except DATABASE_ERRORS as exc:
+        db.close()
+        raise damage from exc
+    database.initialize(db)
+    return db
+
+
+def is_read_only() -> bool:
+    """Whether the open records file is a damaged one, opened read-only."""
+    return isinstance(database.obj, ReadOnlyDatabase)

@@ -116,6 +116,9 @@ def known_error(exc: BaseException, where: str = "") -> KnownError | None:
     if kind is None:
         return None
     message = MESSAGES[kind]
+    reason = getattr(database.obj, "read_only_reason", None)
+    if kind is ErrorKind.READ_ONLY and isinstance(reason, str):
+        message = reason  # A damaged file opened read-only on purpose (db/connection.py).
     return KnownError(kind, f"{message} ({where})" if where else message)
 
 

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import peewee
 
-from practitioner.db.backup import backup_sqlite
 from practitioner.db.base import database
 from practitioner.db.cipher import passphrase_of
 from practitioner.db.errors import translated_errors
@@ -27,6 +26,7 @@ from practitioner.domain.audit import AuditAction
 from practitioner.domain.retention import DEFAULT_RETENTION_YEARS, Retention, retention
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.audit import AuditService
+from practitioner.services.backups import BackupService
 from practitioner.services.settings_file import ini_setting
 
 RETENTION_KEY = "privacy/retention_years"
@@ -65,11 +65,9 @@ def retention_years_from(settings_file: Path) -> int:
 
 
 def backup_beside_database() -> Path:
-    """Back the open records file up into `backups/` beside it, before a purge."""
-    path = Path(database.obj.database)
-    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-    target = path.parent / "backups" / f"{path.stem}.before-purge.{stamp}.db"
-    return backup_sqlite(database.connection(), target, passphrase_of(database.obj))
+    """The backup taken before a purge, named and kept like every other backup."""
+    records = Path(database.obj.database)
+    return BackupService(records, passphrase=passphrase_of(database.obj)).before("purge").path
 
 
 class PrivacyService:

@@ -17,6 +17,7 @@ import base64
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -304,7 +305,7 @@ def _store_session(patient_id: int, born: dt.date | None, raw: dict[str, Any],
 
 def import_document(
     document: Any, on_duplicate: OnDuplicate = "skip", audit: AuditService | None = None,
-    *, now: dt.datetime | None = None,
+    before_write: Callable[[], object] | None = None, *, now: dt.datetime | None = None,
 ) -> ImportResult:
     """Validate an export document, then store all its patients in one transaction.
 
@@ -317,6 +318,8 @@ def import_document(
     if on_duplicate not in ("skip", "new"):
         raise ValueError(f"on_duplicate must be skip or new, not {on_duplicate!r}")
     validate_document(document)
+    if before_write is not None:
+        before_write()  # The backup before an import: only once the document is valid.
     imported: list[int] = []
     skipped = 0
     try:
@@ -377,12 +380,13 @@ def read_export(path: Path) -> Any:
 
 
 def import_file(path: Path, on_duplicate: OnDuplicate = "skip", document: Any = None,
-                audit: AuditService | None = None) -> ImportResult:
+                audit: AuditService | None = None,
+                before_write: Callable[[], object] | None = None) -> ImportResult:
     """Import the export in `path` (or its already read `document`), all or nothing, each
     imported patient audited. Raises KnownError with one line naming the offending
     element's JSON path."""
     try:
         return import_document(read_export(path) if document is None else document,
-                               on_duplicate, audit)
+                               on_duplicate, audit, before_write)
     except DocumentError as exc:
         raise _refused(path, exc) from None

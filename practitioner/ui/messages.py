@@ -66,6 +66,13 @@ class Messages:
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.exec()
 
+    def warn(self, parent: QWidget | None, title: str, text: str) -> None:
+        """Warn about a risk the user can still go ahead with."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
+                          parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
+
     def ask_unsaved(self, parent: QWidget | None, what: str) -> Answer:
         """Ask whether to save, discard or keep editing `what` before moving on."""
         box = QMessageBox(
@@ -130,9 +137,11 @@ class Messages:
         text, ok = QInputDialog.getText(parent, title, label)
         return text if ok else None
 
-    def choose_open_file(self, parent: QWidget | None, title: str, filters: str) -> str | None:
-        """A file to read, or None when cancelled."""
-        path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+    def choose_open_file(
+        self, parent: QWidget | None, title: str, filters: str, directory: str = ""
+    ) -> str | None:
+        """A file to read (starting in `directory`), or None when cancelled."""
+        path, _ = QFileDialog.getOpenFileName(parent, title, directory, filters)
         return path or None
 
     def choose_save_file(

@@ -37,6 +37,8 @@ class FakeMessages(Messages):
     text_prompts: list[str] = field(default_factory=list)
     infos: list[tuple[str, str]] = field(default_factory=list)
     open_file: str | None = None
+    open_dirs: list[str] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
     save_file: str | None = None
     diary_previews: list[DiaryImport] = field(default_factory=list)
     skip_bad_diary_rows: bool = False
@@ -91,9 +93,13 @@ class FakeMessages(Messages):
         self.infos.append((title, text))
 
     def choose_open_file(  # type: ignore[override]
-        self, parent: object, title: str, filters: str
+        self, parent: object, title: str, filters: str, directory: str = ""
     ) -> str | None:
+        self.open_dirs.append(directory)
         return self.open_file
+
+    def warn(self, parent: object, title: str, text: str) -> None:  # type: ignore[override]
+        self.warnings.append((title, text))
 
     def choose_save_file(  # type: ignore[override]
         self, parent: object, title: str, suggested: str, filters: str

@@ -24,6 +24,7 @@ from practitioner.db.cipher import (
 from practitioner.db.connection import SQLITE_PRAGMAS, close_database, inspect_file, open_sqlite
 from practitioner.db.migrate import MIGRATIONS_DIR
 from practitioner.errors import BugError, ErrorKind, KnownError
+from practitioner.services.backups import BackupService
 from practitioner.services.patients import PatientService
 from practitioner.services.security import SecurityService
 from practitioner.services.sessions import SessionService
@@ -236,3 +237,20 @@ def test_the_backup_before_a_migration_is_encrypted_under_the_same_key(
         assert [row[0] for row in copy.execute("SELECT name FROM patient")] == [f"Ann {MARKER}"]
     finally:
         copy.close()
+
+
+def test_backup_service_backs_up_and_restores_encrypted_records(tmp_path: Path) -> None:
+    path = tmp_path / "records.db"
+    _write_marked_records(path)
+    backups = BackupService(path, passphrase=passphrase_of(database.obj))
+    taken = backups.back_up("manual")
+    assert MARKER.encode() not in taken.path.read_bytes()
+    _refused_by_sqlite3(taken.path)
+    PatientService().create(ann(name="Added after the backup"))
+
+    done = backups.restore(taken.path)
+
+    assert [p.data.name for p in PatientService().all_patients()] == [f"Ann {MARKER}"]
+    assert passphrase_of(database.obj) == PASSPHRASE, "the restored file is still encrypted"
+    assert done.set_aside is not None and file_kind(done.set_aside) is FileKind.ENCRYPTED
+    assert backups.newest_verified() is not None
