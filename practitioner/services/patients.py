@@ -13,6 +13,7 @@ from practitioner.db.models import (
     CrampSiteRow,
     MedicationRow,
     PatientCodeRow,
+    PatientNameWordRow,
     PatientRow,
     PatientScreenRow,
 )
@@ -46,6 +47,21 @@ _CATEGORIES: dict[str, type[CrampTiming | Trigger | Relief | Condition]] = {
     "relief": Relief,
     "condition": Condition,
 }
+
+
+def name_words(key: str) -> list[str]:
+    """The distinct words of a name key, as `patient_name_word` keeps them."""
+    return sorted(set(key.split()))
+
+
+def write_name_words(patient_id: int, key: str) -> None:
+    """Index the words of a patient's name key for prefix search (inside a transaction)."""
+    words = name_words(key)
+    if words:
+        PatientNameWordRow.insert_many(
+            [(patient_id, word) for word in words],
+            fields=[PatientNameWordRow.patient, PatientNameWordRow.word],
+        ).execute()
 
 
 class PatientService:
@@ -126,7 +142,8 @@ class PatientService:
             row.version = expected_version + 1
             row.updated_at = self._clock()
             row.save()
-            for model in (CrampSiteRow, PatientCodeRow, MedicationRow, PatientScreenRow):
+            for model in (CrampSiteRow, PatientCodeRow, MedicationRow, PatientScreenRow,
+                          PatientNameWordRow):
                 model.delete().where(model.patient == patient_id).execute()
             self._write_children(patient_id, data)
         return self.get(patient_id)
@@ -193,6 +210,7 @@ class PatientService:
 
     @staticmethod
     def _write_children(patient_id: int, data: PatientInput) -> None:
+        write_name_words(patient_id, name_key(data.name))
         sites = sorted(set(data.profile.sites), key=CrampSite.sort_key)
         if sites:
             CrampSiteRow.insert_many(

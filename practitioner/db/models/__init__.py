@@ -12,6 +12,7 @@ from practitioner.db.models.patient import (
     CrampSiteRow,
     MedicationRow,
     PatientCodeRow,
+    PatientNameWordRow,
     PatientRow,
     PatientScreenRow,
 )
@@ -54,6 +55,7 @@ MODELS = (
     SessionReferenceRow,
     RedFlagReviewRow,
     ReferralLetterRow,
+    PatientNameWordRow,
 )
 
 __all__ = [
@@ -64,6 +66,7 @@ __all__ = [
     "DraftRow",
     "MedicationRow",
     "PatientCodeRow",
+    "PatientNameWordRow",
     "PatientRow",
     "PatientScreenRow",
     "ProtocolPointRow",
