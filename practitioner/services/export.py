@@ -37,6 +37,7 @@ EXPORTED_TABLES: dict[str, str] = {
 #: Patient tables the export leaves out on purpose, and why.
 EXCLUDED_TABLES: dict[str, str] = {
     "draft": "unsaved form content, not part of the record until saved",
+    "patient_name_word": "a search index derived from the name, rebuilt on import",
 }
 
 
