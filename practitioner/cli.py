@@ -19,6 +19,7 @@ from practitioner.content.errors import ContentError
 from practitioner.content.reference import load_reference
 from practitioner.db.connection import close_database, inspect_file, open_sqlite
 from practitioner.db.migrate import known_migrations
+from practitioner.domain.demo_scale import Size
 from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
 from practitioner.domain.patient import Condition
 from practitioner.domain.reference_flags import CONDITION_ENTRIES, Flag
@@ -27,6 +28,7 @@ from practitioner.domain.spelling import fold
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.paths import default_database_path
 from practitioner.services.csv_export import export_csv
+from practitioner.services.datasets import generate_dataset
 from practitioner.services.demo import fill_demo
 from practitioner.services.export import export_json
 from practitioner.services.files import write_files_atomically
@@ -45,6 +47,7 @@ EXIT_FAILURE = 1
 EXIT_BUG = 70
 
 PdfWriter = Callable[[ReportData, Path], bytes]  # writes the PDF, returns its bytes
+BenchRunner = Callable[[str, int, bool], str]  # (size, seed, json) → the text to print
 
 
 def _positive(text: str) -> int:
@@ -75,6 +78,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--patients", type=_positive, default=40, help="how many (default 40)")
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    demo.add_argument("--size", choices=[s.name for s in Size], default=None,
+                      help="instead of --patients: build a whole synthetic dataset into a "
+                      "new --db file: S 300 patients, M 3,000 (40,000 visits), "
+                      "L 100,000 (1,000,000 visits)")
+
+    bench = commands.add_parser(
+        "bench", help="measure start-up, search, open, save and memory against their targets"
+    )
+    bench.add_argument("--size", choices=[s.name for s in Size], default="M",
+                       help="dataset size (default M; generated once, then cached)")
+    bench.add_argument("--seed", type=int, default=1, help="dataset seed (default 1)")
+    bench.add_argument("--json", action="store_true",
+                       help="one JSON object per figure: name, median, p95, target, met")
 
     export = commands.add_parser(
         "export", help="write patient records with their sessions, diary and progress"
@@ -229,10 +245,29 @@ def _check(path: Path) -> str:
     return f"ok: {path}: integrity ok, schema version {state.user_version} of {latest}{note}"
 
 
-def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None) -> int:
+def _demo_dataset(args: argparse.Namespace) -> str:
+    if args.db is None:
+        raise KnownError(ErrorKind.CANNOT_OPEN, "demo --size needs --db NEW_FILE.")
+    made = generate_dataset(args.db, Size[args.size].value, args.seed,
+                            progress=lambda text: print(text, file=sys.stderr))
+    return f"Built dataset {made.size} in {made.path}: {made.patients} patients, " \
+        f"{made.sessions} treatment sessions, {made.diary_days} diary days."
+
+
+def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None,
+         bench: BenchRunner | None = None) -> int:
     path: Path = args.db or default_database_path()
     if args.command == "check":
         print(_check(path))
+        return EXIT_OK
+    if args.command == "demo" and args.size is not None:
+        print(_demo_dataset(args))
+        return EXIT_OK
+    if args.command == "bench":
+        if bench is None:
+            raise KnownError(ErrorKind.CANNOT_OPEN, "This build has no benchmark runner; run "
+                             "“python -m practitioner bench …” instead.")
+        print(bench(args.size, args.seed, args.json))
         return EXIT_OK
     open_sqlite(path)
     try:
@@ -264,7 +299,8 @@ def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None) -> int:
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = None,
+         bench: BenchRunner | None = None) -> int:
     """Run one command; returns the process exit code.
 
     `pdf_writer` renders a report to a PDF file. The command line never imports Qt, so
@@ -280,7 +316,7 @@ def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = No
     ):
         parser.error("flags needs either --patient, or --medication and --condition names")
     try:
-        return _run(args, pdf_writer)
+        return _run(args, pdf_writer, bench)
     except KnownError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return EXIT_FAILURE

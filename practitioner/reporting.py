@@ -41,6 +41,13 @@ def write_report_pdf(data: ReportData, path: Path) -> bytes:
         del app
 
 
+def run_bench(size: str, seed: int, as_json: bool) -> str:
+    """`bench`: measure the performance figures (Qt and the GUI loaded only now)."""
+    from practitioner.bench.runner import run_bench as measure
+
+    return measure(size, seed, as_json)
+
+
 def cli_main(argv: Sequence[str] | None = None) -> int:
-    """Run one command-line command, with PDF reports available."""
-    return cli.main(argv, pdf_writer=write_report_pdf)
+    """Run one command-line command, with PDF reports and benchmarks available."""
+    return cli.main(argv, pdf_writer=write_report_pdf, bench=run_bench)
