@@ -41,6 +41,13 @@ FLOOR_SCRIPT = (
     "app.exec()\n"
 )
 MIB = 1024 * 1024
+# A forked child's rusage peak starts at its parent's size, so each child reports the
+# high-water mark of its own (post-exec) memory instead.
+REPORT_PEAK = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: sys.stderr.write(next(\n"
+    "    l for l in open('/proc/self/status') if l.startswith('VmHWM'))))\n"
+)
 
 
 def dataset(size: str, seed: int, progress: bool = True) -> Dataset | Path:
@@ -76,17 +83,21 @@ def _run_child(args: list[str]) -> tuple[float, float]:
     if child.returncode != 0:
         error = child.stderr.read().decode(errors="replace") if child.stderr else ""
         raise RuntimeError(f"{args[1:]} exited {child.returncode}: {error[-500:]}")
+    text = child.stderr.read().decode(errors="replace") if child.stderr else ""
     if child.stderr:
         child.stderr.close()
-    return elapsed, usage.ru_maxrss / 1024
+    peaks = [line.split()[1] for line in text.splitlines() if line.startswith("VmHWM")]
+    return elapsed, int(peaks[-1]) / 1024 if peaks else usage.ru_maxrss / 1024
 
 
 def startup_figures(path: Path) -> tuple[list[Figure], float]:
     """Start-up to first paint and its peak memory, against the floor; returns them and
     the floor's median peak RSS (MiB)."""
     main_py = Path(__file__).resolve().parents[2] / "main.py"
-    app = [sys.executable, str(main_py), "--db", str(path), "--quit-after-startup"]
-    floor = [sys.executable, "-c", FLOOR_SCRIPT]
+    app = [sys.executable, "-c", REPORT_PEAK + "import runpy\n"
+           f"sys.argv = [{str(main_py)!r}, '--db', {str(path)!r}, '--quit-after-startup']\n"
+           f"runpy.run_path({str(main_py)!r}, run_name='__main__')\n"]
+    floor = [sys.executable, "-c", REPORT_PEAK + FLOOR_SCRIPT]
     _run_child(app)  # warm the file cache and let the first start seed the library
     _run_child(floor)
     app_runs, floor_runs = [], []

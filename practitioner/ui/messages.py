@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
@@ -26,9 +27,10 @@ from practitioner.ui.dialogs.diary_import import DiaryImportDialog
 from practitioner.ui.dialogs.draft_recovery import DraftRecoveryDialog
 from practitioner.ui.dialogs.letters_dialog import LettersDialog
 from practitioner.ui.dialogs.red_flag_review import RedFlagReview, RedFlagReviewDialog
-from practitioner.ui.dialogs.report_dialog import LetterKeeper, ReportDialog
 from practitioner.ui.dialogs.session_history import SessionHistoryDialog
 
+if TYPE_CHECKING:  # the report dialog pulls in QtPrintSupport: loaded on first use
+    from practitioner.ui.dialogs.report_dialog import LetterKeeper
 
 class Answer(enum.Enum):
     """The practitioner's choice when unsaved edits are in the way."""
@@ -160,6 +162,8 @@ class Messages:
                     keep: LetterKeeper | None = None) -> None:
         """Preview a report or letter, with printing and saving as PDF; a referral letter
         that is saved or printed is kept in the record through `keep`."""
+        from practitioner.ui.dialogs.report_dialog import ReportDialog
+
         dialog = ReportDialog(data, parent, keep)
 
         def save() -> None:
