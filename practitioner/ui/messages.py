@@ -171,7 +171,7 @@ class Messages:
             path = self.choose_save_file(dialog, dialog.tr("Save as PDF"), suggested,
                                          "PDF documents (*.pdf)")
             if path:
-                dialog.save_pdf(Path(path))
+                dialog.save_pdf_in_background(Path(path))
 
         dialog.save_button.clicked.connect(save)
         dialog.exec()
