@@ -19,7 +19,7 @@ from pathlib import Path
 from practitioner.bench.figures import Figure, summary, table, time_ms
 from practitioner.domain.demo_scale import Size
 from practitioner.paths import data_dir
-from practitioner.services.datasets import Dataset, generate_dataset
+from practitioner.services.datasets import GENERATOR_VERSION, Dataset, generate_dataset
 
 STARTUP_RUNS = 7
 SEARCH_ROUNDS = 5
@@ -30,14 +30,21 @@ REFERENCE_QUERIES = (
     "hypogly", "magnesium", "low potassium", "thyroid", "dialysis", "pregnancy",
     "indapamide", "statin dark urine", "GB34", "stretching", "restless legs", "diab",
 )
+# Quits after the label's first paint, as the app quits after its window's first paint.
 FLOOR_SCRIPT = (
     "import sys\n"
-    "from PySide6.QtCore import QTimer\n"
+    "from PySide6.QtCore import QEvent, QObject, QTimer\n"
     "from PySide6.QtWidgets import QApplication, QLabel\n"
+    "class Painted(QObject):\n"
+    "    def eventFilter(self, watched, event):\n"
+    "        if event.type() == QEvent.Type.Paint:\n"
+    "            QTimer.singleShot(0, app.quit)\n"
+    "        return False\n"
     "app = QApplication(sys.argv[:1])\n"
     "label = QLabel('Cramp Practitioner')\n"
+    "watcher = Painted()\n"
+    "label.installEventFilter(watcher)\n"
     "label.show()\n"
-    "QTimer.singleShot(0, app.quit)\n"
     "app.exec()\n"
 )
 MIB = 1024 * 1024
@@ -54,7 +61,7 @@ def dataset(size: str, seed: int, progress: bool = True) -> Dataset | Path:
     """The cached dataset file of `size` and `seed`, generated on first use."""
     folder = data_dir() / "bench"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"dataset-{size}-seed{seed}.db"
+    path = folder / f"dataset-{size}-seed{seed}-v{GENERATOR_VERSION}.db"
     if path.exists():
         return path
     say = (lambda text: print(f"generating {size}: {text}", file=sys.stderr)) if progress \
