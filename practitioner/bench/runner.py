@@ -17,9 +17,8 @@ import sys
 from pathlib import Path
 
 from practitioner.bench.figures import Figure, summary, table, time_ms
-from practitioner.domain.demo_scale import Size
 from practitioner.paths import data_dir
-from practitioner.services.datasets import GENERATOR_VERSION, Dataset, generate_dataset
+from practitioner.services.datasets import GENERATOR_VERSION
 
 STARTUP_RUNS = 7
 SEARCH_ROUNDS = 5
@@ -57,16 +56,24 @@ REPORT_PEAK = (
 )
 
 
-def dataset(size: str, seed: int, progress: bool = True) -> Dataset | Path:
-    """The cached dataset file of `size` and `seed`, generated on first use."""
+def dataset(size: str, seed: int, progress: bool = True) -> Path:
+    """The cached dataset file of `size` and `seed`, generated on first use in a child
+    process (so its memory never counts in this one's peak)."""
     folder = data_dir() / "bench"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"dataset-{size}-seed{seed}-v{GENERATOR_VERSION}.db"
-    if path.exists():
-        return path
-    say = (lambda text: print(f"generating {size}: {text}", file=sys.stderr)) if progress \
-        else None
-    return generate_dataset(path, Size[size].value, seed, progress=say)
+    if not path.exists():
+        if progress:
+            print(f"generating dataset {size} into {path}", file=sys.stderr)
+        done = subprocess.run(
+            [sys.executable, "-m", "practitioner", "--db", str(path), "demo", "--size",
+             size, "--seed", str(seed)],
+            stdout=subprocess.DEVNULL, stderr=None if progress else subprocess.DEVNULL,
+            check=False,
+        )
+        if done.returncode != 0 or not path.exists():
+            raise RuntimeError(f"generating dataset {size} failed")
+    return path
 
 
 def _child_env() -> dict[str, str]:
@@ -217,8 +224,7 @@ def gui_figures(path: Path, floor_rss: float) -> list[Figure]:
 
 def run_bench(size: str, seed: int, as_json: bool) -> str:
     """Measure every figure on the `size` dataset; the table, or a JSON list."""
-    found = dataset(size, seed)
-    path = found.path if isinstance(found, Dataset) else found
+    path = dataset(size, seed)
     figures, floor_rss = startup_figures(path)
     figures += gui_figures(path, floor_rss)
     if as_json:

@@ -51,7 +51,7 @@ _CATEGORIES: dict[str, type[CrampTiming | Trigger | Relief | Condition]] = {
 PAGE_SIZE = 200
 #: A search matching at least this many patients is "broad": counted only that far, and
 #: listed by walking the name index rather than sorting every match.
-BROAD_SEARCH = 1000
+BROAD_SEARCH = 5000
 
 
 def _prefix_range(prefix: str) -> tuple[str, str]:
@@ -127,12 +127,14 @@ class PatientService:
         include_archived: bool = False,
         after: PatientSummary | None = None,
         limit: int | None = PAGE_SIZE,
+        matches: int | None = None,
     ) -> list[PatientSummary]:
         """Up to `limit` patients matching `query` that sort after `after`, by name.
 
         Sorted and filtered in SQL by index: a broad search walks the name index and stops
         after one page; a narrow one reads its few matches from the word index and sorts
-        them. Never a scan of the whole patient table.
+        them. Never a scan of the whole patient table. `matches` is
+        `count_matching(query, at_most=BROAD_SEARCH)` when the caller has it already.
         """
         found = _matching(query, include_archived)
         if found is None:
@@ -142,8 +144,10 @@ class PatientService:
             where.append("(name_key, id) > (?, ?)")
             args += [name_key(after.name), after.id]
         hint = ""
-        if where and self.count_matching(query, include_archived=include_archived,
-                                         at_most=BROAD_SEARCH) >= BROAD_SEARCH:
+        if matches is None and where:
+            matches = self.count_matching(query, include_archived=include_archived,
+                                          at_most=BROAD_SEARCH)
+        if where and matches is not None and matches >= BROAD_SEARCH:
             hint = "INDEXED BY patient_name_key"
         sql = (f"SELECT id, name, date_of_birth, archived_at FROM patient {hint} "
                f"{_where(where)} ORDER BY name_key, id")

@@ -150,21 +150,21 @@ class MainWindow(QMainWindow):
         """Re-run the current search and keep the open patient highlighted."""
         text, include_archived = self.patient_list.query()
         patients = self._patients
-        at_most = BROAD_SEARCH if text.strip() else None  # count a broad search only so far
         try:
             total = patients.count_matching(text, include_archived=include_archived,
-                                            at_most=at_most)
-            rows = patients.page(text, include_archived=include_archived)
+                                            at_most=BROAD_SEARCH)
+            rows = patients.page(text, include_archived=include_archived, matches=total)
         except KnownError as exc:
             self._messages.error(self, self.tr("Cannot list patients"), exc.message)
             return
 
         def next_page(last: PatientSummary) -> list[PatientSummary]:
-            return patients.page(text, include_archived=include_archived, after=last)
+            return patients.page(text, include_archived=include_archived, after=last,
+                                 matches=total)
 
         current = self.workspace.patient
         self.patient_list.show_patients(rows, current.id if current else None, next_page,
-                                        total, at_least=total == at_most)
+                                        total, at_least=total >= BROAD_SEARCH)
 
     def open_first_patient(self) -> None:
         """Open the first listed patient (used to show the demo populated at once)."""
