@@ -20,7 +20,7 @@ from practitioner.db.base import database
 from practitioner.db.connection import close_database, open_sqlite
 from practitioner.domain.demo_scale import Size
 from practitioner.services.datasets import Dataset, generate_dataset
-from practitioner.services.patients import PatientService
+from practitioner.services.patients import BROAD_SEARCH, PatientService
 from practitioner.services.reference import ReferenceService
 from practitioner.services.sessions import SessionService
 from tests.helpers.db_fixtures import TODAY
@@ -96,6 +96,18 @@ def test_patient_list_and_search_never_scan(records: Dataset, text: str,
     assert queries
     for sql in queries:
         assert not full_scans(sql), sql
+
+
+@pytest.mark.parametrize("text", ["m", "1975", "chen w"])
+def test_a_broad_search_walks_the_name_index_one_page_only(records: Dataset,
+                                                            text: str) -> None:
+    patients = PatientService()
+    # At S nothing is broad; claim it is, to check the plan a big practice would get.
+    queries = statements(lambda: patients.page(text, matches=BROAD_SEARCH, limit=20))
+    assert queries and all("INDEXED BY patient_name_key" in q for q in queries)
+    for sql in queries:
+        assert not full_scans(sql), sql
+    assert patients.page(text, matches=BROAD_SEARCH) == patients.page(text, matches=0)
 
 
 def test_the_scan_check_catches_the_old_like_search(records: Dataset) -> None:
