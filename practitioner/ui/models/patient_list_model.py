@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,8 @@ from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from practitioner.domain.patient import PatientSummary
+
+log = logging.getLogger(__name__)
 
 Index = QModelIndex | QPersistentModelIndex
 #: Gives the page of rows that follows the row passed (an empty list at the end).
@@ -51,7 +54,8 @@ class PatientListModel(QAbstractTableModel):
             return
         try:
             rows = self._next_page(self._rows[-1])
-        except Exception:  # never raise into the view; the list just stops growing
+        except Exception:  # never raise into the view: the list stops growing, logged
+            log.exception("could not fetch the next page of patients")
             rows = []
         if not rows:
             self._next_page = None
