@@ -138,6 +138,8 @@ def test_import_runs_off_the_gui_thread_on_its_own_connection(
     def slow_import(*args: Any) -> Any:
         seen["thread"] = threading.get_ident()
         seen["connection"] = database.connection()
+        seen["pragmas"] = (database.pragma("foreign_keys"), database.pragma("synchronous"),
+                           database.pragma("journal_mode"))
         # Only a GUI event loop that keeps running while this waits can set the event.
         seen["gui_ran"] = gui_ran.wait(10)
         return real(*args)
@@ -149,6 +151,7 @@ def test_import_runs_off_the_gui_thread_on_its_own_connection(
     assert seen["gui_ran"], "the window was frozen during the import"
     assert seen["thread"] != threading.get_ident()
     assert seen["connection"] is not database.connection()
+    assert seen["pragmas"] == (1, 2, "wal"), "the worker's connection has the app's pragmas"
     assert services.patients.count() == 4
     assert "Imported 2 patients" in messages.infos[-1][1]
     assert messages.errors == []
