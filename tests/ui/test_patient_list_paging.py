@@ -16,6 +16,7 @@ from practitioner.services.bundle import Services
 from practitioner.services.patients import BROAD_SEARCH, PAGE_SIZE, write_name_words
 from practitioner.ui.main_window import MainWindow
 from practitioner.ui.models.patient_list_model import PatientListModel
+from practitioner.ui.widgets.tables import TextTableModel
 
 
 def _summaries(start: int, count: int) -> list[PatientSummary]:
@@ -83,3 +84,10 @@ def test_a_broad_search_says_at_least(window: MainWindow,
     window.patient_list.flush_search()
     assert window.patient_list.status.text() == "5,000 or more patients"
     assert window.patient_list.model.rowCount() == 3
+
+
+def test_the_text_table_model_passes_the_model_tester(qtmodeltester: ModelTester) -> None:
+    model = TextTableModel(["Day", "Cramps"])
+    model.set_rows([("2025-01-02", "1"), ("2025-01-01", "0")])
+    qtmodeltester.check(model)
+    assert model.text(1, 0) == "2025-01-01" and model.text(5, 0) == ""

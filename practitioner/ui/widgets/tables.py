@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+)
+
+Index = QModelIndex | QPersistentModelIndex
 
 
 def read_only_table(columns: Sequence[str], name: str, stretch: int = -1) -> QTableWidget:
@@ -50,3 +59,60 @@ def _fill(table: QTableWidget, rows: list[Sequence[str]], start: int, count: int
             table.setItem(row, column, QTableWidgetItem(text))
     if end < len(rows):
         QTimer.singleShot(0, table, lambda: _fill(table, rows, end, LATER_BATCH, generation))
+
+
+class TextTableModel(QAbstractTableModel):
+    """Rows of cell texts for a read-only view: no item objects, so years of diary days
+    are shown as fast as a handful."""
+
+    def __init__(self, columns: Sequence[str], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._rows: list[Sequence[str]] = []
+
+    def set_rows(self, rows: Iterable[Sequence[str]]) -> None:
+        """Replace every row."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def text(self, row: int, column: int) -> str:
+        """The text of one cell ("" outside the table)."""
+        if 0 <= row < len(self._rows) and 0 <= column < len(self._columns):
+            return str(self._rows[row][column])
+        return ""
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self._columns)):
+            return self._columns[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
+                                                Qt.ItemDataRole.AccessibleTextRole):
+            return None
+        return self.text(index.row(), index.column())
+
+
+def read_only_view(model: TextTableModel, name: str, stretch: int = -1) -> QTableView:
+    """`read_only_table` over `model`, for tables that may hold thousands of rows."""
+    view = QTableView()
+    view.setModel(model)
+    columns = range(model.columnCount())
+    view.setAccessibleName(name)
+    view.horizontalHeader().setAccessibleName(f"{name} columns")
+    view.verticalHeader().hide()
+    view.verticalHeader().setAccessibleName("Row numbers")
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.horizontalHeader().setSectionResizeMode(stretch % len(columns),
+                                                 QHeaderView.ResizeMode.Stretch)
+    return view
