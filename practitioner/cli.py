@@ -29,6 +29,7 @@ from practitioner.db.connection import (
 )
 from practitioner.db.migrate import known_migrations
 from practitioner.domain.audit import AuditAction
+from practitioner.domain.demo_scale import Size
 from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
 from practitioner.domain.patient import Condition
 from practitioner.domain.reference_flags import CONDITION_ENTRIES, Flag
@@ -40,6 +41,7 @@ from practitioner.process_privacy import protect_process
 from practitioner.services.audit import AuditService, os_user
 from practitioner.services.backups import BackupService
 from practitioner.services.csv_export import export_csv
+from practitioner.services.datasets import generate_dataset
 from practitioner.services.demo import fill_demo
 from practitioner.services.export import export_json
 from practitioner.services.files import write_files_atomically
@@ -67,6 +69,7 @@ InstanceLock = Callable[[Path], AbstractContextManager[object]]
 # (`backup` only reads, through the online backup API, so it may run beside the app.)
 WRITING_COMMANDS = frozenset({"demo", "import", "restore", "purge", "encrypt",
                               "change-passphrase"})
+BenchRunner = Callable[[str, int, bool], str]  # (size, seed, json) → the text to print
 
 
 def _positive(text: str) -> int:
@@ -103,6 +106,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--patients", type=_positive, default=40, help="how many (default 40)")
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    demo.add_argument("--size", choices=[s.name for s in Size], default=None,
+                      help="instead of --patients: build a whole synthetic dataset into a "
+                      "new --db file: S 300 patients, M 3,000 (40,000 visits), "
+                      "L 100,000 (1,000,000 visits)")
+
+    bench = commands.add_parser(
+        "bench", help="measure start-up, search, open, save and memory against their targets"
+    )
+    bench.add_argument("--size", choices=[s.name for s in Size], default="M",
+                       help="dataset size (default M; generated once, then cached)")
+    bench.add_argument("--seed", type=int, default=1, help="dataset seed (default 1)")
+    bench.add_argument("--json", action="store_true",
+                       help="one JSON object per figure: name, median, p95, target, met")
 
     export = commands.add_parser(
         "export", help="write patient records with their sessions, diary and progress"
@@ -336,6 +352,15 @@ def _check(path: Path, passphrase: str | None) -> str:
     return f"ok: {path}: integrity ok, schema version {state.user_version} of {latest}{note}"
 
 
+def _demo_dataset(args: argparse.Namespace) -> str:
+    if args.db is None:
+        raise KnownError(ErrorKind.CANNOT_OPEN, "demo --size needs --db NEW_FILE.")
+    made = generate_dataset(args.db, Size[args.size].value, args.seed,
+                            progress=lambda text: print(text, file=sys.stderr))
+    return f"Built dataset {made.size} in {made.path}: {made.patients} patients, " \
+        f"{made.sessions} treatment sessions, {made.diary_days} diary days."
+
+
 def _audit_export(audit: AuditService, patients: PatientService,
                   args: argparse.Namespace) -> None:
     """One audit entry per exported patient, once the export was written."""
@@ -375,7 +400,7 @@ def _open_for(command: str, path: Path, passphrase: str | None) -> KnownError | 
 
 
 def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None,
-         lock: InstanceLock | None = None) -> int:
+         lock: InstanceLock | None = None, bench: BenchRunner | None = None) -> int:
     path: Path = args.db or default_database_path()
     # "encrypt" opens the plain file as it is; the passphrase given is the new one.
     passphrase = None if args.command == "encrypt" else _passphrase(args, path)
@@ -383,6 +408,15 @@ def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None,
         raise KnownError(ErrorKind.CANNOT_OPEN, f"There is no records file at {path}.")
     if args.command == "check":
         print(_check(path, passphrase))
+        return EXIT_OK
+    if args.command == "demo" and args.size is not None:
+        print(_demo_dataset(args))
+        return EXIT_OK
+    if args.command == "bench":
+        if bench is None:
+            raise KnownError(ErrorKind.CANNOT_OPEN, "This build has no benchmark runner; run "
+                             "“python -m practitioner bench …” instead.")
+        print(bench(args.size, args.seed, args.json))
         return EXIT_OK
     holding = lock(path) if lock is not None and args.command in WRITING_COMMANDS \
         else contextlib.nullcontext()
@@ -460,13 +494,14 @@ def _on_open_records(args: argparse.Namespace, path: Path,
 
 
 def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = None,
-         lock: InstanceLock | None = None) -> int:
+         lock: InstanceLock | None = None, bench: BenchRunner | None = None) -> int:
     """Run one command; returns the process exit code.
 
     `pdf_writer` renders a report to a PDF file. The command line never imports Qt, so
     the caller wires one in (`practitioner.reporting.cli_main`, behind `python -m
     practitioner`); without it the `report` command fails with a one-line message.
-    `lock` likewise holds the one-instance lock around the commands that write.
+    `lock` likewise holds the one-instance lock around the commands that write, and
+    `bench` runs the benchmarks (which need Qt too).
     """
     protect_process()
     parser = build_parser()
@@ -478,7 +513,7 @@ def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = No
     ):
         parser.error("flags needs either --patient, or --medication and --condition names")
     try:
-        return _run(args, pdf_writer, lock)
+        return _run(args, pdf_writer, lock, bench)
     except KnownError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return EXIT_FAILURE

@@ -42,10 +42,17 @@ def write_report_pdf(data: ReportData, path: Path) -> bytes:
         del app
 
 
+def run_bench(size: str, seed: int, as_json: bool) -> str:
+    """`bench`: measure the performance figures (Qt and the GUI loaded only now)."""
+    from practitioner.bench.runner import run_bench as measure
+
+    return measure(size, seed, as_json)
+
+
 def cli_main(argv: Sequence[str] | None = None) -> int:
-    """Run one command-line command, with PDF reports available and the records file
-    locked against a second instance while a command writes to it."""
-    return cli.main(argv, pdf_writer=write_report_pdf, lock=hold_instance_lock)
+    """Run one command-line command, with PDF reports and benchmarks available and the
+    records file locked against a second instance while a command writes to it."""
+    return cli.main(argv, pdf_writer=write_report_pdf, lock=hold_instance_lock, bench=run_bench)
 
 
 def hold_instance_lock(records: Path) -> AbstractContextManager[object]:

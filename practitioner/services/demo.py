@@ -13,6 +13,7 @@ from practitioner.db.errors import translated_errors
 from practitioner.domain.demo import demo_patients
 from practitioner.domain.demo_outcomes import demo_outcomes
 from practitioner.domain.demo_sessions import demo_course
+from practitioner.domain.patient import PatientInput
 from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
 from practitioner.services.sessions import SessionService
@@ -63,22 +64,41 @@ def fill_demo(
             patient = patients.create(data)
             if sessions is None:
                 continue
-            course = demo_course(rng, data, day, rng.randint(low, high))
-            figures = demo_outcomes(outcome_rng, data, course)
-            activities = (
-                keeper.set_psfs_activities(patient.id, figures.activities)
-                if figures.activities else []
+            visits, days = add_demo_course(
+                patient.id, data, rng.randint(low, high), day, rng, outcome_rng,
+                sessions, keeper,
             )
-            measures = figures.measures_with([a.id for a in activities])
-            leave_open = rng.random() < _LATEST_LEFT_OPEN
-            for index, (visit, measured) in enumerate(
-                zip(course.sessions, measures, strict=True)
-            ):
-                latest = index == len(course.sessions) - 1
-                sessions.create(patient.id, dataclasses.replace(visit, measures=measured),
-                                finalise=not (latest and leave_open))
-            if figures.diary:
-                diary_days += keeper.import_diary(patient.id, figures.diary,
-                                                  replace_existing=False)
-            added += len(course.sessions)
+            added += visits
+            diary_days += days
     return DemoAdded(patients=len(inputs), sessions=added, diary_days=diary_days)
+
+
+def add_demo_course(
+    patient_id: int,
+    data: PatientInput,
+    visits: int,
+    day: dt.date,
+    rng: random.Random,
+    outcome_rng: random.Random,
+    sessions: SessionService,
+    outcomes: OutcomeService,
+) -> tuple[int, int]:
+    """Give one stored demo patient up to `visits` visits with their measures, PSFS
+    activities and perhaps a diary; returns (visits added, diary days added)."""
+    course = demo_course(rng, data, day, visits)
+    figures = demo_outcomes(outcome_rng, data, course)
+    activities = (
+        outcomes.set_psfs_activities(patient_id, figures.activities)
+        if figures.activities else []
+    )
+    measures = figures.measures_with([a.id for a in activities])
+    leave_open = rng.random() < _LATEST_LEFT_OPEN
+    for index, (visit, measured) in enumerate(zip(course.sessions, measures, strict=True)):
+        latest = index == len(course.sessions) - 1
+        sessions.create(patient_id, dataclasses.replace(visit, measures=measured),
+                        finalise=not (latest and leave_open))
+    diary_days = (
+        outcomes.import_diary(patient_id, figures.diary, replace_existing=False)
+        if figures.diary else 0
+    )
+    return len(course.sessions), diary_days

@@ -39,6 +39,7 @@ EXCLUDED_TABLES: dict[str, str] = {
     "draft": "unsaved form content, not part of the record until saved",
     "audit_log": "who did what and when, not the clinical record; ids only, no patient text. "
     "Shown per patient in the GUI and by `audit show --patient ID`",
+    "patient_name_word": "a search index derived from the name, rebuilt on import",
 }
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-import peewee
-
 from practitioner.db.base import database
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import (
     CrampSiteRow,
     MedicationRow,
     PatientCodeRow,
+    PatientNameWordRow,
     PatientRow,
     PatientScreenRow,
 )
@@ -50,6 +49,65 @@ _CATEGORIES: dict[str, type[CrampTiming | Trigger | Relief | Condition]] = {
 }
 
 
+#: Patients per page of the list; the GUI fetches further pages as the user scrolls.
+PAGE_SIZE = 200
+#: A search matching at least this many patients is "broad": counted only that far, and
+#: listed by walking the name index rather than sorting every match.
+BROAD_SEARCH = 5000
+
+
+def _prefix_range(prefix: str) -> tuple[str, str]:
+    """Bounds [low, high) of the strings starting with `prefix` (an index range)."""
+    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _where(conditions: list[str]) -> str:
+    return f"WHERE {' AND '.join(conditions)}" if conditions else ""
+
+
+def _matching(query: str, include_archived: bool) -> tuple[list[str], list[object]] | None:
+    """SQL conditions (and their arguments) on `patient` for a search box text, or None
+    when nothing can match."""
+    parsed = parse_query(query)
+    if query.strip() and not parsed.name_fragment and not parsed.birth_date_prefix:
+        # Only punctuation was typed (e.g. "%"): no name can match it, and listing
+        # everyone would make a typed wildcard look like it matched every patient.
+        return None
+    where: list[str] = []
+    args: list[object] = []
+    if not include_archived:
+        where.append("archived_at IS NULL")
+    for word in parsed.name_fragment.split():
+        # Each typed word must start a word of the name: "mar" finds Margaret, not Amara.
+        where.append("id IN (SELECT patient_id FROM patient_name_word "
+                     "WHERE word >= ? AND word < ?)")
+        args += _prefix_range(word)
+    if parsed.birth_date_prefix:
+        # The column has NUMERIC affinity: "1975" or "1976." would be compared as
+        # numbers (and every date sorts after every number), so a year is bounded by
+        # "1975-" and "1975-~", which stay text.
+        prefix = parsed.birth_date_prefix
+        where.append("date_of_birth >= ? AND date_of_birth < ?")
+        args += ((f"{prefix}-", f"{prefix}-~") if len(prefix) == 4
+                 else _prefix_range(prefix))
+    return where, args
+
+
+def name_words(key: str) -> list[str]:
+    """The distinct words of a name key, as `patient_name_word` keeps them."""
+    return sorted(set(key.split()))
+
+
+def write_name_words(patient_id: int, key: str) -> None:
+    """Index the words of a patient's name key for prefix search (inside a transaction)."""
+    words = name_words(key)
+    if words:
+        PatientNameWordRow.insert_many(
+            [(patient_id, word) for word in words],
+            fields=[PatientNameWordRow.patient, PatientNameWordRow.word],
+        ).execute()
+
+
 class PatientService:
     """Reads and changes patient records; each change is one transaction."""
 
@@ -62,33 +120,65 @@ class PatientService:
     def list_patients(self, query: str = "", *, include_archived: bool = False) -> list[
         PatientSummary
     ]:
-        """Patients whose name or birth date matches `query`, ordered by name."""
-        parsed = parse_query(query)
-        if query.strip() and not parsed.name_fragment and not parsed.birth_date_prefix:
-            # Only punctuation was typed (e.g. "%"): no name can match it, and listing
-            # everyone would make a typed wildcard look like it matched every patient.
+        """Every patient whose name or birth date matches `query`, ordered by name (for
+        lists of any length, prefer `page` and `count_matching`)."""
+        return self.page(query, include_archived=include_archived, limit=None)
+
+    def page(
+        self,
+        query: str = "",
+        *,
+        include_archived: bool = False,
+        after: PatientSummary | None = None,
+        limit: int | None = PAGE_SIZE,
+        matches: int | None = None,
+    ) -> list[PatientSummary]:
+        """Up to `limit` patients matching `query` that sort after `after`, by name.
+
+        Sorted and filtered in SQL by index: a broad search walks the name index and stops
+        after one page; a narrow one reads its few matches from the word index and sorts
+        them. Never a scan of the whole patient table. `matches` is
+        `count_matching(query, at_most=BROAD_SEARCH)` when the caller has it already.
+        """
+        found = _matching(query, include_archived)
+        if found is None:
             return []
-        select = PatientRow.select(
-            PatientRow.id, PatientRow.name, PatientRow.date_of_birth, PatientRow.archived_at
-        )
-        if not include_archived:
-            select = select.where(PatientRow.archived_at.is_null())
-        for word in parsed.name_fragment.split():
-            # Each typed word must start a word of the name: "mar" finds Margaret, not Amara.
-            select = select.where(
-                PatientRow.name_key.startswith(word) | PatientRow.name_key.contains(f" {word}")
-            )
-        if parsed.birth_date_prefix:
-            select = select.where(
-                peewee.fn.substr(PatientRow.date_of_birth, 1, len(parsed.birth_date_prefix))
-                == parsed.birth_date_prefix
-            )
-        select = select.order_by(PatientRow.name_key, PatientRow.id)
+        where, args = found
+        if after is not None:
+            where.append("(name_key, id) > (?, ?)")
+            args += [name_key(after.name), after.id]
+        hint = ""
+        if matches is None and where:
+            matches = self.count_matching(query, include_archived=include_archived,
+                                          at_most=BROAD_SEARCH)
+        if where and matches is not None and matches >= BROAD_SEARCH:
+            hint = "INDEXED BY patient_name_key"
+        sql = (f"SELECT id, name, date_of_birth, archived_at FROM patient {hint} "
+               f"{_where(where)} ORDER BY name_key, id")
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
         with translated_errors():
             return [
-                PatientSummary(row.id, row.name, row.date_of_birth, row.archived_at is not None)
-                for row in select
+                PatientSummary(int(i), str(n),
+                               dt.date.fromisoformat(b) if b else None, a is not None)
+                for i, n, b, a in database.execute_sql(sql, args)
             ]
+
+    def count_matching(
+        self, query: str = "", *, include_archived: bool = False, at_most: int | None = None
+    ) -> int:
+        """How many patients match `query`; counting stops at `at_most` when given (a
+        broad search then reads "1000 or more" instead of counting a whole clinic)."""
+        found = _matching(query, include_archived)
+        if found is None:
+            return 0
+        where, args = found
+        inner = f"SELECT 1 FROM patient {_where(where)}"
+        if at_most is not None:
+            inner += f" LIMIT {int(at_most)}"
+        with translated_errors():
+            return int(database.execute_sql(f"SELECT count(*) FROM ({inner})",
+                                            args).fetchone()[0])
 
     def get(self, patient_id: int) -> Patient:
         """The whole record of one patient. Raises KnownError(NOT_FOUND) if there is none."""
@@ -139,7 +229,8 @@ class PatientService:
             row.version = expected_version + 1
             row.updated_at = self._clock()
             row.save()
-            for model in (CrampSiteRow, PatientCodeRow, MedicationRow, PatientScreenRow):
+            for model in (CrampSiteRow, PatientCodeRow, MedicationRow, PatientScreenRow,
+                          PatientNameWordRow):
                 model.delete().where(model.patient == patient_id).execute()
             self._write_children(patient_id, data)
             self._audit.record(AuditAction.UPDATE, entity="patient", entity_id=patient_id,
@@ -211,6 +302,7 @@ class PatientService:
 
     @staticmethod
     def _write_children(patient_id: int, data: PatientInput) -> None:
+        write_name_words(patient_id, name_key(data.name))
         sites = sorted(set(data.profile.sites), key=CrampSite.sort_key)
         if sites:
             CrampSiteRow.insert_many(

@@ -13,12 +13,14 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QWidget
 
 from practitioner.domain.audit import AuditAction
+from practitioner.domain.patient import PatientSummary
 from practitioner.domain.points import PointCatalogue
 from practitioner.domain.report_content import ReportData, ReportKind, default_letter_body
 from practitioner.domain.session import DraftSummary
 from practitioner.domain.what_worked import responder_rates_by_pattern, responder_rates_by_protocol
 from practitioner.errors import KnownError
 from practitioner.services.bundle import Services
+from practitioner.services.patients import BROAD_SEARCH
 from practitioner.services.reports import ReportService
 from practitioner.ui import preferences
 from practitioner.ui.actions import build_actions
@@ -167,13 +169,22 @@ class MainWindow(QMainWindow):
     def refresh_list(self) -> None:
         """Re-run the current search and keep the open patient highlighted."""
         text, include_archived = self.patient_list.query()
+        patients = self._patients
         try:
-            rows = self._patients.list_patients(text, include_archived=include_archived)
+            total = patients.count_matching(text, include_archived=include_archived,
+                                            at_most=BROAD_SEARCH)
+            rows = patients.page(text, include_archived=include_archived, matches=total)
         except KnownError as exc:
             self._messages.error(self, self.tr("Cannot list patients"), exc.message)
             return
+
+        def next_page(last: PatientSummary) -> list[PatientSummary]:
+            return patients.page(text, include_archived=include_archived, after=last,
+                                 matches=total)
+
         current = self.workspace.patient
-        self.patient_list.show_patients(rows, current.id if current else None)
+        self.patient_list.show_patients(rows, current.id if current else None, next_page,
+                                        total, at_least=total >= BROAD_SEARCH)
 
     def open_first_patient(self) -> None:
         """Open the first listed patient (used to show the demo populated at once)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
@@ -37,9 +38,10 @@ from practitioner.ui.dialogs.passphrase import (
     PassphraseChange,
 )
 from practitioner.ui.dialogs.red_flag_review import RedFlagReview, RedFlagReviewDialog
-from practitioner.ui.dialogs.report_dialog import LetterKeeper, ReportDialog
 from practitioner.ui.dialogs.session_history import SessionHistoryDialog
 
+if TYPE_CHECKING:  # the report dialog pulls in QtPrintSupport: loaded on first use
+    from practitioner.ui.dialogs.report_dialog import LetterKeeper
 
 class Answer(enum.Enum):
     """The practitioner's choice when unsaved edits are in the way."""
@@ -191,6 +193,8 @@ class Messages:
         """Preview a report or letter, with printing and saving as PDF; a referral letter
         that is saved or printed is kept in the record through `keep`, and `on_produced`
         is told "pdf" or "print" each time the report leaves the app."""
+        from practitioner.ui.dialogs.report_dialog import ReportDialog
+
         dialog = ReportDialog(data, parent, keep)
         if on_produced is not None:
             dialog.produced.connect(on_produced)
@@ -200,7 +204,7 @@ class Messages:
             path = self.choose_save_file(dialog, dialog.tr("Save as PDF"), suggested,
                                          "PDF documents (*.pdf)")
             if path:
-                dialog.save_pdf(Path(path))
+                dialog.save_pdf_in_background(Path(path))
 
         dialog.save_button.clicked.connect(save)
         dialog.exec()

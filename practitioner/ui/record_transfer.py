@@ -3,6 +3,7 @@ a JSON export (all or nothing, the practitioner choosing what to do with duplica
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,8 +15,14 @@ from practitioner.services.bundle import Services
 from practitioner.services.csv_export import export_csv
 from practitioner.services.export import export_json
 from practitioner.services.files import write_files_atomically
-from practitioner.services.record_import import OnDuplicate, import_file, read_export
+from practitioner.services.record_import import (
+    ImportResult,
+    OnDuplicate,
+    import_file,
+    read_export,
+)
 from practitioner.ui.messages import Messages
+from practitioner.ui.worker import BackgroundTask, Report, run_in_background
 
 DUPLICATE_CHOICES: tuple[tuple[str, OnDuplicate], ...] = (
     ("Skip them", "skip"),
@@ -36,6 +43,7 @@ class RecordTransfer:
         self._services = services
         self._messages = messages
         self._on_imported = on_imported
+        self.task: BackgroundTask | None = None  # the import running, or the last one
 
     def export_json(self) -> None:
         """Every patient's whole record as one JSON file, written atomically."""
@@ -101,17 +109,32 @@ class RecordTransfer:
             [_tr(label) for label, _ in DUPLICATE_CHOICES])
         if picked is None:
             return
-        try:
-            result = import_file(path, DUPLICATE_CHOICES[picked][1], document)
-        except KnownError as exc:
-            self._fail(_tr("Import refused"), exc.message)
-            return
-        self._on_imported()
-        self._messages.info(
-            self._parent, _tr("Import finished"),
-            _tr("Imported %1 patients from %2; skipped %3 already present.")
-            .replace("%1", str(result.imported)).replace("%2", path.name)
-            .replace("%3", str(result.skipped)))
+        choice = DUPLICATE_CHOICES[picked][1]
+
+        def work(report: Report) -> ImportResult:
+            report(0, 0, _tr("Importing %1 patients from %2…").replace("%1", str(count))
+                   .replace("%2", path.name))
+            return import_file(path, choice, document)
+
+        def imported(result: ImportResult) -> None:
+            self._on_imported()
+            self._messages.info(
+                self._parent, _tr("Import finished"),
+                _tr("Imported %1 patients from %2; skipped %3 already present.")
+                .replace("%1", str(result.imported)).replace("%2", path.name)
+                .replace("%3", str(result.skipped)))
+
+        def refused(error: BaseException) -> None:
+            if isinstance(error, KnownError):
+                self._fail(_tr("Import refused"), error.message)
+            elif isinstance(error, OSError):
+                self._fail(_tr("Import refused"), self._os_reason(error, path))
+            else:
+                sys.excepthook(type(error), error, error.__traceback__)
+
+        # Thousands of patients take seconds: the window keeps repainting meanwhile.
+        self.task = run_in_background(self._parent, _tr("Import records"), work,
+                                      imported, refused)
 
     def _fail(self, title: str, text: str) -> None:
         self._messages.error(self._parent, title, text)

@@ -118,7 +118,7 @@ def test_a_csv_with_bad_rows_shows_line_numbers_and_imports_nothing_by_default(
     page.diary.import_button.click()
     assert [entry.day for entry in services.outcomes.diary(patient.id)] == [
         dt.date(2025, 1, 6), dt.date(2025, 1, 9)]
-    assert page.diary.entries.rowCount() == 2
+    assert page.diary.entry_rows.rowCount() == 2
 
 
 def test_the_import_preview_lists_each_bad_row_and_refuses_until_told_to_skip(

@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import csv
 import json
+import threading
 from pathlib import Path
+from typing import Any
 
+import pytest
+from PySide6.QtCore import QTimer
+from pytestqt.qtbot import QtBot
+
+import practitioner.ui.record_transfer as record_transfer
+from practitioner.db.base import database
 from practitioner.domain.patient import PatientInput
 from practitioner.services.bundle import Services
 from practitioner.ui.main_window import MainWindow
@@ -18,8 +26,17 @@ def _two_patients(services: Services) -> None:
     services.patients.create(PatientInput(name="Bo Chen"))
 
 
+def _import(window: MainWindow, qtbot: QtBot) -> None:
+    """Trigger Import… and wait for the background import to end."""
+    window.actions.import_records.trigger()
+    task = window.transfer.task
+    if task is not None:
+        qtbot.waitUntil(lambda: not task.running, timeout=10_000)
+
+
 def test_export_then_import_as_new_patients(
-    window: MainWindow, services: Services, messages: FakeMessages, tmp_path: Path
+    window: MainWindow, services: Services, messages: FakeMessages, tmp_path: Path,
+    qtbot: QtBot,
 ) -> None:
     _two_patients(services)
     window.refresh_list()
@@ -31,13 +48,13 @@ def test_export_then_import_as_new_patients(
 
     messages.open_file = str(tmp_path / "all.json")
     messages.choice_answer = 0  # skip patients already here
-    window.actions.import_records.trigger()
+    _import(window, qtbot)
     assert "holds 2 patients" in messages.choices[-1][0]
     assert services.patients.count() == 2
     assert "skipped 2" in messages.infos[-1][1]
 
     messages.choice_answer = 1  # import them as new patients
-    window.actions.import_records.trigger()
+    _import(window, qtbot)
     assert services.patients.count() == 4
     assert window.patient_list.model.rowCount() == 4, "the list shows what was imported"
     assert messages.errors == []
@@ -55,7 +72,8 @@ def test_cancelling_the_duplicate_question_imports_nothing(
 
 
 def test_a_damaged_or_hostile_file_is_refused_with_its_reason(
-    window: MainWindow, services: Services, messages: FakeMessages, tmp_path: Path
+    window: MainWindow, services: Services, messages: FakeMessages, tmp_path: Path,
+    qtbot: QtBot,
 ) -> None:
     _two_patients(services)
     messages.save_file = str(tmp_path / "all.json")
@@ -69,7 +87,7 @@ def test_a_damaged_or_hostile_file_is_refused_with_its_reason(
     for name, reason in (("cut.json", "not valid JSON (line"),
                          ("future.json", "$.patients[1].date_of_birth")):
         messages.open_file = str(tmp_path / name)
-        window.actions.import_records.trigger()
+        _import(window, qtbot)
         title, text = messages.errors[-1]
         assert title == "Import refused" and reason in text and "nothing was imported" in text
     assert services.patients.count() == 2
@@ -104,3 +122,36 @@ def test_csv_export_writes_sessions_and_diary_files(
         with (out / name).open(encoding="utf-8", newline="") as handle:
             assert "patient_id" in next(csv.reader(handle))
     assert "records-sessions.csv" in messages.infos[-1][1]
+
+
+def test_import_runs_off_the_gui_thread_on_its_own_connection(
+    window: MainWindow, services: Services, messages: FakeMessages, tmp_path: Path,
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _two_patients(services)
+    messages.save_file = str(tmp_path / "all.json")
+    window.actions.export_json.trigger()
+    real = record_transfer.import_file
+    gui_ran = threading.Event()
+    seen: dict[str, Any] = {}
+
+    def slow_import(*args: Any) -> Any:
+        seen["thread"] = threading.get_ident()
+        seen["connection"] = database.connection()
+        seen["pragmas"] = (database.pragma("foreign_keys"), database.pragma("synchronous"),
+                           database.pragma("journal_mode"))
+        # Only a GUI event loop that keeps running while this waits can set the event.
+        seen["gui_ran"] = gui_ran.wait(10)
+        return real(*args)
+
+    monkeypatch.setattr(record_transfer, "import_file", slow_import)
+    messages.open_file, messages.choice_answer = str(tmp_path / "all.json"), 1
+    QTimer.singleShot(50, gui_ran.set)
+    _import(window, qtbot)
+    assert seen["gui_ran"], "the window was frozen during the import"
+    assert seen["thread"] != threading.get_ident()
+    assert seen["connection"] is not database.connection()
+    assert seen["pragmas"] == (1, 2, "wal"), "the worker's connection has the app's pragmas"
+    assert services.patients.count() == 4
+    assert "Imported 2 patients" in messages.infos[-1][1]
+    assert messages.errors == []

@@ -95,6 +95,15 @@ def test_a_progress_report_is_not_kept_as_a_letter(
     qtbot.addWidget(dialog)
     assert dialog.save_pdf(tmp_path / "report.pdf")
     assert services.letters.letters(patient.id) == []
+    task = dialog.save_pdf_in_background(tmp_path / "again.pdf")
+    qtbot.waitUntil(lambda: not task.running, timeout=10_000)
+    assert task.error is None and task.result == (tmp_path / "again.pdf").read_bytes()
+    assert "Saved" in dialog.status.text() and dialog.save_button.isEnabled()
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    task = dialog.save_pdf_in_background(blocked / "report.pdf")
+    qtbot.waitUntil(lambda: not task.running, timeout=10_000)
+    assert "Not saved" in dialog.status.text()
 
 
 def test_a_report_needs_an_open_patient(window: MainWindow, messages: FakeMessages) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QTextEdit,
+    QWidget,
 )
 from pytestqt.qtbot import QtBot
 
@@ -39,7 +40,11 @@ def _visible_texts() -> list[str]:
     """Every text a person could read on screen now: window titles, labels, fields,
     buttons and the cells of item views."""
     texts: list[str] = []
-    for widget in QApplication.allWidgets():
+    # Walk down from the visible windows only: widgets of windows that earlier tests
+    # closed are none of this test's business (and may be half torn down).
+    shown = [top for top in QApplication.topLevelWidgets() if top.isVisible()]
+    widgets = [w for top in shown for w in (top, *top.findChildren(QWidget))]
+    for widget in widgets:
         if not widget.isVisible():
             continue
         if widget.isWindow():

@@ -13,6 +13,7 @@ from practitioner.db.models.patient import (
     CrampSiteRow,
     MedicationRow,
     PatientCodeRow,
+    PatientNameWordRow,
     PatientRow,
     PatientScreenRow,
 )
@@ -56,6 +57,7 @@ MODELS = (
     RedFlagReviewRow,
     ReferralLetterRow,
     AuditRow,
+    PatientNameWordRow,
 )
 
 __all__ = [
@@ -67,6 +69,7 @@ __all__ = [
     "DraftRow",
     "MedicationRow",
     "PatientCodeRow",
+    "PatientNameWordRow",
     "PatientRow",
     "PatientScreenRow",
     "ProtocolPointRow",

@@ -101,3 +101,15 @@ class PatientScreenRow(BaseModel):
     class Meta:
         table_name = "patient_screen"
         indexes = ((("patient", "question"), True),)
+
+
+class PatientNameWordRow(BaseModel):
+    """One word of a patient's name key, so a typed prefix finds names without a scan."""
+
+    patient = ForeignKeyField(PatientRow, backref="name_words", on_delete="CASCADE")
+    patient_id: int
+    word = TextField()
+
+    class Meta:
+        table_name = "patient_name_word"
+        indexes = ((("word", "patient"), True),)

@@ -55,6 +55,7 @@ class SessionRow(BaseModel):
 
     class Meta:
         table_name = "treatment_session"
+        indexes = ((("patient", "started_at"), False),)
 
 
 class SessionCodeRow(BaseModel):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from practitioner.domain.report_content import ReportData, ReportKind, default_letter_body
 from practitioner.errors import KnownError
 from practitioner.ui.pdf import PdfWriteError, render_pdf, report_document, write_pdf
+from practitioner.ui.worker import BackgroundTask, run_in_background
 
 #: Keeps a referral letter, as written to PDF, in the patient's record; raises KnownError.
 LetterKeeper = Callable[[ReportData, bytes], None]
@@ -43,6 +44,7 @@ class ReportDialog(QDialog):
     def __init__(self, data: ReportData, parent: QWidget | None = None,
                  keep: LetterKeeper | None = None) -> None:
         super().__init__(parent)
+        self.task: BackgroundTask | None = None  # the PDF being saved, or the last
         self.data = data
         self._keep = keep if data.kind is ReportKind.REFERRAL else None
         self.setWindowTitle(f"{data.kind.title} – {data.patient_name}")
@@ -102,6 +104,28 @@ class ReportDialog(QDialog):
         self.status.setText(self.tr("Saved %1").replace("%1", str(path)) + self._kept(report,
                                                                                    content))
         return True
+
+    def save_pdf_in_background(self, path: Path) -> BackgroundTask:
+        """`save_pdf` with the rendering and writing on a worker thread (a report with a
+        chart and years of visits takes a moment); the dialog stays responsive."""
+        report = self.current()
+        self.save_button.setEnabled(False)
+
+        def saved(content: bytes) -> None:
+            self.save_button.setEnabled(True)
+            self.produced.emit("pdf")
+            self.status.setText(self.tr("Saved %1").replace("%1", str(path))
+                                + self._kept(report, content))
+
+        def failed(error: BaseException) -> None:
+            self.save_button.setEnabled(True)
+            if not isinstance(error, PdfWriteError | OSError):
+                raise error
+            self.status.setText(self.tr("Not saved: %1").replace("%1", str(error)))
+
+        self.task = run_in_background(self, self.tr("Saving the PDF"),
+                                      lambda _report: write_pdf(report, path), saved, failed)
+        return self.task
 
     def print_report(self) -> None:
         """Print through the system's print dialog (and keep a letter)."""

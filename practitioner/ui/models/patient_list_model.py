@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -11,11 +13,20 @@ from PySide6.QtWidgets import QApplication
 
 from practitioner.domain.patient import PatientSummary
 
+log = logging.getLogger(__name__)
+
 Index = QModelIndex | QPersistentModelIndex
+#: Gives the page of rows that follows the row passed (an empty list at the end).
+NextPage = Callable[[PatientSummary], list[PatientSummary]]
 
 
 class PatientListModel(QAbstractTableModel):
-    """Rows are patients; columns are name and date of birth."""
+    """Rows are patients; columns are name and date of birth.
+
+    Holds only the pages fetched so far: views ask for the next page through
+    `canFetchMore`/`fetchMore` as the user scrolls, so a list of 100,000 patients costs
+    one page until it is scrolled through. Sorting and filtering happen in SQL.
+    """
 
     NAME_COLUMN = 0
     BIRTH_COLUMN = 1
@@ -26,12 +37,33 @@ class PatientListModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[PatientSummary] = []
+        self._next_page: NextPage | None = None
 
-    def set_patients(self, rows: list[PatientSummary]) -> None:
-        """Replace the rows shown."""
+    def set_patients(self, rows: list[PatientSummary], next_page: NextPage | None = None) -> None:
+        """Replace the rows shown; `next_page` fetches what follows them (None: nothing)."""
         self.beginResetModel()
         self._rows = list(rows)
+        self._next_page = next_page if rows else None
         self.endResetModel()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
+        return not parent.isValid() and self._next_page is not None
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
+        if parent.isValid() or self._next_page is None:
+            return
+        try:
+            rows = self._next_page(self._rows[-1])
+        except Exception:  # never raise into the view: the list stops growing, logged
+            log.exception("could not fetch the next page of patients")
+            rows = []
+        if not rows:
+            self._next_page = None
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        self.endInsertRows()
 
     def patient_id_at(self, row: int) -> int | None:
         """The patient id on `row`, or None outside the list."""

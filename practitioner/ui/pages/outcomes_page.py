@@ -27,6 +27,8 @@ from practitioner.domain.outcomes import (
     PSFS_MAX_ACTIVITIES,
     DiaryEntry,
     Thresholds,
+    compute_progress,
+    diary_weeks,
 )
 from practitioner.domain.patient import Patient
 from practitioner.domain.validation import ValidationError
@@ -150,16 +152,19 @@ class OutcomesPage(QWidget):
             return
         outcomes = self._services.outcomes
         try:
-            progress = outcomes.progress(patient.id, self.thresholds)
+            # Each record is read once: the progress table and diary weeks are worked
+            # out from the course and the diary days rather than fetched again.
             course = self._course(patient.id)
             entries = outcomes.diary(patient.id)
-            weeks = outcomes.weekly_diary(patient.id)
             activities = outcomes.psfs_activities(patient.id)
             definitions = outcomes.definitions()
             protocols = self._services.protocols.list_protocols()
         except KnownError as exc:
             self._messages.error(self, self.tr("Cannot load outcomes"), exc.message)
             return
+        weeks = diary_weeks(entries)
+        progress = compute_progress([(v.day, v.measures) for v in course.visits],
+                                    definitions, self.thresholds)
         self.progress.show_progress(progress, self.thresholds)
         if self.chart is None:
             self.chart = OutcomeChart()

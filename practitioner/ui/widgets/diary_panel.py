@@ -18,7 +18,12 @@ from PySide6.QtWidgets import (
 
 from practitioner.domain.outcomes import DiaryEntry, DiaryWeek
 from practitioner.domain.validation import parse_date, parse_number
-from practitioner.ui.widgets.tables import fill_rows, read_only_table
+from practitioner.ui.widgets.tables import (
+    TextTableModel,
+    fill_rows,
+    read_only_table,
+    read_only_view,
+)
 
 ENTRY_COLUMNS = ("Date", "Cramps", "Worst (0–10)", "Minutes", "Sleep disturbed", "Notes")
 WEEK_COLUMNS = ("Week of", "Days", "Cramps", "Cramps/week", "Undisturbed nights")
@@ -57,7 +62,8 @@ class DiaryPanel(QWidget):
         self.error.setWordWrap(True)
         self.error.setAccessibleName(self.tr("Diary entry problem"))
         self.error.hide()
-        self.entries = read_only_table(ENTRY_COLUMNS, "Diary days")
+        self.entry_rows = TextTableModel(ENTRY_COLUMNS, self)
+        self.entries = read_only_view(self.entry_rows, "Diary days")
         self.weeks = read_only_table(WEEK_COLUMNS, "Diary weeks")
 
         entry_row = QHBoxLayout()
@@ -88,13 +94,13 @@ class DiaryPanel(QWidget):
 
     def show_diary(self, entries: Sequence[DiaryEntry], weeks: Sequence[DiaryWeek]) -> None:
         """Fill both tables, newest first."""
-        fill_rows(self.entries, (
+        self.entry_rows.set_rows(
             (entry.day.isoformat(), str(entry.cramps),
              "" if entry.worst_severity is None else str(entry.worst_severity),
              "" if entry.total_minutes is None else f"{entry.total_minutes:g}",
              "yes" if entry.sleep_disturbed else "no", entry.notes)
             for entry in reversed(entries)
-        ))
+        )
         fill_rows(self.weeks, (
             (week.start.isoformat(), str(week.days_recorded), str(week.cramps),
              f"{week.cramps_per_week:.1f}", str(week.cramp_free_nights))
@@ -133,10 +139,9 @@ class DiaryPanel(QWidget):
         ))
 
     def _on_delete(self) -> None:
-        row = self.entries.currentRow()
-        item = self.entries.item(row, 0) if row >= 0 else None
-        if item is not None:
-            self.delete_requested.emit(dt.date.fromisoformat(item.text()))
+        day = self.entry_rows.text(self.entries.currentIndex().row(), 0)
+        if day:
+            self.delete_requested.emit(dt.date.fromisoformat(day))
 
     def _edit(self, accessible: str, placeholder: str) -> QLineEdit:
         edit = QLineEdit()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from practitioner.domain.patient import PatientSummary
-from practitioner.ui.models.patient_list_model import PatientListModel
+from practitioner.ui.models.patient_list_model import NextPage, PatientListModel
 
 SEARCH_DELAY_MS = 120
 
@@ -99,18 +99,29 @@ class PatientListPanel(QWidget):
         """The current search text and whether archived patients are included."""
         return self.search.text(), self.show_archived.isChecked()
 
-    def show_patients(self, rows: list[PatientSummary], selected_id: int | None) -> None:
-        """Show `rows`, keeping `selected_id` highlighted when it is among them."""
+    def show_patients(
+        self,
+        rows: list[PatientSummary],
+        selected_id: int | None,
+        next_page: NextPage | None = None,
+        total: int | None = None,
+        at_least: bool = False,
+    ) -> None:
+        """Show `rows` (the first page when `next_page` fetches more as the list is
+        scrolled), keeping `selected_id` highlighted when it is among them. `total` is
+        how many match in all (default: len(rows)); `at_least` when counting stopped."""
         with QSignalBlocker(self.table.selectionModel()):
-            self.model.set_patients(rows)
+            self.model.set_patients(rows, next_page)
             self.select_patient(selected_id)
         text, _ = self.query()
         if rows:
-            count = len(rows)
+            count = len(rows) if total is None else total
             self.status.setText(
-                self.tr("1 patient")
+                self.tr("%1 or more patients").replace("%1", f"{count:,}")
+                if at_least
+                else self.tr("1 patient")
                 if count == 1
-                else self.tr("%1 patients").replace("%1", str(count))
+                else self.tr("%1 patients").replace("%1", f"{count:,}")
             )
         elif text.strip():
             self.status.setText(self.tr("No patient matches “%1”.").replace("%1", text.strip()))

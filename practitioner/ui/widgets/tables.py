@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+)
+
+Index = QModelIndex | QPersistentModelIndex
 
 
 def read_only_table(columns: Sequence[str], name: str, stretch: int = -1) -> QTableWidget:
@@ -23,10 +33,86 @@ def read_only_table(columns: Sequence[str], name: str, stretch: int = -1) -> QTa
     return table
 
 
+#: Rows filled at once; the rest follow in batches once the window has been repainted
+#: (years of diary days would otherwise hold up opening a record).
+FIRST_ROWS = 200
+LATER_BATCH = 400
+
+
 def fill_rows(table: QTableWidget, rows: Iterable[Sequence[str]]) -> None:
-    """Replace the table's rows with `rows` of cell texts."""
+    """Replace the table's rows with `rows` of cell texts. All rows are counted at once;
+    beyond the first `FIRST_ROWS`, their texts arrive from the event loop."""
     rows = list(rows)
+    generation = int(table.property("fillGeneration") or 0) + 1
+    table.setProperty("fillGeneration", generation)
     table.setRowCount(len(rows))
-    for row, cells in enumerate(rows):
-        for column, text in enumerate(cells):
+    _fill(table, rows, 0, FIRST_ROWS, generation)
+
+
+def _fill(table: QTableWidget, rows: list[Sequence[str]], start: int, count: int,
+          generation: int) -> None:
+    if table.property("fillGeneration") != generation:
+        return  # the table was refilled meanwhile
+    end = min(len(rows), start + count)
+    for row in range(start, end):
+        for column, text in enumerate(rows[row]):
             table.setItem(row, column, QTableWidgetItem(text))
+    if end < len(rows):
+        QTimer.singleShot(0, table, lambda: _fill(table, rows, end, LATER_BATCH, generation))
+
+
+class TextTableModel(QAbstractTableModel):
+    """Rows of cell texts for a read-only view: no item objects, so years of diary days
+    are shown as fast as a handful."""
+
+    def __init__(self, columns: Sequence[str], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._rows: list[Sequence[str]] = []
+
+    def set_rows(self, rows: Iterable[Sequence[str]]) -> None:
+        """Replace every row."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def text(self, row: int, column: int) -> str:
+        """The text of one cell ("" outside the table)."""
+        if 0 <= row < len(self._rows) and 0 <= column < len(self._columns):
+            return str(self._rows[row][column])
+        return ""
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self._columns)):
+            return self._columns[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
+                                                Qt.ItemDataRole.AccessibleTextRole):
+            return None
+        return self.text(index.row(), index.column())
+
+
+def read_only_view(model: TextTableModel, name: str, stretch: int = -1) -> QTableView:
+    """`read_only_table` over `model`, for tables that may hold thousands of rows."""
+    view = QTableView()
+    view.setModel(model)
+    columns = range(model.columnCount())
+    view.setAccessibleName(name)
+    view.horizontalHeader().setAccessibleName(f"{name} columns")
+    view.verticalHeader().hide()
+    view.verticalHeader().setAccessibleName("Row numbers")
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.horizontalHeader().setSectionResizeMode(stretch % len(columns),
+                                                 QHeaderView.ResizeMode.Stretch)
+    return view

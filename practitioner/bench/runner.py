@@ -1,0 +1,244 @@
+"""Measure every figure of issue 8 on a cached synthetic dataset.
+
+Start-up and its memory are timed as real subprocesses against a bare PySide6 window
+showing one label (the floor), alternating the two so machine load hits both alike. The
+other figures drive the real main window in this process.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+from practitioner.bench.figures import Figure, summary, table, time_ms
+from practitioner.paths import data_dir
+from practitioner.services.datasets import GENERATOR_VERSION
+
+STARTUP_RUNS = 7
+SEARCH_ROUNDS = 5
+#: What a practitioner types, one keystroke at a time: names, a surname, a birth year.
+TYPED = ("margaret", "okafor", "ken", "smith", "1975", "chen wei", "zh", "o'b")
+REFERENCE_QUERIES = (
+    "cramp", "cramps at night", "charley horse", "claudication", "claud", "anaemia",
+    "hypogly", "magnesium", "low potassium", "thyroid", "dialysis", "pregnancy",
+    "indapamide", "statin dark urine", "GB34", "stretching", "restless legs", "diab",
+)
+# Quits after the label's first paint, as the app quits after its window's first paint.
+FLOOR_SCRIPT = (
+    "import sys\n"
+    "from PySide6.QtCore import QEvent, QObject, QTimer\n"
+    "from PySide6.QtWidgets import QApplication, QLabel\n"
+    "class Painted(QObject):\n"
+    "    def eventFilter(self, watched, event):\n"
+    "        if event.type() == QEvent.Type.Paint:\n"
+    "            QTimer.singleShot(0, app.quit)\n"
+    "        return False\n"
+    "app = QApplication(sys.argv[:1])\n"
+    "label = QLabel('Cramp Practitioner')\n"
+    "watcher = Painted()\n"
+    "label.installEventFilter(watcher)\n"
+    "label.show()\n"
+    "app.exec()\n"
+)
+MIB = 1024 * 1024
+# A forked child's rusage peak starts at its parent's size, so each child reports the
+# high-water mark of its own (post-exec) memory instead.
+REPORT_PEAK = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: sys.stderr.write(next(\n"
+    "    l for l in open('/proc/self/status') if l.startswith('VmHWM'))))\n"
+)
+
+
+def dataset(size: str, seed: int, progress: bool = True) -> Path:
+    """The cached dataset file of `size` and `seed`, generated on first use in a child
+    process (so its memory never counts in this one's peak)."""
+    folder = data_dir() / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"dataset-{size}-seed{seed}-v{GENERATOR_VERSION}.db"
+    if not path.exists():
+        if progress:
+            print(f"generating dataset {size} into {path}", file=sys.stderr)
+        done = subprocess.run(
+            [sys.executable, "-m", "practitioner", "--db", str(path), "demo", "--size",
+             size, "--seed", str(seed)],
+            stdout=subprocess.DEVNULL, stderr=None if progress else subprocess.DEVNULL,
+            check=False,
+        )
+        if done.returncode != 0 or not path.exists():
+            raise RuntimeError(f"generating dataset {size} failed")
+    return path
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    if sys.platform.startswith("linux") and not (env.get("DISPLAY")
+                                                 or env.get("WAYLAND_DISPLAY")):
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return env
+
+
+def _run_child(args: list[str]) -> tuple[float, float]:
+    """Wall time (ms) and peak RSS (MiB) of one child process."""
+    import time
+
+    start = time.perf_counter()
+    child = subprocess.Popen(args, env=_child_env(), stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = (time.perf_counter() - start) * 1000
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        error = child.stderr.read().decode(errors="replace") if child.stderr else ""
+        raise RuntimeError(f"{args[1:]} exited {child.returncode}: {error[-500:]}")
+    text = child.stderr.read().decode(errors="replace") if child.stderr else ""
+    if child.stderr:
+        child.stderr.close()
+    peaks = [line.split()[1] for line in text.splitlines() if line.startswith("VmHWM")]
+    return elapsed, int(peaks[-1]) / 1024 if peaks else usage.ru_maxrss / 1024
+
+
+def startup_figures(path: Path) -> tuple[list[Figure], float]:
+    """Start-up to first paint and its peak memory, against the floor; returns them and
+    the floor's median peak RSS (MiB)."""
+    main_py = Path(__file__).resolve().parents[2] / "main.py"
+    app = [sys.executable, "-c", REPORT_PEAK + "import runpy\n"
+           f"sys.argv = [{str(main_py)!r}, '--db', {str(path)!r}, '--quit-after-startup']\n"
+           f"runpy.run_path({str(main_py)!r}, run_name='__main__')\n"]
+    floor = [sys.executable, "-c", REPORT_PEAK + FLOOR_SCRIPT]
+    _run_child(app)  # warm the file cache and let the first start seed the library
+    _run_child(floor)
+    app_runs, floor_runs = [], []
+    for _ in range(STARTUP_RUNS):
+        app_runs.append(_run_child(app))
+        floor_runs.append(_run_child(floor))
+    floor_ms, _ = summary([r[0] for r in floor_runs])
+    floor_rss, _ = summary([r[1] for r in floor_runs])
+    app_ms = summary([r[0] for r in app_runs])
+    app_rss = summary([r[1] for r in app_runs])
+    return [
+        Figure("start-up to first paint", *app_ms, 1.5 * floor_ms, "ms", "median",
+               f"floor (bare PySide6 window, one label): median {floor_ms:.0f} ms"),
+        Figure("start-up peak memory", *app_rss, floor_rss + 80, "MiB", "median",
+               f"floor peak RSS {floor_rss:.0f} MiB; target floor + 80 MiB"),
+    ], floor_rss
+
+
+def gui_figures(path: Path, floor_rss: float) -> list[Figure]:
+    """Search, reference search, open a big record, save, scrolling and memory, driven
+    through the real main window over `path`."""
+    os.environ.update({k: v for k, v in _child_env().items() if k == "QT_QPA_PLATFORM"})
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from practitioner.app import build_window
+    from practitioner.db.base import database
+    from practitioner.db.connection import close_database
+    from practitioner.ui.messages import Messages
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    settings = QSettings(str(data_dir() / "bench-settings.ini"), QSettings.Format.IniFormat)
+    window = build_window(path, Messages(), settings)
+    try:
+        window.show()
+        app.processEvents()
+        panel = window.patient_list
+        figures = []
+
+        def keystroke(text: str) -> None:
+            panel.search.setText(text)
+            panel.flush_search()
+
+        times = [time_ms(lambda t=word[:n]: keystroke(t))  # type: ignore[misc]
+                 for _ in range(SEARCH_ROUNDS) for word in TYPED
+                 for n in range(1, len(word) + 1)]
+        figures.append(Figure("patient search, keystroke to list", *summary(times), 16.0,
+                              "ms", note=f"{len(times)} keystrokes"))
+        keystroke("")
+
+        reference = window._services.reference
+        ref_times = [time_ms(lambda q=q: reference.search(q))  # type: ignore[misc]
+                     for _ in range(10) for q in REFERENCE_QUERIES]
+        figures.append(Figure("reference search", *summary(ref_times), 5.0, "ms"))
+
+        heavy = int(database.execute_sql("SELECT max(id) FROM patient").fetchone()[0])
+        other = int(database.execute_sql("SELECT min(id) FROM patient").fetchone()[0])
+        window.workspace.tabs.setCurrentIndex(2)  # outcomes: the chart is drawn on open
+        window.workspace.open_patient(other)
+        app.processEvents()
+        open_times = []
+        for _ in range(7):
+            window.workspace.open_patient(other)
+            app.processEvents()
+            open_times.append(time_ms(lambda: (window.workspace.open_patient(heavy),
+                                               app.processEvents())))
+        figures.append(Figure("open patient (150 visits, 3 y diary) + chart",
+                              *summary(open_times), 100.0, "ms", "median"))
+
+        sessions = window._services.sessions
+        data, _ = sessions.from_last_visit(heavy)
+        made = []
+        save_times = []
+        for n in range(20):
+            visit = dataclasses.replace(
+                data, started_at=dt.datetime.now().replace(microsecond=0)
+                - dt.timedelta(minutes=n))
+            save_times.append(time_ms(lambda v=visit: made.append(  # type: ignore[misc]
+                sessions.create(heavy, v).id)))
+        database.execute_sql(
+            f"DELETE FROM treatment_session WHERE id IN ({','.join('?' * len(made))})", made)
+        sync = database.pragma("synchronous")
+        figures.append(Figure("save a session with measures", *summary(save_times), 25.0,
+                              "ms", note=f"PRAGMA synchronous={sync} (2 = FULL)"))
+
+        model, table_view = panel.model, panel.table
+        total = int(database.execute_sql(
+            "SELECT count(*) FROM patient WHERE archived_at IS NULL").fetchone()[0])
+        scroll_times = []
+        for _ in range(10):
+            scroll_times.append(time_ms(lambda: (table_view.scrollToBottom(),
+                                                 app.processEvents())))
+        loaded = model.rowCount()
+        figures.append(Figure("scroll patient list, one page", *summary(scroll_times), 16.0,
+                              "ms", note=f"{loaded} of {total} rows loaded after 10 scrolls "
+                              "to the bottom (pages fetched on demand)"))
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        figures.append(Figure("peak memory with the records open", peak, peak,
+                              floor_rss + 150, "MiB", "median",
+                              f"this process, after every figure above; floor {floor_rss:.0f}"
+                              " MiB + 150"))
+        if loaded >= total and total > 1000:
+            raise RuntimeError("the patient list loaded every row")
+        return figures
+    finally:
+        window.close()
+        window.deleteLater()
+        close_database()
+
+
+def run_bench(size: str, seed: int, as_json: bool) -> str:
+    """Measure every figure on the `size` dataset; the table, or a JSON list."""
+    path = dataset(size, seed)
+    figures, floor_rss = startup_figures(path)
+    figures += gui_figures(path, floor_rss)
+    if as_json:
+        return json.dumps([f.as_dict() for f in figures], indent=2)
+    cpu = _cpu_model()
+    return f"dataset {size} (seed {seed}) at {path}\nmachine: {cpu}, {os.cpu_count()} " \
+        f"cores\n" + table(figures)
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
