@@ -201,6 +201,7 @@ def build_window(
     else:
         backups.remove_leftovers()
         backups.start_tracking()
+    window.transfer.before_import = lambda: backups.before("import")
     return window
 
 

@@ -44,6 +44,8 @@ class RecordTransfer:
         self._messages = messages
         self._on_imported = on_imported
         self.task: BackgroundTask | None = None  # the import running, or the last one
+        # Takes the backup before an import writes (the composition root sets it).
+        self.before_import: Callable[[], object] | None = None
 
     def export_json(self) -> None:
         """Every patient's whole record as one JSON file, written atomically."""
@@ -114,7 +116,8 @@ class RecordTransfer:
         def work(report: Report) -> ImportResult:
             report(0, 0, _tr("Importing %1 patients from %2…").replace("%1", str(count))
                    .replace("%2", path.name))
-            return import_file(path, choice, document)
+            return import_file(path, choice, document, audit=self._services.audit,
+                               before_write=self.before_import)
 
         def imported(result: ImportResult) -> None:
             self._on_imported()

@@ -135,14 +135,14 @@ def test_import_runs_off_the_gui_thread_on_its_own_connection(
     gui_ran = threading.Event()
     seen: dict[str, Any] = {}
 
-    def slow_import(*args: Any) -> Any:
+    def slow_import(*args: Any, **kwargs: Any) -> Any:
         seen["thread"] = threading.get_ident()
         seen["connection"] = database.connection()
         seen["pragmas"] = (database.pragma("foreign_keys"), database.pragma("synchronous"),
                            database.pragma("journal_mode"))
         # Only a GUI event loop that keeps running while this waits can set the event.
         seen["gui_ran"] = gui_ran.wait(10)
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(record_transfer, "import_file", slow_import)
     messages.open_file, messages.choice_answer = str(tmp_path / "all.json"), 1

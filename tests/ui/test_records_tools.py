@@ -253,3 +253,31 @@ def test_start_clears_leftovers_and_closing_backs_up_what_changed(
     app.close_records(window, lock)
     newest = backups.list_backups()[0]
     assert newest.reason == "close" and newest not in before
+
+
+def test_an_import_from_the_window_is_backed_up_first_and_audited(
+    qtbot: QtBot, clinic: Path, tmp_path: Path
+) -> None:
+    from practitioner.services.export import export_json
+    from practitioner.services.patients import PatientService
+
+    messages = FakeMessages()
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    settings.setValue("practitioner/name", "Dr Importer")
+    window = build_window(clinic, messages, settings)
+    qtbot.addWidget(window)
+    exported = tmp_path / "all.json"
+    exported.write_text(export_json(PatientService()), encoding="utf-8")
+    before = BackupService(clinic).list_backups()
+    entries_before = len(window._services.audit.trail())
+    messages.open_file, messages.choice_answer = str(exported), 1  # import as new patients
+    window.actions.import_records.trigger()
+    task = window.transfer.task
+    assert task is not None
+    qtbot.waitUntil(lambda: not task.running, timeout=20_000)
+    assert messages.errors == []
+    newest = BackupService(clinic).list_backups()[0]
+    assert newest.reason == "before-import" and newest not in before
+    imports = [e for e in window._services.audit.trail()[entries_before:]
+               if e.fields.action == "import"]
+    assert len(imports) == 30 and {e.fields.practitioner for e in imports} == {"Dr Importer"}
