@@ -32,6 +32,8 @@ class LettersDialog(QDialog):
                                      self.tr("Kept letters"), stretch=1)
         fill_rows(self.table, ((f"{letter.written_at:%Y-%m-%d %H:%M}", letter.recipient,
                                 letter.written_by) for letter in self.letters))
+        self.table.resizeColumnToContents(0)
+        self.table.resizeColumnToContents(2)
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.text.setAccessibleName(self.tr("Letter text"))

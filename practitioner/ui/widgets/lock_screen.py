@@ -27,6 +27,9 @@ class LockScreen(QWidget):
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # A wrapped label centred in a layout is not given the height its lines need:
+        # its width is fixed and its height set from it whenever the text changes.
+        self.hint.setFixedWidth(440)
         self.secret: QLineEdit = secret_field(self.tr("Passphrase"))
         self.secret.setMaximumWidth(360)
         self.unlock_button = QPushButton(self.tr("Unlock"))
@@ -64,6 +67,7 @@ class LockScreen(QWidget):
             self.secret.setPlaceholderText(what.capitalize())
             self.hint.setText(self.tr("Enter your %1 to show the records.").replace("%1", what))
             self.secret.setFocus()
+        self.hint.setFixedHeight(self.hint.heightForWidth(self.hint.width()))
 
     def show_failure(self, text: str, pause_ms: int) -> None:
         """Say why unlocking failed; refuse another try for `pause_ms` milliseconds."""
