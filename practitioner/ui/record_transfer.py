@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
+from practitioner.domain.audit import AuditAction
 from practitioner.errors import KnownError
 from practitioner.services.bundle import Services
 from practitioner.services.csv_export import export_csv
@@ -55,18 +56,14 @@ class RecordTransfer:
         if not path:
             return
         s = self._services
-        try:
+
+        def write() -> str:
             text = export_json(s.patients, None, s.sessions, s.outcomes, s.reference,
                                s.letters)
             write_files_atomically([(Path(path), text)])
-        except KnownError as exc:
-            self._fail(_tr("Export failed"), exc.message)
-            return
-        except OSError as exc:
-            self._fail(_tr("Export failed"), self._os_reason(exc, Path(path)))
-            return
-        self._messages.info(self._parent, _tr("Export finished"),
-                            _tr("Wrote every record to %1.").replace("%1", path))
+            return _tr("Wrote every record to %1.").replace("%1", path)
+
+        self._export(Path(path), "json", write)
 
     def export_csv(self) -> None:
         """Sessions and diary of every patient as two spreadsheet-safe CSV files."""
@@ -75,18 +72,31 @@ class RecordTransfer:
             _tr("CSV files (*.csv)"))
         if not path:
             return
+        s = self._services
+
+        def write() -> str:
+            written = export_csv(s.patients, Path(path), None, s.sessions, s.outcomes)
+            return _tr("Wrote %1 and %2.").replace("%1", str(written[0])).replace(
+                "%2", str(written[1]))
+
+        self._export(Path(path), "csv", write)
+
+    def _export(self, path: Path, kind: str, write: Callable[[], str]) -> None:
+        """Run `write` (which returns what to tell), audit the export of every patient,
+        and report the outcome."""
+        patients = self._services.patients
         try:
-            written = export_csv(self._services.patients, Path(path), None,
-                                 self._services.sessions, self._services.outcomes)
+            done = write()
+            ids = [p.id for p in patients.list_patients(include_archived=True)]
+            self._services.audit.record_access(AuditAction.EXPORT, ids,
+                                               f"{kind} from the window")
         except KnownError as exc:
             self._fail(_tr("Export failed"), exc.message)
             return
         except OSError as exc:
-            self._fail(_tr("Export failed"), self._os_reason(exc, Path(path)))
+            self._fail(_tr("Export failed"), self._os_reason(exc, path))
             return
-        self._messages.info(self._parent, _tr("Export finished"),
-                            _tr("Wrote %1 and %2.").replace("%1", str(written[0]))
-                            .replace("%2", str(written[1])))
+        self._messages.info(self._parent, _tr("Export finished"), done)
 
     def import_json(self) -> None:
         """Import a JSON export: checked whole first, then stored in one transaction."""

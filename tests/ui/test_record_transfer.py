@@ -155,3 +155,17 @@ def test_import_runs_off_the_gui_thread_on_its_own_connection(
     assert services.patients.count() == 4
     assert "Imported 2 patients" in messages.infos[-1][1]
     assert messages.errors == []
+
+
+def test_exports_from_the_window_are_audited_per_patient(
+    window: MainWindow, services: Services, messages: FakeMessages, tmp_path: Path
+) -> None:
+    _two_patients(services)
+    for action, name in ((window.actions.export_json, "all.json"),
+                         (window.actions.export_csv, "all.csv")):
+        messages.save_file = str(tmp_path / name)
+        action.trigger()
+    exports = [e.fields for e in services.audit.trail() if e.fields.action == "export"]
+    assert [(e.patient_id, e.detail) for e in exports] == [
+        (1, "json from the window"), (2, "json from the window"),
+        (1, "csv from the window"), (2, "csv from the window")]

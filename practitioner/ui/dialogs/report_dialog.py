@@ -100,9 +100,7 @@ class ReportDialog(QDialog):
         except (PdfWriteError, OSError) as exc:
             self.status.setText(self.tr("Not saved: %1").replace("%1", str(exc)))
             return False
-        self.produced.emit("pdf")
-        self.status.setText(self.tr("Saved %1").replace("%1", str(path)) + self._kept(report,
-                                                                                   content))
+        self._saved(path, report, content)
         return True
 
     def save_pdf_in_background(self, path: Path) -> BackgroundTask:
@@ -113,9 +111,7 @@ class ReportDialog(QDialog):
 
         def saved(content: bytes) -> None:
             self.save_button.setEnabled(True)
-            self.produced.emit("pdf")
-            self.status.setText(self.tr("Saved %1").replace("%1", str(path))
-                                + self._kept(report, content))
+            self._saved(path, report, content)
 
         def failed(error: BaseException) -> None:
             self.save_button.setEnabled(True)
@@ -136,6 +132,12 @@ class ReportDialog(QDialog):
             self.produced.emit("print")
             self.status.setText(self.tr("Sent to the printer")
                                 + self._kept(report, render_pdf(report)))
+
+    def _saved(self, path: Path, report: ReportData, content: bytes) -> None:
+        """The PDF was written: say so, keep a letter, tell who listens."""
+        self.produced.emit("pdf")
+        self.status.setText(self.tr("Saved %1").replace("%1", str(path))
+                            + self._kept(report, content))
 
     def _kept(self, report: ReportData, content: bytes) -> str:
         """Keep the letter; the words to add to the status line."""
