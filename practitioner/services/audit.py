@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from practitioner.db import audit
 from practitioner.db.base import database
 from practitioner.db.errors import translated_errors
+from practitioner.db.transactions import write_transaction
 from practitioner.domain.audit import AuditEntry, ChainBreak, first_break
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.clock import Clock, utc_now
@@ -61,7 +62,7 @@ class AuditService:
         patient_id: int | None = None, detail: str = "",
     ) -> AuditEntry:
         """Append one entry; inside a caller's transaction it commits with that change."""
-        with translated_errors(), database.atomic("IMMEDIATE"):
+        with translated_errors(), write_transaction():
             return audit.append(
                 at=iso_z(self._clock()), practitioner=self._user() or os_user(),
                 action=action, entity=entity, entity_id=entity_id, patient_id=patient_id,
@@ -79,7 +80,7 @@ class AuditService:
         """
         ids = list(patient_ids)
         try:
-            with translated_errors(), database.atomic("IMMEDIATE"):
+            with translated_errors(), write_transaction():
                 for patient_id in ids:
                     self.record(action, entity="patient", entity_id=patient_id,
                                 patient_id=patient_id, detail=detail)

@@ -27,6 +27,7 @@ from pathlib import Path
 from practitioner.db.base import database
 from practitioner.db.connection import close_database, open_sqlite
 from practitioner.db.errors import translated_errors
+from practitioner.db.transactions import write_transaction
 from practitioner.domain.demo import demo_patient
 from practitioner.domain.demo_scale import (
     HEAVY_DIARY_DAYS,
@@ -156,7 +157,7 @@ def _clone(size: DatasetSize, seed: int) -> None:
     if blocks <= 1:
         return
     conn = database.connection()
-    with translated_errors(), database.atomic("IMMEDIATE"):
+    with translated_errors(), write_transaction():
         _clone_patients(conn, patients, wanted, seed)
         database.execute_sql("CREATE TEMP TABLE clone_block (k INTEGER PRIMARY KEY)")
         conn.executemany("INSERT INTO temp.clone_block VALUES (?)",
@@ -252,7 +253,7 @@ def _diaries(size: DatasetSize, seed: int, day: dt.date) -> None:
     ids = [int(r[0]) for r in database.execute_sql(
         "SELECT id FROM patient WHERE id % ? = 0 ORDER BY id", (every,))]
     conn = database.connection()
-    with translated_errors(), database.atomic("IMMEDIATE"):
+    with translated_errors(), write_transaction():
         for n, patient_id in enumerate(ids):
             conn.executemany(
                 "INSERT INTO diary_entry (patient_id, day, cramps, worst_severity, "
@@ -271,7 +272,7 @@ def _heavy_patient(seed: int, day: dt.date) -> int:
                    profile=replace(data.profile, onset_date=day.replace(year=day.year - 6)))
     outcomes = OutcomeService(today=lambda: day)
     patient = PatientService(today=lambda: day).create(data)
-    with translated_errors(), database.atomic("IMMEDIATE"):
+    with translated_errors(), write_transaction():
         add_demo_course(patient.id, data, HEAVY_SESSIONS, day, rng, random.Random(seed),
                         SessionService(user=lambda: DEMO_PRACTITIONER),
                         outcomes)

@@ -8,8 +8,8 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from practitioner.db.base import database
 from practitioner.db.errors import translated_errors
+from practitioner.db.transactions import write_transaction
 from practitioner.domain.demo import demo_patients
 from practitioner.domain.demo_outcomes import demo_outcomes
 from practitioner.domain.demo_sessions import demo_course
@@ -59,7 +59,7 @@ def fill_demo(
     keeper = outcomes or OutcomeService(today=lambda: day)
     low, high = sessions_per_patient
     added = diary_days = 0
-    with translated_errors(), database.atomic("IMMEDIATE"):
+    with translated_errors(), write_transaction():
         for data in inputs:
             patient = patients.create(data)
             if sessions is None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from practitioner.db.base import database
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import DraftRow, PatientRow
+from practitioner.db.transactions import write_transaction
 from practitioner.domain.session import Draft, DraftSummary
 from practitioner.services.clock import Clock, aware, utc_now
 
@@ -26,7 +26,7 @@ class DraftService:
         """Keep `payload` as the draft for this slot, replacing any earlier one."""
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
         now = self._clock()
-        with translated_errors(), database.atomic("IMMEDIATE"):
+        with translated_errors(), write_transaction():
             (
                 DraftRow.insert(
                     key=draft_key(patient_id, session_id),
@@ -53,7 +53,7 @@ class DraftService:
 
     def discard(self, patient_id: int, session_id: int | None) -> None:
         """Throw the draft in this slot away."""
-        with translated_errors(), database.atomic("IMMEDIATE"):
+        with translated_errors(), write_transaction():
             DraftRow.delete().where(DraftRow.key == draft_key(patient_id, session_id)).execute()
 
     def summaries(self) -> list[DraftSummary]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from practitioner.db.base import database
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import PatientRow, ReferralLetterRow
+from practitioner.db.transactions import write_transaction
 from practitioner.domain.audit import AuditAction
 from practitioner.domain.letters import PDF_MAGIC, KeptLetter
 from practitioner.errors import ErrorKind, KnownError
@@ -34,7 +34,7 @@ class LetterService:
         if not pdf.startswith(PDF_MAGIC):
             raise ValueError("a kept letter must be a PDF document")
         now = self._clock()
-        with translated_errors("keeping the letter"), database.atomic("IMMEDIATE"):
+        with translated_errors("keeping the letter"), write_transaction():
             if not PatientRow.select().where(PatientRow.id == patient_id).exists():
                 raise KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")
             row = ReferralLetterRow.create(patient=patient_id, written_at=now,

@@ -19,7 +19,6 @@ from typing import Any
 
 import peewee
 
-from practitioner.db.base import database
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import (
     CustomMeasureRow,
@@ -32,6 +31,7 @@ from practitioner.db.models import (
     SessionPsfsRow,
     SessionRow,
 )
+from practitioner.db.transactions import write_transaction
 from practitioner.domain.audit import AuditAction
 from practitioner.domain.caseload import PatientCourse, VisitSummary
 from practitioner.domain.outcomes import (
@@ -130,7 +130,7 @@ class OutcomeService:
         errors = self.custom_measure_errors(name, unit, low, high, integer,
                                              minimal_important_change)
         now = self._clock()
-        with translated_errors(), database.atomic("IMMEDIATE"):
+        with translated_errors(), write_transaction():
             row: CustomMeasureRow | None = None
             if measure_id is not None:
                 row = CustomMeasureRow.get_or_none(CustomMeasureRow.id == measure_id)
@@ -277,7 +277,7 @@ class OutcomeService:
             seen.add(wording.casefold())
         if errors:
             raise ValidationError(errors)
-        with translated_errors(), database.atomic("IMMEDIATE"):
+        with translated_errors(), write_transaction():
             self._require_patient(patient_id)
             current = list(
                 PsfsActivityRow.select()
@@ -386,7 +386,7 @@ class OutcomeService:
         errors = self._entry_errors(entry, "")
         if errors:
             raise ValidationError(errors)
-        with translated_errors(), database.atomic("IMMEDIATE"):
+        with translated_errors(), write_transaction():
             self._require_patient(patient_id)
             exists = DiaryEntryRow.select().where(
                 (DiaryEntryRow.patient == patient_id) & (DiaryEntryRow.day == entry.day)
@@ -406,7 +406,7 @@ class OutcomeService:
 
     def delete_diary_entry(self, patient_id: int, day: dt.date) -> None:
         """Remove one diary day. Raises KnownError(NOT_FOUND) when there is none."""
-        with translated_errors(), database.atomic("IMMEDIATE"):
+        with translated_errors(), write_transaction():
             deleted = DiaryEntryRow.delete().where(
                 (DiaryEntryRow.patient == patient_id) & (DiaryEntryRow.day == day)
             ).execute()
@@ -435,7 +435,7 @@ class OutcomeService:
             errors.append(FieldError("day", f"Days entered more than once: {_dates(twice)}."))
         if errors:
             raise ValidationError(errors)
-        with translated_errors(), database.atomic("IMMEDIATE"):
+        with translated_errors(), write_transaction():
             self._require_patient(patient_id)
             if not replace_existing:
                 stored: set[dt.date] = set()

@@ -15,6 +15,7 @@ from practitioner.db.models import (
     PatientRow,
     PatientScreenRow,
 )
+from practitioner.db.transactions import write_transaction
 from practitioner.domain.audit import AuditAction, changed_fields
 from practitioner.domain.patient import (
     Condition,
@@ -198,7 +199,7 @@ class PatientService:
         """Store a new patient. Raises ValidationError listing every bad field."""
         self._validate(data)
         now = self._clock()
-        with translated_errors(), database.atomic("IMMEDIATE"):
+        with translated_errors(), write_transaction():
             row = PatientRow(created_at=now, updated_at=now, version=1)
             self._fill(row, data)
             row.save(force_insert=True)
@@ -214,7 +215,7 @@ class PatientService:
         changed elsewhere in the meantime; in both cases nothing is written.
         """
         self._validate(data)
-        with translated_errors(), database.atomic("IMMEDIATE"):
+        with translated_errors(), write_transaction():
             row = PatientRow.get_or_none(PatientRow.id == patient_id)
             if row is None:
                 raise KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")
@@ -257,7 +258,7 @@ class PatientService:
 
     def _set_archived(self, patient_id: int, when: dt.datetime | None) -> Patient:
         action = AuditAction.ARCHIVE if when else AuditAction.RESTORE
-        with translated_errors(), database.atomic("IMMEDIATE"):
+        with translated_errors(), write_transaction():
             updated = (
                 PatientRow.update(
                     archived_at=when,

@@ -22,6 +22,7 @@ from practitioner.db.base import database
 from practitioner.db.cipher import passphrase_of
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import PatientRow, SessionRow
+from practitioner.db.transactions import write_transaction
 from practitioner.domain.audit import AuditAction
 from practitioner.domain.retention import DEFAULT_RETENTION_YEARS, Retention, retention
 from practitioner.errors import ErrorKind, KnownError
@@ -121,7 +122,7 @@ class PrivacyService:
         self.refuse_if_kept(patient_id)
         with translated_errors():
             saved = self._backup() if self._backup else None
-            with database.atomic("IMMEDIATE"):
+            with write_transaction():
                 deleted = PatientRow.delete().where(PatientRow.id == patient_id).execute()
                 if not deleted:
                     raise KnownError(ErrorKind.NOT_FOUND,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import peewee
 
-from practitioner.db.base import database
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import ProtocolPointRow, ProtocolRow
+from practitioner.db.transactions import write_transaction
 from practitioner.domain.audit import AuditAction
 from practitioner.domain.session import RETENTION_RANGE, NeedledPoint, Protocol
 from practitioner.domain.session_rules import MAX_ELECTRO_HZ
@@ -63,7 +63,7 @@ class ProtocolService:
             raise ValidationError(errors)
         now = self._clock()
         try:
-            with translated_errors(), database.atomic("IMMEDIATE"):
+            with translated_errors(), write_transaction():
                 if protocol_id is None:
                     row = ProtocolRow.create(name=name.strip(), notes=notes, created_at=now,
                                              updated_at=now)
@@ -94,6 +94,6 @@ class ProtocolService:
 
     def delete(self, protocol_id: int) -> None:
         """Remove a protocol; sessions that used its points keep them."""
-        with translated_errors(), database.atomic("IMMEDIATE"):
+        with translated_errors(), write_transaction():
             if ProtocolRow.delete().where(ProtocolRow.id == protocol_id).execute():
                 self._audit.record(AuditAction.DELETE, entity="protocol", entity_id=protocol_id)

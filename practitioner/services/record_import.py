@@ -24,7 +24,6 @@ from typing import Any, Literal
 
 import peewee
 
-from practitioner.db.base import database
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import (
     CustomMeasureRow,
@@ -37,6 +36,7 @@ from practitioner.db.models import (
     SessionRevisionRow,
     SessionRow,
 )
+from practitioner.db.transactions import write_transaction
 from practitioner.domain.audit import AuditAction
 from practitioner.domain.outcomes import CUSTOM_PREFIX, DiaryEntry, validate_diary_entry
 from practitioner.domain.patient import (
@@ -324,7 +324,7 @@ def import_document(
     skipped = 0
     try:
         moment = now or local_now()
-        with translated_errors(), database.atomic("IMMEDIATE"):
+        with translated_errors(), write_transaction():
             codes = _custom_measures(document)
             present = _existing()
             for index, raw in enumerate(document["patients"]):

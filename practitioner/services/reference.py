@@ -32,6 +32,7 @@ from practitioner.db.models import (
     SessionRow,
 )
 from practitioner.db.models.reference import FTS_COLUMNS, FTS_TABLE
+from practitioner.db.transactions import write_transaction
 from practitioner.domain.audit import AuditAction
 from practitioner.domain.patient import Condition, Medication, PatientInput
 from practitioner.domain.reference_flags import (
@@ -195,7 +196,7 @@ class ReferenceService:
         with translated_errors():
             if not self._needs_seeding(shipped):
                 return SeedResult(unchanged=len(shipped))
-            with database.atomic("IMMEDIATE"):
+            with write_transaction():
                 return self._seed(shipped)
 
     def _stored(self) -> dict[str, tuple[int, int, str]]:
@@ -407,7 +408,7 @@ class ReferenceService:
     def save_note(self, slug: str, text: str) -> str:
         """Keep `text` as the practitioner's note on the entry `slug`; blank text removes
         the note. Raises KnownError(NOT_FOUND) for a slug the library does not have."""
-        with translated_errors(), database.atomic("IMMEDIATE"):
+        with translated_errors(), write_transaction():
             if not ReferenceEntryRow.select().where(ReferenceEntryRow.slug == slug).exists():
                 raise KnownError(ErrorKind.NOT_FOUND, f"There is no reference entry “{slug}”.")
             if not text.strip():
@@ -480,7 +481,7 @@ class ReferenceService:
         if errors:
             raise ValidationError(errors)
         now, user = self._clock(), self._user()
-        with translated_errors(), database.atomic("IMMEDIATE"):
+        with translated_errors(), write_transaction():
             if not PatientRow.select().where(PatientRow.id == patient_id).exists():
                 raise KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")
             review_id = RedFlagReviewRow.insert(
@@ -532,7 +533,7 @@ class ReferenceService:
         if version < 1 or paragraph < 0:
             raise ValueError("version must be 1 or more and paragraph 0 or more")
         now = self._clock()
-        with translated_errors(), database.atomic("IMMEDIATE"):
+        with translated_errors(), write_transaction():
             session = SessionRow.get_or_none(SessionRow.id == session_id)
             if session is None:
                 raise KnownError(ErrorKind.NOT_FOUND, f"There is no session number {session_id}.")

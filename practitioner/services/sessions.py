@@ -8,7 +8,6 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from practitioner.db.base import database
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import (
     PatientRow,
@@ -18,6 +17,7 @@ from practitioner.db.models import (
     SessionRevisionRow,
     SessionRow,
 )
+from practitioner.db.transactions import write_transaction
 from practitioner.domain.audit import NO_CHANGE, AuditAction, changed_fields
 from practitioner.domain.outcomes import CRAMPS_PER_WEEK, WORST_SEVERITY, SessionMeasures
 from practitioner.domain.patient import LabelledEnum
@@ -248,7 +248,7 @@ class SessionService:
         """Record a new visit with its measures (and drop the patient's new-session draft) in
         one transaction. Raises ValidationError, writing nothing, for a bad visit or bad
         measures (fields `measures.<code>`, `measures.psfs.<activity id>`)."""
-        with translated_errors(), database.atomic("IMMEDIATE"):
+        with translated_errors(), write_transaction():
             self._validate(patient_id, None, data, finalise)
             now = self._clock()
             row = SessionRow(patient=patient_id, created_at=now, updated_at=now, version=1)
@@ -275,7 +275,7 @@ class SessionService:
         """Change a visit. A final visit is amended: its previous text is kept as a revision
         with who changed it, when and why. Raises KnownError(CONFLICT) if it changed since
         `expected_version`."""
-        with translated_errors(), database.atomic("IMMEDIATE"):
+        with translated_errors(), write_transaction():
             row = SessionRow.get_or_none(SessionRow.id == session_id)
             if row is None:
                 raise KnownError(ErrorKind.NOT_FOUND, f"There is no session number {session_id}.")
