@@ -1,29 +1,27 @@
-"""Composition root of the desktop app: arguments, QApplication, database, services, window."""
+"""Composition root of the desktop app: arguments, QApplication, database, services, window.
+
+Start-up paints the main window before it loads the rest of the app: this module imports
+only Qt and a few small modules at load time, shows `MainWindow.opening()` (title, size,
+menus, "Opening the records…"), and once that is on screen imports the services, opens
+the records and builds the panels into it. The page check of the records (`quick_check`,
+which reads the whole file) then runs on a worker thread (`RecordsTools.check_in_background`).
+"""
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import logging
 import sys
-import tempfile
-import traceback
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
-import peewee
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from practitioner import __version__, instance_lock
-from practitioner.content.points import load_points
-from practitioner.content.reference import load_reference
-from practitioner.db.cipher import FileKind, file_kind, passphrase_from_env, passphrase_of
-from practitioner.db.connection import close_database, open_damaged_read_only, open_sqlite
-from practitioner.domain.audit import AuditAction
-from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
-from practitioner.domain.storage_location import storage_warning
 from practitioner.errors import ErrorKind, KnownError, PractitionerError
 from practitioner.paths import (
     APP_NAME,
@@ -33,21 +31,11 @@ from practitioner.paths import (
     resources_dir,
 )
 from practitioner.process_privacy import protect_process
-from practitioner.services.audit import AuditService
-from practitioner.services.backups import BackupService
-from practitioner.services.bundle import Services
-from practitioner.services.demo import fill_demo
-from practitioner.services.letters import LetterService
-from practitioner.services.outcomes import OutcomeService
-from practitioner.services.patients import PatientService
-from practitioner.services.protocols import ProtocolService
-from practitioner.services.reference import ReferenceService
-from practitioner.services.security import hash_secret
-from practitioner.services.sessions import SessionService
 from practitioner.ui.main_window import MainWindow
-from practitioner.ui.messages import Messages
-from practitioner.ui.records_tools import RecordsTools
-from practitioner.ui.unlock import PassphraseUnlock, PinUnlock, UnlockCheck
+
+if TYPE_CHECKING:
+    from practitioner.services.audit import AuditService
+    from practitioner.ui.messages import Messages
 
 log = logging.getLogger("practitioner")
 
@@ -96,6 +84,8 @@ def _install_excepthook(messages: Messages) -> None:
             log.warning("known error shown to the user: %s", value.kind.value)
             messages.error(QApplication.activeWindow(), "Something went wrong", value.message)
             return
+        import traceback
+
         log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
         messages.error(
             QApplication.activeWindow(),
@@ -115,37 +105,39 @@ def _load_style(app: QApplication) -> None:
 
 def practitioner_name(settings: QSettings) -> str:
     """Who is working: the name set in the settings, else the computer's user name."""
+    import getpass
+
     name = settings.value("practitioner/name", "")
     return str(name) if name else getpass.getuser()
-
-
-BACKUP_ACTIONS = {"backup": AuditAction.BACKUP, "restore": AuditAction.RESTORE_BACKUP}
 
 
 def audit_backup_event(audit: AuditService) -> Callable[[str, Path], None]:
     """Writes backups and restores to the audit trail (a restore into the restored file,
     whose trail continues from the backup's); by file name only."""
+    from practitioner.domain.audit import AuditAction
+
+    actions = {"backup": AuditAction.BACKUP, "restore": AuditAction.RESTORE_BACKUP}
 
     def record(event: str, path: Path) -> None:
         try:
-            audit.record(BACKUP_ACTIONS[event], entity="records_file", detail=path.name)
+            audit.record(actions[event], entity="records_file", detail=path.name)
         except KnownError as exc:
             log.warning("%s not audited: %s", event, exc.kind.value)
 
     return record
 
 
-SECURITY_ACTIONS = {"lock": AuditAction.LOCK, "unlock": AuditAction.UNLOCK,
-                    "unlock_failed": AuditAction.UNLOCK_FAILED}
-
-
 def audit_security_event(audit: AuditService) -> Callable[[str], None]:
     """Writes the lock screen's events to the audit trail; a trail that cannot be written
     to (a read-only file) must not keep the window locked or unlocked, so that is logged."""
+    from practitioner.domain.audit import AuditAction
+
+    actions = {"lock": AuditAction.LOCK, "unlock": AuditAction.UNLOCK,
+               "unlock_failed": AuditAction.UNLOCK_FAILED}
 
     def record(event: str) -> None:
         try:
-            audit.record(SECURITY_ACTIONS[event], entity="window")
+            audit.record(actions[event], entity="window")
         except KnownError as exc:
             log.warning("%s not audited: %s", event, exc.kind.value)
 
@@ -154,18 +146,45 @@ def audit_security_event(audit: AuditService) -> Callable[[str], None]:
 
 def build_window(
     path: Path, messages: Messages, settings: QSettings, *, demo: bool = False,
-    passphrase: str | None = None,
+    passphrase: str | None = None, into: MainWindow | None = None,
+    check_later: bool = False,
 ) -> MainWindow:
     """Open the records at `path` (with `passphrase` when encrypted, or to create them
-    encrypted) and build the main window over them.
+    encrypted) and build the main window over them (`into` a window painted already).
+
+    With `check_later` an existing file's page check (`quick_check`, which reads the
+    whole file) runs on a worker thread once the window is built, and the reference
+    library is seeded after it passed; damage found then reopens the records read-only
+    with the banner. The checks that guard a file before anything is written (ours, not
+    too new, a database, the passphrase) always run first.
 
     Raises KnownError when the records cannot be opened (nothing was changed then), and
     ContentError when the shipped reference library is broken.
     """
+    from practitioner.content.points import load_points
+    from practitioner.content.reference import load_reference
+    from practitioner.db.cipher import FileKind, file_kind, passphrase_of
+    from practitioner.db.connection import check_file, open_damaged_read_only, open_sqlite
+    from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
+    from practitioner.services.audit import AuditService
+    from practitioner.services.backups import BackupService
+    from practitioner.services.bundle import Services
+    from practitioner.services.demo import fill_demo
+    from practitioner.services.letters import LetterService
+    from practitioner.services.outcomes import OutcomeService
+    from practitioner.services.patients import PatientService
+    from practitioner.services.protocols import ProtocolService
+    from practitioner.services.reference import ReferenceService
+    from practitioner.services.security import hash_secret
+    from practitioner.services.sessions import SessionService
+    from practitioner.ui.records_tools import RecordsTools
+    from practitioner.ui.unlock import PassphraseUnlock, PinUnlock, UnlockCheck
+
     damage: KnownError | None = None
-    db: peewee.Database
+    # A file made just now needs no page check.
+    check_later = check_later and file_kind(path) is not FileKind.NEW
     try:
-        db = open_sqlite(path, passphrase=passphrase)
+        db = open_sqlite(path, passphrase=passphrase, check_pages=not check_later)
     except KnownError as exc:
         db = open_damaged_read_only(path, exc)  # Raises `exc` again unless ours and readable.
         damage = exc
@@ -184,14 +203,15 @@ def build_window(
                                                    audit=audit),
                         letters=LetterService(user=lambda: user, audit=audit),
                         audit=audit)
-    if damage is None:
+    if damage is None and not check_later:
         services.reference.seed(load_reference())
     if demo:
         fill_demo(services.patients, DEMO_PATIENTS, DEMO_SEED,
                   sessions=SessionService(user=lambda: DEMO_PRACTITIONER))
     catalogue = load_points()
-    window = MainWindow(services, catalogue, messages, settings,
-                        title_suffix="demo data" if demo else str(path), unlock=unlock,
+    title = "demo data" if demo else str(path)
+    window = into if into is not None else MainWindow.opening(settings, title)
+    window.open_records(services, catalogue, messages, unlock=unlock,
                         security_events=audit_security_event(audit))
     backups = BackupService(path, passphrase=passphrase_of(db),
                             on_event=audit_backup_event(audit))
@@ -202,19 +222,41 @@ def build_window(
         backups.remove_leftovers()
         backups.start_tracking()
     window.transfer.before_import = lambda: backups.before("import")
+    if check_later and damage is None:
+        key = passphrase_of(db)
+
+        def check(register: Callable[[Callable[[], None]], None]) -> Any:
+            check_file(path, passphrase=key, cancel=register)
+            return load_reference()  # parsed here too, off the GUI thread
+
+        def healthy(entries: Any) -> None:
+            try:
+                services.reference.seed(entries)
+            except KnownError as exc:
+                log.warning("reference library not updated: %s", exc.kind.value)
+
+        def to_read_only(exc: KnownError) -> None:
+            close_database()
+            open_damaged_read_only(path, exc)
+
+        tools.check_in_background(check, healthy, to_read_only)
     return window
 
 
 def open_window(
     path: Path, messages: Messages, settings: QSettings, *, demo: bool = False,
-    offer_encryption: bool = True,
+    offer_encryption: bool = True, into: MainWindow | None = None,
+    check_later: bool = False,
 ) -> MainWindow | None:
-    """Build the window over `path`, asking for what encryption needs: the passphrase of
-    an encrypted file (again after a wrong one), or on first run whether to encrypt.
+    """Build the window over `path` (see `build_window`), asking for what encryption
+    needs: the passphrase of an encrypted file (again after a wrong one), or on first run
+    whether to encrypt.
 
     Returns None when the practitioner cancelled. $CRAMP_PRACTITIONER_PASSPHRASE, when
     set, is tried first (for scripted starts).
     """
+    from practitioner.db.cipher import FileKind, file_kind, passphrase_from_env
+
     kind = file_kind(path)
     passphrase = None if demo else passphrase_from_env()
     if kind is FileKind.NEW and passphrase is None and offer_encryption and not demo:
@@ -223,18 +265,19 @@ def open_window(
         except OSError as exc:
             raise KnownError(ErrorKind.CANNOT_OPEN, f"Cannot create the folder "
                              f"{path.parent}: {exc.strerror}.") from exc
-        choice = messages.ask_new_passphrase(None)
+        choice = messages.ask_new_passphrase(into)
         if choice is None:
             return None
         passphrase = choice.passphrase
     problem = ""
     while True:
         if kind is FileKind.ENCRYPTED and passphrase is None:
-            passphrase = messages.ask_passphrase(None, path.name, problem)
+            passphrase = messages.ask_passphrase(into, path.name, problem)
             if passphrase is None:
                 return None
         try:
-            return build_window(path, messages, settings, demo=demo, passphrase=passphrase)
+            return build_window(path, messages, settings, demo=demo, passphrase=passphrase,
+                                into=into, check_later=check_later)
         except KnownError as exc:
             if kind is not FileKind.ENCRYPTED or exc.kind is not ErrorKind.PASSPHRASE:
                 raise
@@ -248,11 +291,22 @@ def _mounts_text() -> str:
         return ""
 
 
+def close_database() -> None:
+    """Close the open records file, if any."""
+    from practitioner.db.connection import close_database as close
+
+    close()
+
+
 def close_records(window: MainWindow | None, lock: instance_lock.InstanceLock) -> None:
-    """The backup at close (when something changed), then close and unlock the records."""
+    """Stop the start-up check, take the backup at close (when something changed), then
+    close and unlock the records."""
+    from practitioner.ui.records_tools import RecordsTools
+
     try:
         tools = window.findChild(RecordsTools) if window is not None else None
         if isinstance(tools, RecordsTools):
+            tools.stop_check()
             tools.timer.stop()
             tools.back_up_automatically("close")
     finally:
@@ -260,8 +314,38 @@ def close_records(window: MainWindow | None, lock: instance_lock.InstanceLock) -
         lock.release()
 
 
+def _monotonic_ms() -> float:
+    return time.clock_gettime(time.CLOCK_MONOTONIC) * 1000
+
+
+def _wait_for_paint(window: QWidget, timeout_ms: int = 2000) -> bool:
+    """Run the event loop until `window` (or a child) has painted, at most `timeout_ms`
+    (a hidden or minimised window may never paint). Whether it did."""
+    painted: list[bool] = []
+    loop = QEventLoop()
+
+    def done() -> None:
+        painted.append(True)
+        loop.quit()
+
+    watcher = FirstPaintWatcher(window, done)
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(loop.quit)
+    timer.start(timeout_ms)
+    window.update()
+    loop.exec()
+    watcher.deleteLater()
+    return bool(painted)
+
+
 def main(argv: Sequence[str] | None = None, messages: Messages | None = None) -> int:
-    """Start the GUI; returns the process exit code. Tests may pass fake `messages`."""
+    """Start the GUI; returns the process exit code. Tests may pass fake `messages`.
+
+    With --quit-after-startup it returns once the records are shown (and their start-up
+    check ended), writing to stderr when the window was first painted and when the
+    records were shown, on the monotonic clock in milliseconds (for the benchmark).
+    """
     args = parse_args(sys.argv[1:] if argv is None else argv)
     protect_process()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -271,11 +355,11 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     _load_style(app)
-    messages = messages or Messages()
-    _install_excepthook(messages)
 
-    demo_dir: tempfile.TemporaryDirectory[str] | None = None
+    demo_dir: Any = None
     if args.demo:
+        import tempfile
+
         demo_dir = tempfile.TemporaryDirectory(prefix="cramp-demo-")
         path = Path(demo_dir.name) / "demo.db"
     else:
@@ -286,36 +370,71 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
     except KnownError as exc:
         title = "The records are already open" if exc.kind is ErrorKind.LOCKED \
             else "Cannot open the records"
-        messages.error(None, title, exc.message)
+        _messages(messages).error(None, title, exc.message)
         return 1
+
+    # The window first: painted before the rest of the app is even imported.
+    window = MainWindow.opening(settings, "demo data" if args.demo else str(path))
+    window.show()
+    _wait_for_paint(window)
+    first_paint = _monotonic_ms()
+
+    messages = _messages(messages)
+    _install_excepthook(messages)
+    from practitioner.domain.storage_location import storage_warning
+
     warning = storage_warning(path.resolve(), _mounts_text())
     if warning is not None:
-        messages.warn(None, "Records in a risky place", warning)
+        messages.warn(window, "Records in a risky place", warning)
     try:
         # --quit-after-startup is an unattended smoke test: it never waits for a prompt.
         opened = open_window(path, messages, settings, demo=args.demo,
-                             offer_encryption=not args.quit_after_startup)
+                             offer_encryption=not args.quit_after_startup, into=window,
+                             check_later=True)
     except PractitionerError as exc:
-        messages.error(None, "Cannot open the records", str(exc))
+        messages.error(window, "Cannot open the records", str(exc))
+        _discard(window)
         close_records(None, lock)
         return 1
     if opened is None:
+        _discard(window)
         close_records(None, lock)
         return 0
-    window = opened
+    from practitioner.ui.records_tools import RecordsTools
+
     tools = window.findChild(RecordsTools)
     if isinstance(tools, RecordsTools) and tools.banner.isVisibleTo(window):
-        messages.warn(None, "The records are damaged", tools.banner.label.text())
+        messages.warn(window, "The records are damaged", tools.banner.label.text())
     if args.demo:
         window.open_first_patient()
-    if args.quit_after_startup:
-        FirstPaintWatcher(window, app.quit)
-    window.show()
-    if not args.quit_after_startup:
-        QTimer.singleShot(0, window.offer_recovered_drafts)
     try:
+        if args.quit_after_startup:
+            _wait_for_paint(window, timeout_ms=10_000)
+            ready = _monotonic_ms()
+            if isinstance(tools, RecordsTools) and tools.check_running:
+                loop = QEventLoop()
+                tools.start_check_done.connect(loop.quit)
+                loop.exec()
+            print(f"startup: first-paint {first_paint:.1f} ready {ready:.1f} "
+                  "(monotonic ms)", file=sys.stderr)
+            return 0
+        QTimer.singleShot(0, window.offer_recovered_drafts)
         return app.exec()
     finally:
         close_records(window, lock)
         if demo_dir is not None:
             demo_dir.cleanup()
+
+
+def _messages(given: Messages | None) -> Messages:
+    """The dialogs: `given` (a test's fake), else the real ones, imported on first need."""
+    if given is not None:
+        return given
+    from practitioner.ui.messages import Messages
+
+    return Messages()
+
+
+def _discard(window: MainWindow) -> None:
+    window.hide()
+    window.deleteLater()

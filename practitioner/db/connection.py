@@ -6,7 +6,10 @@ be ours (or new), undamaged, and not newer than this app.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,13 +83,15 @@ def _driver_passphrase(path: Path, passphrase: str | None) -> str | None:
 
 def inspect_file(
     path: Path, *, full_check: bool = False, migrations_dir: Path = MIGRATIONS_DIR,
-    passphrase: str | None = None,
+    passphrase: str | None = None, check_pages: bool = True,
 ) -> FileState:
     """Look at `path` without writing to it, and refuse it if it is unusable.
 
     `passphrase` opens an encrypted file (it is ignored for a plain one). Raises
     KnownError when the file is not a database, is damaged, belongs to another program,
     was written by a newer version of the app, or the passphrase is missing or wrong.
+    With `check_pages` False the page check (`quick_check`, which reads the whole file)
+    is left out: the caller runs `check_file` later (the window does, after first paint).
     """
     if path.is_dir():
         raise KnownError(ErrorKind.CANNOT_OPEN, f"{path} is a folder, not a records file.")
@@ -108,16 +113,28 @@ def inspect_file(
             applied = frozenset(
                 row[0] for row in conn.execute(f'SELECT name FROM "{HISTORY_TABLE}"')
             )
-        check = "integrity_check" if full_check else "quick_check"
-        problems = [row[0] for row in conn.execute(f"PRAGMA {check}")]
-        if full_check and problems == ["ok"]:
-            problems = [f"broken link in {row[0]}" for row in conn.execute(
-                "PRAGMA foreign_key_check"
-            )] or ["ok"]
+        problems = _page_problems(conn, full_check) if check_pages or full_check else ["ok"]
     except DRIVER_ERRORS as exc:
         raise _as_known(exc, path) from exc
     finally:
         conn.close()
+    _refuse_damaged(path, problems)
+    state = FileState(path, False, application_id, user_version, applied, len(tables))
+    _refuse_incompatible(state, migrations_dir)
+    return state
+
+
+def _page_problems(conn: sqlite3.Connection, full_check: bool) -> list[str]:
+    check = "integrity_check" if full_check else "quick_check"
+    problems = [row[0] for row in conn.execute(f"PRAGMA {check}")]
+    if full_check and problems == ["ok"]:
+        problems = [f"broken link in {row[0]}" for row in conn.execute(
+            "PRAGMA foreign_key_check"
+        )] or ["ok"]
+    return problems
+
+
+def _refuse_damaged(path: Path, problems: list[str]) -> None:
     if problems != ["ok"]:
         # A check row can span lines ("*** in database main ***\nPage 7: ..."); keep the
         # message to one line, as the CLI and the GUI show it as is.
@@ -128,9 +145,34 @@ def inspect_file(
             ErrorKind.DAMAGED,
             f"The records file {path} is damaged ({detail}). It was not changed.",
         )
-    state = FileState(path, False, application_id, user_version, applied, len(tables))
-    _refuse_incompatible(state, migrations_dir)
-    return state
+
+
+def check_file(path: Path, *, passphrase: str | None = None,
+               cancel: Callable[[Callable[[], None]], None] | None = None) -> None:
+    """The page check `inspect_file(check_pages=False)` left out (`quick_check`, which
+    reads the whole file), on its own read-only connection, so it may run on a worker
+    thread while the window uses the records. Raises KnownError (DAMAGED) when it fails.
+
+    `cancel`, when given, is called with a function that interrupts the check from
+    another thread (the check then raises KnownError CANNOT_OPEN).
+    """
+    try:
+        conn = connect_raw(path, _driver_passphrase(path, passphrase), read_only=True)
+    except DRIVER_ERRORS as exc:
+        raise _as_known(exc, path) from exc
+    def interrupt() -> None:
+        with contextlib.suppress(*DRIVER_ERRORS):  # closed already: the check is over
+            conn.interrupt()
+
+    try:
+        if cancel is not None:
+            cancel(interrupt)
+        problems = _page_problems(conn, full_check=False)
+    except DRIVER_ERRORS as exc:
+        raise _as_known(exc, path) from exc
+    finally:
+        conn.close()
+    _refuse_damaged(path, problems)
 
 
 def _as_known(exc: Exception, path: Path) -> KnownError:
@@ -162,7 +204,8 @@ def _refuse_incompatible(state: FileState, migrations_dir: Path) -> None:
 
 
 def open_sqlite(
-    path: Path, *, migrations_dir: Path = MIGRATIONS_DIR, passphrase: str | None = None
+    path: Path, *, migrations_dir: Path = MIGRATIONS_DIR, passphrase: str | None = None,
+    check_pages: bool = True,
 ) -> peewee.SqliteDatabase:
     """Open (creating if needed) the records file at `path`, migrated to the latest schema.
 
@@ -170,9 +213,15 @@ def open_sqlite(
     opened with it; a plain file is opened with the standard driver. An existing file is
     backed up beside itself, in `backups/`, before any migration. Binds the live models
     to it. Raises KnownError for every environmental failure.
+
+    `check_pages` False leaves the page check (see `inspect_file`) to the caller, who
+    must run `check_file` soon; a file that needs a migration is checked here anyway.
     """
     path = Path(path)
-    state = inspect_file(path, migrations_dir=migrations_dir, passphrase=passphrase)
+    state = inspect_file(path, migrations_dir=migrations_dir, passphrase=passphrase,
+                         check_pages=check_pages)
+    if not check_pages and not state.is_new and _pending(state, migrations_dir):
+        check_file(path, passphrase=passphrase)  # never migrate an unchecked file
     key = passphrase if state.is_new else _driver_passphrase(path, passphrase)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -203,6 +252,10 @@ def open_sqlite(
         raise
     database.initialize(db)
     return db
+
+
+def _pending(state: FileState, migrations_dir: Path) -> bool:
+    return any(m.name not in state.applied for m in known_migrations(migrations_dir))
 
 
 def close_database() -> None:

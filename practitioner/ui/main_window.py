@@ -1,37 +1,35 @@
 """The main window: patient list (left), patient workspace (centre), reference dock (right).
 
 A thin shell: it wires actions to the panels and keeps geometry; rules live in services.
+Start-up paints it first as a bare frame (`MainWindow.opening`: title, size, menu names,
+"Opening the records…"), so this module imports only Qt at load time; the panels and the
+services they use are imported when the records are opened into it (`open_records`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QWidget
 
-from practitioner.domain.audit import AuditAction
-from practitioner.domain.patient import PatientSummary
-from practitioner.domain.points import PointCatalogue
-from practitioner.domain.report_content import ReportData, ReportKind, default_letter_body
-from practitioner.domain.session import DraftSummary
-from practitioner.domain.what_worked import responder_rates_by_pattern, responder_rates_by_protocol
 from practitioner.errors import KnownError
-from practitioner.services.bundle import Services
-from practitioner.services.patients import BROAD_SEARCH
-from practitioner.services.reports import ReportService
-from practitioner.ui import preferences
-from practitioner.ui.actions import build_actions
-from practitioner.ui.messages import Messages
-from practitioner.ui.pages.patient_workspace import PatientWorkspace
-from practitioner.ui.patient_privacy import PatientPrivacy
-from practitioner.ui.record_transfer import RecordTransfer
-from practitioner.ui.security_controller import SecurityController, SecurityEventSink
-from practitioner.ui.unlock import UnlockCheck
-from practitioner.ui.widgets.patient_list_panel import PatientListPanel
-from practitioner.ui.widgets.reference_pane import ReferencePane
+
+if TYPE_CHECKING:
+    from practitioner.domain.patient import PatientSummary
+    from practitioner.domain.points import PointCatalogue
+    from practitioner.domain.report_content import ReportData, ReportKind
+    from practitioner.domain.session import DraftSummary
+    from practitioner.services.bundle import Services
+    from practitioner.ui.messages import Messages
+    from practitioner.ui.security_controller import SecurityEventSink
+    from practitioner.ui.unlock import UnlockCheck
+
+# The menus the frame shows before the records are open; `_build_menus` fills them.
+FRAME_MENUS = ("Pat&ient", "&Session", "&View", "Sec&urity")
 
 
 class MainWindow(QMainWindow):
@@ -50,12 +48,60 @@ class MainWindow(QMainWindow):
         security_events: SecurityEventSink | None = None,
     ) -> None:
         super().__init__(parent)
-        self._services = services
-        self._patients = services.patients
-        self._messages = messages
+        self._build_frame(settings, title_suffix)
+        self.open_records(services, catalogue, messages, today, unlock, security_events)
+
+    @classmethod
+    def opening(cls, settings: QSettings, title_suffix: str = "") -> MainWindow:
+        """The window before its records are open, as start-up paints it first: title,
+        size, the menus' names and "Opening the records…". `open_records` fills it."""
+        window = cls.__new__(cls)
+        QMainWindow.__init__(window)
+        window._build_frame(settings, title_suffix)
+        return window
+
+    def _build_frame(self, settings: QSettings, title_suffix: str) -> None:
         self._settings = settings
         self.setWindowTitle("Cramp Practitioner" + (f" — {title_suffix}" if title_suffix else ""))
         self.setObjectName("mainWindow")
+        self._menus: dict[str, QMenu] = {
+            title: self.menuBar().addMenu(self.tr(title)) for title in FRAME_MENUS
+        }
+        opening = QLabel(self.tr("Opening the records…"))
+        opening.setObjectName("emptyState")
+        opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCentralWidget(opening)
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 820)
+
+    def open_records(
+        self,
+        services: Services,
+        catalogue: PointCatalogue,
+        messages: Messages,
+        today: Callable[[], dt.date] = dt.date.today,
+        unlock: UnlockCheck | None = None,
+        security_events: SecurityEventSink | None = None,
+    ) -> None:
+        """Build the panels over the opened records' `services` (once)."""
+        from PySide6.QtWidgets import QDockWidget, QSplitter
+
+        from practitioner.ui import preferences
+        from practitioner.ui.actions import build_actions
+        from practitioner.ui.pages.patient_workspace import PatientWorkspace
+        from practitioner.ui.patient_privacy import PatientPrivacy
+        from practitioner.ui.record_transfer import RecordTransfer
+        from practitioner.ui.security_controller import SecurityController
+        from practitioner.ui.widgets.patient_list_panel import PatientListPanel
+        from practitioner.ui.widgets.reference_pane import ReferencePane
+
+        settings = self._settings
+        self._services = services
+        self._patients = services.patients
+        self._messages = messages
 
         self.patient_list = PatientListPanel()
         self.workspace = PatientWorkspace(services, catalogue, messages, today)
@@ -95,10 +141,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a = self.actions
         # Menu mnemonics avoid the letters the forms' field labels use (Alt+P is "Points").
-        patient_menu = self.menuBar().addMenu(self.tr("Pat&ient"))
+        patient_menu = self._menus["Pat&ient"]
         for action in (a.new_patient, a.find, a.save, a.cancel_edit, a.archive):
             patient_menu.addAction(action)
-        session_menu = self.menuBar().addMenu(self.tr("&Session"))
+        session_menu = self._menus["&Session"]
         for action in (a.new_session, a.session_from_last, a.apply_protocol):
             session_menu.addAction(action)
         patient_menu.addSeparator()
@@ -112,7 +158,7 @@ class MainWindow(QMainWindow):
         patient_menu.addActions(self.privacy.actions())
         patient_menu.addSeparator()
         patient_menu.addAction(a.quit)
-        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        view_menu = self._menus["&View"]
         for action in (a.show_profile, a.show_sessions, a.show_outcomes):
             view_menu.addAction(action)
         view_menu.addSeparator()
@@ -122,11 +168,13 @@ class MainWindow(QMainWindow):
         toggle_reference = self.reference_dock.toggleViewAction()
         toggle_reference.setShortcut("F9")
         view_menu.addAction(toggle_reference)
-        security_menu = self.menuBar().addMenu(self.tr("Sec&urity"))
+        security_menu = self._menus["Sec&urity"]
         for action in (a.lock, a.encrypt, a.change_passphrase, a.set_pin):
             security_menu.addAction(action)
 
     def _connect(self) -> None:
+        from practitioner.domain.report_content import ReportKind
+
         a = self.actions
         a.new_patient.triggered.connect(self.new_patient)
         a.find.triggered.connect(self.patient_list.focus_search)
@@ -168,6 +216,8 @@ class MainWindow(QMainWindow):
 
     def refresh_list(self) -> None:
         """Re-run the current search and keep the open patient highlighted."""
+        from practitioner.services.patients import BROAD_SEARCH
+
         text, include_archived = self.patient_list.query()
         patients = self._patients
         try:
@@ -226,6 +276,10 @@ class MainWindow(QMainWindow):
 
     def show_report(self, kind: ReportKind) -> None:
         """Preview the open patient's progress report or referral letter."""
+        from practitioner.domain.audit import AuditAction
+        from practitioner.domain.report_content import default_letter_body
+        from practitioner.services.reports import ReportService
+
         patient = self.workspace.patient
         if patient is None:
             self._messages.error(self, self.tr("No patient open"),
@@ -270,6 +324,11 @@ class MainWindow(QMainWindow):
 
     def show_caseload(self) -> None:
         """Responder rates across all patients, by pattern and by protocol."""
+        from practitioner.domain.what_worked import (
+            responder_rates_by_pattern,
+            responder_rates_by_protocol,
+        )
+
         thresholds = self.workspace.outcomes.thresholds
         try:
             courses = self._services.outcomes.caseload_courses()
@@ -320,11 +379,6 @@ class MainWindow(QMainWindow):
     # -- window state -------------------------------------------------------------------
 
     def _restore_layout(self) -> None:
-        geometry = self._settings.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 820)
         state = self._settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
@@ -339,6 +393,9 @@ class MainWindow(QMainWindow):
         self._settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not hasattr(self, "workspace"):  # the frame, closed before its records opened
+            event.accept()
+            return
         self.workspace.sessions.flush_draft()
         if self.security.refuses_close():
             event.ignore()

@@ -1,16 +1,19 @@
 """The Tools menu: Back up now, Restore…, Check records; automatic backups; the banner
-shown over damaged records. Wired onto the main window by the composition root."""
+shown over damaged records; the page check run after start-up. Wired onto the main window
+by the composition root."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
 
-from practitioner.errors import KnownError
+from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.backups import AUTO_BACKUP_MINUTES, BackupInfo, BackupService
 from practitioner.ui.main_window import MainWindow
 from practitioner.ui.messages import Messages
@@ -32,8 +35,37 @@ def _with_banner(window: QMainWindow, banner: QWidget) -> None:
     window.setCentralWidget(holder)
 
 
+class _CheckSignals(QObject):
+    """Carries the start-up check's outcome to the GUI thread (queued connections)."""
+
+    finished = Signal(object)
+    failed = Signal(object)
+
+
+class _CheckJob(QRunnable):
+    def __init__(self, work: Callable[[], Any], signals: _CheckSignals) -> None:
+        super().__init__()
+        self._work = work
+        self._signals = signals
+
+    def run(self) -> None:
+        try:
+            result = self._work()
+        except BaseException as exc:  # handed to the GUI thread, never lost in the pool
+            self._signals.failed.emit(exc)
+        else:
+            self._signals.finished.emit(result)
+
+
 class RecordsTools(QObject):
-    """Backups and checks of the open records, for `window`."""
+    """Backups and checks of the open records, for `window`.
+
+    Signals:
+        start_check_done(): the page check begun by `check_in_background` has ended (its
+            outcome handled: healthy, or the records switched to read-only).
+    """
+
+    start_check_done = Signal()
 
     def __init__(self, window: MainWindow, backups: BackupService, messages: Messages,
                  interval_ms: int = AUTO_BACKUP_MINUTES * 60_000) -> None:
@@ -62,6 +94,9 @@ class RecordsTools(QObject):
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(lambda: self.back_up_automatically("auto"))
         self.timer.start()
+        self.check_running = False
+        self._interrupt_check: Callable[[], None] | None = None
+        self._check_signals: _CheckSignals | None = None
 
     # -- backing up ---------------------------------------------------------------------
 
@@ -102,6 +137,72 @@ class RecordsTools(QObject):
             return False
         self._messages.info(self._window, self.tr("Records checked"), verdict)
         return True
+
+    def check_in_background(
+        self, check: Callable[[Callable[[Callable[[], None]], None]], Any],
+        on_healthy: Callable[[Any], None], to_read_only: Callable[[KnownError], None],
+    ) -> None:
+        """Run the start-up page check off the GUI thread, after the window is up.
+
+        `check(register)` runs on a worker thread, hands `register` a function that
+        interrupts it (used when the window closes first), and raises KnownError DAMAGED
+        when the records are damaged. Then, on the GUI thread: `on_healthy(its result)`;
+        or `to_read_only(error)` (reopens the records read-only), the banner and a
+        warning. What was typed stays in the forms; saving it is refused with the reason.
+        """
+        signals = _CheckSignals()
+        signals.finished.connect(self._on_check_healthy)
+        signals.failed.connect(self._on_check_failed)
+        self._check_signals = signals  # kept alive while the job runs
+        self._on_healthy = on_healthy
+        self._to_read_only = to_read_only
+        self.check_running = True
+
+        def register(interrupt: Callable[[], None]) -> None:
+            self._interrupt_check = interrupt
+
+        QThreadPool.globalInstance().start(_CheckJob(lambda: check(register), signals))
+
+    def stop_check(self) -> None:
+        """Interrupt the start-up check if it still runs (the window is closing) and wait
+        for its thread, so it never outlives the records."""
+        if self.check_running and self._interrupt_check is not None:
+            self._interrupt_check()
+        if self.check_running:
+            QThreadPool.globalInstance().waitForDone(5000)
+        self.check_running = False
+
+    def _end_check(self) -> None:
+        self._interrupt_check = None
+        self._check_signals = None
+        self.start_check_done.emit()
+
+    def _on_check_healthy(self, result: object) -> None:
+        if not self.check_running:
+            return  # stopped: the window is closing
+        self.check_running = False
+        try:
+            self._on_healthy(result)
+        finally:
+            self._end_check()
+
+    def _on_check_failed(self, error: BaseException) -> None:
+        if not self.check_running:
+            return
+        self.check_running = False
+        try:
+            if isinstance(error, KnownError) and error.kind is ErrorKind.DAMAGED:
+                self._to_read_only(error)
+                self.show_damaged(error.message)
+                self._window.refresh_list()
+                self._messages.warn(self._window, self.tr("The records are damaged"),
+                                    self.banner.label.text())
+            elif isinstance(error, KnownError):
+                log.warning("start-up check not finished: %s", error.kind.value)
+            else:
+                log.error("start-up check failed: %r", error)
+        finally:
+            self._end_check()
 
     # -- damaged records ----------------------------------------------------------------
 
