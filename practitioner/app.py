@@ -161,6 +161,7 @@ def build_window(
     Raises KnownError when the records cannot be opened (nothing was changed then), and
     ContentError when the shipped reference library is broken.
     """
+    import practitioner.db  # noqa: F401  # first: loads peewee without the PostgreSQL driver
     from practitioner.content.points import load_points
     from practitioner.content.reference import load_reference
     from practitioner.db.cipher import FileKind, file_kind, passphrase_of
