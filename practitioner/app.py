@@ -404,7 +404,8 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
     from practitioner.ui.records_tools import RecordsTools
 
     tools = window.findChild(RecordsTools)
-    if isinstance(tools, RecordsTools) and tools.banner.isVisibleTo(window):
+    # Not isVisibleTo: panels added to a shown window are shown from the event loop.
+    if isinstance(tools, RecordsTools) and not tools.banner.isHidden():
         messages.warn(window, "The records are damaged", tools.banner.label.text())
     if args.demo:
         window.open_first_patient()
@@ -418,11 +419,13 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
                 loop.exec()
             print(f"startup: first-paint {first_paint:.1f} ready {ready:.1f} "
                   "(monotonic ms)", file=sys.stderr)
+            window.close()  # as quitting the event loop would: keeps the layout
             return 0
         QTimer.singleShot(0, window.offer_recovered_drafts)
         return app.exec()
     finally:
         close_records(window, lock)
+        settings.sync()
         if demo_dir is not None:
             demo_dir.cleanup()
 
