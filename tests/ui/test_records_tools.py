@@ -281,3 +281,81 @@ def test_an_import_from_the_window_is_backed_up_first_and_audited(
     imports = [e for e in window._services.audit.trail()[entries_before:]
                if e.fields.action == "import"]
     assert len(imports) == 30 and {e.fields.practitioner for e in imports} == {"Dr Importer"}
+
+
+def _typed_before_the_check(window: MainWindow) -> None:
+    window.workspace.start_new()
+    window.workspace.form.name.setText("Dee Evans")
+
+
+def test_damage_found_by_the_check_after_start_reopens_read_only_and_keeps_the_typing(
+    qtbot: QtBot, clinic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    DAMAGE["byte-flipped"](clinic)  # pages only: the file opens, the page check fails
+    damaged_hash = sha256(clinic)
+    messages = FakeMessages()
+    window = build_window(clinic, messages,
+                          QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
+                          check_later=True)
+    qtbot.addWidget(window)
+    window.show()
+    tools = window.findChild(RecordsTools)
+    assert isinstance(tools, RecordsTools)
+    assert tools.check_running and tools.banner.isHidden()  # the window came first
+    _typed_before_the_check(window)
+
+    qtbot.waitUntil(lambda: not tools.check_running, timeout=20_000)
+    assert tools.banner.isVisible()
+    assert "damaged and open read-only" in tools.banner.label.text()
+    assert not tools.back_up_action.isEnabled()
+    [(title, text)] = messages.warnings
+    assert title == "The records are damaged" and "is damaged" in text
+    assert window.workspace.form.name.text() == "Dee Evans"  # nothing typed was lost
+    assert not window.workspace.save()  # ...and saving it is refused with the reason
+    assert any("open read-only" in body for _, body in messages.errors)
+    assert window.workspace.form.name.text() == "Dee Evans"
+    assert _listed(window) > 0  # still browsable
+    window.workspace.form.mark_saved()
+    assert tools.back_up_automatically("close") is None
+    window.close()
+    close_database()
+    assert sha256(clinic) == damaged_hash
+    assert not any(title == "Something went wrong" for title, _ in messages.errors)
+
+
+def test_healthy_records_pass_the_check_after_start_and_get_the_library(
+    qtbot: QtBot, clinic: Path, tmp_path: Path
+) -> None:
+    messages = FakeMessages()
+    window = build_window(clinic, messages,
+                          QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
+                          check_later=True)
+    qtbot.addWidget(window)
+    tools = window.findChild(RecordsTools)
+    assert isinstance(tools, RecordsTools) and tools.check_running
+    assert window._services.reference.search("cramp") == []  # not seeded before the check
+    qtbot.waitUntil(lambda: not tools.check_running, timeout=20_000)
+    assert tools.banner.isHidden() and tools.back_up_action.isEnabled()
+    assert messages.warnings == [] and messages.errors == []
+    assert window._services.reference.search("cramp")  # seeded after the check
+    window.workspace.start_new()
+    window.workspace.form.name.setText("Dee Evans")
+    assert window.workspace.save()
+
+
+def test_closing_during_the_check_after_start_stops_it(
+    qtbot: QtBot, clinic: Path, tmp_path: Path
+) -> None:
+    from practitioner import instance_lock
+
+    lock = instance_lock.acquire(clinic)
+    window = build_window(clinic, FakeMessages(),
+                          QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
+                          check_later=True)
+    qtbot.addWidget(window)
+    tools = window.findChild(RecordsTools)
+    assert isinstance(tools, RecordsTools)
+    app.close_records(window, lock)  # interrupts the check and waits for its thread
+    assert not tools.check_running
+    assert instance_lock.acquire(clinic).release() is None
