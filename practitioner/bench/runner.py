@@ -22,8 +22,6 @@ from practitioner.paths import data_dir
 from practitioner.services.datasets import GENERATOR_VERSION
 
 STARTUP_RUNS = 7
-#: Records shown (list filled, window usable) within this; not one of issue 8's targets.
-READY_TARGET_MS = 1000.0
 SEARCH_ROUNDS = 5
 #: What a practitioner types, one keystroke at a time: names, a surname, a birth year.
 TYPED = ("margaret", "okafor", "ken", "smith", "1975", "chen wei", "zh", "o'b")
@@ -168,8 +166,9 @@ def startup_figures(path: Path) -> tuple[list[Figure], float]:
         Figure("start-up to first paint", *app_ms, 1.5 * floor_ms, "ms", "median",
                f"floor (bare PySide6 window, one label): median {floor_ms:.0f} ms; the "
                "window's frame, menus and 'Opening the records…'"),
-        Figure("start-up to records shown", *ready_ms, READY_TARGET_MS, "ms", "median",
-               "the patient list filled and the window usable; the page check of the "
+        Figure("start-up to records shown", *ready_ms, None, "ms", "median",
+               "reported, no target: the patient list filled and the window usable "
+               f"({ready_ms[0] / floor_ms:.1f} x the floor); the page check of the "
                "records follows on a worker thread"),
         Figure("start-up peak memory", *app_rss, floor_rss + 80, "MiB", "median",
                f"floor peak RSS {floor_rss:.0f} MiB; target floor + 80 MiB"),
