@@ -153,7 +153,7 @@ class RecordsTools(QObject):
         signals = _CheckSignals()
         signals.finished.connect(self._on_check_healthy)
         signals.failed.connect(self._on_check_failed)
-        self._check_signals = signals  # kept alive while the job runs
+        self._check_signals = signals  # kept alive while (and after) the job runs
         self._on_healthy = on_healthy
         self._to_read_only = to_read_only
         self.check_running = True
@@ -166,15 +166,17 @@ class RecordsTools(QObject):
     def stop_check(self) -> None:
         """Interrupt the start-up check if it still runs (the window is closing) and wait
         for its thread, so it never outlives the records."""
-        if self.check_running and self._interrupt_check is not None:
+        if not self.check_running:
+            return
+        if self._interrupt_check is not None:
             self._interrupt_check()
-        if self.check_running:
-            QThreadPool.globalInstance().waitForDone(5000)
+        QThreadPool.globalInstance().waitForDone(5000)
         self.check_running = False
+        self._end_check()
 
     def _end_check(self) -> None:
+        # `_check_signals` stays: a stopped check's thread may still emit through it.
         self._interrupt_check = None
-        self._check_signals = None
         self.start_check_done.emit()
 
     def _on_check_healthy(self, result: object) -> None:
@@ -258,6 +260,7 @@ class RecordsTools(QObject):
         ):
             return False
         self._window.workspace.close_record()
+        self.stop_check()  # its verdict would be about the file being replaced
         try:
             done = self._backups.restore(backup.path)
         except KnownError as exc:
