@@ -17,6 +17,7 @@ from practitioner.db.models import (
 )
 from practitioner.db.transactions import write_transaction
 from practitioner.domain.audit import AuditAction, changed_fields
+from practitioner.domain.conflicts import ConflictChoice, EditConflict, EditConflictError
 from practitioner.domain.patient import (
     Condition,
     CrampProfile,
@@ -40,6 +41,13 @@ from practitioner.domain.validation import ValidationError, validate_patient
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.audit import AuditService
 from practitioner.services.clock import Clock, aware, utc_now
+from practitioner.services.conflicts import (
+    MERGE,
+    OVERRIDE,
+    claim,
+    last_change,
+    resolution_detail,
+)
 
 # Which coded answers live in patient_code, under which category.
 _CATEGORIES: dict[str, type[CrampTiming | Trigger | Relief | Condition]] = {
@@ -208,23 +216,20 @@ class PatientService:
                                patient_id=row.id)
         return self.get(row.id)
 
-    def update(self, patient_id: int, data: PatientInput, expected_version: int) -> Patient:
+    def update(self, patient_id: int, data: PatientInput, expected_version: int, *,
+               resolution: str = "") -> Patient:
         """Replace a patient's record, if nobody changed it since `expected_version`.
 
-        Raises ValidationError for bad input and KnownError(CONFLICT) when the record was
-        changed elsewhere in the meantime; in both cases nothing is written.
+        Raises ValidationError for bad input, and `EditConflictError` (a KnownError of kind
+        CONFLICT) carrying both versions when the record was changed elsewhere in the
+        meantime; in both cases nothing is written. `resolution` (a `ConflictChoice`) says
+        this save settles such a conflict, on the stored version: it is audited too.
         """
         self._validate(data)
         with translated_errors(), write_transaction():
-            row = PatientRow.get_or_none(PatientRow.id == patient_id)
-            if row is None:
-                raise KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")
-            if row.version != expected_version:
-                raise KnownError(
-                    ErrorKind.CONFLICT,
-                    f"{row.name}'s record was changed elsewhere since you opened it. "
-                    "Your edits are still in the form; reopen the record to see the changes.",
-                )
+            if not claim(PatientRow, PatientRow.id == patient_id, expected_version):
+                raise self._conflict(patient_id, data, expected_version)
+            row = PatientRow.get(PatientRow.id == patient_id)
             changed = changed_fields(self._load([row])[0].data, data)
             self._fill(row, data)
             row.version = expected_version + 1
@@ -236,7 +241,35 @@ class PatientService:
             self._write_children(patient_id, data)
             self._audit.record(AuditAction.UPDATE, entity="patient", entity_id=patient_id,
                                patient_id=patient_id, detail=changed)
+            if resolution:
+                self._audit.record(
+                    MERGE if resolution == ConflictChoice.MERGE else OVERRIDE,
+                    entity="patient", entity_id=patient_id, patient_id=patient_id,
+                    detail=resolution_detail(resolution, expected_version),
+                )
         return self.get(patient_id)
+
+    def _conflict(self, patient_id: int, mine: PatientInput,
+                  expected_version: int) -> KnownError:
+        """Why an update found no row at `expected_version`: the record is gone, or an
+        `EditConflictError` with the stored version (read in the caller's transaction)."""
+        row = PatientRow.get_or_none(PatientRow.id == patient_id)
+        if row is None:
+            return KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")
+        theirs = self._load([row])[0]
+        author, saved_at = last_change("patient", patient_id, patient_id=patient_id)
+        conflict = EditConflict(
+            kind="patient", record_id=patient_id, base_version=expected_version, mine=mine,
+            theirs=theirs.data, their_version=theirs.version, their_author=author,
+            their_saved_at=saved_at or theirs.updated_at,
+        )
+        who = f" by {author}" if author else ""
+        return EditConflictError(
+            conflict,
+            f"{row.name}'s record was changed elsewhere{who} since you opened it. "
+            "Nothing was overwritten and your edits are still in the form: compare the "
+            "two versions and choose which to keep.",
+        )
 
     def archive(self, patient_id: int) -> Patient:
         """Hide a patient from the default list; nothing is deleted."""

@@ -34,6 +34,7 @@ from practitioner.db.models import (
 from practitioner.db.models.reference import FTS_COLUMNS, FTS_TABLE
 from practitioner.db.transactions import write_transaction
 from practitioner.domain.audit import AuditAction
+from practitioner.domain.conflicts import EditConflict, EditConflictError
 from practitioner.domain.patient import Condition, Medication, PatientInput
 from practitioner.domain.reference_flags import (
     REVIEW_ACTIONS,
@@ -49,6 +50,7 @@ from practitioner.domain.validation import FieldError, ValidationError
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.audit import AuditService
 from practitioner.services.clock import Clock, aware, utc_now
+from practitioner.services.conflicts import claim, last_change
 from practitioner.services.patients import PatientService
 
 log = logging.getLogger(__name__)
@@ -405,24 +407,57 @@ class ReferenceService:
             row = ReferenceNoteRow.get_or_none(ReferenceNoteRow.slug == slug)
         return "" if row is None else str(row.text)
 
-    def save_note(self, slug: str, text: str) -> str:
+    def note_version(self, slug: str) -> int:
+        """The stored version of the note on `slug`; 0 when there is none."""
+        with translated_errors():
+            row = ReferenceNoteRow.get_or_none(ReferenceNoteRow.slug == slug)
+        return 0 if row is None else int(row.version)
+
+    def save_note(self, slug: str, text: str, expected_version: int | None = None) -> str:
         """Keep `text` as the practitioner's note on the entry `slug`; blank text removes
-        the note. Raises KnownError(NOT_FOUND) for a slug the library does not have."""
+        the note. Raises KnownError(NOT_FOUND) for a slug the library does not have.
+
+        `expected_version` is the note's version when it was shown (`note_version`, 0 for
+        no note); when the stored note has moved on since, `EditConflictError` is raised
+        with both texts and nothing is written. Without it, the last save wins.
+        """
         with translated_errors(), write_transaction():
             if not ReferenceEntryRow.select().where(ReferenceEntryRow.slug == slug).exists():
                 raise KnownError(ErrorKind.NOT_FOUND, f"There is no reference entry “{slug}”.")
+            stored = ReferenceNoteRow.get_or_none(ReferenceNoteRow.slug == slug)
+            if expected_version is not None and (
+                (stored.version if stored else 0) != expected_version
+                or (stored is not None and not claim(
+                    ReferenceNoteRow, ReferenceNoteRow.slug == slug, expected_version))
+            ):
+                raise self._note_conflict(slug, text, expected_version)
             if not text.strip():
                 if ReferenceNoteRow.delete().where(ReferenceNoteRow.slug == slug).execute():
                     self._audit.record(AuditAction.DELETE, entity="reference_note",
                                        detail=f"entry {slug}")
                 return ""
-            updated = (ReferenceNoteRow.update(text=text, updated_at=self._clock())
+            updated = (ReferenceNoteRow.update(text=text, updated_at=self._clock(),
+                                               version=(stored.version if stored else 0) + 1)
                        .where(ReferenceNoteRow.slug == slug).execute())
             if not updated:
-                ReferenceNoteRow.insert(slug=slug, text=text, updated_at=self._clock()).execute()
+                ReferenceNoteRow.insert(slug=slug, text=text, updated_at=self._clock(),
+                                        version=1).execute()
             self._audit.record(AuditAction.UPDATE if updated else AuditAction.CREATE,
                                entity="reference_note", detail=f"entry {slug}")
         return text
+
+    @staticmethod
+    def _note_conflict(slug: str, mine: str, expected_version: int) -> EditConflictError:
+        row = ReferenceNoteRow.get_or_none(ReferenceNoteRow.slug == slug)
+        theirs, version = ("", 0) if row is None else (str(row.text), int(row.version))
+        author, saved_at = last_change("reference_note", None, detail_like=f"entry {slug}")
+        who = f" by {author}" if author else ""
+        return EditConflictError(
+            EditConflict("reference_note", slug, expected_version, mine, theirs, version,
+                         author, saved_at),
+            f"Your note on this entry was changed elsewhere{who} since it was shown. "
+            "Nothing was overwritten and your text is still here.",
+        )
 
     def noted_slugs(self) -> set[str]:
         """The slugs of the entries the practitioner has written a note on."""
