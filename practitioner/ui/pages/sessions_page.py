@@ -8,6 +8,7 @@ killed process never loses it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -22,6 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from practitioner.domain.conflicts import (
+    ConflictChoice,
+    EditConflict,
+    EditConflictError,
+    text_fields,
+)
 from practitioner.domain.outcomes import MeasureDefinition, PsfsActivity, validate_measures
 from practitioner.domain.patient import Patient
 from practitioner.domain.points import PointCatalogue
@@ -33,6 +40,7 @@ from practitioner.services.bundle import Services
 from practitioner.services.reference import CitedParagraph
 from practitioner.ui.messages import Answer, Messages
 from practitioner.ui.pages.session_form import SessionForm
+from practitioner.ui.widgets.kept_version_bar import KeptVersionBar
 from practitioner.ui.widgets.protocol_bar import ProtocolBar
 from practitioner.ui.widgets.session_timeline import SessionTimeline
 
@@ -98,6 +106,9 @@ class SessionsPage(QWidget):
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName(self.tr("Session note status"))
+        self.kept = KeptVersionBar()
+        self.kept.use_requested.connect(self._use_kept)
+        self.kept.dismiss_requested.connect(self._dismiss_kept)
         self.protocols = ProtocolBar(services.protocols, messages, self.form.points.points)
         self.status = QLabel()
         self.status.setAccessibleName(self.tr("Session save status"))
@@ -123,6 +134,7 @@ class SessionsPage(QWidget):
         editor_layout = QVBoxLayout(editor)
         editor_layout.setContentsMargins(0, 0, 0, 0)
         editor_layout.addWidget(self.banner)
+        editor_layout.addWidget(self.kept)
         editor_layout.addWidget(self.protocols)
         editor_layout.addWidget(scroll, 1)
         editor_layout.addLayout(actions)
@@ -166,6 +178,7 @@ class SessionsPage(QWidget):
         """Show `patient`'s visits; a draft left for them is reopened where it was."""
         self.flush_draft()
         self._patient, self._session, self._previous, self._open = patient, None, None, False
+        self.kept.clear()
         self.refresh_timeline()
         self._load_measure_context()
         if patient is not None:
@@ -266,6 +279,7 @@ class SessionsPage(QWidget):
 
     def _after_open(self, note: str) -> None:
         self._pending_references = []
+        self._show_kept()
         restored = self._restore_draft()
         self.banner.setText(restored or note)
         self._update_marks()
@@ -393,10 +407,15 @@ class SessionsPage(QWidget):
                                               finalise=finalise, reason=reason)
         except ValidationError as exc:
             return self._refuse(list(exc.errors))
+        except EditConflictError as exc:
+            return self._settle_conflict(exc, finalise, reason)
         except KnownError as exc:
             self.flush_draft()
             self._messages.error(self, self.tr("Session not saved"), exc.message)
             return False
+        return self._after_save(saved)
+
+    def _after_save(self, saved: Session) -> bool:
         self._draft_timer.stop()
         self._record_references(saved.id)
         self._session, self._previous = saved, None
@@ -409,6 +428,99 @@ class SessionsPage(QWidget):
         self._show_state()
         self.saved.emit()
         return True
+
+    # -- edit conflicts -----------------------------------------------------------------
+
+    def _settle_conflict(self, exc: EditConflictError, finalise: bool, reason: str) -> bool:
+        """The note was saved elsewhere meanwhile: show both, let the practitioner choose.
+
+        Nothing is overwritten without a choice; the text typed stays in the form (and its
+        draft) until a choice is saved. Returns whether something was saved.
+        """
+        self.flush_draft()
+        while True:
+            conflict = exc.conflict
+            answer = self._messages.resolve_conflict(self, conflict, self.tr("session note"))
+            if answer is None:
+                self.status.setText(self.tr(
+                    "Not saved: this session was changed elsewhere. Your text is still here."))
+                return False
+            if answer.choice == ConflictChoice.KEEP_THEIRS:
+                return self._keep_theirs(conflict)
+            chosen = conflict.mine if answer.choice == ConflictChoice.KEEP_MINE \
+                else answer.merged(conflict)
+            try:
+                saved = self._sessions.update(int(conflict.record_id), chosen,
+                                              conflict.their_version, finalise=finalise,
+                                              reason=reason, resolution=answer.choice)
+            except EditConflictError as again:  # saved elsewhere once more meanwhile
+                exc = again
+                continue
+            except ValidationError as invalid:
+                return self._refuse(list(invalid.errors))
+            except KnownError as failed:
+                self._messages.error(self, self.tr("Session not saved"), failed.message)
+                return False
+            return self._after_save(saved)
+
+    def _keep_theirs(self, conflict: EditConflict[Any]) -> bool:
+        """Show their version; mine is set aside (stored) until the practitioner dismisses
+        it. Returns False: nothing was saved."""
+        patient = self._patient
+        if patient is None:
+            return False
+        texts = {name: getattr(conflict.mine, name) for name in text_fields(conflict.mine)
+                 if name in conflict.differing}
+        try:
+            self._drafts.keep_aside(patient.id, int(conflict.record_id),
+                                    {"form": self.form.raw_state(), "texts": texts})
+            self._drafts.discard(patient.id, int(conflict.record_id))
+            theirs = self._sessions.get(int(conflict.record_id))
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Your version could not be set aside"),
+                                 exc.message + " " + self.tr("It is still in the form."))
+            return False
+        self._draft_timer.stop()
+        self._session = theirs
+        self.form.set_session(theirs.data)
+        self.banner.setText(self._status_of(theirs))
+        self.status.setText(self.tr("Showing their version; yours is kept above."))
+        self._show_kept()
+        self._show_state()
+        return False
+
+    def _show_kept(self) -> None:
+        """Show the version set aside for the open session, if there is one."""
+        kept = None
+        if self._patient is not None and self._session is not None:
+            try:
+                kept = self._drafts.kept_aside(self._patient.id, self._session.id)
+            except KnownError:
+                kept = None
+        if kept is None:
+            self.kept.clear()
+            return
+        texts = kept.payload.get("texts", {})
+        self.kept.show_kept(texts if isinstance(texts, dict) else {}, kept.updated_at)
+
+    def _use_kept(self) -> None:
+        """Put the version set aside back into the form (it stays set aside)."""
+        if self._patient is None or self._session is None:
+            return
+        kept = self._drafts.kept_aside(self._patient.id, self._session.id)
+        if kept is not None and isinstance(kept.payload.get("form"), dict):
+            self.form.restore_raw_state(kept.payload["form"])
+            self.status.setText(self.tr("Your version is back in the form; save to keep it."))
+
+    def _dismiss_kept(self) -> None:
+        if self._patient is None or self._session is None:
+            return
+        try:
+            self._drafts.dismiss_kept(self._patient.id, self._session.id)
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Not dismissed"), exc.message)
+            return
+        self.kept.clear()
 
     def save_and_finalise(self) -> bool:
         """Save and sign the note; later edits become amendments."""

@@ -156,7 +156,7 @@ def test_a_stale_save_after_a_merge_still_conflicts(
 
 def test_a_refused_save_writes_nothing_at_all(pair: tuple[Workstation, Workstation]) -> None:
     ash, birch = pair
-    patient_id, session_id = _session(ash)
+    _, session_id = _session(ash)
     at_birch = birch.run(birch.sessions.get, session_id)
     ash.run(ash.sessions.update, session_id, _note(at_birch.data, "Ash."), 1)
     with ash.active():
