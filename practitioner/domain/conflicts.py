@@ -10,6 +10,7 @@ silently. Pure values and rules only; services raise `EditConflictError`.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -92,14 +93,22 @@ def text_fields(value: Any) -> tuple[str, ...]:
 def merged_text(theirs: str, mine: str) -> str:
     """A starting point for merging two texts by hand: both, theirs first.
 
-    When one already contains the other (one side only added to the end, say), the
-    longer is enough; otherwise theirs, a blank line, then mine.
+    Lines the two share are kept once; where they differ, their lines come first, then
+    mine, so nothing either side wrote is missing. When one text only added to the end
+    of the other, the longer one is enough.
     """
-    if mine.strip() in theirs:
+    if not mine.strip() or theirs.startswith(mine):
         return theirs
-    if theirs.strip() in mine:
+    if not theirs.strip() or mine.startswith(theirs):
         return mine
-    return f"{theirs.rstrip()}\n\n{mine.lstrip()}"
+    ours, yours = theirs.splitlines(), mine.splitlines()
+    merged: list[str] = []
+    matcher = difflib.SequenceMatcher(a=ours, b=yours, autojunk=False)
+    for tag, a_start, a_end, b_start, b_end in matcher.get_opcodes():
+        merged.extend(ours[a_start:a_end])
+        if tag != "equal":
+            merged.extend(yours[b_start:b_end])
+    return "\n".join(merged)
 
 
 def merged_start(conflict: EditConflict[Any]) -> dict[str, str]:

@@ -149,14 +149,18 @@ class ConflictDialog(QDialog):
         texts_box = QWidget()
         grid = QGridLayout(texts_box)
         grid.setContentsMargins(0, 0, 0, 0)
-        for row, name in enumerate(n for n in differing if n in texts):
+        if any(n in texts for n in differing):
+            grid.addWidget(QLabel(self.tr("<i>Theirs (saved by %1)</i>").replace("%1", who)),
+                           0, 0)
+            grid.addWidget(QLabel(self.tr("<i>Mine (not saved)</i>")), 0, 1)
+        for row, name in enumerate((n for n in differing if n in texts), start=1):
             theirs = self._text_box(getattr(conflict.theirs, name), read_only=True)
             mine = self._text_box(getattr(conflict.mine, name), read_only=True)
             theirs.setAccessibleName(self.tr("Theirs: %1").replace("%1", field_label(name)))
             mine.setAccessibleName(self.tr("Mine: %1").replace("%1", field_label(name)))
-            grid.addWidget(QLabel(f"<b>{field_label(name)}</b>"), 2 * row, 0, 1, 2)
-            grid.addWidget(theirs, 2 * row + 1, 0)
-            grid.addWidget(mine, 2 * row + 1, 1)
+            grid.addWidget(QLabel(f"<b>{field_label(name)}</b>"), 2 * row - 1, 0, 1, 2)
+            grid.addWidget(theirs, 2 * row, 0)
+            grid.addWidget(mine, 2 * row, 1)
             self.side_by_side[name] = (theirs, mine)
         compare = QWidget()
         compare_layout = QVBoxLayout(compare)
@@ -174,8 +178,9 @@ class ConflictDialog(QDialog):
         merge_layout = QVBoxLayout(merge)
         merge_layout.setContentsMargins(0, 0, 0, 0)
         others = [field_label(n) for n in differing if n not in texts]
-        intro = self.tr("Edit the merged text below; it starts with theirs, then yours. It "
-                        "will be saved over their version.")
+        intro = self.tr("Edit the merged text below: lines both versions share appear once; "
+                        "where they differ, theirs come first, then yours. It will be saved "
+                        "over their version.")
         if others:
             intro += " " + self.tr("For the other fields that differ (%1), yours are kept."
                                    ).replace("%1", ", ".join(others))
