@@ -10,8 +10,8 @@ silently. Pure values and rules only; services raise `EditConflictError`.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import datetime as dt
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
