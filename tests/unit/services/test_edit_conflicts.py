@@ -22,11 +22,12 @@ from tests.helpers.session_inputs import full_session
 from tests.helpers.workstations import ENGINES, Workstation, workstations
 
 
-@pytest.fixture(params=ENGINES)
-def pair(request: pytest.FixtureRequest, migrated_template: Path,
+@pytest.fixture
+def pair(request: pytest.FixtureRequest, engine: str,
          tmp_path: Path) -> Iterator[tuple[Workstation, Workstation]]:
-    """Two workstations, Dr Ash's and Dr Birch's, on one new set of records."""
-    with workstations(request.param, tmp_path, migrated_template) as (ash, birch):
+    """Two workstations, Dr Ash's and Dr Birch's, on one new set of records (on each
+    engine: `engine` is parametrised by this folder's conftest)."""
+    with workstations(request, engine, tmp_path) as (ash, birch):
         yield ash, birch
 
 
@@ -205,16 +206,15 @@ STEPS = st.lists(st.tuples(st.integers(0, 2), st.sampled_from(("load", "save", "
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=STEPS)
 def test_interleaved_saves_never_lose_an_acknowledged_write(
-    engine: str, steps: list[tuple[int, str]], migrated_template: Path, tmp_path_factory:
-    pytest.TempPathFactory,
+    engine: str, steps: list[tuple[int, str]], request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     """Three workstations load and save one session in any order. Every save either is
     acknowledged or is refused with the stored text as theirs; each acknowledged save
     started from the version the previous acknowledged save produced (so its author had
     seen it), and the stored note is the last acknowledged one."""
     folder = tmp_path_factory.mktemp("interleaved")
-    with workstations(engine, folder, migrated_template,
-                      ("Dr Ash", "Dr Birch", "Dr Cedar")) as stations:
+    with workstations(request, engine, folder, ("Dr Ash", "Dr Birch", "Dr Cedar")) as stations:
         _, session_id = _session(stations[0])
         loaded = {i: s.run(s.sessions.get, session_id) for i, s in enumerate(stations)}
         acknowledged: list[tuple[int, int, str]] = []  # (based on, saved as, text)
