@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import getpass
 import json
 import logging
@@ -119,6 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--seed", type=int, default=1, help="dataset seed (default 1)")
     bench.add_argument("--json", action="store_true",
                        help="one JSON object per figure: name, median, p95, target, met")
+    bench.add_argument("--clinic", metavar="URL", default=None,
+                       help="instead: the clinic load test — simulated workstations on the "
+                       "PostgreSQL server at URL (a role that may create a scratch database, "
+                       "dropped afterwards), checking for lost updates and errors")
+    bench.add_argument("--workstations", type=_positive, default=10,
+                       help="with --clinic: how many workstations (processes; default 10)")
+    bench.add_argument("--seconds", type=_positive, default=60,
+                       help="with --clinic: how long they work (default 60)")
 
     export = commands.add_parser(
         "export", help="write patient records with their sessions, diary and progress"
@@ -399,8 +408,23 @@ def _open_for(command: str, path: Path, passphrase: str | None) -> KnownError | 
     return None
 
 
+def _clinic_load(args: argparse.Namespace) -> int:
+    """`bench --clinic URL`: the load test; exit 1 unless every check passed."""
+    from practitioner.bench.clinic_load import run_clinic_load
+
+    result = run_clinic_load(args.clinic, workstations=args.workstations,
+                             seconds=float(args.seconds), seed=args.seed)
+    if args.json:
+        print(json.dumps({**dataclasses.asdict(result), "passed": result.passed}))
+    else:
+        print(result.table())
+    return EXIT_OK if result.passed else EXIT_FAILURE
+
+
 def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None,
          lock: InstanceLock | None = None, bench: BenchRunner | None = None) -> int:
+    if args.command == "bench" and args.clinic:
+        return _clinic_load(args)
     path: Path = args.db or default_database_path()
     # "encrypt" opens the plain file as it is; the passphrase given is the new one.
     passphrase = None if args.command == "encrypt" else _passphrase(args, path)
