@@ -19,6 +19,7 @@ from typing import Any
 
 import peewee
 
+from practitioner.db.base import database
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import (
     CustomMeasureRow,
@@ -288,11 +289,17 @@ class OutcomeService:
                     found[row.patient_id].append(PsfsActivity(row.id, row.wording))
         return found
 
-    def set_psfs_activities(self, patient_id: int, wordings: Sequence[str]) -> (
+    def set_psfs_activities(self, patient_id: int, wordings: Sequence[str],
+                            expected: Sequence[PsfsActivity] | None = None) -> (
         list[PsfsActivity]
     ):
         """Replace the patient's activity list with `wordings`, in order (see the module's
-        rule on which activities keep their ids and ratings). Raises ValidationError."""
+        rule on which activities keep their ids and ratings). Raises ValidationError.
+
+        `expected` is the list as it was shown; when the stored list has changed since
+        (another workstation saved it), `EditConflictError` is raised with both lists
+        and nothing is written. The list is edited as a whole, so it is checked whole.
+        """
         cleaned = [w.strip() for w in wordings]
         errors: list[FieldError] = []
         if len(cleaned) > PSFS_MAX_ACTIVITIES:
@@ -310,12 +317,23 @@ class OutcomeService:
         if errors:
             raise ValidationError(errors)
         with translated_errors(), write_transaction():
-            self._require_patient(patient_id)
+            self._require_patient(patient_id, lock=True)
             current = list(
                 PsfsActivityRow.select()
                 .where(PsfsActivityRow.patient == patient_id)
                 .order_by(PsfsActivityRow.position)
             )
+            stored = [PsfsActivity(row.id, row.wording) for row in current]
+            if expected is not None and stored != list(expected):
+                author, saved_at = last_change("psfs_activity", None, patient_id=patient_id)
+                raise EditConflictError(
+                    EditConflict("psfs_activity", patient_id, 0,
+                                 tuple(PsfsActivity(0, w) for w in cleaned), tuple(stored),
+                                 0, author, saved_at),
+                    "The patient's activities were changed elsewhere since they were shown. "
+                    "Nothing was overwritten: they are shown again as stored; make your "
+                    "change again.",
+                )
             kept = self._match_activities(current, cleaned)
             removed = [row for row in current if row.id not in kept.values()]
             rated = {
@@ -623,6 +641,12 @@ class OutcomeService:
     # -- helpers ----------------------------------------------------------------------
 
     @staticmethod
-    def _require_patient(patient_id: int) -> None:
-        if not PatientRow.select().where(PatientRow.id == patient_id).exists():
+    def _require_patient(patient_id: int, *, lock: bool = False) -> None:
+        """Raise NOT_FOUND for an unknown patient. With `lock`, on a server database the
+        patient's row is locked until the transaction ends, so changes to a list the
+        patient owns (PSFS activities) take turns; SQLite's write lock already does."""
+        query = PatientRow.select(PatientRow.id).where(PatientRow.id == patient_id)
+        if lock and getattr(database.obj, "for_update", False):
+            query = query.for_update()
+        if query.first() is None:
             raise KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")

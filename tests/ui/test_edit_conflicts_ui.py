@@ -286,3 +286,47 @@ def test_the_dialog_merges_by_hand_from_both_texts(qtbot: QtBot, dialog: Conflic
 def test_the_dialog_cancel_chooses_nothing(qtbot: QtBot, dialog: ConflictDialog) -> None:
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     assert dialog.value() is None and not dialog.isVisible()
+
+
+# --- other versioned rows: an inline message and the stored version shown ----------------
+
+
+def test_a_reference_note_saved_elsewhere_keeps_both_texts_in_the_box(
+    window: MainWindow, services: Services, messages: FakeMessages,
+) -> None:
+    from practitioner.content.reference import load_reference
+
+    services.reference.seed(load_reference())
+    pane = window.reference
+    pane.open_entry("statins")
+    services.reference.save_note("statins", "Theirs: check CK.",
+                                 expected_version=services.reference.note_version("statins"))
+    pane.note.setPlainText("Mine: ask about aches.")
+
+    pane.save_note()
+
+    [(title, text)] = messages.errors
+    assert title == "Note not saved" and "changed elsewhere" in text
+    assert services.reference.note("statins") == "Theirs: check CK."
+    assert pane.note.toPlainText() == "Theirs: check CK.\nMine: ask about aches."
+    pane.save_note()  # now on their version
+    assert services.reference.note("statins") == "Theirs: check CK.\nMine: ask about aches."
+    assert len(messages.errors) == 1
+
+
+def test_psfs_activities_saved_elsewhere_are_shown_again_with_mine_in_the_message(
+    window: MainWindow, services: Services, messages: FakeMessages, patient: Patient,
+) -> None:
+    assert window.workspace.open_patient(patient.id)
+    page = window.workspace.outcomes
+    page.refresh()
+    services.outcomes.set_psfs_activities(patient.id, ["Walking the dog"])
+    page.activities[0].setText("Climbing stairs")
+
+    page.save_activities()
+
+    [(title, text)] = messages.errors
+    assert title == "Activities not saved" and "Climbing stairs" in text
+    assert [a.wording for a in services.outcomes.psfs_activities(patient.id)] == [
+        "Walking the dog"]
+    assert page.activities[0].text() == "Walking the dog"

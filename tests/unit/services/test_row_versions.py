@@ -123,3 +123,21 @@ def test_editable_rows_have_a_version_starting_at_one(db_path: Path, model: type
     assert model.version.default == 1
     assert "version" in {c.name for c in model._meta.database.get_columns(
         model._meta.table_name)}
+
+
+def test_a_psfs_list_saved_over_a_newer_one_is_refused_with_both_lists(
+    outcomes: OutcomeService, patients: PatientService,
+) -> None:
+    patient_id = patients.create(ann()).id
+    shown = outcomes.set_psfs_activities(patient_id, ["Climbing stairs"], expected=[])
+    theirs = outcomes.set_psfs_activities(patient_id, ["Climbing stairs", "Walking"],
+                                          expected=shown)
+
+    with pytest.raises(EditConflictError) as caught:
+        outcomes.set_psfs_activities(patient_id, ["Climbing stairs", "Gardening"],
+                                     expected=shown)
+
+    conflict = caught.value.conflict
+    assert [a.wording for a in conflict.theirs] == ["Climbing stairs", "Walking"]
+    assert [a.wording for a in conflict.mine] == ["Climbing stairs", "Gardening"]
+    assert outcomes.psfs_activities(patient_id) == theirs
