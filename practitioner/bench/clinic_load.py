@@ -164,9 +164,16 @@ def scratch_database(admin_url: str) -> Iterator[str]:
     """A new database on the server of `admin_url`, uniquely named; dropped afterwards."""
     import psycopg
 
+    from practitioner.errors import ErrorKind, KnownError
+
     name = f"clinic_load_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as exc:
+        where = urlsplit(admin_url)._replace(netloc=urlsplit(admin_url).hostname or "")
+        raise KnownError(ErrorKind.CANNOT_OPEN, "Cannot create the load test's database on "
+                         f"{urlunsplit(where)}: {str(exc).strip().splitlines()[0]}") from exc
     try:
         yield _with_database(admin_url, name)
     finally:
