@@ -495,7 +495,7 @@ def _insert_session(patient_id: int, **values: object) -> None:
 
 def test_the_database_refuses_a_final_session_without_a_signing_time(patient_id: int) -> None:
     _insert_session(patient_id, status="open")  # The same row, open, is fine.
-    with pytest.raises(peewee.IntegrityError, match="(?i)check"):
+    with pytest.raises(peewee.IntegrityError, match=r"(?i)check"):
         _insert_session(patient_id, status="final", finalised_at=None)
     assert SessionRow.select().count() == 1
 
@@ -513,7 +513,7 @@ def test_the_database_refuses_a_point_retained_out_of_range(
     if accepted:
         database.execute_sql(portable(insert), (session_id, retention))
     else:
-        with pytest.raises(peewee.IntegrityError, match="(?i)check"):
+        with pytest.raises(peewee.IntegrityError, match=r"(?i)check"):
             database.execute_sql(portable(insert), (session_id, retention))
     assert SessionPointRow.select().count() == int(accepted)
 
