@@ -38,6 +38,9 @@ IDLE_IN_TRANSACTION_TIMEOUT_MS = 300_000
 # Taken (per session) while migrating, so two workstations starting together do not
 # both run the same step. Any 64-bit number no other program uses.
 MIGRATION_LOCK_KEY = 0x43524D50_0001
+# peewee's FloatField is REAL (single precision, ~6 digits) on PostgreSQL; SQLite's REAL
+# is a double, and so must a measure's value be on the server.
+FIELD_TYPES = {"FLOAT": "DOUBLE PRECISION"}
 # libpq settings a URL may carry besides sslmode.
 _PASSED_THROUGH = frozenset({
     "sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "target_session_attrs",
@@ -164,7 +167,7 @@ def connect_postgres(url: str, password: str | None = None) -> ClinicDatabase:
     name = settings.pop("dbname")
     if password is not None:
         settings["password"] = password
-    db = ClinicDatabase(name, **settings)
+    db = ClinicDatabase(name, field_types=FIELD_TYPES, **settings)
     db.safe_url = shown
     try:
         db.connect()
