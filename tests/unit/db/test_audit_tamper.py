@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from practitioner.db.base import database
-from practitioner.db.dialect import portable
 from practitioner.db.connection import close_database, open_sqlite
+from practitioner.db.dialect import portable
 from practitioner.domain.outcomes import DiaryEntry
 from practitioner.services.audit import AuditService
 from practitioner.services.outcomes import OutcomeService

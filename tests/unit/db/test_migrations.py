@@ -15,8 +15,8 @@ import pytest
 from playhouse.schema_diff import diff_models
 
 from practitioner.db.base import database
-from practitioner.db.dialect import portable
 from practitioner.db.connection import APPLICATION_ID, close_database, open_sqlite
+from practitioner.db.dialect import portable
 from practitioner.db.migrate import HISTORY_TABLE, MIGRATIONS_DIR, known_migrations
 from practitioner.db.models import MODELS, SessionRow
 from practitioner.errors import ErrorKind, KnownError
