@@ -19,7 +19,7 @@ from typing import Any
 
 import peewee
 
-from practitioner.db.base import database
+from practitioner.db.dialect import is_postgres
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import (
     CustomMeasureRow,
@@ -646,7 +646,7 @@ class OutcomeService:
         patient's row is locked until the transaction ends, so changes to a list the
         patient owns (PSFS activities) take turns; SQLite's write lock already does."""
         query = PatientRow.select(PatientRow.id).where(PatientRow.id == patient_id)
-        if lock and getattr(database.obj, "for_update", False):
+        if lock and is_postgres():
             query = query.for_update()
         if query.first() is None:
             raise KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")
