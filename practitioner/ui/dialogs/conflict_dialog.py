@@ -38,6 +38,7 @@ from practitioner.domain.conflicts import (
     EditConflict,
     merged_start,
     text_fields,
+    with_texts,
 )
 
 HIGHLIGHT = QColor("#fff1c2")  # a row whose two versions differ
@@ -102,7 +103,7 @@ class ConflictResolution:
 
     def merged(self, conflict: EditConflict[Any]) -> Any:
         """The value to save for a merge: mine, with each differing text as merged."""
-        return dataclasses.replace(conflict.mine, **dict(self.merged_texts))
+        return with_texts(conflict.mine, self.merged_texts)
 
 
 class ConflictDialog(QDialog):

@@ -19,12 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from practitioner.domain.conflicts import (
-    ConflictChoice,
-    EditConflict,
-    EditConflictError,
-    text_fields,
-)
+from practitioner.domain.conflicts import EditConflict, EditConflictError, text_fields
 from practitioner.domain.patient import Patient
 from practitioner.domain.points import PointCatalogue
 from practitioner.domain.serialize import patient_to_dict
@@ -33,6 +28,7 @@ from practitioner.errors import KnownError
 from practitioner.services.bundle import Services
 from practitioner.services.record_import import patient_input_from_dict
 from practitioner.ui.messages import Answer, Messages
+from practitioner.ui.pages.edit_conflicts import settle_conflict
 from practitioner.ui.pages.outcomes_page import OutcomesPage
 from practitioner.ui.pages.profile_form import ProfileForm
 from practitioner.ui.pages.sessions_page import SessionsPage
@@ -77,7 +73,6 @@ class PatientWorkspace(QWidget):
     ) -> None:
         super().__init__(parent)
         self._patients = services.patients
-        self._drafts = services.drafts
         self._reference = services.reference
         self._messages = messages
         self._today = today
@@ -119,9 +114,8 @@ class PatientWorkspace(QWidget):
         profile_page = QWidget()
         profile_layout = QVBoxLayout(profile_page)
         profile_layout.setContentsMargins(0, 0, 0, 0)
-        self.kept = KeptVersionBar()
+        self.kept = KeptVersionBar(services.drafts, messages)
         self.kept.use_requested.connect(self._use_kept)
-        self.kept.dismiss_requested.connect(self._dismiss_kept)
         profile_layout.addWidget(self.kept)
         profile_layout.addWidget(scroll, 1)
         profile_layout.addLayout(buttons)
@@ -188,7 +182,7 @@ class PatientWorkspace(QWidget):
         self._patient, self._editing_new = patient, False
         self.form.set_patient(patient)
         self.save_status.setText("")
-        self._show_kept()
+        self.kept.show_for((patient.id, None))
         self._show_header()
         self.sessions.set_patient(patient)
         self.outcomes.set_patient(patient)
@@ -200,7 +194,7 @@ class PatientWorkspace(QWidget):
         self.sessions.set_patient(None)
         self.outcomes.set_patient(None)
         self.form.set_patient(None)
-        self.kept.clear()
+        self.kept.show_for(None)
         self.save_status.setText(self.tr("New record — not saved yet"))
         self._show_header()
         self.tabs.setCurrentIndex(self.PROFILE_TAB)
@@ -212,7 +206,7 @@ class PatientWorkspace(QWidget):
         self.sessions.set_patient(None)
         self.outcomes.set_patient(None)
         self.form.set_patient(None)
-        self.kept.clear()
+        self.kept.show_for(None)
         self._show_header()
         self.closed.emit()
 
@@ -257,31 +251,24 @@ class PatientWorkspace(QWidget):
         """The record was saved elsewhere meanwhile: show both versions and let the
         practitioner choose; nothing is overwritten without a choice. Returns whether
         something was saved."""
-        while True:
-            conflict = exc.conflict
-            answer = self._messages.resolve_conflict(self, conflict,
-                                                     self.tr("patient profile"))
-            if answer is None:
-                self.save_status.setText(self.tr("Not saved: changed elsewhere"))
-                return False
-            if answer.choice == ConflictChoice.KEEP_THEIRS:
-                return self._keep_theirs(conflict)
-            chosen = conflict.mine if answer.choice == ConflictChoice.KEEP_MINE \
-                else answer.merged(conflict)
-            try:
-                saved = self._patients.update(int(conflict.record_id), chosen,
-                                              conflict.their_version,
-                                              resolution=answer.choice)
-            except EditConflictError as again:  # saved elsewhere once more meanwhile
-                exc = again
-                continue
-            except ValidationError as invalid:
-                return self._refuse(list(invalid.errors))
-            except KnownError as failed:
-                self.save_status.setText(self.tr("Not saved"))
-                self._messages.error(self, self.tr("Not saved"), failed.message)
-                return False
-            return self._after_save(saved)
+        patient_id = int(exc.conflict.record_id)
+        try:
+            settled = settle_conflict(
+                self._messages, self, exc, self.tr("patient profile"),
+                lambda value, version, choice: self._patients.update(
+                    patient_id, value, version, resolution=choice))
+        except ValidationError as invalid:
+            return self._refuse(list(invalid.errors))
+        except KnownError as failed:
+            self.save_status.setText(self.tr("Not saved"))
+            self._messages.error(self, self.tr("Not saved"), failed.message)
+            return False
+        if settled.choice is None:
+            self.save_status.setText(self.tr("Not saved: changed elsewhere"))
+            return False
+        if settled.saved is None:
+            return self._keep_theirs(settled.conflict)
+        return self._after_save(settled.saved)
 
     def _keep_theirs(self, conflict: EditConflict[Any]) -> bool:
         """Show their version; mine is set aside (stored) until dismissed."""
@@ -292,8 +279,7 @@ class PatientWorkspace(QWidget):
         texts = {name: getattr(conflict.mine, name) for name in text_fields(conflict.mine)
                  if name in conflict.differing}
         try:
-            self._drafts.keep_aside(current.id, None,
-                                    {"patient": patient_to_dict(mine), "texts": texts})
+            self.kept.keep((current.id, None), {"patient": patient_to_dict(mine)}, texts)
             theirs = self._patients.get(current.id)
         except KnownError as exc:
             self._messages.error(self, self.tr("Your version could not be set aside"),
@@ -303,43 +289,16 @@ class PatientWorkspace(QWidget):
         self.form.set_patient(theirs)
         self.sessions.update_patient(theirs)
         self.save_status.setText(self.tr("Showing their version; yours is kept above"))
-        self._show_kept()
         self._show_header()
         return False
 
-    def _show_kept(self) -> None:
-        kept = None
-        if self._patient is not None:
-            try:
-                kept = self._drafts.kept_aside(self._patient.id, None)
-            except KnownError:
-                kept = None
-        if kept is None:
-            self.kept.clear()
-            return
-        texts = kept.payload.get("texts", {})
-        self.kept.show_kept(texts if isinstance(texts, dict) else {}, kept.updated_at)
-
-    def _use_kept(self) -> None:
+    def _use_kept(self, payload: dict[str, Any]) -> None:
         """Put the version set aside back into the form, to be saved over theirs."""
-        if self._patient is None:
-            return
-        kept = self._drafts.kept_aside(self._patient.id, None)
-        if kept is None or not isinstance(kept.payload.get("patient"), dict):
-            return
-        self.form.show_over(patient_input_from_dict(kept.payload["patient"]),
-                            self._patient.data)
-        self.save_status.setText(self.tr("Your version is back in the form; save to keep it"))
-
-    def _dismiss_kept(self) -> None:
-        if self._patient is None:
-            return
-        try:
-            self._drafts.dismiss_kept(self._patient.id, None)
-        except KnownError as exc:
-            self._messages.error(self, self.tr("Not dismissed"), exc.message)
-            return
-        self.kept.clear()
+        if self._patient is not None and isinstance(payload.get("patient"), dict):
+            self.form.show_over(patient_input_from_dict(payload["patient"]),
+                                self._patient.data)
+            self.save_status.setText(
+                self.tr("Your version is back in the form; save to keep it"))
 
     def cancel_edits(self) -> None:
         """Esc: drop unsaved profile edits after confirming; a blank new record closes.

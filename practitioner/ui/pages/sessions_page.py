@@ -23,12 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from practitioner.domain.conflicts import (
-    ConflictChoice,
-    EditConflict,
-    EditConflictError,
-    text_fields,
-)
+from practitioner.domain.conflicts import EditConflict, EditConflictError, text_fields
 from practitioner.domain.outcomes import MeasureDefinition, PsfsActivity, validate_measures
 from practitioner.domain.patient import Patient
 from practitioner.domain.points import PointCatalogue
@@ -39,6 +34,7 @@ from practitioner.errors import KnownError
 from practitioner.services.bundle import Services
 from practitioner.services.reference import CitedParagraph
 from practitioner.ui.messages import Answer, Messages
+from practitioner.ui.pages.edit_conflicts import settle_conflict
 from practitioner.ui.pages.session_form import SessionForm
 from practitioner.ui.widgets.kept_version_bar import KeptVersionBar
 from practitioner.ui.widgets.protocol_bar import ProtocolBar
@@ -106,9 +102,8 @@ class SessionsPage(QWidget):
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName(self.tr("Session note status"))
-        self.kept = KeptVersionBar()
+        self.kept = KeptVersionBar(services.drafts, messages)
         self.kept.use_requested.connect(self._use_kept)
-        self.kept.dismiss_requested.connect(self._dismiss_kept)
         self.protocols = ProtocolBar(services.protocols, messages, self.form.points.points)
         self.status = QLabel()
         self.status.setAccessibleName(self.tr("Session save status"))
@@ -178,7 +173,7 @@ class SessionsPage(QWidget):
         """Show `patient`'s visits; a draft left for them is reopened where it was."""
         self.flush_draft()
         self._patient, self._session, self._previous, self._open = patient, None, None, False
-        self.kept.clear()
+        self.kept.show_for(None)
         self.refresh_timeline()
         self._load_measure_context()
         if patient is not None:
@@ -279,7 +274,9 @@ class SessionsPage(QWidget):
 
     def _after_open(self, note: str) -> None:
         self._pending_references = []
-        self._show_kept()
+        self.kept.show_for((self._patient.id, self._session.id)
+                           if self._patient is not None and self._session is not None
+                           else None)
         restored = self._restore_draft()
         self.banner.setText(restored or note)
         self._update_marks()
@@ -438,44 +435,39 @@ class SessionsPage(QWidget):
         draft) until a choice is saved. Returns whether something was saved.
         """
         self.flush_draft()
-        while True:
-            conflict = exc.conflict
-            answer = self._messages.resolve_conflict(self, conflict, self.tr("session note"))
-            if answer is None:
-                self.status.setText(self.tr(
-                    "Not saved: this session was changed elsewhere. Your text is still here."))
-                return False
-            if answer.choice == ConflictChoice.KEEP_THEIRS:
-                return self._keep_theirs(conflict)
-            chosen = conflict.mine if answer.choice == ConflictChoice.KEEP_MINE \
-                else answer.merged(conflict)
-            try:
-                saved = self._sessions.update(int(conflict.record_id), chosen,
-                                              conflict.their_version, finalise=finalise,
-                                              reason=reason, resolution=answer.choice)
-            except EditConflictError as again:  # saved elsewhere once more meanwhile
-                exc = again
-                continue
-            except ValidationError as invalid:
-                return self._refuse(list(invalid.errors))
-            except KnownError as failed:
-                self._messages.error(self, self.tr("Session not saved"), failed.message)
-                return False
-            return self._after_save(saved)
+        session_id = int(exc.conflict.record_id)
+        try:
+            settled = settle_conflict(
+                self._messages, self, exc, self.tr("session note"),
+                lambda value, version, choice: self._sessions.update(
+                    session_id, value, version, finalise=finalise, reason=reason,
+                    resolution=choice))
+        except ValidationError as invalid:
+            return self._refuse(list(invalid.errors))
+        except KnownError as failed:
+            self._messages.error(self, self.tr("Session not saved"), failed.message)
+            return False
+        if settled.choice is None:
+            self.status.setText(self.tr(
+                "Not saved: this session was changed elsewhere. Your text is still here."))
+            return False
+        if settled.saved is None:
+            return self._keep_theirs(settled.conflict)
+        return self._after_save(settled.saved)
 
     def _keep_theirs(self, conflict: EditConflict[Any]) -> bool:
         """Show their version; mine is set aside (stored) until the practitioner dismisses
         it. Returns False: nothing was saved."""
-        patient = self._patient
-        if patient is None:
+        if self._patient is None:
             return False
+        session_id = int(conflict.record_id)
         texts = {name: getattr(conflict.mine, name) for name in text_fields(conflict.mine)
                  if name in conflict.differing}
         try:
-            self._drafts.keep_aside(patient.id, int(conflict.record_id),
-                                    {"form": self.form.raw_state(), "texts": texts})
-            self._drafts.discard(patient.id, int(conflict.record_id))
-            theirs = self._sessions.get(int(conflict.record_id))
+            self.kept.keep((self._patient.id, session_id), {"form": self.form.raw_state()},
+                           texts)
+            self._drafts.discard(self._patient.id, session_id)  # mine is kept aside now
+            theirs = self._sessions.get(session_id)
         except KnownError as exc:
             self._messages.error(self, self.tr("Your version could not be set aside"),
                                  exc.message + " " + self.tr("It is still in the form."))
@@ -485,42 +477,14 @@ class SessionsPage(QWidget):
         self.form.set_session(theirs.data)
         self.banner.setText(self._status_of(theirs))
         self.status.setText(self.tr("Showing their version; yours is kept above."))
-        self._show_kept()
         self._show_state()
         return False
 
-    def _show_kept(self) -> None:
-        """Show the version set aside for the open session, if there is one."""
-        kept = None
-        if self._patient is not None and self._session is not None:
-            try:
-                kept = self._drafts.kept_aside(self._patient.id, self._session.id)
-            except KnownError:
-                kept = None
-        if kept is None:
-            self.kept.clear()
-            return
-        texts = kept.payload.get("texts", {})
-        self.kept.show_kept(texts if isinstance(texts, dict) else {}, kept.updated_at)
-
-    def _use_kept(self) -> None:
+    def _use_kept(self, payload: dict[str, Any]) -> None:
         """Put the version set aside back into the form (it stays set aside)."""
-        if self._patient is None or self._session is None:
-            return
-        kept = self._drafts.kept_aside(self._patient.id, self._session.id)
-        if kept is not None and isinstance(kept.payload.get("form"), dict):
-            self.form.restore_raw_state(kept.payload["form"])
+        if isinstance(payload.get("form"), dict):
+            self.form.restore_raw_state(payload["form"])
             self.status.setText(self.tr("Your version is back in the form; save to keep it."))
-
-    def _dismiss_kept(self) -> None:
-        if self._patient is None or self._session is None:
-            return
-        try:
-            self._drafts.dismiss_kept(self._patient.id, self._session.id)
-        except KnownError as exc:
-            self._messages.error(self, self.tr("Not dismissed"), exc.message)
-            return
-        self.kept.clear()
 
     def save_and_finalise(self) -> bool:
         """Save and sign the note; later edits become amendments."""
