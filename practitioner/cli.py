@@ -146,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="with --clinic: how many workstations (processes; default 10)")
     bench.add_argument("--seconds", type=_positive, default=60,
                        help="with --clinic: how long they work (default 60)")
+    bench.add_argument("--patients", type=_positive, default=300,
+                       help="with --clinic: how many patients to make first (default 300)")
 
     export = commands.add_parser(
         "export", help="write patient records with their sessions, diary and progress"
@@ -435,7 +437,8 @@ def _clinic_load(args: argparse.Namespace) -> int:
     from practitioner.bench.clinic_load import run_clinic_load
 
     result = run_clinic_load(args.clinic, workstations=args.workstations,
-                             seconds=float(args.seconds), seed=args.seed)
+                             seconds=float(args.seconds), seed=args.seed,
+                             patients=args.patients)
     if args.json:
         print(json.dumps({**dataclasses.asdict(result), "passed": result.passed}))
     else:

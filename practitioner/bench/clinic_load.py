@@ -194,7 +194,7 @@ _FIRST = ("Ann", "Mary", "John", "Lisa", "Harry", "Emma", "Will", "Chloe", "Rosa
 _LAST = ("Lee", "Martin", "Haddad", "Smith", "Wilson", "Chen", "Roberts", "Evans")
 
 
-def _seed(url: str, seed: int) -> tuple[list[int], list[int], list[int]]:
+def _seed(url: str, seed: int, count: int) -> tuple[list[int], list[int], list[int]]:
     """Fill the new database with patients and visits: everyone, the hot profiles and the
     hot sessions."""
     import datetime as dt
@@ -211,7 +211,7 @@ def _seed(url: str, seed: int) -> tuple[list[int], list[int], list[int]]:
         everyone: list[int] = []
         session_ids: list[int] = []
         start = dt.datetime(2024, 1, 8, 9, 0)
-        for number in range(PATIENTS):
+        for number in range(count):
             born = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(20000))
             patient = patients.create(PatientInput(
                 name=f"{rng.choice(_FIRST)} {rng.choice(_LAST)} {number}",
@@ -362,11 +362,12 @@ def _check(url: str, reports: list[WorkstationReport]) -> tuple[int, int, int]:
 
 
 def run_clinic_load(admin_url: str, *, workstations: int = WORKSTATIONS,
-                    seconds: float = SECONDS, seed: int = 1) -> LoadResult:
+                    seconds: float = SECONDS, seed: int = 1,
+                    patients: int = PATIENTS) -> LoadResult:
     """Run the load test against the server of `admin_url` (a role that may create
     databases) and return its figures; the database it makes is dropped afterwards."""
     with scratch_database(admin_url) as url:
-        everyone, hot_patients, hot_sessions = _seed(url, seed)
+        everyone, hot_patients, hot_sessions = _seed(url, seed, max(patients, HOT_RECORDS))
         context = multiprocessing.get_context("spawn")
         with context.Pool(workstations) as pool:
             reports: list[WorkstationReport] = pool.starmap(

@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -26,7 +27,7 @@ from practitioner.ui.messages import Messages
 Record = tuple[int, int | None]
 
 
-class KeptVersionBar(QWidget):
+class KeptVersionBar(QFrame):
     """Shows the texts of a version set aside, with "Use mine" and "Dismiss mine".
 
     Signals:
@@ -42,6 +43,7 @@ class KeptVersionBar(QWidget):
         self._drafts, self._messages = drafts, messages
         self._record: Record | None = None
         self.setObjectName("keptVersion")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.text = QPlainTextEdit()
@@ -57,7 +59,7 @@ class KeptVersionBar(QWidget):
         buttons.addWidget(self.use_button)
         buttons.addWidget(self.dismiss_button)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(6, 4, 6, 4)
         layout.addLayout(buttons)
         layout.addWidget(self.text)
         self.use_button.clicked.connect(self._use)
