@@ -517,7 +517,13 @@ class ReferenceService:
         with both texts and nothing is written. Without it, the last save wins.
         """
         with translated_errors(), write_transaction():
-            if not ReferenceEntryRow.select().where(ReferenceEntryRow.slug == slug).exists():
+            entry = ReferenceEntryRow.select(ReferenceEntryRow.id).where(
+                ReferenceEntryRow.slug == slug)
+            if is_postgres():
+                # Saves of one entry's note take turns, the first one (no note yet, so no
+                # row to claim) included; SQLite's write lock already makes them.
+                entry = entry.for_update()
+            if entry.first() is None:
                 raise KnownError(ErrorKind.NOT_FOUND, f"There is no reference entry “{slug}”.")
             stored = ReferenceNoteRow.get_or_none(ReferenceNoteRow.slug == slug)
             if expected_version is not None and (

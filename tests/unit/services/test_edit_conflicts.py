@@ -6,17 +6,23 @@ connections; skipped, with the reason, when no server is configured)."""
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from practitioner.db.base import database
 from practitioner.db.models import AuditRow, PatientRow, SessionRow
 from practitioner.domain.conflicts import ConflictChoice, EditConflictError
-from practitioner.domain.session import SessionInput
+from practitioner.domain.session import Session, SessionInput
 from practitioner.errors import ErrorKind, KnownError
+from practitioner.services.patients import PatientService
+from practitioner.services.sessions import SessionService
+from tests.helpers.db_fixtures import NOW
 from tests.helpers.demo_inputs import ann
 from tests.helpers.session_inputs import full_session
 from tests.helpers.workstations import ENGINES, Workstation, workstations
@@ -243,3 +249,40 @@ def test_interleaved_saves_never_lose_an_acknowledged_write(
             stored = station.run(station.sessions.get, session_id)
             assert stored.data.notes == (acknowledged[-1][2] if acknowledged else "First note.")
             assert stored.version == 1 + len(acknowledged)
+
+
+# --- truly simultaneous saves ----------------------------------------------------------
+
+
+def test_simultaneous_saves_from_two_threads_one_wins_one_conflicts(
+    db_path: Path, patients: PatientService,
+) -> None:
+    """Two threads (each gets its own connection from the one database object) load the
+    same version and save at the same moment, ten times over: each time exactly one save
+    is acknowledged and the other is refused with the winner's text as theirs."""
+    sessions = SessionService(clock=lambda: NOW, local_clock=lambda: NOW)
+    patient_id = patients.create(ann()).id
+    session_id = sessions.create(patient_id, full_session(notes="Start.")).id
+    for round_number in range(10):
+        loaded = sessions.get(session_id)
+        start = threading.Barrier(2)
+
+        def save(text: str, loaded: Session = loaded,
+                 start: threading.Barrier = start) -> object:
+            start.wait()
+            try:
+                return sessions.update(session_id, _note(loaded.data, text), loaded.version)
+            except EditConflictError as exc:
+                return exc
+            finally:
+                database.close()  # this thread's own connection
+
+        with ThreadPoolExecutor(2) as pool:
+            outcomes = list(pool.map(save, [f"A{round_number}", f"B{round_number}"]))
+
+        saved = [o for o in outcomes if isinstance(o, Session)]
+        refused = [o for o in outcomes if isinstance(o, EditConflictError)]
+        assert (len(saved), len(refused)) == (1, 1), outcomes
+        assert refused[0].conflict.theirs.notes == saved[0].data.notes
+        assert refused[0].conflict.their_version == saved[0].version == loaded.version + 1
+        assert sessions.get(session_id).data.notes == saved[0].data.notes
