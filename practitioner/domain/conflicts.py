@@ -90,6 +90,31 @@ def text_fields(value: Any) -> tuple[str, ...]:
                  if isinstance(getattr(value, f.name), str))
 
 
+#: Free-text areas of the forms (notes, not one-line entries): compared side by side and
+#: merged by hand whatever their length.
+NOTE_FIELDS = frozenset({
+    "notes", "plan", "course_since_last", "patient_report", "pattern_other",
+    "principle_notes", "herbal_formula", "advice_notes", "conditions_notes", "address",
+    "exercise",
+})
+SHORT_TEXT = 60  # a one-line value at most this long reads fine in a table cell
+
+
+def note_fields(conflict: EditConflict[Any]) -> tuple[str, ...]:
+    """The differing fields to compare side by side and merge by hand: note areas, and
+    any other text that runs over several lines or is long."""
+    if not dataclasses.is_dataclass(conflict.mine):
+        return ()
+    found = []
+    for name in conflict.differing:
+        theirs, mine = getattr(conflict.theirs, name), getattr(conflict.mine, name)
+        if not (isinstance(theirs, str) and isinstance(mine, str)):
+            continue
+        if name in NOTE_FIELDS or any("\n" in t or len(t) > SHORT_TEXT for t in (theirs, mine)):
+            found.append(name)
+    return tuple(found)
+
+
 def merged_text(theirs: str, mine: str) -> str:
     """A starting point for merging two texts by hand: both, theirs first.
 
@@ -112,11 +137,9 @@ def merged_text(theirs: str, mine: str) -> str:
 
 
 def merged_start(conflict: EditConflict[Any]) -> dict[str, str]:
-    """For each free-text field that differs, the prefilled merged text."""
-    texts = set(text_fields(conflict.theirs)) if dataclasses.is_dataclass(conflict.theirs) \
-        else set()
+    """For each differing note field (`note_fields`), the prefilled merged text."""
     return {name: merged_text(getattr(conflict.theirs, name), getattr(conflict.mine, name))
-            for name in conflict.differing if name in texts}
+            for name in note_fields(conflict)}
 
 
 def with_texts(value: T, texts: Mapping[str, str]) -> T:

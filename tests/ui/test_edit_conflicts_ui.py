@@ -330,3 +330,30 @@ def test_psfs_activities_saved_elsewhere_are_shown_again_with_mine_in_the_messag
     assert [a.wording for a in services.outcomes.psfs_activities(patient.id)] == [
         "Walking the dog"]
     assert page.activities[0].text() == "Walking the dog"
+
+
+def test_a_profile_conflict_shows_short_fields_in_the_table_and_groups_field_by_field(
+    qtbot: QtBot,
+) -> None:
+    from practitioner.domain.patient import CrampProfile
+
+    base = PatientInput(name="Margaret Haddad", phone="0100", notes="Night cramps.",
+                        profile=CrampProfile(frequency_per_week=4, worst_severity=7))
+    conflict = EditConflict(
+        "patient", 1, 1,
+        mine=dataclasses.replace(base, notes="Night cramps.\nWalking.",
+                                 profile=CrampProfile(frequency_per_week=4, worst_severity=6)),
+        theirs=dataclasses.replace(base, phone="0111",
+                                   profile=CrampProfile(frequency_per_week=3, worst_severity=7)),
+        their_version=2)
+    dialog = ConflictDialog(conflict, "patient profile")
+    qtbot.addWidget(dialog)
+
+    assert dialog.highlighted_fields() == [
+        "Phone", "Notes", "Cramp profile › Frequency per week", "Cramp profile › Worst severity"]
+    assert set(dialog.side_by_side) == set(dialog.merge_boxes) == {"notes"}
+    rows = {dialog.table.item(r, 0).text(): (dialog.table.item(r, 1).text(),
+                                             dialog.table.item(r, 2).text())
+            for r in range(dialog.table.rowCount())}
+    assert rows["Phone"] == ("0111", "0100")
+    assert rows["Cramp profile › Worst severity"] == ("7", "6")

@@ -37,7 +37,7 @@ from practitioner.domain.conflicts import (
     ConflictChoice,
     EditConflict,
     merged_start,
-    text_fields,
+    note_fields,
     with_texts,
 )
 
@@ -94,6 +94,11 @@ def shown(value: Any) -> str:
     return str(value)
 
 
+def _is_group(value: Any) -> bool:
+    """Whether `value` is a group of fields shown one row each (a nested dataclass)."""
+    return dataclasses.is_dataclass(value) and not isinstance(value, type)
+
+
 @dataclass(frozen=True)
 class ConflictResolution:
     """What the practitioner chose; `merged_texts` holds the merged free-text fields."""
@@ -117,8 +122,7 @@ class ConflictDialog(QDialog):
         self.setWindowTitle(self.tr("Changed elsewhere: %1").replace("%1", what))
         self.setMinimumSize(820, 560)
         differing = conflict.differing
-        texts = set(text_fields(conflict.mine)) if dataclasses.is_dataclass(conflict.mine) \
-            else set()
+        texts = set(note_fields(conflict))
 
         who = conflict.their_author or self.tr("someone else")
         when = (conflict.their_saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
@@ -171,7 +175,7 @@ class ConflictDialog(QDialog):
             scroll = QScrollArea()
             scroll.setWidgetResizable(True)
             scroll.setWidget(texts_box)
-            compare_layout.addWidget(scroll, 2)
+            compare_layout.addWidget(scroll, 1)
 
         # -- merge page -----------------------------------------------------------------
         self.merge_boxes: dict[str, QPlainTextEdit] = {}
@@ -234,33 +238,44 @@ class ConflictDialog(QDialog):
         self._show_page(0)
 
     def _fill_table(self, differing: tuple[str, ...], texts: set[str]) -> None:
+        """One row per field, differing ones first and highlighted; a group of fields
+        (the cramp profile, the tongue, the measures…) one row per field inside it."""
         conflict = self._conflict
         names = ([f.name for f in dataclasses.fields(conflict.mine)]
                  if dataclasses.is_dataclass(conflict.mine) else ["value"])
-        # Differing fields first, then the rest for context.
         ordered = [n for n in names if n in differing] + [n for n in names if n not in differing]
-        bold = QFont()
-        bold.setBold(True)
         for name in ordered:
             theirs = conflict.theirs if name == "value" else getattr(conflict.theirs, name)
             mine = conflict.mine if name == "value" else getattr(conflict.mine, name)
-            if name not in differing and shown(theirs) == "—":
-                continue
-            row = self.table.rowCount()
-            self.table.insertRow(row)
-            cells = [field_label(name),
-                     self.tr("(side by side below)") if name in texts and name in differing
-                     else shown(theirs),
-                     self.tr("(side by side below)") if name in texts and name in differing
-                     else shown(mine)]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                if name in differing:
-                    item.setBackground(QBrush(HIGHLIGHT))
-                    item.setFont(bold)
-                self.table.setItem(row, column, item)
+            if name in texts:
+                below = self.tr("(side by side below)")
+                self._add_row(field_label(name), below, below, True)
+            elif _is_group(theirs) and type(theirs) is type(mine):
+                for inner in dataclasses.fields(theirs):
+                    a, b = getattr(theirs, inner.name), getattr(mine, inner.name)
+                    if a != b or shown(a) != "—":
+                        self._add_row(f"{field_label(name)} › {field_label(inner.name)}",
+                                      shown(a), shown(b), a != b)
+            elif name in differing or shown(theirs) != "—":
+                self._add_row(field_label(name), shown(theirs), shown(mine),
+                              name in differing)
         self.table.resizeRowsToContents()
+
+    def _add_row(self, label: str, theirs: str, mine: str, differs: bool) -> None:
+        bold = QFont()
+        bold.setBold(True)
+        row = self.table.rowCount()
+        if differs:  # keep differing rows together at the top
+            row = sum(1 for r in range(self.table.rowCount())
+                      if self.table.item(r, 0).font().bold())
+        self.table.insertRow(row)
+        for column, text in enumerate((label, theirs, mine)):
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            if differs:
+                item.setBackground(QBrush(HIGHLIGHT))
+                item.setFont(bold)
+            self.table.setItem(row, column, item)
 
     @staticmethod
     def _text_box(text: str, *, read_only: bool) -> QPlainTextEdit:
