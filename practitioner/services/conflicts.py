@@ -42,7 +42,7 @@ def claim(model: type[peewee.Model], where: Any, expected_version: int) -> bool:
 
 
 def last_change(entity: str, entity_id: int | None, *, patient_id: int | None = None,
-                detail_like: str | None = None) -> tuple[str, dt.datetime | None]:
+                detail: str | None = None) -> tuple[str, dt.datetime | None]:
     """Who last changed a record and when (UTC), from the audit trail; ("", None) when
     the trail does not say. The trail is written in the same transaction as each change,
     so its newest change entry is the stored version's author."""
@@ -53,8 +53,8 @@ def last_change(entity: str, entity_id: int | None, *, patient_id: int | None = 
         query = query.where(AuditRow.entity_id == entity_id)
     if patient_id is not None:
         query = query.where(AuditRow.patient_id == patient_id)
-    if detail_like is not None:
-        query = query.where(AuditRow.detail == detail_like)
+    if detail is not None:
+        query = query.where(AuditRow.detail == detail)
     row = query.order_by(AuditRow.seq.desc()).first()
     if row is None:
         return "", None

@@ -475,7 +475,7 @@ class OutcomeService:
         row = DiaryEntryRow.get((DiaryEntryRow.patient == patient_id)
                                 & (DiaryEntryRow.day == mine.day))
         author, saved_at = last_change("diary_entry", None, patient_id=patient_id,
-                                       detail_like=f"day {mine.day.isoformat()}")
+                                       detail=f"day {mine.day.isoformat()}")
         return EditConflictError(
             EditConflict("diary_entry", int(row.get_id()),  # type: ignore[no-untyped-call]
                          expected_version, mine,

@@ -551,7 +551,7 @@ class ReferenceService:
     def _note_conflict(slug: str, mine: str, expected_version: int) -> EditConflictError:
         row = ReferenceNoteRow.get_or_none(ReferenceNoteRow.slug == slug)
         theirs, version = ("", 0) if row is None else (str(row.text), int(row.version))
-        author, saved_at = last_change("reference_note", None, detail_like=f"entry {slug}")
+        author, saved_at = last_change("reference_note", None, detail=f"entry {slug}")
         who = f" by {author}" if author else ""
         return EditConflictError(
             EditConflict("reference_note", slug, expected_version, mine, theirs, version,
