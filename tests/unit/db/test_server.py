@@ -25,7 +25,7 @@ from practitioner.db import audit as audit_db
 from practitioner.db import server
 from practitioner.db.base import database
 from practitioner.db.connection import close_database
-from practitioner.db.errors import translated_errors
+from practitioner.db.errors import classify, translated_errors
 from practitioner.db.models import MODELS
 from practitioner.db.server import (
     connect_postgres,
@@ -119,6 +119,32 @@ def test_local_servers_and_encrypted_remote_ones_are_accepted(url: str) -> None:
     assert settings["connect_timeout"] == server.CONNECT_TIMEOUT_SECONDS
     assert f"statement_timeout={server.STATEMENT_TIMEOUT_MS}" in settings["options"]
     assert f"lock_timeout={server.LOCK_TIMEOUT_MS}" in settings["options"]
+
+
+@pytest.mark.parametrize(
+    ("sqlstate", "kind"),
+    [("40001", ErrorKind.SERVER_BUSY), ("40P01", ErrorKind.SERVER_BUSY),
+     ("55P03", ErrorKind.SERVER_BUSY), ("57014", ErrorKind.SERVER_BUSY),
+     ("53200", ErrorKind.SERVER_BUSY), ("53100", ErrorKind.DISK_FULL),
+     ("42501", ErrorKind.PERMISSION_DENIED), ("25006", ErrorKind.PERMISSION_DENIED),
+     ("28P01", ErrorKind.AUTH_FAILED), ("3D000", ErrorKind.NO_SUCH_DATABASE),
+     ("57P01", ErrorKind.CONNECTION_LOST), ("08006", ErrorKind.CONNECTION_LOST),
+     ("23505", None), ("23514", None), ("42601", None)],
+)
+def test_server_errors_are_classified_by_their_sqlstate(
+    sqlstate: str, kind: ErrorKind | None
+) -> None:
+    class ServerError(psycopg.DatabaseError):
+        pass
+
+    driver = ServerError("from the server")
+    driver.sqlstate = sqlstate  # type: ignore[misc]
+    wrapped = peewee.OperationalError("wrapped")
+    wrapped.__context__ = driver
+    assert classify(wrapped) is kind
+    raised = KnownError if kind is not None else ServerError
+    with pytest.raises(raised), translated_errors():
+        raise driver
 
 
 # --- failures of a real server, named -------------------------------------------------
