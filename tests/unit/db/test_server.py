@@ -100,10 +100,17 @@ def test_an_unusable_address_is_refused_before_connecting(url: str, kind: ErrorK
     assert error.message.endswith(".")
 
 
-def test_a_password_in_the_address_is_refused_and_never_repeated() -> None:
-    error = _known(lambda: open_postgres("postgresql://me:hunter2@clinic/cramp?sslmode=require"))
+@pytest.mark.parametrize(
+    "url",
+    ["postgresql://me:hunter2@clinic/cramp?sslmode=require",
+     "postgresql://me@clinic/cramp?sslmode=require&password=hunter2",
+     "postgresql://me:hunter2@localhost:99999/cramp",
+     "mysql://me:hunter2@localhost/cramp"],
+)
+def test_a_password_in_the_address_is_refused_and_never_repeated(url: str) -> None:
+    error = _known(lambda: open_postgres(url))
     assert error.kind is ErrorKind.BAD_URL
-    assert "hunter2" not in error.message and "PGPASSWORD" in error.message
+    assert "hunter2" not in error.message
 
 
 @pytest.mark.parametrize(
