@@ -375,7 +375,15 @@ def test_a_dropped_connection_reconnects_outside_a_transaction(
     with psycopg.connect(records.url, autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
     assert patients.count() == 1  # reconnected and ran again
+    pid = database.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+    with psycopg.connect(records.url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with write_transaction():  # BEGIN finds the connection gone: nothing done yet, so
+        database.execute_sql(  # it reconnects and begins afresh
+            "UPDATE patient SET notes = 'after the restart' WHERE notes = ''")
     assert database.execute_sql("SELECT pg_backend_pid()").fetchone()[0] != pid
+    assert patients.list_patients() and patients.get(
+        patients.list_patients()[0].id).data.notes == "after the restart"
 
 
 def test_a_broken_connection_is_noticed_and_dropped(records: PostgresRecords) -> None:
