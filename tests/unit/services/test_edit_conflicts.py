@@ -22,7 +22,7 @@ from practitioner.domain.session import Session, SessionInput
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.patients import PatientService
 from practitioner.services.sessions import SessionService
-from tests.helpers.db_fixtures import NOW
+from tests.helpers.db_fixtures import NOW, FakeClock
 from tests.helpers.demo_inputs import ann
 from tests.helpers.session_inputs import full_session
 from tests.helpers.workstations import ENGINES, Workstation, workstations
@@ -286,3 +286,73 @@ def test_simultaneous_saves_from_two_threads_one_wins_one_conflicts(
         assert refused[0].conflict.theirs.notes == saved[0].data.notes
         assert refused[0].conflict.their_version == saved[0].version == loaded.version + 1
         assert sessions.get(session_id).data.notes == saved[0].data.notes
+
+
+# --- what an acknowledged save returns -------------------------------------------------
+
+
+def test_an_acknowledged_save_returns_exactly_what_is_stored(
+    db_path: Path, patients: PatientService, clock: FakeClock,
+) -> None:
+    """`update` builds its answer from what it wrote instead of reading it all back; for
+    open, finalising and amending saves (with measures, PSFS ratings and points) that
+    answer must be what `get` reads."""
+    from practitioner.domain.outcomes import SessionMeasures
+    from practitioner.services.outcomes import OutcomeService
+
+    sessions = SessionService(clock=clock, local_clock=lambda: NOW, user=lambda: "Dr Ash")
+    patient_id = patients.create(ann()).id
+    walk, sleep = (a.id for a in OutcomeService(clock=clock).set_psfs_activities(
+        patient_id, ["Walking", "Sleeping"]))
+    created = sessions.create(patient_id, full_session(notes="One."))
+    steps = [
+        dict(notes="Two.", measures=dataclasses.replace(
+            created.data.measures, psfs=((walk, 3.0), (sleep, 5.0)))),
+        dict(notes="Three.", practitioner="  Dr Birch  "),
+        dict(notes="Four."),
+    ]
+    current = created
+    for number, changes in enumerate(steps):
+        clock.advance(minutes=5, microseconds=123457)
+        saved = sessions.update(current.id, dataclasses.replace(current.data, **changes),
+                                current.version, finalise=number == 1,
+                                reason="Corrected." if number == 2 else "")
+        assert saved == sessions.get(current.id)
+        current = saved
+    assert current.final and len(current.revisions) == 1
+    assert isinstance(current.data.measures, SessionMeasures)
+
+
+def test_an_acknowledged_profile_save_returns_exactly_what_is_stored(
+    db_path: Path, patients: PatientService, clock: FakeClock,
+) -> None:
+    from practitioner.domain.patient import (
+        Condition,
+        CrampProfile,
+        CrampSite,
+        Lifestyle,
+        Medication,
+        MuscleGroup,
+        Side,
+    )
+    from practitioner.domain.screen import RedFlagScreen
+
+    created = patients.create(ann())
+    calf = CrampSite(MuscleGroup.CALF_GASTROCNEMIUS, Side.LEFT)
+    foot = CrampSite(MuscleGroup.FOOT_PLANTAR, Side.BOTH)
+    typed = ann(
+        name="  Ann  Lee ", phone=" 0100 ", email="ann@example.org ", address=" 1 Lane\n",
+        notes="  Keeps spaces.  ", conditions=frozenset({Condition.KIDNEY_DISEASE}),
+        profile=CrampProfile(sites=(foot, calf, foot), frequency_per_week=3,
+                             duration_minutes=2.5, worst_severity=7),
+        medications=(Medication(" Indapamide ", " 2.5 mg ", None),),
+        lifestyle=Lifestyle(exercise=" walking ", fluid_litres_per_day=1.5),
+        screen=RedFlagScreen(dark_urine=True),
+    )
+    clock.advance(minutes=3, microseconds=654321)
+    saved = patients.update(created.id, typed, created.version)
+    assert saved == patients.get(created.id)
+    archived = patients.archive(created.id)
+    again = patients.update(created.id, dataclasses.replace(typed, notes="x"),
+                            archived.version)
+    assert again == patients.get(created.id) and again.archived
