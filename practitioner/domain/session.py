@@ -266,6 +266,7 @@ class Protocol:
     name: str
     points: tuple[NeedledPoint, ...]
     notes: str = ""
+    version: int = 1  # the stored row's version, named by a save that replaces it
 
 
 @dataclass(frozen=True)

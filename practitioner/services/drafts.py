@@ -16,6 +16,12 @@ def draft_key(patient_id: int, session_id: int | None) -> str:
     return f"session:{patient_id}:{'new' if session_id is None else session_id}"
 
 
+def kept_key(patient_id: int, session_id: int | None) -> str:
+    """The slot for a version set aside when its author chose another's version in an edit
+    conflict: one per session, and one for the patient's profile (`session_id` None)."""
+    return f"kept:{patient_id}:{'profile' if session_id is None else session_id}"
+
+
 class DraftService:
     """Stores, finds and discards drafts; each call is one short transaction."""
 
@@ -56,11 +62,42 @@ class DraftService:
         with translated_errors(), write_transaction():
             DraftRow.delete().where(DraftRow.key == draft_key(patient_id, session_id)).execute()
 
+    def keep_aside(self, patient_id: int, session_id: int | None,
+                   payload: dict[str, object]) -> None:
+        """Keep a version its author set aside in an edit conflict ("keep theirs"), until
+        they dismiss it. A session's save does not remove it (only its draft)."""
+        text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        now = self._clock()
+        with translated_errors(), write_transaction():
+            (
+                DraftRow.insert(key=kept_key(patient_id, session_id), patient=patient_id,
+                                session=session_id, payload=text, updated_at=now)
+                .on_conflict(conflict_target=[DraftRow.key],
+                             update={DraftRow.payload: text, DraftRow.updated_at: now})
+                .execute()
+            )
+
+    def kept_aside(self, patient_id: int, session_id: int | None) -> Draft | None:
+        """The version set aside for this session (or profile), if any."""
+        with translated_errors():
+            row = DraftRow.get_or_none(DraftRow.key == kept_key(patient_id, session_id))
+        if row is None:
+            return None
+        return Draft(row.patient_id, row.session_id, json.loads(row.payload),
+                     aware(row.updated_at))
+
+    def dismiss_kept(self, patient_id: int, session_id: int | None) -> None:
+        """Throw away the version set aside for this session (or profile)."""
+        with translated_errors(), write_transaction():
+            DraftRow.delete().where(DraftRow.key == kept_key(patient_id, session_id)).execute()
+
     def summaries(self) -> list[DraftSummary]:
-        """Every kept draft with its patient's name, newest first."""
+        """Every kept draft with its patient's name, newest first (versions set aside in
+        a conflict are not drafts: their record shows them)."""
         query = (
             DraftRow.select(DraftRow.session, DraftRow.updated_at, PatientRow.id, PatientRow.name)
             .join(PatientRow)
+            .where(DraftRow.key.startswith("session:"))
             .order_by(DraftRow.updated_at.desc(), DraftRow.id.desc())
         )
         with translated_errors():

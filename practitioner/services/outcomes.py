@@ -19,6 +19,7 @@ from typing import Any
 
 import peewee
 
+from practitioner.db.dialect import is_postgres
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import (
     CustomMeasureRow,
@@ -34,6 +35,7 @@ from practitioner.db.models import (
 from practitioner.db.transactions import write_transaction
 from practitioner.domain.audit import AuditAction
 from practitioner.domain.caseload import PatientCourse, VisitSummary
+from practitioner.domain.conflicts import EditConflict, EditConflictError
 from practitioner.domain.outcomes import (
     PSFS_MAX_ACTIVITIES,
     STANDARD_MEASURES,
@@ -52,7 +54,8 @@ from practitioner.domain.session import Pattern, Session
 from practitioner.domain.validation import FieldError, ValidationError
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.audit import AuditService
-from practitioner.services.clock import Clock, utc_now
+from practitioner.services.clock import Clock, aware, utc_now
+from practitioner.services.conflicts import claim, last_change
 from practitioner.services.measures import (
     all_definitions,
     chunks,
@@ -123,9 +126,15 @@ class OutcomeService:
         lower_is_better: bool,
         minimal_important_change: float | None,
         measure_id: int | None = None,
+        expected_version: int | None = None,
     ) -> MeasureDefinition:
         """Define a measure, or change measure `measure_id`. Raises ValidationError on bad
-        input, a name already in use, or a new range that recorded values fall outside."""
+        input, a name already in use, or a new range that recorded values fall outside.
+
+        A change names the `expected_version` it was loaded at (`custom_measure_version`);
+        when the stored measure has moved on since, `EditConflictError` is raised and
+        nothing is written.
+        """
         name, unit = name.strip(), unit.strip()
         errors = self.custom_measure_errors(name, unit, low, high, integer,
                                              minimal_important_change)
@@ -158,12 +167,36 @@ class OutcomeService:
                 row = CustomMeasureRow.create(created_at=now, **fields)
                 action = AuditAction.CREATE
             else:
+                base = row.version if expected_version is None else expected_version
+                if not claim(CustomMeasureRow, CustomMeasureRow.id == row.id, base):
+                    raise self._measure_conflict(row.id, base)
                 for key, value in fields.items():
                     setattr(row, key, value)
+                row.version = base + 1
                 row.save()
                 action = AuditAction.UPDATE
             self._audit.record(action, entity="custom_measure", entity_id=row.id)
             return definition_from_row(row)
+
+    def custom_measure_version(self, measure_id: int) -> int:
+        """The stored version of custom measure `measure_id`."""
+        with translated_errors():
+            row = CustomMeasureRow.get_or_none(CustomMeasureRow.id == measure_id)
+        if row is None:
+            raise KnownError(ErrorKind.NOT_FOUND, "That measure no longer exists.")
+        return int(row.version)
+
+    @staticmethod
+    def _measure_conflict(measure_id: int, expected_version: int) -> EditConflictError:
+        row = CustomMeasureRow.get(CustomMeasureRow.id == measure_id)
+        theirs = definition_from_row(row)
+        author, saved_at = last_change("custom_measure", measure_id)
+        return EditConflictError(
+            EditConflict("custom_measure", measure_id, expected_version, theirs, theirs,
+                         int(row.version), author, saved_at or aware(row.updated_at)),
+            f"The measure “{row.name}” was changed elsewhere since it was shown. Nothing "
+            "was overwritten: reload the measures and make your change again.",
+        )
 
     @staticmethod
     def custom_measure_errors(
@@ -256,11 +289,17 @@ class OutcomeService:
                     found[row.patient_id].append(PsfsActivity(row.id, row.wording))
         return found
 
-    def set_psfs_activities(self, patient_id: int, wordings: Sequence[str]) -> (
+    def set_psfs_activities(self, patient_id: int, wordings: Sequence[str],
+                            expected: Sequence[PsfsActivity] | None = None) -> (
         list[PsfsActivity]
     ):
         """Replace the patient's activity list with `wordings`, in order (see the module's
-        rule on which activities keep their ids and ratings). Raises ValidationError."""
+        rule on which activities keep their ids and ratings). Raises ValidationError.
+
+        `expected` is the list as it was shown; when the stored list has changed since
+        (another workstation saved it), `EditConflictError` is raised with both lists
+        and nothing is written. The list is edited as a whole, so it is checked whole.
+        """
         cleaned = [w.strip() for w in wordings]
         errors: list[FieldError] = []
         if len(cleaned) > PSFS_MAX_ACTIVITIES:
@@ -278,12 +317,23 @@ class OutcomeService:
         if errors:
             raise ValidationError(errors)
         with translated_errors(), write_transaction():
-            self._require_patient(patient_id)
+            self._require_patient(patient_id, lock=True)
             current = list(
                 PsfsActivityRow.select()
                 .where(PsfsActivityRow.patient == patient_id)
                 .order_by(PsfsActivityRow.position)
             )
+            stored = [PsfsActivity(row.id, row.wording) for row in current]
+            if expected is not None and stored != list(expected):
+                author, saved_at = last_change("psfs_activity", None, patient_id=patient_id)
+                raise EditConflictError(
+                    EditConflict("psfs_activity", patient_id, 0,
+                                 tuple(PsfsActivity(0, w) for w in cleaned), tuple(stored),
+                                 0, author, saved_at),
+                    "The patient's activities were changed elsewhere since they were shown. "
+                    "Nothing was overwritten: they are shown again as stored; make your "
+                    "change again.",
+                )
             kept = self._match_activities(current, cleaned)
             removed = [row for row in current if row.id not in kept.values()]
             rated = {
@@ -376,12 +426,15 @@ class OutcomeService:
         return diary_weeks(self.diary(patient_id))
 
     def save_diary_entry(
-        self, patient_id: int, entry: DiaryEntry, replace: bool = False
+        self, patient_id: int, entry: DiaryEntry, replace: bool = False,
+        expected_version: int | None = None,
     ) -> DiaryEntry:
         """Record one diary day; with `replace`, over an entry already kept for that day.
 
         Raises ValidationError for a day in the future, values out of range, or a day
-        already in the diary when not replacing.
+        already in the diary when not replacing. A replacement that names the
+        `expected_version` it was loaded at (`diary_version`) raises `EditConflictError`,
+        writing nothing, when the stored day has moved on since.
         """
         errors = self._entry_errors(entry, "")
         if errors:
@@ -395,6 +448,11 @@ class OutcomeService:
                 raise ValidationError([FieldError(
                     "day", f"There is already a diary entry for {entry.day.isoformat()}."
                 )])
+            this_day = (DiaryEntryRow.patient == patient_id) & (DiaryEntryRow.day == entry.day)
+            if exists and expected_version is not None and not claim(
+                DiaryEntryRow, this_day, expected_version
+            ):
+                raise self._diary_conflict(patient_id, entry, expected_version)
             self._insert_diary(patient_id, [entry], replace=True)
             stored = DiaryEntryRow.get(
                 (DiaryEntryRow.patient == patient_id) & (DiaryEntryRow.day == entry.day)
@@ -403,6 +461,28 @@ class OutcomeService:
                                entity="diary_entry", entity_id=stored.get_id(),  # type: ignore[no-untyped-call]
                                patient_id=patient_id, detail=f"day {entry.day.isoformat()}")
             return diary_from_row(stored)
+
+    def diary_version(self, patient_id: int, day: dt.date) -> int:
+        """The stored version of one diary day (0 when the day is not in the diary)."""
+        with translated_errors():
+            row = DiaryEntryRow.get_or_none((DiaryEntryRow.patient == patient_id)
+                                            & (DiaryEntryRow.day == day))
+        return 0 if row is None else int(row.version)
+
+    @staticmethod
+    def _diary_conflict(patient_id: int, mine: DiaryEntry,
+                        expected_version: int) -> EditConflictError:
+        row = DiaryEntryRow.get((DiaryEntryRow.patient == patient_id)
+                                & (DiaryEntryRow.day == mine.day))
+        author, saved_at = last_change("diary_entry", None, patient_id=patient_id,
+                                       detail=f"day {mine.day.isoformat()}")
+        return EditConflictError(
+            EditConflict("diary_entry", int(row.get_id()),  # type: ignore[no-untyped-call]
+                         expected_version, mine,
+                         diary_from_row(row), int(row.version), author, saved_at),
+            f"The diary day {mine.day.isoformat()} was changed elsewhere since it was shown. "
+            "Nothing was overwritten: reload the diary and enter your change again.",
+        )
 
     def delete_diary_entry(self, patient_id: int, day: dt.date) -> None:
         """Remove one diary day. Raises KnownError(NOT_FOUND) when there is none."""
@@ -481,6 +561,8 @@ class OutcomeService:
                         DiaryEntryRow.sleep_disturbed,
                         DiaryEntryRow.notes,
                     ],
+                    # A replaced day is a new version; versions only ever grow.
+                    update={DiaryEntryRow.version: DiaryEntryRow.version + 1},
                 )
             query.execute()
 
@@ -559,6 +641,12 @@ class OutcomeService:
     # -- helpers ----------------------------------------------------------------------
 
     @staticmethod
-    def _require_patient(patient_id: int) -> None:
-        if not PatientRow.select().where(PatientRow.id == patient_id).exists():
+    def _require_patient(patient_id: int, *, lock: bool = False) -> None:
+        """Raise NOT_FOUND for an unknown patient. With `lock`, on a server database the
+        patient's row is locked until the transaction ends, so changes to a list the
+        patient owns (PSFS activities) take turns; SQLite's write lock already does."""
+        query = PatientRow.select(PatientRow.id).where(PatientRow.id == patient_id)
+        if lock and is_postgres():
+            query = query.for_update()
+        if query.first() is None:
             raise KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")

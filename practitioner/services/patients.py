@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 
 from practitioner.db.base import database
+from practitioner.db.dialect import is_postgres, portable
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import (
     CrampSiteRow,
@@ -17,6 +19,7 @@ from practitioner.db.models import (
 )
 from practitioner.db.transactions import write_transaction
 from practitioner.domain.audit import AuditAction, changed_fields
+from practitioner.domain.conflicts import ConflictChoice, EditConflict, EditConflictError
 from practitioner.domain.patient import (
     Condition,
     CrampProfile,
@@ -40,6 +43,13 @@ from practitioner.domain.validation import ValidationError, validate_patient
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.audit import AuditService
 from practitioner.services.clock import Clock, aware, utc_now
+from practitioner.services.conflicts import (
+    MERGE,
+    OVERRIDE,
+    claim,
+    last_change,
+    resolution_detail,
+)
 
 # Which coded answers live in patient_code, under which category.
 _CATEGORIES: dict[str, type[CrampTiming | Trigger | Relief | Condition]] = {
@@ -60,6 +70,13 @@ BROAD_SEARCH = 5000
 def _prefix_range(prefix: str) -> tuple[str, str]:
     """Bounds [low, high) of the strings starting with `prefix` (an index range)."""
     return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _date(value: object) -> dt.date | None:
+    """A birth date as read back: ISO text on SQLite, a date on PostgreSQL."""
+    if not value:
+        return None
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def _where(conditions: list[str]) -> str:
@@ -89,9 +106,31 @@ def _matching(query: str, include_archived: bool) -> tuple[list[str], list[objec
         # "1975-" and "1975-~", which stay text.
         prefix = parsed.birth_date_prefix
         where.append("date_of_birth >= ? AND date_of_birth < ?")
-        args += ((f"{prefix}-", f"{prefix}-~") if len(prefix) == 4
-                 else _prefix_range(prefix))
+        if is_postgres():
+            # A real DATE column there: the prefix becomes a range of days.
+            bounds = _date_range(prefix)
+            if bounds is None:
+                return None
+            args += bounds
+        else:
+            args += ((f"{prefix}-", f"{prefix}-~") if len(prefix) == 4
+                     else _prefix_range(prefix))
     return where, args
+
+
+def _date_range(prefix: str) -> tuple[dt.date, dt.date] | None:
+    """The days [first, after last) an ISO date prefix (year, year-month, date) covers."""
+    parts = [int(p) for p in prefix.split("-")]
+    try:
+        if len(parts) == 1:
+            return dt.date(parts[0], 1, 1), dt.date(parts[0] + 1, 1, 1)
+        if len(parts) == 2:
+            first = dt.date(parts[0], parts[1], 1)
+            return first, (first + dt.timedelta(days=32)).replace(day=1)
+        day = dt.date(parts[0], parts[1], parts[2])
+        return day, day + dt.timedelta(days=1)
+    except (ValueError, OverflowError):
+        return None
 
 
 def name_words(key: str) -> list[str]:
@@ -152,7 +191,7 @@ class PatientService:
         if matches is None and where:
             matches = self.count_matching(query, include_archived=include_archived,
                                           at_most=BROAD_SEARCH)
-        if where and matches is not None and matches >= BROAD_SEARCH:
+        if where and matches is not None and matches >= BROAD_SEARCH and not is_postgres():
             hint = "INDEXED BY patient_name_key"
         sql = (f"SELECT id, name, date_of_birth, archived_at FROM patient {hint} "
                f"{_where(where)} ORDER BY name_key, id")
@@ -161,8 +200,8 @@ class PatientService:
         with translated_errors():
             return [
                 PatientSummary(int(i), str(n),
-                               dt.date.fromisoformat(b) if b else None, a is not None)
-                for i, n, b, a in database.execute_sql(sql, args)
+                               _date(b), a is not None)
+                for i, n, b, a in database.execute_sql(portable(sql), args)
             ]
 
     def count_matching(
@@ -178,8 +217,8 @@ class PatientService:
         if at_most is not None:
             inner += f" LIMIT {int(at_most)}"
         with translated_errors():
-            return int(database.execute_sql(f"SELECT count(*) FROM ({inner})",
-                                            args).fetchone()[0])
+            return int(database.execute_sql(
+                portable(f"SELECT count(*) FROM ({inner}) AS matching"), args).fetchone()[0])
 
     def get(self, patient_id: int) -> Patient:
         """The whole record of one patient. Raises KnownError(NOT_FOUND) if there is none."""
@@ -208,24 +247,22 @@ class PatientService:
                                patient_id=row.id)
         return self.get(row.id)
 
-    def update(self, patient_id: int, data: PatientInput, expected_version: int) -> Patient:
+    def update(self, patient_id: int, data: PatientInput, expected_version: int, *,
+               resolution: str = "") -> Patient:
         """Replace a patient's record, if nobody changed it since `expected_version`.
 
-        Raises ValidationError for bad input and KnownError(CONFLICT) when the record was
-        changed elsewhere in the meantime; in both cases nothing is written.
+        Raises ValidationError for bad input, and `EditConflictError` (a KnownError of kind
+        CONFLICT) carrying both versions when the record was changed elsewhere in the
+        meantime; in both cases nothing is written. `resolution` (a `ConflictChoice`) says
+        this save settles such a conflict, on the stored version: it is audited too.
         """
         self._validate(data)
         with translated_errors(), write_transaction():
-            row = PatientRow.get_or_none(PatientRow.id == patient_id)
-            if row is None:
-                raise KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")
-            if row.version != expected_version:
-                raise KnownError(
-                    ErrorKind.CONFLICT,
-                    f"{row.name}'s record was changed elsewhere since you opened it. "
-                    "Your edits are still in the form; reopen the record to see the changes.",
-                )
-            changed = changed_fields(self._load([row])[0].data, data)
+            if not claim(PatientRow, PatientRow.id == patient_id, expected_version):
+                raise self._conflict(patient_id, data, expected_version)
+            row = PatientRow.get(PatientRow.id == patient_id)
+            stored = self._as_stored(data)
+            changed = changed_fields(self._load([row])[0].data, stored)
             self._fill(row, data)
             row.version = expected_version + 1
             row.updated_at = self._clock()
@@ -236,7 +273,55 @@ class PatientService:
             self._write_children(patient_id, data)
             self._audit.record(AuditAction.UPDATE, entity="patient", entity_id=patient_id,
                                patient_id=patient_id, detail=changed)
-        return self.get(patient_id)
+            if resolution:
+                self._audit.record(
+                    MERGE if resolution == ConflictChoice.MERGE else OVERRIDE,
+                    entity="patient", entity_id=patient_id, patient_id=patient_id,
+                    detail=resolution_detail(resolution, expected_version),
+                )
+        # What was just committed, without reading it all back (a round trip per query on
+        # a clinic server); a test holds it equal to `get`.
+        return Patient(id=patient_id, data=stored, version=row.version,
+                       created_at=aware(row.created_at), updated_at=aware(row.updated_at),
+                       archived_at=aware(row.archived_at) if row.archived_at else None)
+
+    @staticmethod
+    def _as_stored(data: PatientInput) -> PatientInput:
+        """`data` as it reads back once stored: `_fill` trims one-line texts and
+        medications; sites come back once each, in body order."""
+        return dataclasses.replace(
+            data,
+            name=data.name.strip(), phone=data.phone.strip(), email=data.email.strip(),
+            address=data.address.strip(),
+            profile=dataclasses.replace(data.profile, sites=tuple(
+                sorted(set(data.profile.sites), key=CrampSite.sort_key))),
+            medications=tuple(Medication(m.name.strip(), m.dose.strip(), m.since)
+                              for m in data.medications),
+            lifestyle=dataclasses.replace(data.lifestyle,
+                                          exercise=data.lifestyle.exercise.strip()),
+        )
+
+    def _conflict(self, patient_id: int, mine: PatientInput,
+                  expected_version: int) -> KnownError:
+        """Why an update found no row at `expected_version`: the record is gone, or an
+        `EditConflictError` with the stored version (read in the caller's transaction)."""
+        row = PatientRow.get_or_none(PatientRow.id == patient_id)
+        if row is None:
+            return KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")
+        theirs = self._load([row])[0]
+        author, saved_at = last_change("patient", patient_id, patient_id=patient_id)
+        conflict = EditConflict(
+            kind="patient", record_id=patient_id, base_version=expected_version, mine=mine,
+            theirs=theirs.data, their_version=theirs.version, their_author=author,
+            their_saved_at=saved_at or theirs.updated_at,
+        )
+        who = f" by {author}" if author else ""
+        return EditConflictError(
+            conflict,
+            f"{row.name}'s record was changed elsewhere{who} since you opened it. "
+            "Nothing was overwritten and your edits are still in the form: compare the "
+            "two versions and choose which to keep.",
+        )
 
     def archive(self, patient_id: int) -> Patient:
         """Hide a patient from the default list; nothing is deleted."""

@@ -8,12 +8,14 @@ from practitioner.db.errors import translated_errors
 from practitioner.db.models import ProtocolPointRow, ProtocolRow
 from practitioner.db.transactions import write_transaction
 from practitioner.domain.audit import AuditAction
+from practitioner.domain.conflicts import EditConflict, EditConflictError
 from practitioner.domain.session import RETENTION_RANGE, NeedledPoint, Protocol
 from practitioner.domain.session_rules import MAX_ELECTRO_HZ
 from practitioner.domain.validation import FieldError, ValidationError
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.audit import AuditService
-from practitioner.services.clock import Clock, utc_now
+from practitioner.services.clock import Clock, aware, utc_now
+from practitioner.services.conflicts import claim, last_change
 from practitioner.services.sessions import point_from_row, points_rows
 
 
@@ -31,7 +33,8 @@ class ProtocolService:
             points: dict[int, list[NeedledPoint]] = {row.id: [] for row in rows}
             for point in ProtocolPointRow.select().order_by(ProtocolPointRow.position):
                 points[point.protocol_id].append(point_from_row(point))
-        return [Protocol(row.id, row.name, tuple(points[row.id]), row.notes) for row in rows]
+        return [Protocol(row.id, row.name, tuple(points[row.id]), row.notes, row.version)
+                for row in rows]
 
     def save(
         self,
@@ -39,8 +42,14 @@ class ProtocolService:
         points: tuple[NeedledPoint, ...],
         notes: str = "",
         protocol_id: int | None = None,
+        expected_version: int | None = None,
     ) -> Protocol:
-        """Create a protocol, or replace protocol `protocol_id`. Raises ValidationError."""
+        """Create a protocol, or replace protocol `protocol_id`. Raises ValidationError.
+
+        A replacement names the `expected_version` it was loaded at; when the stored
+        protocol has moved on since, `EditConflictError` is raised with both versions and
+        nothing is written. (Without one, the version is still moved on atomically.)
+        """
         errors = []
         if not name.strip():
             errors.append(FieldError("name", "A protocol needs a name."))
@@ -71,7 +80,10 @@ class ProtocolService:
                     found = ProtocolRow.get_or_none(ProtocolRow.id == protocol_id)
                     if found is None:
                         raise KnownError(ErrorKind.NOT_FOUND, "That protocol no longer exists.")
-                    row = found
+                    base = found.version if expected_version is None else expected_version
+                    if not claim(ProtocolRow, ProtocolRow.id == protocol_id, base):
+                        raise self._conflict(protocol_id, name, points, notes, base)
+                    row = ProtocolRow.get(ProtocolRow.id == protocol_id)
                     row.name, row.notes, row.updated_at = name.strip(), notes, now
                     row.save()
                     ProtocolPointRow.delete().where(ProtocolPointRow.protocol == row.id).execute()
@@ -85,12 +97,33 @@ class ProtocolService:
         except peewee.IntegrityError as exc:
             # Only the unique name is left for the database to catch; any other refusal
             # is a rule missed above and must not pass for a duplicate name.
-            if "protocol.name" not in str(exc):
+            # (SQLite names the column "protocol.name", PostgreSQL the index "protocol_name".)
+            if "protocol.name" not in str(exc) and '"protocol_name"' not in str(exc):
                 raise
             raise ValidationError(
                 [FieldError("name", f"There is already a protocol called “{name.strip()}”.")]
             ) from None
-        return Protocol(row.id, row.name, points, row.notes)
+        return Protocol(row.id, row.name, points, row.notes, row.version)
+
+    @staticmethod
+    def _conflict(protocol_id: int, name: str, points: tuple[NeedledPoint, ...], notes: str,
+                  expected_version: int) -> KnownError:
+        row = ProtocolRow.get_or_none(ProtocolRow.id == protocol_id)
+        if row is None:
+            return KnownError(ErrorKind.NOT_FOUND, "That protocol no longer exists.")
+        stored = ProtocolPointRow.select().where(ProtocolPointRow.protocol == protocol_id) \
+            .order_by(ProtocolPointRow.position)
+        theirs = Protocol(row.id, row.name, tuple(point_from_row(p) for p in stored), row.notes,
+                          row.version)
+        mine = Protocol(row.id, name.strip(), points, notes, row.version)
+        author, saved_at = last_change("protocol", protocol_id)
+        who = f" by {author}" if author else ""
+        return EditConflictError(
+            EditConflict("protocol", protocol_id, expected_version, mine, theirs, row.version,
+                         author, saved_at or aware(row.updated_at)),
+            f"The protocol “{row.name}” was changed elsewhere{who} since it was listed here. "
+            "Nothing was overwritten: reload the protocols and save again to replace it.",
+        )
 
     def delete(self, protocol_id: int) -> None:
         """Remove a protocol; sessions that used its points keep them."""

@@ -19,6 +19,7 @@ from practitioner.db.models import (
 )
 from practitioner.db.transactions import write_transaction
 from practitioner.domain.audit import NO_CHANGE, AuditAction, changed_fields
+from practitioner.domain.conflicts import ConflictChoice, EditConflict, EditConflictError
 from practitioner.domain.outcomes import CRAMPS_PER_WEEK, WORST_SEVERITY, SessionMeasures
 from practitioner.domain.patient import LabelledEnum
 from practitioner.domain.session import (
@@ -51,6 +52,13 @@ from practitioner.domain.validation import ValidationError
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.audit import AuditService
 from practitioner.services.clock import Clock, aware, local_now, utc_now
+from practitioner.services.conflicts import (
+    MERGE,
+    OVERRIDE,
+    claim,
+    last_change,
+    resolution_detail,
+)
 from practitioner.services.drafts import DraftService
 from practitioner.services.measures import (
     chunks,
@@ -271,27 +279,26 @@ class SessionService:
         *,
         finalise: bool = False,
         reason: str = "",
+        resolution: str = "",
     ) -> Session:
         """Change a visit. A final visit is amended: its previous text is kept as a revision
-        with who changed it, when and why. Raises KnownError(CONFLICT) if it changed since
-        `expected_version`."""
+        with who changed it, when and why.
+
+        Raises `EditConflictError` (a KnownError of kind CONFLICT) carrying both versions,
+        writing nothing, when the visit changed since `expected_version`. `resolution` (a
+        `ConflictChoice`) says this save settles such a conflict, on the stored version:
+        it is audited too.
+        """
         with translated_errors(), write_transaction():
-            row = SessionRow.get_or_none(SessionRow.id == session_id)
-            if row is None:
-                raise KnownError(ErrorKind.NOT_FOUND, f"There is no session number {session_id}.")
-            if row.version != expected_version:
-                raise KnownError(
-                    ErrorKind.CONFLICT,
-                    "This session was changed elsewhere since you opened it. Your text is "
-                    "still in the form; copy it, then reopen the session.",
-                )
+            if not claim(SessionRow, SessionRow.id == session_id, expected_version):
+                raise self._conflict(session_id, data, expected_version)
+            row = SessionRow.get(SessionRow.id == session_id)
             current = self._to_session(row)
             self._validate(row.patient_id, session_id, data, finalise or current.final)
             now = self._clock()
             changed = changed_fields(current.data, self._as_stored(data))
             amended = current.final and changed != NO_CHANGE
-            if amended:
-                self._keep_revision(current, now, reason)
+            kept = (self._keep_revision(current, now, reason),) if amended else ()
             self._fill(row, data)
             if finalise and not current.final:
                 self._sign(row, now)
@@ -309,7 +316,40 @@ class SessionService:
                 self._record(action, session_id, row.patient_id, changed)
             if finalising:
                 self._record(AuditAction.FINALISE, session_id, row.patient_id)
-        return self.get(session_id)
+            if resolution:
+                self._record(MERGE if resolution == ConflictChoice.MERGE else OVERRIDE,
+                             session_id, row.patient_id,
+                             resolution_detail(resolution, expected_version))
+        # What was just committed, without reading it all back (a save on a busy clinic
+        # server is a round trip per query): the stored form of `data` on the row as
+        # written. A test holds it equal to `get`.
+        return dataclasses.replace(
+            current, data=self._as_stored(data), status=SessionStatus(row.status),
+            version=row.version, updated_at=aware(now),
+            finalised_at=aware(row.finalised_at) if row.finalised_at else None,
+            finalised_by=row.finalised_by, revisions=current.revisions + kept)
+
+    def _conflict(self, session_id: int, mine: SessionInput,
+                  expected_version: int) -> KnownError:
+        """Why an update found no row at `expected_version`: the visit is gone, or an
+        `EditConflictError` with the stored version (read in the caller's transaction)."""
+        row = SessionRow.get_or_none(SessionRow.id == session_id)
+        if row is None:
+            return KnownError(ErrorKind.NOT_FOUND, f"There is no session number {session_id}.")
+        theirs = self._to_session(row)
+        author, saved_at = last_change("session", session_id, patient_id=row.patient_id)
+        conflict = EditConflict(
+            kind="session", record_id=session_id, base_version=expected_version, mine=mine,
+            theirs=theirs.data, their_version=theirs.version, their_author=author,
+            their_saved_at=saved_at or theirs.updated_at,
+        )
+        who = f" by {author}" if author else ""
+        return EditConflictError(
+            conflict,
+            f"This session was changed elsewhere{who} since you opened it. Nothing was "
+            "overwritten and your text is still in the form: compare the two versions and "
+            "choose which to keep.",
+        )
 
     def finalise(self, session_id: int, expected_version: int) -> Session:
         """Sign a visit as final; later changes become amendments."""
@@ -340,9 +380,10 @@ class SessionService:
         row.finalised_at = now
         row.finalised_by = self._user()
 
-    def _keep_revision(self, current: Session, now: dt.datetime, reason: str) -> None:
+    def _keep_revision(self, current: Session, now: dt.datetime, reason: str) -> Revision:
+        """Keep `current` as the next revision; returns it as it reads back."""
         last = current.revisions[-1] if current.revisions else None
-        SessionRevisionRow.create(
+        row = SessionRevisionRow.create(
             session=current.id,
             number=len(current.revisions) + 1,
             snapshot=json.dumps(session_input_to_dict(current.data), ensure_ascii=False),
@@ -354,6 +395,10 @@ class SessionService:
             replaced_by=self._user(),
             reason=reason.strip(),
         )
+        return Revision(number=row.number, data=current.data,
+                        recorded_at=aware(row.recorded_at), recorded_by=row.recorded_by,
+                        replaced_at=aware(row.replaced_at), replaced_by=row.replaced_by,
+                        reason=row.reason)
 
     @staticmethod
     def _as_stored(data: SessionInput) -> SessionInput:

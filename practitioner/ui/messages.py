@@ -10,12 +10,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from practitioner.domain.audit import AuditEntry
+from practitioner.domain.conflicts import EditConflict
 from practitioner.domain.diary_csv import DiaryImport
 from practitioner.domain.letters import KeptLetter
 from practitioner.domain.outcomes import DiaryEntry
@@ -25,6 +26,7 @@ from practitioner.domain.session import DraftSummary, Session
 from practitioner.domain.what_worked import GroupRate
 from practitioner.ui.dialogs.audit_trail import AuditTrailDialog
 from practitioner.ui.dialogs.caseload import CaseloadDialog
+from practitioner.ui.dialogs.conflict_dialog import ConflictDialog, ConflictResolution
 from practitioner.ui.dialogs.custom_measure import CustomMeasureDialog, CustomMeasureInput
 from practitioner.ui.dialogs.diary_import import DiaryImportDialog
 from practitioner.ui.dialogs.draft_recovery import DraftRecoveryDialog
@@ -123,6 +125,12 @@ class Messages:
         box.exec()
         clicked = box.clickedButton()
         return next((i for i, button in enumerate(buttons) if button is clicked), None)
+
+    def resolve_conflict(self, parent: QWidget | None, conflict: EditConflict[Any],
+                         what: str) -> ConflictResolution | None:
+        """Their version and mine side by side: keep mine, keep theirs or merge by hand;
+        None when cancelled."""
+        return ConflictDialog.ask(conflict, what, parent)
 
     def choose_draft(self, parent: QWidget | None, drafts: list[DraftSummary]) -> (
         DraftSummary | None

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from practitioner.domain.audit import AuditEntry
+from practitioner.domain.conflicts import EditConflict
 from practitioner.domain.diary_csv import DiaryImport
 from practitioner.domain.letters import KeptLetter
 from practitioner.domain.outcomes import DiaryEntry
@@ -13,6 +15,7 @@ from practitioner.domain.reference_flags import Flag
 from practitioner.domain.report_content import ReportData
 from practitioner.domain.session import DraftSummary, Session
 from practitioner.domain.what_worked import GroupRate
+from practitioner.ui.dialogs.conflict_dialog import ConflictResolution
 from practitioner.ui.dialogs.custom_measure import CustomMeasureInput
 from practitioner.ui.dialogs.passphrase import NewPassphrase, PassphraseChange
 from practitioner.ui.dialogs.red_flag_review import RedFlagReview
@@ -64,9 +67,18 @@ class FakeMessages(Messages):
     passphrase_change_problems: list[str] = field(default_factory=list)
     new_pins: list[str | None] = field(default_factory=list)
     pin_intros: list[str] = field(default_factory=list)
+    conflicts: list[EditConflict[Any]] = field(default_factory=list)
+    # Scripted answers to the side-by-side conflict dialog, in turn (then Cancel).
+    conflict_answers: list[ConflictResolution | None] = field(default_factory=list)
 
     def error(self, parent: object, title: str, text: str) -> None:  # type: ignore[override]
         self.errors.append((title, text))
+
+    def resolve_conflict(  # type: ignore[override]
+        self, parent: object, conflict: EditConflict[Any], what: str
+    ) -> ConflictResolution | None:
+        self.conflicts.append(conflict)
+        return self.conflict_answers.pop(0) if self.conflict_answers else None
 
     def ask_unsaved(self, parent: object, what: str) -> Answer:  # type: ignore[override]
         self.unsaved_prompts.append(what)

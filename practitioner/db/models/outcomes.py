@@ -44,6 +44,7 @@ class PsfsActivityRow(BaseModel):
     patient_id: int
     position = IntegerField()
     wording = TextField()
+    version = IntegerField(default=1)
 
     class Meta:
         table_name = "psfs_activity"
@@ -75,6 +76,7 @@ class CustomMeasureRow(BaseModel):
     integer = BooleanField(default=True)
     lower_is_better = BooleanField(default=True)
     minimal_important_change = FloatField(null=True)
+    version = IntegerField(default=1)
     created_at = DateTimeField()
     updated_at = DateTimeField()
 
@@ -93,6 +95,7 @@ class DiaryEntryRow(BaseModel):
     total_minutes = FloatField(null=True)
     sleep_disturbed = BooleanField(default=False)
     notes = TextField(default="")
+    version = IntegerField(default=1)
 
     class Meta:
         table_name = "diary_entry"

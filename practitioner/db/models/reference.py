@@ -40,6 +40,7 @@ class ReferenceNoteRow(BaseModel):
     id = AutoField()
     slug = CharField(max_length=96, unique=True)
     text = TextField()
+    version = IntegerField(default=1)
     updated_at = DateTimeField()
 
     class Meta:

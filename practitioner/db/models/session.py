@@ -117,6 +117,7 @@ class ProtocolRow(BaseModel):
     id = AutoField()
     name = TextField(unique=True)
     notes = TextField(default="")
+    version = IntegerField(default=1)
     created_at = DateTimeField()
     updated_at = DateTimeField()
 

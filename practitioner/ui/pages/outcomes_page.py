@@ -26,6 +26,7 @@ from practitioner.domain.outcomes import (
     PSFS_AVERAGE,
     PSFS_MAX_ACTIVITIES,
     DiaryEntry,
+    PsfsActivity,
     Thresholds,
     compute_progress,
     diary_weeks,
@@ -33,7 +34,7 @@ from practitioner.domain.outcomes import (
 from practitioner.domain.patient import Patient
 from practitioner.domain.validation import ValidationError
 from practitioner.domain.what_worked import patient_timeline
-from practitioner.errors import KnownError
+from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.bundle import Services
 from practitioner.ui.dialogs.custom_measure import CustomMeasureInput
 from practitioner.ui.messages import Messages
@@ -64,6 +65,7 @@ class OutcomesPage(QWidget):
         self._services, self._messages = services, messages
         self._patient: Patient | None = None
         self._stale = True
+        self._shown_activities: list[PsfsActivity] = []
         self.thresholds = Thresholds()
         self.progress = ProgressPanel()
         self.chart: OutcomeChart | None = None  # built the first time the tab is shown
@@ -181,6 +183,7 @@ class OutcomesPage(QWidget):
         ]
         self.chart.show_data([*definitions, PSFS_AVERAGE], visits, weeks)
         self.diary.show_diary(entries, weeks)
+        self._shown_activities = list(activities)  # what a save of the list started from
         for edit, activity in zip(self.activities, [*activities, *[None] * 5], strict=False):
             edit.setText(activity.wording if activity else "")
         lines = patient_timeline(course, protocols)
@@ -271,13 +274,20 @@ class OutcomesPage(QWidget):
             return
         wordings = [edit.text().strip() for edit in self.activities if edit.text().strip()]
         try:
-            self._services.outcomes.set_psfs_activities(self._patient.id, wordings)
+            self._services.outcomes.set_psfs_activities(self._patient.id, wordings,
+                                                        self._shown_activities)
         except ValidationError as exc:
             self._messages.error(self, self.tr("Activities not saved"),
                                  "\n".join(e.message for e in exc.errors))
             return
         except KnownError as exc:
-            self._messages.error(self, self.tr("Activities not saved"), exc.message)
+            if exc.kind is not ErrorKind.CONFLICT:
+                self._messages.error(self, self.tr("Activities not saved"), exc.message)
+                return
+            # Show the stored list; what was typed goes into the message, so it is not lost.
+            self._messages.error(self, self.tr("Activities not saved"), exc.message + "\n\n"
+                                 + self.tr("Yours were: %1").replace("%1", "; ".join(wordings)))
+            self.refresh()
             return
         self.refresh()
         self.activities_changed.emit()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,15 +19,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from practitioner.domain.conflicts import EditConflict, EditConflictError, text_fields
 from practitioner.domain.patient import Patient
 from practitioner.domain.points import PointCatalogue
+from practitioner.domain.serialize import patient_to_dict
 from practitioner.domain.validation import FieldError, ValidationError, validate_patient
 from practitioner.errors import KnownError
 from practitioner.services.bundle import Services
+from practitioner.services.record_import import patient_input_from_dict
 from practitioner.ui.messages import Answer, Messages
+from practitioner.ui.pages.edit_conflicts import settle_conflict
 from practitioner.ui.pages.outcomes_page import OutcomesPage
 from practitioner.ui.pages.profile_form import ProfileForm
 from practitioner.ui.pages.sessions_page import SessionsPage
+from practitioner.ui.widgets.kept_version_bar import KeptVersionBar
 from practitioner.ui.widgets.red_flag_banner import RedFlagBanner
 
 
@@ -107,6 +114,9 @@ class PatientWorkspace(QWidget):
         profile_page = QWidget()
         profile_layout = QVBoxLayout(profile_page)
         profile_layout.setContentsMargins(0, 0, 0, 0)
+        self.kept = KeptVersionBar(services.drafts, messages)
+        self.kept.use_requested.connect(self._use_kept)
+        profile_layout.addWidget(self.kept)
         profile_layout.addWidget(scroll, 1)
         profile_layout.addLayout(buttons)
 
@@ -172,6 +182,7 @@ class PatientWorkspace(QWidget):
         self._patient, self._editing_new = patient, False
         self.form.set_patient(patient)
         self.save_status.setText("")
+        self.kept.show_for((patient.id, None))
         self._show_header()
         self.sessions.set_patient(patient)
         self.outcomes.set_patient(patient)
@@ -183,6 +194,7 @@ class PatientWorkspace(QWidget):
         self.sessions.set_patient(None)
         self.outcomes.set_patient(None)
         self.form.set_patient(None)
+        self.kept.show_for(None)
         self.save_status.setText(self.tr("New record — not saved yet"))
         self._show_header()
         self.tabs.setCurrentIndex(self.PROFILE_TAB)
@@ -194,6 +206,7 @@ class PatientWorkspace(QWidget):
         self.sessions.set_patient(None)
         self.outcomes.set_patient(None)
         self.form.set_patient(None)
+        self.kept.show_for(None)
         self._show_header()
         self.closed.emit()
 
@@ -213,10 +226,15 @@ class PatientWorkspace(QWidget):
                 saved = self._patients.update(self._patient.id, data, self._patient.version)
         except ValidationError as exc:
             return self._refuse(list(exc.errors))
+        except EditConflictError as exc:
+            return self._settle_conflict(exc)
         except KnownError as exc:
             self.save_status.setText(self.tr("Not saved"))
             self._messages.error(self, self.tr("Not saved"), exc.message)
             return False
+        return self._after_save(saved)
+
+    def _after_save(self, saved: Patient) -> bool:
         self._patient, self._editing_new = saved, False
         self.form.set_patient(saved)
         self.sessions.update_patient(saved)
@@ -226,6 +244,61 @@ class PatientWorkspace(QWidget):
         self._show_header()
         self.patient_saved.emit(saved.id)
         return True
+
+    # -- edit conflicts -----------------------------------------------------------------
+
+    def _settle_conflict(self, exc: EditConflictError) -> bool:
+        """The record was saved elsewhere meanwhile: show both versions and let the
+        practitioner choose; nothing is overwritten without a choice. Returns whether
+        something was saved."""
+        patient_id = int(exc.conflict.record_id)
+        try:
+            settled = settle_conflict(
+                self._messages, self, exc, self.tr("patient profile"),
+                lambda value, version, choice: self._patients.update(
+                    patient_id, value, version, resolution=choice))
+        except ValidationError as invalid:
+            return self._refuse(list(invalid.errors))
+        except KnownError as failed:
+            self.save_status.setText(self.tr("Not saved"))
+            self._messages.error(self, self.tr("Not saved"), failed.message)
+            return False
+        if settled.choice is None:
+            self.save_status.setText(self.tr("Not saved: changed elsewhere"))
+            return False
+        if settled.saved is None:
+            return self._keep_theirs(settled.conflict)
+        return self._after_save(settled.saved)
+
+    def _keep_theirs(self, conflict: EditConflict[Any]) -> bool:
+        """Show their version; mine is set aside (stored) until dismissed."""
+        current = self._patient
+        if current is None:
+            return False
+        mine = dataclasses.replace(current, data=conflict.mine)
+        texts = {name: getattr(conflict.mine, name) for name in text_fields(conflict.mine)
+                 if name in conflict.differing}
+        try:
+            self.kept.keep((current.id, None), {"patient": patient_to_dict(mine)}, texts)
+            theirs = self._patients.get(current.id)
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Your version could not be set aside"),
+                                 exc.message + " " + self.tr("It is still in the form."))
+            return False
+        self._patient = theirs
+        self.form.set_patient(theirs)
+        self.sessions.update_patient(theirs)
+        self.save_status.setText(self.tr("Showing their version; yours is kept above"))
+        self._show_header()
+        return False
+
+    def _use_kept(self, payload: dict[str, Any]) -> None:
+        """Put the version set aside back into the form, to be saved over theirs."""
+        if self._patient is not None and isinstance(payload.get("patient"), dict):
+            self.form.show_over(patient_input_from_dict(payload["patient"]),
+                                self._patient.data)
+            self.save_status.setText(
+                self.tr("Your version is back in the form; save to keep it"))
 
     def cancel_edits(self) -> None:
         """Esc: drop unsaved profile edits after confirming; a blank new record closes.

@@ -163,6 +163,21 @@ class ProfileForm(QWidget):
         """Show `patient` (or an empty form) and treat that as the unchanged state."""
         data = patient.data if isinstance(patient, Patient) else patient
         data = data or PatientInput(name="")
+        self._fill(data)
+        self.show_errors([])
+        self._loaded = self._snapshot()
+        self.edited.emit()
+
+    def show_over(self, shown: PatientInput, stored: PatientInput) -> None:
+        """Show `shown` with `stored` as the unchanged state: a version of one's own put
+        back over a newer stored one is then an unsaved change."""
+        self._fill(stored)
+        self._loaded = self._snapshot()
+        self._fill(shown)
+        self.show_errors([])
+        self.edited.emit()
+
+    def _fill(self, data: PatientInput) -> None:
         profile, lifestyle = data.profile, data.lifestyle
         self.blockSignals(True)
         try:
@@ -197,9 +212,6 @@ class ProfileForm(QWidget):
                 box.setChecked(bool(getattr(data.screen, code)))
         finally:
             self.blockSignals(False)
-        self.show_errors([])
-        self._loaded = self._snapshot()
-        self.edited.emit()
 
     def is_dirty(self) -> bool:
         """Whether anything differs from what was last loaded or saved."""

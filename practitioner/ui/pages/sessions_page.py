@@ -8,6 +8,7 @@ killed process never loses it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from practitioner.domain.conflicts import EditConflict, EditConflictError, text_fields
 from practitioner.domain.outcomes import MeasureDefinition, PsfsActivity, validate_measures
 from practitioner.domain.patient import Patient
 from practitioner.domain.points import PointCatalogue
@@ -32,7 +34,9 @@ from practitioner.errors import KnownError
 from practitioner.services.bundle import Services
 from practitioner.services.reference import CitedParagraph
 from practitioner.ui.messages import Answer, Messages
+from practitioner.ui.pages.edit_conflicts import settle_conflict
 from practitioner.ui.pages.session_form import SessionForm
+from practitioner.ui.widgets.kept_version_bar import KeptVersionBar
 from practitioner.ui.widgets.protocol_bar import ProtocolBar
 from practitioner.ui.widgets.session_timeline import SessionTimeline
 
@@ -98,6 +102,8 @@ class SessionsPage(QWidget):
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName(self.tr("Session note status"))
+        self.kept = KeptVersionBar(services.drafts, messages)
+        self.kept.use_requested.connect(self._use_kept)
         self.protocols = ProtocolBar(services.protocols, messages, self.form.points.points)
         self.status = QLabel()
         self.status.setAccessibleName(self.tr("Session save status"))
@@ -123,6 +129,7 @@ class SessionsPage(QWidget):
         editor_layout = QVBoxLayout(editor)
         editor_layout.setContentsMargins(0, 0, 0, 0)
         editor_layout.addWidget(self.banner)
+        editor_layout.addWidget(self.kept)
         editor_layout.addWidget(self.protocols)
         editor_layout.addWidget(scroll, 1)
         editor_layout.addLayout(actions)
@@ -166,6 +173,7 @@ class SessionsPage(QWidget):
         """Show `patient`'s visits; a draft left for them is reopened where it was."""
         self.flush_draft()
         self._patient, self._session, self._previous, self._open = patient, None, None, False
+        self.kept.show_for(None)
         self.refresh_timeline()
         self._load_measure_context()
         if patient is not None:
@@ -266,6 +274,9 @@ class SessionsPage(QWidget):
 
     def _after_open(self, note: str) -> None:
         self._pending_references = []
+        self.kept.show_for((self._patient.id, self._session.id)
+                           if self._patient is not None and self._session is not None
+                           else None)
         restored = self._restore_draft()
         self.banner.setText(restored or note)
         self._update_marks()
@@ -393,10 +404,15 @@ class SessionsPage(QWidget):
                                               finalise=finalise, reason=reason)
         except ValidationError as exc:
             return self._refuse(list(exc.errors))
+        except EditConflictError as exc:
+            return self._settle_conflict(exc, finalise, reason)
         except KnownError as exc:
             self.flush_draft()
             self._messages.error(self, self.tr("Session not saved"), exc.message)
             return False
+        return self._after_save(saved)
+
+    def _after_save(self, saved: Session) -> bool:
         self._draft_timer.stop()
         self._record_references(saved.id)
         self._session, self._previous = saved, None
@@ -409,6 +425,66 @@ class SessionsPage(QWidget):
         self._show_state()
         self.saved.emit()
         return True
+
+    # -- edit conflicts -----------------------------------------------------------------
+
+    def _settle_conflict(self, exc: EditConflictError, finalise: bool, reason: str) -> bool:
+        """The note was saved elsewhere meanwhile: show both, let the practitioner choose.
+
+        Nothing is overwritten without a choice; the text typed stays in the form (and its
+        draft) until a choice is saved. Returns whether something was saved.
+        """
+        self.flush_draft()
+        session_id = int(exc.conflict.record_id)
+        try:
+            settled = settle_conflict(
+                self._messages, self, exc, self.tr("session note"),
+                lambda value, version, choice: self._sessions.update(
+                    session_id, value, version, finalise=finalise, reason=reason,
+                    resolution=choice))
+        except ValidationError as invalid:
+            return self._refuse(list(invalid.errors))
+        except KnownError as failed:
+            self._messages.error(self, self.tr("Session not saved"), failed.message)
+            return False
+        if settled.choice is None:
+            self.status.setText(self.tr(
+                "Not saved: this session was changed elsewhere. Your text is still here."))
+            return False
+        if settled.saved is None:
+            return self._keep_theirs(settled.conflict)
+        return self._after_save(settled.saved)
+
+    def _keep_theirs(self, conflict: EditConflict[Any]) -> bool:
+        """Show their version; mine is set aside (stored) until the practitioner dismisses
+        it. Returns False: nothing was saved."""
+        if self._patient is None:
+            return False
+        session_id = int(conflict.record_id)
+        texts = {name: getattr(conflict.mine, name) for name in text_fields(conflict.mine)
+                 if name in conflict.differing}
+        try:
+            self.kept.keep((self._patient.id, session_id), {"form": self.form.raw_state()},
+                           texts)
+            self._drafts.discard(self._patient.id, session_id)  # mine is kept aside now
+            theirs = self._sessions.get(session_id)
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Your version could not be set aside"),
+                                 exc.message + " " + self.tr("It is still in the form."))
+            return False
+        self._draft_timer.stop()
+        self._session = theirs
+        self.form.set_session(theirs.data)
+        self.banner.setText(self._status_of(theirs))
+        self.status.setText(self.tr("Showing their version; yours is kept above."))
+        self._show_state()
+        return False
+
+    def _use_kept(self, payload: dict[str, Any]) -> None:
+        """Put the version set aside back into the form (it stays set aside)."""
+        if isinstance(payload.get("form"), dict):
+            self.form.restore_raw_state(payload["form"])
+            self.status.setText(self.tr("Your version is back in the form; save to keep it."))
 
     def save_and_finalise(self) -> bool:
         """Save and sign the note; later edits become amendments."""

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from practitioner.domain.session import NeedledPoint, Protocol
 from practitioner.domain.validation import ValidationError
-from practitioner.errors import KnownError
+from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.protocols import ProtocolService
 from practitioner.ui.messages import Messages
 
@@ -129,13 +129,16 @@ class ProtocolBar(QWidget):
         ):
             return
         try:
-            self._protocols.save(name, tuple(points), protocol_id=target.id if target else None)
+            self._protocols.save(name, tuple(points), protocol_id=target.id if target else None,
+                                 expected_version=target.version if target else None)
         except ValidationError as exc:
             self._messages.error(self, self.tr("Protocol not saved"),
                                  "\n".join(e.message for e in exc.errors))
             return
         except KnownError as exc:
             self._messages.error(self, self.tr("Protocol not saved"), exc.message)
+            if exc.kind is ErrorKind.CONFLICT:
+                self.reload()  # show the stored version; the note's points are untouched
             return
         self.reload()
         self.status.emit(self.tr("Protocol “%1” saved.").replace("%1", name.strip()))

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from practitioner.content.reference import Entry
+from practitioner.domain.conflicts import EditConflictError, merged_text
 from practitioner.domain.patient import Patient
 from practitioner.domain.reference_flags import Flag
 from practitioner.errors import KnownError
@@ -73,6 +74,7 @@ class ReferencePane(QWidget):
         self._reference, self._messages = reference, messages
         self._patient: Patient | None = None
         self._entry: Entry | None = None
+        self._note_version = 0  # the shown note's stored version (0: no note yet)
         self.search = _SearchBox()
         self.search.setPlaceholderText(self.tr("Search causes, conditions, drugs, TCM… (Ctrl+R)"))
         self.search.setClearButtonEnabled(True)
@@ -193,6 +195,7 @@ class ReferencePane(QWidget):
         try:
             entry = self._reference.get(slug)
             note = self._reference.note(slug)
+            self._note_version = self._reference.note_version(slug)
         except KnownError as exc:
             self._messages.error(self, self.tr("Cannot open the entry"), exc.message)
             return
@@ -219,8 +222,18 @@ class ReferencePane(QWidget):
         """Keep your note on the open entry."""
         if self._entry is None:
             return
+        slug, mine = self._entry.slug, self.note.toPlainText()
         try:
-            self._reference.save_note(self._entry.slug, self.note.toPlainText())
+            self._reference.save_note(slug, mine, self._note_version)
+            self._note_version = self._reference.note_version(slug)
+        except EditConflictError as exc:
+            # Nothing is lost: both texts go into the box, on the stored version, to be
+            # merged by hand and saved again.
+            theirs = str(exc.conflict.theirs)
+            self._messages.error(self, self.tr("Note not saved"), exc.message + " " + self.tr(
+                "Their note and yours are now both in the box: merge them and save again."))
+            self.note.setPlainText(merged_text(theirs, mine))
+            self._note_version = exc.conflict.their_version
         except KnownError as exc:
             self._messages.error(self, self.tr("Note not saved"), exc.message)
 
