@@ -24,6 +24,9 @@ class ErrorKind(enum.Enum):
     CONFLICT = "conflict"
     NOT_FOUND = "not_found"
     PASSPHRASE = "passphrase"
+    # Clinic mode (a PostgreSQL server):
+    SERVER_UNREACHABLE = "server_unreachable"  # no server answers at that address
+    CONNECTION_LOST = "connection_lost"  # the server went away mid-session
 
 
 class KnownError(PractitionerError):
