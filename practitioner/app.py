@@ -36,7 +36,9 @@ from practitioner.process_privacy import protect_process
 from practitioner.services.audit import AuditService
 from practitioner.services.backups import BackupService
 from practitioner.services.bundle import Services
+from practitioner.services.changes import ChangeService
 from practitioner.services.demo import fill_demo
+from practitioner.services.drafts import DraftService, LocalDrafts
 from practitioner.services.letters import LetterService
 from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
@@ -183,7 +185,9 @@ def build_window(
                         reference=ReferenceService(user=lambda: user, patients=patients,
                                                    audit=audit),
                         letters=LetterService(user=lambda: user, audit=audit),
-                        audit=audit)
+                        audit=audit,
+                        drafts=DraftService(local=LocalDrafts(data_dir() / "drafts")),
+                        changes=ChangeService([audit]))
     if damage is None:
         services.reference.seed(load_reference())
     if demo:
@@ -202,6 +206,7 @@ def build_window(
         backups.remove_leftovers()
         backups.start_tracking()
     window.transfer.before_import = lambda: backups.before("import")
+    window.live.start()
     return window
 
 
