@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import tempfile
+import urllib.parse
 from pathlib import Path
 
 import peewee
@@ -49,7 +50,10 @@ def database_identity() -> str:
     server's user@host:port/dbname (never its password)."""
     db = database.obj
     if isinstance(db, peewee.SqliteDatabase):
-        return "sqlite:" + str(Path(str(db.database)).resolve())
+        name = str(db.database)
+        if name.startswith("file:"):  # opened as a URI (read-only opens are)
+            name = urllib.parse.unquote(urllib.parse.urlsplit(name).path)
+        return "sqlite:" + str(Path(name).resolve())
     if db is None:
         return "none"
     params = getattr(db, "connect_params", {}) or {}

@@ -102,9 +102,12 @@ class LiveUpdates(QObject):
         model = self._list.model
         bar = table.verticalScrollBar()
         position, loaded = bar.value(), model.rowCount()
+        selected = model.patient_id_at(table.currentIndex().row())
         self._refresh_list()
         while model.rowCount() < loaded and model.canFetchMore(QModelIndex()):
             model.fetchMore(QModelIndex())
+        if selected is not None:
+            self._list.select_patient(selected)  # it may be on a page fetched just now
         bar.setValue(position)
 
     def _on_reconnected(self, _moved: int) -> None:

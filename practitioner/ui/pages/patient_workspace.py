@@ -192,6 +192,7 @@ class PatientWorkspace(QWidget):
         if self._patient is None:
             return
         if self.has_unsaved_edits():
+            self.sessions.refresh_timeline()  # the list of visits, never the note itself
             self.changed_notice.show()
             return
         self._reload_record()
