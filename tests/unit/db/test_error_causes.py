@@ -225,7 +225,8 @@ def test_a_short_hold_by_another_program_is_waited_out_not_reported(db_path: Pat
 @pytest.mark.parametrize("kind", list(MESSAGES), ids=lambda k: k.value)
 def test_every_message_ends_with_what_to_do(kind: ErrorKind) -> None:
     remedy = MESSAGES[kind].rsplit(": ", 1)[-1]
-    assert remedy.split()[0] in {"close", "free", "allow", "check", "put", "copy", "choose"}
+    assert remedy.split()[0] in {"close", "free", "allow", "check", "put", "copy", "choose", "ask",
+                                    "save"}
 
 
 def test_a_stale_connection_found_inside_a_nested_block_is_dropped_by_the_outer_one(
