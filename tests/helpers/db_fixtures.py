@@ -23,7 +23,7 @@ import datetime as dt
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,6 +87,13 @@ class PostgresTestServer:
         self.created.append(name)
         return with_database(self.admin_url, name)
 
+    def migrated_database(self, purpose: str) -> str:
+        """A new database migrated to the latest schema, closed; returns its URL."""
+        url = self.create_database(purpose)
+        open_postgres(url)
+        close_database()
+        return url
+
     def drop_all(self) -> None:
         with self.admin() as conn:
             for name in reversed(self.created):
@@ -147,9 +154,7 @@ def postgres_server() -> Iterator[PostgresTestServer]:
 @pytest.fixture(scope="session")
 def postgres_records(postgres_server: PostgresTestServer) -> Iterator[PostgresRecords]:
     """A database migrated to the latest schema, for this test session."""
-    url = postgres_server.create_database("records")
-    open_postgres(url)
-    close_database()
+    url = postgres_server.migrated_database("records")
     conn = psycopg.connect(url, autocommit=True)
     tables = tuple(str(r[0]) for r in conn.execute(
         "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
@@ -186,6 +191,42 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     open_sqlite(path)
     close_database()
     return path
+
+
+def seeded_records(
+    request: pytest.FixtureRequest, engine: str, purpose: str, seed: Callable[[], object]
+) -> str | Path:
+    """Records shared by a module's read-only tests: migrated, then `seed()` run once on
+    them; a file (SQLite) or a database URL (PostgreSQL), closed. Cached per module."""
+    cache: dict[tuple[str, str], str | Path] = request.module.__dict__.setdefault(
+        "_seeded_records", {})
+    if (engine, purpose) in cache:
+        return cache[(engine, purpose)]
+    location: str | Path
+    if engine == "postgres":
+        server: PostgresTestServer = request.getfixturevalue("postgres_server")
+        location = server.migrated_database(purpose)
+        open_postgres(location)
+    else:
+        template: Path = request.getfixturevalue("migrated_template")
+        folder: Path = request.getfixturevalue("tmp_path_factory").mktemp(purpose)
+        location = folder / "records.db"
+        shutil.copyfile(template, location)
+        open_sqlite(location)
+    try:
+        seed()
+    finally:
+        close_database()
+    cache[(engine, purpose)] = location
+    return location
+
+
+def open_records_at(location: str | Path) -> None:
+    """Open records `seeded_records` made."""
+    if isinstance(location, str):
+        open_postgres(location)
+    else:
+        open_sqlite(location)
 
 
 def open_test_records(request: pytest.FixtureRequest, engine: str, tmp_path: Path) -> Path:
