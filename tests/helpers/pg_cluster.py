@@ -9,6 +9,7 @@ server runs as the `postgres` user (initdb refuses root).
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -121,8 +122,6 @@ def pg_cluster() -> Iterator[PgCluster]:
     try:
         yield cluster
     finally:
-        try:
+        with contextlib.suppress(RuntimeError):  # already stopped
             cluster.stop("immediate")
-        except RuntimeError:
-            pass  # already stopped
         shutil.rmtree(folder, ignore_errors=True)

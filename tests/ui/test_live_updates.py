@@ -82,6 +82,10 @@ def _create(services: Services, name: str) -> Patient:
     return services.patients.create(PatientInput(name=name, date_of_birth=dt.date(1960, 5, 1)))
 
 
+BOTH_ENGINES = pytest.mark.parametrize("engine", ["sqlite", "postgres"], indirect=True)
+
+
+@BOTH_ENGINES
 def test_a_patient_added_elsewhere_appears_in_the_list_within_a_few_seconds(
     qtbot: QtBot, live_window: MainWindow, services: Services,
 ) -> None:
@@ -118,6 +122,7 @@ def test_the_list_keeps_its_selection_and_scroll_position(
     assert panel.model.patient_id_at(table.currentIndex().row()) == chosen.id
 
 
+@BOTH_ENGINES
 def test_an_open_record_without_edits_is_reloaded(
     qtbot: QtBot, live_window: MainWindow, services: Services,
 ) -> None:
@@ -136,6 +141,7 @@ def test_an_open_record_without_edits_is_reloaded(
     assert workspace.patient is not None and workspace.patient.version == 2
 
 
+@BOTH_ENGINES
 def test_a_profile_being_edited_is_not_touched_and_a_notice_offers_the_reload(
     qtbot: QtBot, live_window: MainWindow, services: Services, messages: FakeMessages,
 ) -> None:
