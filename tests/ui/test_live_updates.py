@@ -245,3 +245,24 @@ def test_this_windows_own_saves_are_not_announced(
     assert not found.elsewhere
     assert workspace.changed_notice.isHidden()
     assert workspace.form.notes.toPlainText() == "Saved here and more typed"
+
+
+def test_activity_wordings_being_typed_on_the_outcomes_tab_are_not_touched(
+    qtbot: QtBot, live_window: MainWindow, services: Services,
+) -> None:
+    patient = _create(services, "Margaret Haddad")
+    live_window.refresh_list()
+    workspace = live_window.workspace
+    assert workspace.open_patient(patient.id)
+    workspace.tabs.setCurrentIndex(workspace.OUTCOMES_TAB)
+    first = workspace.outcomes.activities[0]
+    first.setFocus()
+    qtbot.keyClicks(first, "Climbing stairs")
+
+    _rename_elsewhere(patient.id, "Margaret Haddad-Smith")
+
+    qtbot.waitUntil(workspace.changed_notice.isVisible, timeout=WITHIN_MS)
+    assert first.text() == "Climbing stairs"
+    workspace.changed_notice.reload_button.click()
+    assert workspace.title.text() == "Margaret Haddad-Smith"
+    assert first.text() == "Climbing stairs", "Reload keeps typed activity wordings too"

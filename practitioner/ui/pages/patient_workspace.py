@@ -183,8 +183,10 @@ class PatientWorkspace(QWidget):
         return True
 
     def has_unsaved_edits(self) -> bool:
-        """Whether the profile or the open session note holds text not yet saved."""
-        return self.is_dirty() or self.sessions.has_unsaved_note()
+        """Whether the profile, the open session note or the PSFS activities hold text not
+        yet saved."""
+        return (self.is_dirty() or self.sessions.has_unsaved_note()
+                or self.outcomes.has_unsaved_edits())
 
     def changed_elsewhere(self) -> None:
         """The open record was changed at another workstation: show it as stored now when
@@ -229,7 +231,8 @@ class PatientWorkspace(QWidget):
         self.save_status.setText(self.tr("Updated from another workstation"))
         self._show_header()
         self.sessions.reload_stored(stored)
-        self.outcomes.mark_stale()
+        if not self.outcomes.has_unsaved_edits():  # typed activity wordings are kept
+            self.outcomes.mark_stale()
 
     def start_new(self) -> None:
         """Show an empty form for a new patient, with the cursor in the name field."""
