@@ -180,3 +180,31 @@ def test_a_commit_that_fails_mid_flight_is_never_reported_as_saved(
     assert services.sessions.timeline(patient.id) == [], "nothing was committed"
     assert page.save() is True
     assert len(services.sessions.timeline(patient.id)) == 1
+
+
+def test_typing_on_through_an_outage_needs_no_dialog_and_the_draft_comes_back(
+    qtbot: QtBot, pg_cluster: PgCluster, window: MainWindow, services: Services,
+    messages: FakeMessages, patient: Patient,
+) -> None:
+    _write_note(qtbot, window, patient)
+    page = window.workspace.sessions
+
+    pg_cluster.stop("fast")
+    try:
+        # The poll notices within a few seconds, without anything being saved.
+        qtbot.waitUntil(lambda: window.connection.is_lost, timeout=10000)
+        assert window.connection.banner.isVisible()
+        qtbot.keyClicks(page.form.notes, MORE)
+        qtbot.waitUntil(lambda: "kept on this computer" in page.status.text(), timeout=5000)
+        [kept] = services.drafts.local_drafts()
+        assert kept.payload["f_notes"] == FIRST + MORE
+    finally:
+        pg_cluster.start()
+
+    qtbot.waitUntil(lambda: not window.connection.is_lost, timeout=RECONNECT_MS)
+    assert messages.errors == [], "an outage while typing needs no dialog"
+    assert services.drafts.local_drafts() == []
+    back = services.drafts.get(patient.id, None)
+    assert back is not None and back.payload["f_notes"] == FIRST + MORE
+    assert page.form.notes.toPlainText() == FIRST + MORE
+    assert page.save() is True
