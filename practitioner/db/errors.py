@@ -69,7 +69,9 @@ _BY_MESSAGE: tuple[tuple[str, ErrorKind], ...] = (
     ("connection failed", ErrorKind.SERVER_UNREACHABLE),
 )
 
-# PostgreSQL SQLSTATE codes (exact, then by class: the first two characters).
+# PostgreSQL SQLSTATE codes (exact, then by class: the first two characters). Constraint
+# violations stay unclassified, as on SQLite: services recognise their own (a duplicate
+# name) and any other is a rule they missed.
 _BY_SQLSTATE: dict[str, ErrorKind] = {
     "28P01": ErrorKind.AUTH_FAILED,  # invalid_password
     "28000": ErrorKind.AUTH_FAILED,  # invalid_authorization_specification
@@ -80,7 +82,6 @@ _BY_SQLSTATE: dict[str, ErrorKind] = {
     "40P01": ErrorKind.SERVER_BUSY,  # deadlock_detected
     "55P03": ErrorKind.SERVER_BUSY,  # lock_not_available (lock_timeout)
     "57014": ErrorKind.SERVER_BUSY,  # query_canceled (statement_timeout)
-    "23505": ErrorKind.SERVER_BUSY,  # unique_violation the service did not foresee: a race
     "53100": ErrorKind.DISK_FULL,  # disk_full
     "57P01": ErrorKind.CONNECTION_LOST,  # admin_shutdown
     "57P02": ErrorKind.CONNECTION_LOST,  # crash_shutdown

@@ -10,6 +10,7 @@ over TLS (`sslmode=require`, `verify-ca` or `verify-full`).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,6 +38,9 @@ IDLE_IN_TRANSACTION_TIMEOUT_MS = 300_000
 # Taken (per session) while migrating, so two workstations starting together do not
 # both run the same step. Any 64-bit number no other program uses.
 MIGRATION_LOCK_KEY = 0x43524D50_0001
+# peewee's FloatField is REAL (single precision, ~6 digits) on PostgreSQL; SQLite's REAL
+# is a double, and so must a measure's value be on the server.
+FIELD_TYPES = {"FLOAT": "DOUBLE PRECISION"}
 # libpq settings a URL may carry besides sslmode.
 _PASSED_THROUGH = frozenset({
     "sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "target_session_attrs",
@@ -156,6 +160,23 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
+def connect_postgres(url: str, password: str | None = None) -> ClinicDatabase:
+    """Connect to the clinic server at `url` without changing anything, and without
+    binding the live models (for `check`). Raises KnownError as `open_postgres` does."""
+    shown, settings = connection_settings(url)
+    name = settings.pop("dbname")
+    if password is not None:
+        settings["password"] = password
+    db = ClinicDatabase(name, field_types=FIELD_TYPES, **settings)
+    db.safe_url = shown
+    try:
+        db.connect()
+    except peewee.PeeweeException as exc:
+        _close_quietly(db)
+        raise _as_known(exc, shown) from exc
+    return db
+
+
 def open_postgres(
     url: str, password: str | None = None, *, migrations_dir: Any = MIGRATIONS_DIR
 ) -> ClinicDatabase:
@@ -166,14 +187,9 @@ def open_postgres(
     a refused login, a missing database, a database that belongs to another program or a
     newer app, and a role that may not migrate a schema that needs it.
     """
-    shown, settings = connection_settings(url)
-    name = settings.pop("dbname")
-    if password is not None:
-        settings["password"] = password
-    db = ClinicDatabase(name, **settings)
-    db.safe_url = shown
+    db = connect_postgres(url, password)
+    shown = db.safe_url
     try:
-        db.connect()
         _refuse_incompatible(db, shown, migrations_dir)
         _migrate_once(db, migrations_dir)
     except peewee.PeeweeException as exc:
@@ -257,3 +273,77 @@ def is_server(db: peewee.Database | None = None) -> bool:
     """Whether the open records (or `db`) are on a PostgreSQL server."""
     target = database.obj if db is None else db
     return isinstance(target, peewee.PostgresqlDatabase)
+
+
+# Settings without which a commit the server reported can be lost or the database torn
+# by a crash or power cut, and what each risks.
+DURABILITY_SETTINGS: dict[str, str] = {
+    "fsync": "a crash or power cut can corrupt the whole database",
+    "synchronous_commit": "a save reported as done can be lost in a crash",
+    "full_page_writes": "a power cut can leave torn pages that recovery cannot repair",
+}
+AUDIT_TRIGGERS = ("audit_log_no_update", "audit_log_no_delete", "audit_log_no_truncate",
+                  "audit_log_continues_chain")
+
+
+@dataclass(frozen=True)
+class ServerHealth:
+    """What `check` found on a clinic server. `warnings` name each unsafe setting or
+    missing protection (empty when healthy); `notes` are worth knowing but not wrong."""
+
+    safe_url: str
+    schema_version: int
+    latest: int
+    settings: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def server_health(db: peewee.Database, migrations_dir: Any = MIGRATIONS_DIR) -> ServerHealth:
+    """Check a connected clinic server: durability settings (as this session sees them),
+    the schema version, the audit trail's protections, and what this role may do to it."""
+    shown = str(getattr(db, "safe_url", "") or "the clinic server")
+    names = tuple(DURABILITY_SETTINGS)
+    settings = {str(name): str(value) for name, value in _rows(
+        db, "SELECT name, setting FROM pg_settings WHERE name = ANY(%s)", (list(names),))}
+    warnings = [
+        f"{name} is {settings.get(name, 'unknown')} on the clinic server: {risk}. Set "
+        f"{name} = on in postgresql.conf (and for synchronous_commit also check ALTER "
+        "DATABASE/ROLE … SET), then reload the server."
+        if name == "synchronous_commit" else
+        f"{name} is {settings.get(name, 'unknown')} on the clinic server: {risk}. Set "
+        f"{name} = on in postgresql.conf, then reload the server."
+        for name, risk in DURABILITY_SETTINGS.items() if settings.get(name) == "off"
+    ]
+    known = known_migrations(migrations_dir)
+    latest = max((m.idx for m in known), default=0)
+    tables = _tables(db)
+    version = 0
+    notes: list[str] = []
+    if HISTORY_TABLE in tables:
+        by_name = {m.name: m.idx for m in known}
+        applied = [str(r[0]) for r in _rows(db, f'SELECT name FROM "{HISTORY_TABLE}"')]
+        version = max((by_name.get(name, latest + 1) for name in applied), default=0)
+    if version > latest:
+        warnings.append(f"The records were written by a newer version of Cramp Practitioner "
+                        f"(schema {version}; this app knows up to {latest}).")
+    elif version < latest:
+        notes.append(f"schema version {version} of {latest}: it will be upgraded when the "
+                     "app is next started with the database owner's account")
+    if "audit_log" in tables:
+        enabled = {str(r[0]) for r in _rows(
+            db, "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass "
+            "AND tgenabled <> 'D'")}
+        missing = [name for name in AUDIT_TRIGGERS if name not in enabled]
+        if missing:
+            warnings.append("The audit trail's protections are missing or disabled (trigger "
+                            f"{', '.join(missing)}): restore them from migration 0006.")
+        [(may_change,)] = _rows(
+            db, "SELECT has_table_privilege('audit_log', 'UPDATE') OR "
+            "has_table_privilege('audit_log', 'DELETE') OR "
+            "has_table_privilege('audit_log', 'TRUNCATE')")
+        if may_change:
+            notes.append("this account may change or remove audit entries (an owner or "
+                         "superuser): connect the workstations with the application role "
+                         "(README, Clinic mode)")
+    return ServerHealth(shown, version, latest, settings, tuple(warnings), tuple(notes))

@@ -116,4 +116,18 @@ def postgres_statements(schema: str) -> tuple[str, ...]:
         "RETURN NEW; END $$",
         "CREATE TRIGGER audit_log_continues_chain BEFORE INSERT ON audit_log "
         "FOR EACH ROW EXECUTE FUNCTION audit_log_continues_chain()",
+        # Rights the owner's default privileges gave other roles on the new tables (and on
+        # the migration history): only the owner may change or remove what is there.
+        "DO $$ DECLARE found RECORD; BEGIN "
+        "FOR found IN SELECT DISTINCT c.relname, a.grantee FROM pg_class AS c, "
+        "aclexplode(c.relacl) AS a WHERE c.oid IN ('audit_log'::regclass, "
+        "'audit_issued'::regclass, 'schema_migration'::regclass) "
+        "AND a.grantee <> c.relowner "
+        "AND a.privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE') LOOP "
+        "EXECUTE 'REVOKE UPDATE, DELETE, TRUNCATE' "
+        "|| CASE WHEN found.relname = 'audit_log' THEN '' ELSE ', INSERT' END "
+        "|| ' ON ' || quote_ident(found.relname) || ' FROM ' "
+        "|| CASE WHEN found.grantee = 0 THEN 'PUBLIC' "
+        "ELSE quote_ident(pg_get_userbyid(found.grantee)) END; "
+        "END LOOP; END $$",
     )

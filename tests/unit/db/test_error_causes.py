@@ -22,6 +22,9 @@ from practitioner.services.patients import PatientService
 from tests.helpers.demo_inputs import ann
 from tests.helpers.faults import LONG_TEXT
 
+# About SQLite files: faults of a records file: its disk, folder, permissions and locks.
+pytestmark = pytest.mark.sqlite_only
+
 SAVE_KINDS = (ErrorKind.LOCKED, ErrorKind.DISK_FULL, ErrorKind.READ_ONLY,
               ErrorKind.CANNOT_OPEN, ErrorKind.MISSING, ErrorKind.DAMAGED)
 

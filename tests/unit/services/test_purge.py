@@ -70,6 +70,7 @@ def test_inside_retention_erasure_is_refused_and_audited(
     assert AuditService().trail(patient_id)[-1].fields.action == "purge_refused"
 
 
+@pytest.mark.sqlite_only  # the bytes of the records file, and its file backup
 def test_a_purge_removes_every_trace_from_tables_and_file_bytes(
     db_path: Path, patients: PatientService, clock: FakeClock, tmp_path: Path
 ) -> None:
