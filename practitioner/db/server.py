@@ -71,6 +71,15 @@ class ClinicDatabase(ReconnectMixin, peewee.PostgresqlDatabase):  # type: ignore
 
     safe_url: str = ""
 
+    def reconnect_if_broken(self) -> bool:
+        """Drop a connection the server or the network broke (peewee's
+        `is_connection_usable`), so the next statement opens a fresh one; never while a
+        transaction is open on it. Returns whether one was dropped."""
+        if self.is_closed() or self.in_transaction() or self.is_connection_usable():
+            return False
+        self.close()
+        return True
+
 
 def is_local_host(host: str) -> bool:
     """Whether `host` is this computer: empty or a socket folder (Unix socket), or loopback."""

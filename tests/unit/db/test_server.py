@@ -345,6 +345,18 @@ def test_a_dropped_connection_reconnects_outside_a_transaction(
     assert database.execute_sql("SELECT pg_backend_pid()").fetchone()[0] != pid
 
 
+def test_a_broken_connection_is_noticed_and_dropped(records: PostgresRecords) -> None:
+    db = database.obj
+    assert isinstance(db, server.ClinicDatabase) and not db.reconnect_if_broken()
+    pid = database.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+    with psycopg.connect(records.url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(psycopg.OperationalError):
+        db.connection().execute("SELECT 1")  # the driver finds out
+    assert db.reconnect_if_broken() and db.is_closed()
+    assert PatientService().count() == 0
+
+
 def test_a_connection_lost_mid_save_is_reported_and_the_next_save_works(
     records: PostgresRecords,
 ) -> None:
