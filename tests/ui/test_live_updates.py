@@ -266,3 +266,26 @@ def test_activity_wordings_being_typed_on_the_outcomes_tab_are_not_touched(
     workspace.changed_notice.reload_button.click()
     assert workspace.title.text() == "Margaret Haddad-Smith"
     assert first.text() == "Climbing stairs", "Reload keeps typed activity wordings too"
+
+
+def test_saving_the_note_after_the_notice_shows_the_other_workstations_change(
+    qtbot: QtBot, live_window: MainWindow, services: Services,
+) -> None:
+    patient = _create(services, "Margaret Haddad")
+    live_window.refresh_list()
+    workspace = live_window.workspace
+    assert workspace.open_patient(patient.id)
+    workspace.show_sessions()
+    page = workspace.sessions
+    page.new_session()
+    page.form.notes.setFocus()
+    qtbot.keyClicks(page.form.notes, "Left calf, three nights this week")
+    _rename_elsewhere(patient.id, "Margaret Haddad-Smith")
+    qtbot.waitUntil(workspace.changed_notice.isVisible, timeout=WITHIN_MS)
+    assert workspace.title.text() == "Margaret Haddad"
+
+    assert page.save() is True
+
+    assert workspace.changed_notice.isHidden()
+    assert workspace.title.text() == "Margaret Haddad-Smith"
+    assert page.form.notes.toPlainText() == "Left calf, three nights this week"

@@ -128,6 +128,8 @@ class PatientWorkspace(QWidget):
         record_layout.addWidget(self.red_flags)
         self.changed_notice = ChangedElsewhereNotice()
         self.changed_notice.reload_requested.connect(self.reload_changed_record)
+        self.patient_saved.connect(self._catch_up_after_save)
+        self.sessions.saved.connect(self._catch_up_after_save)
         record_layout.addWidget(self.changed_notice)
         record_layout.addWidget(self.tabs, 1)
 
@@ -214,6 +216,12 @@ class PatientWorkspace(QWidget):
         ):
             return
         self._reload_record()
+
+    def _catch_up_after_save(self, *_: object) -> None:
+        # Saved while the notice was up: once nothing typed is left unsaved, show what
+        # the other workstation changed, and the notice has done its job.
+        if self.changed_notice.isVisible() and not self.has_unsaved_edits():
+            self._reload_record()
 
     def _reload_record(self) -> None:
         patient = self._patient
