@@ -71,6 +71,8 @@ class LiveUpdates(QObject):
         """Read what changed since the last poll and show it; None when nothing could be read."""
         if self._connection.is_lost:
             return None  # The connection controller is retrying; nothing to read meanwhile.
+        if not self._list.isVisible():
+            return None  # A closed (or not yet shown) window has nothing to refresh.
         try:
             if self._token is None:
                 self._token = self._changes.current_token()

@@ -355,5 +355,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._save_layout()
+        # A closed window's timers must not act on the records any more (polling, the
+        # idle lock flushing a draft).
         self.live.stop()
+        self.security.idle.set_interval_ms(0)
         event.accept()
