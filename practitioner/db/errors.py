@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Iterator
 
 import peewee
+import psycopg
 
 from practitioner.db.base import database
 from practitioner.errors import ErrorKind, KnownError
@@ -196,7 +197,7 @@ def translated_errors(where: str = "") -> Iterator[None]:
     """Re-raise environmental database failures inside the block as `KnownError`."""
     try:
         yield
-    except (peewee.PeeweeException, sqlite3.Error) as exc:
+    except (peewee.PeeweeException, sqlite3.Error, psycopg.Error) as exc:
         known = known_error(exc, where)
         if known is None:
             raise

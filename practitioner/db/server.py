@@ -10,9 +10,10 @@ over TLS (`sslmode=require`, `verify-ca` or `verify-full`).
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import peewee
 from playhouse.db_url import parse as parse_db_url
@@ -101,14 +102,14 @@ def connection_settings(url: str) -> tuple[str, dict[str, Any]]:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError as exc:
-        raise _bad_url(url, f"{exc}.") from exc
-    shown = _without_password(parts) if parts.scheme else url
+        raise _bad_url(_masked(url), f"{exc}.") from exc
+    shown = _without_password(parts) if parts.scheme in SCHEMES else _masked(url)
     if parts.scheme not in SCHEMES:
         raise _bad_url(shown, "it must start with postgresql:// (for example "
                               "postgresql://maria@clinic-server/cramp?sslmode=require).")
-    if parts.password is not None:
-        raise _bad_url(shown, "leave the password out of the address; it is asked for "
-                              "(or read from PGPASSWORD) when connecting.")
+    if parts.password is not None or "password" in dict(parse_qsl(parts.query)):
+        raise _bad_url(_masked(shown), "leave the password out of the address; it is asked "
+                                       "for (or read from PGPASSWORD) when connecting.")
     settings: dict[str, Any] = parse_db_url(_without_password(parts), unquote_user=True)
     name = str(settings.pop("database", "") or "")
     if not name or "/" in name:
@@ -141,6 +142,12 @@ def connection_settings(url: str) -> tuple[str, dict[str, Any]]:
         str(settings.get("options") or ""),
     ]))
     return shown, settings
+
+
+def _masked(text: str) -> str:
+    """`text` with anything that may be a password (user:…@, password=…) blanked out."""
+    text = re.sub(r"(://[^/@:]*):[^/@]*@", r"\1:***@", text)
+    return re.sub(r"(?i)(password=)[^&]*", r"\1***", text)
 
 
 def _without_password(parts: Any) -> str:

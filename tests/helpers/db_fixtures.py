@@ -43,8 +43,9 @@ POSTGRES_URL_ENV = "PRACTITIONER_TEST_POSTGRES_URL"
 ENGINES = ("sqlite", "postgres")
 NO_SERVER = (f"PostgreSQL variant: no test server configured (set {POSTGRES_URL_ENV}, "
              "e.g. postgresql://postgres@127.0.0.1:5432/test)")
-# What a PostgreSQL test gets for `db_path`: records on a server are no file.
-SERVER_RECORDS = Path("postgresql-server-records")
+# What a PostgreSQL test gets for `db_path` (in its temporary folder, never created):
+# records on a server are no file.
+SERVER_RECORDS = "postgresql-server-records"
 
 
 class FakeClock:
@@ -236,7 +237,7 @@ def open_test_records(request: pytest.FixtureRequest, engine: str, tmp_path: Pat
         records: PostgresRecords = request.getfixturevalue("postgres_records")
         records.reset()
         open_postgres(records.url)
-        return SERVER_RECORDS
+        return tmp_path / SERVER_RECORDS
     template: Path = request.getfixturevalue("migrated_template")
     path = tmp_path / "records.db"
     shutil.copyfile(template, path)
