@@ -20,7 +20,7 @@ from practitioner.services.drafts import (
     database_identity,
 )
 from practitioner.services.patients import PatientService
-from tests.helpers.db_fixtures import SERVER_RECORDS, FakeClock
+from tests.helpers.db_fixtures import FakeClock
 from tests.helpers.faults import FAULTS, LONG_TEXT, Fault
 from tests.helpers.server_faults import LockedTable, ReadOnlyServer
 
@@ -45,7 +45,7 @@ def ann_id(patients: PatientService) -> int:
 def _fault(name: str, db_path: Path) -> Fault:
     """The named fault on the records open now; on a server, the server's counterpart."""
     fault: Fault
-    if db_path == SERVER_RECORDS:
+    if isinstance(database.obj, peewee.PostgresqlDatabase):
         if name == "locked":
             url = str(getattr(database.obj, "safe_url", ""))
             fault = LockedTable(db_path, url=url)
