@@ -175,7 +175,9 @@ def build_window(
     from practitioner.services.audit import AuditService
     from practitioner.services.backups import BackupService
     from practitioner.services.bundle import Services
+    from practitioner.services.changes import ChangeService
     from practitioner.services.demo import fill_demo
+    from practitioner.services.drafts import DraftService, LocalDrafts
     from practitioner.services.letters import LetterService
     from practitioner.services.outcomes import OutcomeService
     from practitioner.services.patients import PatientService
@@ -208,7 +210,9 @@ def build_window(
                         reference=ReferenceService(user=lambda: user, patients=patients,
                                                    audit=audit),
                         letters=LetterService(user=lambda: user, audit=audit),
-                        audit=audit)
+                        audit=audit,
+                        drafts=DraftService(local=LocalDrafts(data_dir() / "drafts")),
+                        changes=ChangeService([audit]))
     if damage is None and not check_later:
         services.reference.seed(load_reference())
     if demo:
@@ -246,6 +250,7 @@ def build_window(
             open_damaged_read_only(path, exc)
 
         tools.check_in_background(check, healthy, to_read_only)
+    window.live.start()
     return window
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import sys
 from collections.abc import Iterator
 
 import peewee
-import psycopg
 
 from practitioner.db.base import database
 from practitioner.errors import ErrorKind, KnownError
@@ -192,12 +192,21 @@ def known_error(exc: BaseException, where: str = "") -> KnownError | None:
     return KnownError(kind, f"{message} ({where})" if where else message)
 
 
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    """The exception types a database call can raise. psycopg's only once it is loaded
+    (the first PostgreSQL database loads it, see `db/pg_driver.py`); until then none of
+    its errors can occur, and a solo start does not pay for importing it."""
+    driver = sys.modules.get("psycopg")
+    found: tuple[type[BaseException], ...] = (peewee.PeeweeException, sqlite3.Error)
+    return found if driver is None else (*found, driver.Error)
+
+
 @contextlib.contextmanager
 def translated_errors(where: str = "") -> Iterator[None]:
     """Re-raise environmental database failures inside the block as `KnownError`."""
     try:
         yield
-    except (peewee.PeeweeException, sqlite3.Error, psycopg.Error) as exc:
+    except _driver_errors() as exc:
         known = known_error(exc, where)
         if known is None:
             raise

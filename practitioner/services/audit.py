@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -56,6 +57,11 @@ class AuditService:
     def __init__(self, user: Callable[[], str] = os_user, clock: Clock = utc_now) -> None:
         self._user = user
         self._clock = clock
+        # (seq, hash) of the entries appended through this service, so the window's own
+        # changes can be told from another workstation's (services/changes.py). The hash
+        # tells a rolled-back entry from another's committed one at the same seq.
+        self._written: set[tuple[int, str]] = set()
+        self._written_lock = threading.Lock()
 
     def record(
         self, action: str, *, entity: str = "", entity_id: int | None = None,
@@ -63,11 +69,24 @@ class AuditService:
     ) -> AuditEntry:
         """Append one entry; inside a caller's transaction it commits with that change."""
         with translated_errors(), write_transaction():
-            return audit.append(
+            entry = audit.append(
                 at=iso_z(self._clock()), practitioner=self._user() or os_user(),
                 action=action, entity=entity, entity_id=entity_id, patient_id=patient_id,
                 detail=detail,
             )
+        with self._written_lock:
+            self._written.add((entry.fields.seq, entry.hash))
+        return entry
+
+    def wrote(self, seq: int, hash_: str) -> bool:
+        """Whether the entry `seq` with this hash was appended through this service."""
+        with self._written_lock:
+            return (seq, hash_) in self._written
+
+    def forget_written(self, up_to: int) -> None:
+        """Drop the memory of own entries up to `up_to` (already reported by changes)."""
+        with self._written_lock:
+            self._written = {item for item in self._written if item[0] > up_to}
 
     def record_access(self, action: str, patient_ids: Iterable[int], detail: str = "") -> int:
         """One entry per patient whose record was opened, exported or printed, in one

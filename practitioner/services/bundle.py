@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from practitioner.services.audit import AuditService
+from practitioner.services.changes import ChangeService
 from practitioner.services.drafts import DraftService
 from practitioner.services.letters import LetterService
 from practitioner.services.outcomes import OutcomeService
@@ -28,3 +29,4 @@ class Services:
     letters: LetterService = field(default_factory=LetterService)
     audit: AuditService = field(default_factory=AuditService)
     security: SecurityService = field(default_factory=SecurityService)
+    changes: ChangeService = field(default_factory=ChangeService)

@@ -101,6 +101,8 @@ class MainWindow(QMainWindow):
 
         from practitioner.ui import preferences
         from practitioner.ui.actions import build_actions
+        from practitioner.ui.connection_status import ConnectionStatus
+        from practitioner.ui.live_updates import LiveUpdates
         from practitioner.ui.pages.patient_workspace import PatientWorkspace
         from practitioner.ui.patient_privacy import PatientPrivacy
         from practitioner.ui.record_transfer import RecordTransfer
@@ -142,7 +144,11 @@ class MainWindow(QMainWindow):
                                       self.workspace.close_record, self.refresh_list, today)
         self._build_menus()
         self._connect()
-        self.statusBar()
+        self.connection = ConnectionStatus(services.changes, services.drafts, self.statusBar(),
+                                           self)
+        self.live = LiveUpdates(services.changes, self.patient_list, self.workspace,
+                                self.refresh_list, self.connection, self)
+        self.workspace.sessions.save_failed.connect(self.connection.report)
         self._restore_layout()
         self.refresh_list()
 
@@ -262,8 +268,10 @@ class MainWindow(QMainWindow):
             self.workspace.sessions.open_draft(draft.session_id)
 
     def offer_recovered_drafts(self) -> None:
-        """At start-up: offer the session notes that were never saved last time."""
+        """At start-up: offer the session notes that were never saved last time (those
+        kept on this computer while the records could not be written included)."""
         try:
+            self._services.drafts.restore_local()
             drafts = self._services.drafts.summaries()
         except KnownError as exc:
             self._messages.error(self, self.tr("Cannot read drafts"), exc.message)
@@ -414,4 +422,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._save_layout()
+        # A closed window's timers must not act on the records any more (polling, the
+        # idle lock flushing a draft).
+        self.live.stop()
+        self.security.idle.set_interval_ms(0)
         event.accept()

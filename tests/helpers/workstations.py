@@ -5,12 +5,17 @@ The live models are bound to one database proxy; `Workstation.active()` points i
 workstation's own database object (with its own connection) for the calls made inside.
 On PostgreSQL the test session's migrated database (`postgres_records`, created under a
 unique name and dropped at the end) is emptied first.
+
+`at_another_workstation` runs work on another thread: peewee keeps one connection per
+thread, so it goes through a second connection to the same records, as another
+workstation's would.
 """
 
 from __future__ import annotations
 
 import contextlib
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +32,7 @@ from practitioner.services.patients import PatientService
 from practitioner.services.sessions import SessionService
 from tests.helpers.db_fixtures import ENGINES, NOW, TODAY, FakeClock, PostgresRecords
 
-__all__ = ["ENGINES", "Workstation", "workstations"]
+__all__ = ["ENGINES", "Workstation", "at_another_workstation", "workstations"]
 
 T = TypeVar("T")
 
@@ -85,3 +90,26 @@ def workstations(request: pytest.FixtureRequest, engine: str, folder: Path,
         for db in opened:
             db.close()
         database.initialize(None)
+
+
+def at_another_workstation(work: Callable[[], T]) -> T:
+    """Run `work` on its own connection (another thread) and return what it returned."""
+    result: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            result.append(work())
+        except BaseException as exc:  # handed back to the test's thread
+            failure.append(exc)
+        finally:
+            if not database.is_closed():
+                database.close()
+
+    thread = threading.Thread(target=run, name="other-workstation")
+    thread.start()
+    thread.join(timeout=60)
+    if failure:
+        raise failure[0]
+    assert result, "the other workstation did not finish"
+    return result[0]

@@ -66,6 +66,7 @@ class OutcomesPage(QWidget):
         self._patient: Patient | None = None
         self._stale = True
         self._shown_activities: list[PsfsActivity] = []
+        self._loaded_activities: list[str] = []
         self.thresholds = Thresholds()
         self.progress = ProgressPanel()
         self.chart: OutcomeChart | None = None  # built the first time the tab is shown
@@ -135,6 +136,11 @@ class OutcomesPage(QWidget):
         if self.isVisible():
             self.refresh()
 
+    def has_unsaved_edits(self) -> bool:
+        """Whether PSFS activity wordings were typed and not saved yet."""
+        typed = [edit.text().strip() for edit in self.activities if edit.text().strip()]
+        return self._patient is not None and typed != self._loaded_activities
+
     def mark_stale(self) -> None:
         """Something changed (a session was saved): reload when next shown."""
         self._stale = True
@@ -186,6 +192,7 @@ class OutcomesPage(QWidget):
         self._shown_activities = list(activities)  # what a save of the list started from
         for edit, activity in zip(self.activities, [*activities, *[None] * 5], strict=False):
             edit.setText(activity.wording if activity else "")
+        self._loaded_activities = [activity.wording for activity in activities]
         lines = patient_timeline(course, protocols)
         fill_rows(self.visits, (
             (line.day.isoformat(), ", ".join(sorted(p.label for p in line.patterns)),

@@ -32,6 +32,7 @@ from practitioner.ui.pages.edit_conflicts import settle_conflict
 from practitioner.ui.pages.outcomes_page import OutcomesPage
 from practitioner.ui.pages.profile_form import ProfileForm
 from practitioner.ui.pages.sessions_page import SessionsPage
+from practitioner.ui.widgets.changed_elsewhere_notice import ChangedElsewhereNotice
 from practitioner.ui.widgets.kept_version_bar import KeptVersionBar
 from practitioner.ui.widgets.red_flag_banner import RedFlagBanner
 
@@ -135,6 +136,11 @@ class PatientWorkspace(QWidget):
         record_layout.addLayout(header)
         self.red_flags = RedFlagBanner()
         record_layout.addWidget(self.red_flags)
+        self.changed_notice = ChangedElsewhereNotice()
+        self.changed_notice.reload_requested.connect(self.reload_changed_record)
+        self.patient_saved.connect(self._catch_up_after_save)
+        self.sessions.saved.connect(self._catch_up_after_save)
+        record_layout.addWidget(self.changed_notice)
         record_layout.addWidget(self.tabs, 1)
 
         self.stack = QStackedWidget()
@@ -183,10 +189,69 @@ class PatientWorkspace(QWidget):
         self.form.set_patient(patient)
         self.save_status.setText("")
         self.kept.show_for((patient.id, None))
+        self.changed_notice.hide()
         self._show_header()
         self.sessions.set_patient(patient)
         self.outcomes.set_patient(patient)
         return True
+
+    def has_unsaved_edits(self) -> bool:
+        """Whether the profile, the open session note or the PSFS activities hold text not
+        yet saved."""
+        return (self.is_dirty() or self.sessions.has_unsaved_note()
+                or self.outcomes.has_unsaved_edits())
+
+    def changed_elsewhere(self) -> None:
+        """The open record was changed at another workstation: show it as stored now when
+        nothing typed would be touched, else offer the reload in a notice."""
+        if self._patient is None:
+            return
+        if self.has_unsaved_edits():
+            self.sessions.refresh_timeline()  # the list of visits, never the note itself
+            self.changed_notice.show()
+            return
+        self._reload_record()
+
+    def reload_changed_record(self) -> None:
+        """The notice's Reload: show the stored record. Unsaved profile edits are only
+        dropped once confirmed; the session note being written is kept as it is (and as
+        its draft)."""
+        if self._patient is None:
+            return
+        if self.is_dirty() and not self._messages.confirm(
+            self, self.tr("Reload the record"),
+            self.tr("Show the record as it was saved at the other workstation? Your unsaved "
+                    "changes to the profile are thrown away; a session note you are writing "
+                    "is kept."),
+            self.tr("Reload"),
+        ):
+            return
+        self._reload_record()
+
+    def _catch_up_after_save(self, *_: object) -> None:
+        # Saved while the notice was up: once nothing typed is left unsaved, show what
+        # the other workstation changed, and the notice has done its job.
+        if self.changed_notice.isVisible() and not self.has_unsaved_edits():
+            self._reload_record()
+
+    def _reload_record(self) -> None:
+        patient = self._patient
+        if patient is None:
+            return
+        try:
+            # The record is already open here: reading it again is not a new opening.
+            stored = self._patients.get(patient.id)
+        except KnownError as exc:
+            self.save_status.setText(self.tr("Could not reload: %1").replace("%1", exc.message))
+            return
+        self._patient = stored
+        self.form.set_patient(stored)
+        self.changed_notice.hide()
+        self.save_status.setText(self.tr("Updated from another workstation"))
+        self._show_header()
+        self.sessions.reload_stored(stored)
+        if not self.outcomes.has_unsaved_edits():  # typed activity wordings are kept
+            self.outcomes.mark_stale()
 
     def start_new(self) -> None:
         """Show an empty form for a new patient, with the cursor in the name field."""
@@ -203,6 +268,7 @@ class PatientWorkspace(QWidget):
     def close_record(self) -> None:
         """Go back to "no patient open" (the caller has dealt with unsaved edits)."""
         self._patient, self._editing_new = None, False
+        self.changed_notice.hide()
         self.sessions.set_patient(None)
         self.outcomes.set_patient(None)
         self.form.set_patient(None)

@@ -32,6 +32,7 @@ from practitioner.domain.session_rules import changed_groups, validate_session
 from practitioner.domain.validation import FieldError, ValidationError
 from practitioner.errors import KnownError
 from practitioner.services.bundle import Services
+from practitioner.services.drafts import DraftPlace
 from practitioner.services.reference import CitedParagraph
 from practitioner.ui.messages import Answer, Messages
 from practitioner.ui.pages.edit_conflicts import settle_conflict
@@ -49,10 +50,12 @@ class SessionsPage(QWidget):
     Signals:
         saved(): a session was recorded, finalised or amended.
         opened(): a session note was opened for editing (the tab should be shown).
+        save_failed(object): a save failed with this KnownError (the text stays).
     """
 
     saved = Signal()
     opened = Signal()
+    save_failed = Signal(object)
 
     def __init__(
         self,
@@ -211,6 +214,32 @@ class SessionsPage(QWidget):
         if self._patient is not None and self._patient.id == patient.id:
             self._patient = patient
 
+    def has_unsaved_note(self) -> bool:
+        """Whether a note is open with text that is not saved."""
+        return self._open and self.form.is_dirty()
+
+    def reload_stored(self, patient: Patient) -> None:
+        """The patient's record changed elsewhere: list the visits as stored now, and show
+        the open visit as stored now unless its note holds unsaved text (never touched)."""
+        self.update_patient(patient)
+        self.refresh_timeline()
+        session = self._session
+        if session is None or not self._open or self.form.is_dirty():
+            return
+        try:
+            stored = self._sessions.get(session.id)
+        except KnownError as exc:
+            self.status.setText(self.tr("Could not reload: %1").replace("%1", exc.message))
+            return
+        if stored == session:
+            return
+        self._session = stored
+        self._prepare_measures(stored.id)
+        self.form.set_session(stored.data)
+        self.banner.setText(self._status_of(stored))
+        self.status.setText(self.tr("Updated from another workstation"))
+        self._show_state()
+
     def refresh_timeline(self) -> None:
         """Reload the visit list, keeping the open session selected."""
         if self._patient is None:
@@ -304,12 +333,17 @@ class SessionsPage(QWidget):
         if self._patient is None or not self._open or not self.form.is_dirty():
             return True
         try:
-            self._drafts.save(self._patient.id, self._slot(), self.form.raw_state())
+            place = self._drafts.save(self._patient.id, self._slot(), self.form.raw_state())
         except KnownError as exc:
             self.status.setText(self.tr("Draft NOT kept: %1").replace("%1", exc.message))
             return False
-        self.status.setText(self.tr("Draft kept at %1").replace(
-            "%1", dt.datetime.now().strftime("%H:%M:%S")))
+        now = dt.datetime.now().strftime("%H:%M:%S")
+        if place is DraftPlace.LOCAL:
+            self.status.setText(self.tr(
+                "Draft kept on this computer at %1: the records cannot be written just now. "
+                "It goes back into them when they can.").replace("%1", now))
+            return True
+        self.status.setText(self.tr("Draft kept at %1").replace("%1", now))
         self.discard_button.setEnabled(True)
         return True
 
@@ -396,6 +430,7 @@ class SessionsPage(QWidget):
             if asked is None:
                 return False
             reason = asked
+        slot = self._slot()
         try:
             if self._session is None:
                 saved = self._sessions.create(patient.id, data, finalise=finalise)
@@ -408,12 +443,14 @@ class SessionsPage(QWidget):
             return self._settle_conflict(exc, finalise, reason)
         except KnownError as exc:
             self.flush_draft()
+            self.save_failed.emit(exc)
             self._messages.error(self, self.tr("Session not saved"), exc.message)
             return False
-        return self._after_save(saved)
+        return self._after_save(saved, patient.id, slot)
 
-    def _after_save(self, saved: Session) -> bool:
+    def _after_save(self, saved: Session, patient_id: int, slot: int | None) -> bool:
         self._draft_timer.stop()
+        self._drafts.forget_local(patient_id, slot)
         self._record_references(saved.id)
         self._session, self._previous = saved, None
         self.form.set_session(saved.data)
@@ -453,7 +490,7 @@ class SessionsPage(QWidget):
             return False
         if settled.saved is None:
             return self._keep_theirs(settled.conflict)
-        return self._after_save(settled.saved)
+        return self._after_save(settled.saved, settled.saved.patient_id, session_id)
 
     def _keep_theirs(self, conflict: EditConflict[Any]) -> bool:
         """Show their version; mine is set aside (stored) until the practitioner dismisses
