@@ -24,6 +24,8 @@ class ErrorKind(enum.Enum):
     CONFLICT = "conflict"
     NOT_FOUND = "not_found"
     PASSPHRASE = "passphrase"
+    LOGIN = "login"  # a wrong name or password, or a pause after too many of them
+    NOT_ALLOWED = "not_allowed"  # the signed-in account's role does not permit it
 
 
 class KnownError(PractitionerError):

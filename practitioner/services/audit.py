@@ -10,16 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from practitioner.db import audit
 from practitioner.db.base import database
 from practitioner.db.errors import translated_errors
 from practitioner.db.transactions import write_transaction
+from practitioner.domain.accounts import Identity
 from practitioner.domain.audit import AuditEntry, ChainBreak, first_break
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.clock import Clock, utc_now
+from practitioner.services.identity import UserSource, current
 
 log = logging.getLogger(__name__)
 
@@ -51,22 +53,29 @@ class Verification:
 
 
 class AuditService:
-    """Appends to, lists and verifies the audit trail as one practitioner."""
+    """Appends to, lists and verifies the audit trail as one practitioner (the signed-in
+    account: its name and id are stamped on every entry)."""
 
-    def __init__(self, user: Callable[[], str] = os_user, clock: Clock = utc_now) -> None:
+    def __init__(self, user: UserSource = os_user, clock: Clock = utc_now) -> None:
         self._user = user
         self._clock = clock
 
+    def identity(self) -> Identity:
+        """Who the entries are written as, now."""
+        return current(self._user)
+
     def record(
         self, action: str, *, entity: str = "", entity_id: int | None = None,
-        patient_id: int | None = None, detail: str = "",
+        patient_id: int | None = None, detail: str = "", author: Identity | None = None,
     ) -> AuditEntry:
-        """Append one entry; inside a caller's transaction it commits with that change."""
+        """Append one entry (as `author` when given, else as the current identity);
+        inside a caller's transaction it commits with that change."""
+        who = author or self.identity()
         with translated_errors(), write_transaction():
             return audit.append(
-                at=iso_z(self._clock()), practitioner=self._user() or os_user(),
+                at=iso_z(self._clock()), practitioner=who.name or os_user(),
                 action=action, entity=entity, entity_id=entity_id, patient_id=patient_id,
-                detail=detail,
+                detail=detail, author_id=who.id,
             )
 
     def record_access(self, action: str, patient_ids: Iterable[int], detail: str = "") -> int:

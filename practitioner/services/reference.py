@@ -14,7 +14,7 @@ import json
 import logging
 import operator
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +49,7 @@ from practitioner.domain.validation import FieldError, ValidationError
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.audit import AuditService
 from practitioner.services.clock import Clock, aware, utc_now
+from practitioner.services.identity import UserSource, current
 from practitioner.services.patients import PatientService
 
 log = logging.getLogger(__name__)
@@ -165,7 +166,7 @@ class ReferenceService:
     def __init__(
         self,
         clock: Clock = utc_now,
-        user: Callable[[], str] = lambda: "",
+        user: UserSource = lambda: "",
         patients: PatientService | None = None,
         full_text: bool | None = None,
         audit: AuditService | None = None,
@@ -480,7 +481,7 @@ class ReferenceService:
             errors.append(FieldError("key", "Say which flag was reviewed."))
         if errors:
             raise ValidationError(errors)
-        now, user = self._clock(), self._user()
+        now, user = self._clock(), current(self._user).name
         with translated_errors(), write_transaction():
             if not PatientRow.select().where(PatientRow.id == patient_id).exists():
                 raise KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")
