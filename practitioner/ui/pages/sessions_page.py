@@ -12,6 +12,7 @@ import datetime as dt
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -111,11 +112,16 @@ class SessionsPage(QWidget):
         self.finalise_button.setToolTip(self.tr("Save and sign the note; later changes are "
                                                 "kept as amendments"))
         self.finalise_button.setAccessibleName(self.tr("Save and finalise session"))
+        self.private_box = QCheckBox(self.tr("Private note"))
+        self.private_box.setAccessibleName(self.tr("Private note"))
+        self.private_box.setToolTip(self.tr("Only you and administrators can read this "
+                                            "note's text"))
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.setAccessibleName(self.tr("Save session"))
         self.save_button.setToolTip(self.tr("Save the session note (Ctrl+S)"))
         actions = QHBoxLayout()
         actions.addWidget(self.status, 1)
+        actions.addWidget(self.private_box)
         for button in (self.discard_button, self.history_button, self.finalise_button,
                        self.save_button):
             actions.addWidget(button)
@@ -268,6 +274,7 @@ class SessionsPage(QWidget):
         self._pending_references = []
         restored = self._restore_draft()
         self.banner.setText(restored or note)
+        self.private_box.setChecked(self._session is not None and self._session.private)
         self._update_marks()
         self._show_state()
         self.opened.emit()
@@ -387,10 +394,12 @@ class SessionsPage(QWidget):
             reason = asked
         try:
             if self._session is None:
-                saved = self._sessions.create(patient.id, data, finalise=finalise)
+                saved = self._sessions.create(patient.id, data, finalise=finalise,
+                                              private=self.private_box.isChecked())
             else:
                 saved = self._sessions.update(self._session.id, data, self._session.version,
-                                              finalise=finalise, reason=reason)
+                                              finalise=finalise, reason=reason,
+                                              private=self.private_box.isChecked())
         except ValidationError as exc:
             return self._refuse(list(exc.errors))
         except KnownError as exc:
@@ -480,12 +489,20 @@ class SessionsPage(QWidget):
     def _status_of(self, session: Session) -> str:
         when = session.data.started_at.strftime("%Y-%m-%d %H:%M")
         if not session.final:
-            return self.tr("Session of %1 — open, not finalised.").replace("%1", when)
+            text = self.tr("Session of %1 — open, not finalised.").replace("%1", when)
+            return text + (" " + self.tr("Private note: only its author and administrators "
+                                         "can read or change its text.") if session.hidden
+                           else "")
         signed = session.finalised_at.astimezone().strftime("%Y-%m-%d %H:%M") \
             if session.finalised_at else ""
         text = (self.tr("Session of %1 — finalised by %2 at %3. Changes are kept as amendments.")
                 .replace("%1", when).replace("%2", session.finalised_by or "—")
                 .replace("%3", signed))
+        if session.hidden:
+            text += " " + self.tr("Private note: only its author and administrators can read "
+                                  "or change its text.")
+        elif session.private:
+            text += " " + self.tr("Private note.")
         if session.revisions:
             count = len(session.revisions)
             text += " " + (self.tr("Amended once.") if count == 1
@@ -499,8 +516,11 @@ class SessionsPage(QWidget):
         self.carry_button.setEnabled(enabled)
         stored = self._session is not None
         self.history_button.setEnabled(stored)
-        self.finalise_button.setEnabled(not (stored and self._session is not None
-                                             and self._session.final))
+        hidden = self._session is not None and self._session.hidden
+        self.finalise_button.setEnabled(not hidden and not (stored and self._session is not None
+                                                            and self._session.final))
+        self.save_button.setEnabled(not hidden)
+        self.private_box.setEnabled(not hidden)
         has_draft = (self._patient is not None and self._open
                      and self._drafts.get(self._patient.id, self._slot()) is not None)
         self.discard_button.setEnabled(has_draft)
