@@ -281,7 +281,7 @@ class SessionsPage(QWidget):
         self.form.started_at.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _restore_draft(self) -> str:
-        if self._patient is None:
+        if self._patient is None or (self._session is not None and self._session.hidden):
             return ""
         draft = self._drafts.get(self._patient.id, self._slot())
         if draft is None:
@@ -299,6 +299,8 @@ class SessionsPage(QWidget):
         self._draft_timer.stop()
         if self._patient is None or not self._open or not self.form.is_dirty():
             return True
+        if self._session is not None and self._session.hidden:
+            return True  # A withheld private note's placeholder must never become a draft.
         try:
             self._drafts.save(self._patient.id, self._slot(), self.form.raw_state())
         except KnownError as exc:
@@ -487,22 +489,23 @@ class SessionsPage(QWidget):
         self.form.mark_changes(groups, since)
 
     def _status_of(self, session: Session) -> str:
+        return self._signature_of(session) + self._privacy_of(session)
+
+    def _privacy_of(self, session: Session) -> str:
+        if session.hidden:
+            return " " + self.tr("Private note: only its author and administrators can read "
+                                 "or change its text.")
+        return " " + self.tr("Private note.") if session.private else ""
+
+    def _signature_of(self, session: Session) -> str:
         when = session.data.started_at.strftime("%Y-%m-%d %H:%M")
         if not session.final:
-            text = self.tr("Session of %1 — open, not finalised.").replace("%1", when)
-            return text + (" " + self.tr("Private note: only its author and administrators "
-                                         "can read or change its text.") if session.hidden
-                           else "")
+            return self.tr("Session of %1 — open, not finalised.").replace("%1", when)
         signed = session.finalised_at.astimezone().strftime("%Y-%m-%d %H:%M") \
             if session.finalised_at else ""
         text = (self.tr("Session of %1 — finalised by %2 at %3. Changes are kept as amendments.")
                 .replace("%1", when).replace("%2", session.finalised_by or "—")
                 .replace("%3", signed))
-        if session.hidden:
-            text += " " + self.tr("Private note: only its author and administrators can read "
-                                  "or change its text.")
-        elif session.private:
-            text += " " + self.tr("Private note.")
         if session.revisions:
             count = len(session.revisions)
             text += " " + (self.tr("Amended once.") if count == 1
