@@ -233,6 +233,27 @@ def solo_user(name: str, *, writable: bool = True) -> SignedIn:
     return SignedIn(AccountService().solo_identity(name))
 
 
+class AccountUnlock:
+    """Unlocks the locked window with the signed-in account's own password (clinic mode);
+    failed attempts count towards the account's login pause."""
+
+    what = "password"
+
+    def __init__(self, accounts: AccountService, name: str) -> None:
+        self._accounts = accounts
+        self._name = name
+
+    def is_set(self) -> bool:
+        return True
+
+    def matches(self, secret: str) -> bool:
+        try:
+            self._accounts.login(self._name, secret)
+        except KnownError:
+            return False
+        return True
+
+
 def compose_services(user: UserSource) -> Services:
     """One of each service, all acting as `user`."""
     audit = AuditService(user=user)
@@ -262,7 +283,6 @@ def install(window: QMainWindow, user: SignedIn, messages: Messages, settings: Q
     label.setAccessibleName("Signed in as")
     window.statusBar().addPermanentWidget(label)
     accounts = AccountService(user=user)
-    keyring = store or PasswordStore.system()
     check = probe or default_probe
 
     connect_action = QAction("Connect to clinic &server…", window)
@@ -274,6 +294,7 @@ def install(window: QMainWindow, user: SignedIn, messages: Messages, settings: Q
     password_action.setEnabled(me.id is not None)
 
     def on_connect() -> None:
+        keyring = store or PasswordStore.system()  # Looked up when needed: not at start.
         choice = messages.ask_server_address(window, clinic or saved_address(settings),
                                              keyring.available)
         if choice is None:
@@ -342,7 +363,8 @@ def open_clinic(url: str, messages: Messages, settings: QSettings, *,
     services = compose_services(user)
     services.reference.seed(load_reference())
     window = MainWindow(services, load_points(), messages, settings,
-                        title_suffix=f"clinic records on {address.display()}")
+                        title_suffix=f"clinic records on {address.display()}",
+                        unlock=AccountUnlock(accounts, identity.name))
     install(window, user, messages, settings, store=keyring, clinic=address)
     return window
 

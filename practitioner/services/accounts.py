@@ -12,6 +12,7 @@ the very first account of a database is made an administrator by whoever creates
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 
 import peewee
@@ -41,8 +42,14 @@ from practitioner.services.identity import UserSource, current
 log = logging.getLogger(__name__)
 
 _HASHER = PasswordHasher()  # argon2id with the library's recommended costs
-# Checked against when the name is unknown, so both failures take as long.
-_DUMMY_HASH = _HASHER.hash("not a password of anyone's")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against when the name is unknown, so both failures take as long (made on
+    first use: hashing costs tens of milliseconds the app's start should not pay)."""
+    return _HASHER.hash("not a password of anyone's")
+
 _UNKNOWN = Identity(None, "unknown account", Role.PRACTITIONER)
 
 
@@ -192,7 +199,7 @@ class AccountService:
             raise KnownError(ErrorKind.LOGIN, f"Too many failed attempts. Wait {wait} "
                              f"second{'s' if wait != 1 else ''} and try again.")
         if row is None:
-            self._matches(_DUMMY_HASH, password)
+            self._matches(_dummy_hash(), password)
             self._unknown_failures[key] = (failures + 1, now)
             self._note_login(AuditAction.LOGIN_FAILED, _UNKNOWN)
             raise KnownError(ErrorKind.LOGIN, LOGIN_FAILED)

@@ -229,3 +229,14 @@ def test_the_system_keyring_is_unused_without_a_usable_backend(
 
     monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
     assert not clinic.PasswordStore.system().available
+
+
+def test_the_locked_window_opens_with_the_accounts_own_password(
+    qtbot: QtBot, server: FakeServer, settings: QSettings,
+) -> None:
+    messages = FakeMessages(server_passwords=["server secret"],
+                            new_accounts=[("Dr Admin", PASSWORD, PASSWORD, Role.PRACTITIONER)])
+    assert _open(qtbot, server, messages, settings) is not None
+    unlock = clinic.AccountUnlock(AccountService(), "Dr Admin")
+    assert unlock.is_set() and unlock.what == "password"
+    assert not unlock.matches("not it") and unlock.matches(PASSWORD)
