@@ -54,6 +54,12 @@ Opener = Callable[[str, "str | None"], peewee.Database]
 Probe = Callable[[str, "str | None"], None]
 
 KEYRING_SERVICE = "Cramp Practitioner clinic server"
+# Refusals another password cannot cure (the engine's kinds by name, where it has them):
+# every other refusal is shown in the password prompt, to try again or cancel.
+_NOT_A_PASSWORD_PROBLEM = frozenset(
+    kind for kind in ErrorKind
+    if kind.name in {"TOO_NEW", "FOREIGN", "NOT_A_DATABASE", "DAMAGED", "BAD_URL",
+                     "INSECURE", "NO_SUCH_DATABASE", "PERMISSION_DENIED"})
 ACTIVE_KEY = "clinic/active"
 _ADDRESS_KEYS = ("host", "port", "database", "user", "sslmode")
 
@@ -183,8 +189,9 @@ def default_probe(url: str, password: str | None) -> None:
 
 def connect(address: ServerAddress, messages: Messages, store: PasswordStore,
             opener: Opener, password: str | None = None) -> peewee.Database | None:
-    """Open the clinic database at `address`: with `password`, else the keyring's, else
-    one asked for (again, with the reason, after a refusal). None when cancelled."""
+    """Open the clinic database at `address` with `password`, else the keyring's, else
+    none (a server may need none, or libpq finds it in ~/.pgpass); when refused, ask for
+    one, with the server's reason once a password was tried. None when cancelled."""
     problem = address.problem()
     if problem is not None:
         raise KnownError(ErrorKind.CANNOT_OPEN, problem)
@@ -192,21 +199,19 @@ def connect(address: ServerAddress, messages: Messages, store: PasswordStore,
     if password is None:
         password = store.get(address)
         from_keyring = password is not None
-    problem = ""
     while True:
-        if password is None:
-            password = messages.ask_server_password(None, address.display(), problem)
-            if password is None:
-                return None
         try:
             return opener(address.url(), password)
         except KnownError as exc:
-            if exc.kind not in (ErrorKind.CANNOT_OPEN, ErrorKind.PASSPHRASE, ErrorKind.LOGIN):
+            if exc.kind in _NOT_A_PASSWORD_PROBLEM:
                 raise
             if from_keyring:
                 store.forget(address)  # A changed password: stop offering the old one.
                 from_keyring = False
-            problem, password = exc.message, None
+            problem = exc.message if password is not None else ""
+        password = messages.ask_server_password(None, address.display(), problem)
+        if password is None:
+            return None
 
 
 # -- who is working -----------------------------------------------------------------------

@@ -99,7 +99,8 @@ def test_a_new_clinic_database_starts_with_its_administrator(
     window = _open(qtbot, server, messages, settings)
 
     assert window is not None and messages.first_account_asked == 1
-    assert server.calls == [(ADDRESS.url(), "server secret")]
+    # No password first (a server may need none), then the one asked for.
+    assert server.calls == [(ADDRESS.url(), None), (ADDRESS.url(), "server secret")]
     assert _status(window) == ("Signed in as Dr Admin (administrator) on "
                                "lee@db.clinic.example:5432/cramp")
     assert "clinic records on lee@db.clinic.example" in window.windowTitle()
@@ -148,7 +149,7 @@ def test_cancelling_the_password_or_the_login_opens_nothing(
     qtbot: QtBot, server: FakeServer, settings: QSettings,
 ) -> None:
     assert _open(qtbot, server, FakeMessages(), settings) is None
-    assert server.calls == []
+    assert [password for _, password in server.calls] == [None]
     messages = FakeMessages(server_passwords=["server secret"])  # No account is created.
     assert _open(qtbot, server, messages, settings) is None
 
@@ -240,3 +241,16 @@ def test_the_locked_window_opens_with_the_accounts_own_password(
     unlock = clinic.AccountUnlock(AccountService(), "Dr Admin")
     assert unlock.is_set() and unlock.what == "password"
     assert not unlock.matches("not it") and unlock.matches(PASSWORD)
+
+
+def test_a_refusal_no_password_cures_is_reported_not_prompted_again(
+    tmp_path: Path, settings: QSettings,
+) -> None:
+    def too_new(url: str, password: str | None) -> peewee.Database:
+        raise KnownError(ErrorKind.TOO_NEW, "These records were written by a newer version.")
+
+    messages = FakeMessages(server_passwords=["server secret", "again"])
+    with pytest.raises(KnownError, match="newer version"):
+        clinic.open_clinic(URL, messages, settings, opener=too_new,
+                           store=clinic.PasswordStore(None))
+    assert messages.server_password_problems == []
