@@ -61,6 +61,7 @@ _NOT_A_PASSWORD_PROBLEM = frozenset(
     if kind.name in {"TOO_NEW", "FOREIGN", "NOT_A_DATABASE", "DAMAGED", "BAD_URL",
                      "INSECURE", "NO_SUCH_DATABASE", "PERMISSION_DENIED"})
 ACTIVE_KEY = "clinic/active"
+LAST_NAME_KEY = "clinic/last_name"
 _ADDRESS_KEYS = ("host", "port", "database", "user", "sslmode")
 
 
@@ -361,9 +362,11 @@ def open_clinic(url: str, messages: Messages, settings: QSettings, *,
     if database is None:
         return None
     accounts = AccountService()
-    identity = sign_in(accounts, messages, address.display())
+    identity = sign_in(accounts, messages, address.display(),
+                       str(settings.value(LAST_NAME_KEY, "") or ""))
     if identity is None:
         return None
+    settings.setValue(LAST_NAME_KEY, identity.name)  # Offered at the next login.
     user = SignedIn(identity)
     services = compose_services(user)
     services.reference.seed(load_reference())

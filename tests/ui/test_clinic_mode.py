@@ -127,6 +127,7 @@ def test_the_keyring_password_is_used_and_a_login_follows(
     assert window is not None and messages.server_password_problems == []
     assert messages.login_problems == ["The name or the password is not right."]
     assert _status(window).startswith("Signed in as Dr Admin (administrator)")
+    assert settings.value(clinic.LAST_NAME_KEY) == "Dr Admin"  # Offered next time.
 
 
 def test_a_refused_keyring_password_is_forgotten_and_asked_for(
