@@ -234,9 +234,13 @@ def sign_in(accounts: AccountService, messages: Messages, where: str = "",
 def solo_user(name: str, *, writable: bool = True) -> SignedIn:
     """The solo app's practitioner: the administrator account named `name`, made on
     first use, so the solo app needs no login (a name only on a read-only file)."""
-    if not writable:
-        return SignedIn(Identity(None, name, Role.ADMINISTRATOR))
-    return SignedIn(AccountService().solo_identity(name))
+    if writable:
+        try:
+            return SignedIn(AccountService().solo_identity(name))
+        except KnownError as exc:  # Busy or unwritable now: the name still signs.
+            log.warning("the solo practitioner's account is not used: %s", exc.kind.value)
+    return SignedIn(Identity(None, " ".join(name.split()) or "Practitioner",
+                             Role.ADMINISTRATOR))
 
 
 class AccountUnlock:

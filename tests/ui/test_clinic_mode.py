@@ -255,3 +255,14 @@ def test_a_refusal_no_password_cures_is_reported_not_prompted_again(
         clinic.open_clinic(URL, messages, settings, opener=too_new,
                            store=clinic.PasswordStore(None))
     assert messages.server_password_problems == []
+
+
+def test_a_busy_records_file_does_not_stop_the_solo_app_opening(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def busy(self: AccountService, name: str) -> object:
+        raise KnownError(ErrorKind.LOCKED, "The records file is busy.")
+
+    monkeypatch.setattr(AccountService, "solo_identity", busy)
+    me = clinic.solo_user("  Dr   Solo ")()
+    assert (me.id, me.name, me.role) == (None, "Dr Solo", Role.ADMINISTRATOR)
