@@ -20,7 +20,10 @@ from practitioner.services.audit import AuditService
 from practitioner.services.csv_export import csv_tables
 from practitioner.services.export import export_json
 from practitioner.services.identity import SignedIn
+from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
+from practitioner.services.reference import ReferenceService
+from practitioner.services.reports import ReportService
 from practitioner.services.sessions import SessionService
 from tests.helpers.db_fixtures import TODAY, FakeClock
 from tests.helpers.demo_inputs import ann
@@ -198,3 +201,17 @@ def test_audit_entries_name_no_author_id_when_there_is_no_account(db_path: Path)
     row = AuditRow.get()
     assert (row.practitioner, row.author_id) == ("Dr Name", None)
     assert Role.ADMINISTRATOR is Identity(None, "x").role
+
+
+@pytest.mark.parametrize(("reader", "sees"), [("lee", True), ("kim", False)])
+def test_a_progress_report_carries_a_private_notes_text_only_for_those_who_may_read_it(
+    clinic: Clinic, reader: str, sees: bool,
+) -> None:
+    patient_id, _ = _private_session(clinic)
+    clinic.who.switch(getattr(clinic, reader))
+    report = ReportService(clinic.patients, clinic.sessions, OutcomeService(),
+                           ReferenceService(user=clinic.who, patients=clinic.patients),
+                           today=lambda: TODAY).build(patient_id)
+    [visit] = report.visits
+    assert ("Kidney Yang weakness" in visit.pattern) is sees  # The free-text pattern.
+    assert visit.points  # Points are structured data: shown to everyone.
