@@ -284,7 +284,8 @@ def install(window: QMainWindow, user: SignedIn, messages: Messages, settings: Q
             *, store: PasswordStore | None = None, probe: Probe | None = None,
             clinic: ServerAddress | None = None) -> list[QAction]:
     """Add the signed-in name to the status bar and the account and clinic actions to the
-    Security menu; returns the actions (connect, accounts, own password)."""
+    Security menu; returns the actions (connect, accounts, own password, and on a clinic
+    server going back to this computer's records)."""
     me = user()
     where = f" on {clinic.display()}" if clinic else ""
     label = QLabel(f"Signed in as {me.name} ({me.role.value}){where}" if clinic
@@ -336,6 +337,17 @@ def install(window: QMainWindow, user: SignedIn, messages: Messages, settings: Q
     accounts_action.triggered.connect(lambda: messages.show_accounts(window, accounts, user()))
     password_action.triggered.connect(on_own_password)
     actions = [connect_action, accounts_action, password_action]
+    if clinic is not None:
+        solo_action = QAction("Use this computer's records from the next start", window)
+
+        def on_solo() -> None:
+            settings.setValue(ACTIVE_KEY, False)
+            settings.sync()
+            messages.info(window, "Clinic server", "Cramp Practitioner opens this "
+                          "computer's own records from the next start.")
+
+        solo_action.triggered.connect(on_solo)
+        actions.append(solo_action)
     menu = _security_menu(window)
     menu.addSeparator()
     for action in actions:

@@ -14,6 +14,7 @@ import peewee
 import pytest
 from argon2 import PasswordHasher
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
@@ -82,6 +83,11 @@ def _status(window: MainWindow) -> str:
     return label.text()
 
 
+def _security_actions(window: MainWindow) -> list[QAction]:
+    menus = [a.menu() for a in window.menuBar().actions() if "Sec" in a.text()]
+    return [action for menu in menus if menu is not None for action in menu.actions()]
+
+
 def _open(qtbot: QtBot, server: FakeServer, messages: FakeMessages, settings: QSettings,
           keyring: FakeKeyring | None = None) -> MainWindow | None:
     window = clinic.open_clinic(URL, messages, settings, opener=server,
@@ -128,6 +134,12 @@ def test_the_keyring_password_is_used_and_a_login_follows(
     assert messages.login_problems == ["The name or the password is not right."]
     assert _status(window).startswith("Signed in as Dr Admin (administrator)")
     assert settings.value(clinic.LAST_NAME_KEY) == "Dr Admin"  # Offered next time.
+    # The way back to this computer's records.
+    clinic.save_address(settings, ADDRESS, active=True)
+    back = [a for a in _security_actions(window)
+            if a.text().startswith("Use this computer's records")]
+    back[0].trigger()
+    assert clinic.server_to_open(None, settings) is None
 
 
 def test_a_refused_keyring_password_is_forgotten_and_asked_for(
