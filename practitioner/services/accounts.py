@@ -221,8 +221,9 @@ class AccountService:
             first = AccountRow.select().count() == 0
             if not first and not solo and not self._is_admin(current(self._user)):
                 raise _refused("Only an administrator can add practitioner accounts.")
-            if self._name_errors(clean):
-                raise ValidationError(self._name_errors(clean))
+            errors = self._name_errors(clean)
+            if errors:
+                raise ValidationError(errors)
             try:
                 with write_transaction():  # A savepoint: a racing insert of the same name.
                     row = AccountRow.create(
