@@ -5,6 +5,7 @@ the timeline says which notes are private."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -24,6 +25,7 @@ from practitioner.services.identity import SignedIn
 from practitioner.services.patients import PatientService
 from practitioner.services.sessions import SessionService
 from practitioner.ui.main_window import MainWindow
+from practitioner.ui.messages import Answer
 from tests.helpers.db_fixtures import TODAY, FakeClock
 from tests.helpers.fakes import FakeMessages
 from tests.ui.conftest import VISIT_NOW, make_window
@@ -41,7 +43,7 @@ class Clinic(NamedTuple):
 
 @pytest.fixture
 def clinic(qtbot: QtBot, db_path: Path, clock: FakeClock, messages: FakeMessages,
-           settings_path: Path) -> Clinic:
+           settings_path: Path) -> Iterator[Clinic]:
     who = SignedIn(Identity(None, "setup"))
     accounts = AccountService(user=who, hasher=PasswordHasher(time_cost=1, memory_cost=1024))
     who.switch(accounts.create("Dr Admin", "administrator password").identity)
@@ -57,7 +59,11 @@ def clinic(qtbot: QtBot, db_path: Path, clock: FakeClock, messages: FakeMessages
     window = make_window(services, messages, settings_path)
     qtbot.addWidget(window)
     window.show()
-    return Clinic(who, lee, kim, window, patient_id)
+    yield Clinic(who, lee, kim, window, patient_id)
+    # Close now, dropping any edit: a window left open would keep writing drafts into
+    # whichever records file a later test opens.
+    messages.default_unsaved = Answer.DISCARD
+    assert window.close()
 
 
 def test_the_author_marks_a_note_private_and_another_practitioner_cannot_read_it(
