@@ -11,6 +11,7 @@ import contextlib
 import getpass
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
@@ -28,6 +29,14 @@ from practitioner.db.connection import (
     open_sqlite,
 )
 from practitioner.db.migrate import known_migrations
+from practitioner.db.server import (
+    SCHEMES,
+    ClinicDatabase,
+    connect_postgres,
+    connection_settings,
+    open_postgres,
+    server_health,
+)
 from practitioner.domain.audit import AuditAction
 from practitioner.domain.demo_scale import Size
 from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
@@ -79,6 +88,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def _db_location(text: str) -> Path | str:
+    """A records file's path, or a clinic server's URL (kept as text)."""
+    if text.startswith(tuple(f"{scheme}://" for scheme in SCHEMES)):
+        return text
+    return Path(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line grammar."""
     parser = argparse.ArgumentParser(
@@ -88,9 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
         "--db",
-        type=Path,
+        type=_db_location,
         default=None,
-        help=f"records file to use (default: {default_database_path()})",
+        help=f"records file to use (default: {default_database_path()}), or a clinic "
+        "server: postgresql://USER@HOST/DBNAME?sslmode=require (the password from "
+        "$PGPASSWORD, else asked for)",
     )
     parser.add_argument(
         "--passphrase-file", type=Path, default=None, metavar="FILE",
@@ -285,15 +303,19 @@ def _report(args: argparse.Namespace, patients: PatientService,
     return f"Wrote {args.out} and kept the letter in patient {args.patient}'s record."
 
 
-def _import(args: argparse.Namespace, audit: AuditService, backups: BackupService) -> str:
-    """Import the export `args.file` (the records backed up first, once the file is known
-    to be valid); returns the line to print. Raises KnownError with one line naming what
-    is wrong: JSON line and column, or the offending element's path."""
+def _import(args: argparse.Namespace, audit: AuditService,
+            backups: BackupService | None) -> str:
+    """Import the export `args.file` (a records file is backed up first, once the export
+    is known to be valid; a clinic server is the administrator's to back up); returns the
+    line to print. Raises KnownError with one line naming what is wrong: JSON line and
+    column, or the offending element's path."""
     made: list[Path] = []
-    result = import_file(args.file, args.on_duplicate, audit=audit,
-                         before_write=lambda: made.append(backups.before("import").path))
+    before = (lambda: made.append(backups.before("import").path)) if backups is not None \
+        else (lambda: None)
+    result = import_file(args.file, args.on_duplicate, audit=audit, before_write=before)
+    backed_up = f" Backed up first to {made[0]}." if made else ""
     return f"Imported {result.imported} patients from {args.file}; skipped " \
-        f"{result.skipped} already present. Backed up first to {made[0]}."
+        f"{result.skipped} already present.{backed_up}"
 
 
 def _first_line(file: Path) -> str:
@@ -399,8 +421,78 @@ def _open_for(command: str, path: Path, passphrase: str | None) -> KnownError | 
     return None
 
 
+# What a clinic server does otherwise: backups with pg_dump, no file to encrypt.
+_NOT_ON_A_SERVER = {
+    "backup": "back up a clinic server with pg_dump -Fc (README, Clinic mode)",
+    "restore": "restore a clinic server with pg_restore (README, Clinic mode)",
+    "encrypt": "a clinic server's connection is encrypted with sslmode; its disks are the "
+    "server administrator's to encrypt",
+    "change-passphrase": "a clinic server has no passphrase; its roles have passwords",
+    "bench": "the benchmarks run on a records file",
+}
+
+
+def _server_password(url: str, attempt: Callable[[str | None], object]) -> None:
+    """Run `attempt` with the password from $PGPASSWORD (or none: the server may trust
+    this computer, or libpq finds it in ~/.pgpass); when the server asks for one and a
+    terminal is there, ask for it, unechoed. Never from a settings file."""
+    given = os.environ.get("PGPASSWORD") or None
+    try:
+        attempt(given)
+    except KnownError as exc:
+        if exc.kind is not ErrorKind.AUTH_FAILED or given is not None \
+                or not sys.stdin.isatty():
+            raise
+        shown, _ = connection_settings(url)
+        attempt(getpass.getpass(f"Password for {shown}: "))
+
+
+def _check_server(url: str) -> int:
+    """`check` on a clinic server: its durability settings, schema and audit protection."""
+    opened: list[ClinicDatabase] = []
+    _server_password(url, lambda password: opened.append(connect_postgres(url, password)))
+    db = opened[0]
+    try:
+        health = server_health(db)
+    finally:
+        db.close()
+    for note in health.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if health.warnings:
+        for warning in health.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        return EXIT_FAILURE
+    settings = ", ".join(f"{name} {value}" for name, value in health.settings.items())
+    print(f"ok: {health.safe_url}: durability settings on ({settings}), audit trail "
+          f"protected, schema version {health.schema_version} of {health.latest}")
+    return EXIT_OK
+
+
+def _run_on_server(args: argparse.Namespace, url: str,
+                   pdf_writer: PdfWriter | None) -> int:
+    """A command against the clinic server at `url` (the instance lock is for files: a
+    server is shared on purpose)."""
+    if args.command == "check":
+        return _check_server(url)
+    refused = _NOT_ON_A_SERVER.get(args.command)
+    if args.command == "demo" and args.size is not None:
+        refused = "demo --size builds a new records file"
+    if args.command == "purge" and args.force_after_retention:
+        refused = "erasing a patient is not yet supported on a clinic server"
+    if refused is not None:
+        raise KnownError(ErrorKind.CANNOT_OPEN, f"“{args.command}” is for a records file: "
+                         f"{refused}.")
+    _server_password(url, lambda password: open_postgres(url, password))
+    try:
+        return _on_open_records(args, connection_settings(url)[0], pdf_writer, None)
+    finally:
+        close_database()
+
+
 def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None,
          lock: InstanceLock | None = None, bench: BenchRunner | None = None) -> int:
+    if isinstance(args.db, str):
+        return _run_on_server(args, args.db, pdf_writer)
     path: Path = args.db or default_database_path()
     # "encrypt" opens the plain file as it is; the passphrase given is the new one.
     passphrase = None if args.command == "encrypt" else _passphrase(args, path)
@@ -448,9 +540,10 @@ def _run_on_open_records(args: argparse.Namespace, path: Path,
     return code
 
 
-def _on_open_records(args: argparse.Namespace, path: Path,
+def _on_open_records(args: argparse.Namespace, path: Path | str,
                      pdf_writer: PdfWriter | None, passphrase: str | None) -> int:
-    """Run a command that needs the records open (they are); returns the exit code."""
+    """Run a command that needs the records open (they are); returns the exit code.
+    `path` is the records file, or the clinic server's URL (no password in it)."""
     # Entries name the same practitioner as the window does (settings.ini), else the
     # computer's user.
     name = ini_setting(data_dir() / "settings.ini", "practitioner/name")
@@ -480,11 +573,12 @@ def _on_open_records(args: argparse.Namespace, path: Path,
         if args.out is not None:
             print(f"Wrote {args.out}.", file=sys.stderr)
     elif args.command == "import":
-        print(_import(args, audit, BackupService(path, passphrase=passphrase)),
-              file=sys.stderr)
-    elif args.command == "encrypt":
+        backups = BackupService(path, passphrase=passphrase) if isinstance(path, Path) \
+            else None
+        print(_import(args, audit, backups), file=sys.stderr)
+    elif args.command == "encrypt" and isinstance(path, Path):
         print(_encrypt(args, path), file=sys.stderr)
-    elif args.command == "change-passphrase":
+    elif args.command == "change-passphrase" and isinstance(path, Path):
         print(_change_passphrase(args, path, passphrase), file=sys.stderr)
     elif args.command == "report":
         print(_report(args, patients, pdf_writer, audit), file=sys.stderr)

@@ -167,7 +167,7 @@ class PasswordStore:
 def default_opener(url: str, password: str | None) -> peewee.Database:
     """`practitioner.db.server.open_postgres`, when this version of the app has it."""
     try:
-        from practitioner.db.server import open_postgres  # type: ignore[import-not-found]
+        from practitioner.db.server import open_postgres
     except ImportError as exc:
         raise KnownError(ErrorKind.CANNOT_OPEN, "This version of Cramp Practitioner cannot "
                          "open records on a server.") from exc

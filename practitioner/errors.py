@@ -26,6 +26,15 @@ class ErrorKind(enum.Enum):
     PASSPHRASE = "passphrase"
     LOGIN = "login"  # a wrong name or password, or a pause after too many of them
     NOT_ALLOWED = "not_allowed"  # the signed-in account's role does not permit it
+    # Clinic mode (a PostgreSQL server):
+    BAD_URL = "bad_url"  # the server address cannot be used as given
+    INSECURE = "insecure"  # a remote server without sslmode=require/verify-ca/verify-full
+    SERVER_UNREACHABLE = "server_unreachable"  # no server answers at that address
+    CONNECTION_LOST = "connection_lost"  # the server went away mid-session
+    AUTH_FAILED = "auth_failed"  # wrong user name or password
+    NO_SUCH_DATABASE = "no_such_database"
+    PERMISSION_DENIED = "permission_denied"  # the server role may not do this
+    SERVER_BUSY = "server_busy"  # a clash with another workstation: trying again works
 
 
 class KnownError(PractitionerError):

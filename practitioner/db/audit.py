@@ -2,16 +2,24 @@
 
 `append` must run inside the caller's write transaction (IMMEDIATE on SQLite): reading
 the last entry and inserting the next under the same write lock is what keeps the chain
-from forking, and it makes the entry commit or roll back with the change it records.
+from forking, and it makes the entry commit or roll back with the change it records. On
+PostgreSQL there is no file-wide write lock, so appenders queue on a transaction-scoped
+advisory lock instead: concurrent workstations take turns, each reading the head the
+previous one committed.
 """
 
 from __future__ import annotations
 
-from peewee import SqliteDatabase
+from peewee import PostgresqlDatabase, SqliteDatabase
 
 from practitioner.db.base import database
 from practitioner.db.models.audit import AUDIT_TABLE, AuditRow
 from practitioner.domain.audit import AuditEntry, AuditFields, chained, check_fields
+
+# The advisory lock appenders queue on (PostgreSQL); any 64-bit number no other program uses.
+APPEND_LOCK_KEY = 0x43524D50_0006
+# PostgreSQL's counterpart of sqlite_sequence (migration 0006).
+ISSUED_TABLE = "audit_issued"
 
 
 def _entry(row: AuditRow) -> AuditEntry:
@@ -37,6 +45,10 @@ def append(
     """Add one entry after the newest; call it inside the write transaction it records."""
     if not database.in_transaction():
         raise RuntimeError("audit entries are appended inside the change's transaction")
+    if isinstance(database.obj, PostgresqlDatabase):
+        # Held until this transaction ends; the head read below is then the newest one
+        # committed (READ COMMITTED takes a fresh snapshot for each statement).
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK_KEY,))
     prev = last_entry()
     fields = AuditFields(prev.fields.seq + 1 if prev else 1, at, practitioner, action, entity,
                          entity_id, patient_id, detail, author_id)
@@ -60,7 +72,11 @@ def entries(patient_id: int | None = None) -> list[AuditEntry]:
 
 
 def highest_issued() -> int | None:
-    """The highest sequence number SQLite ever issued to the trail (None elsewhere)."""
+    """The highest sequence number ever issued to the trail (SQLite's `sqlite_sequence`,
+    PostgreSQL's `audit_issued`); None on another engine."""
+    if isinstance(database.obj, PostgresqlDatabase):
+        found = database.execute_sql(f"SELECT seq FROM {ISSUED_TABLE} WHERE id = 1").fetchone()
+        return int(found[0]) if found else 0
     if not isinstance(database.obj, SqliteDatabase):
         return None
     row = database.execute_sql(

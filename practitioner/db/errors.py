@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Iterator
 
 import peewee
+import psycopg
 
 from practitioner.db.base import database
 from practitioner.errors import ErrorKind, KnownError
@@ -42,7 +43,55 @@ _BY_MESSAGE: tuple[tuple[str, ErrorKind], ...] = (
     ("disk i/o error", ErrorKind.CANNOT_OPEN),
     ("file is not a database", ErrorKind.NOT_A_DATABASE),
     ("malformed", ErrorKind.DAMAGED),
+    # PostgreSQL (psycopg): a failed connection carries no SQLSTATE, only its text.
+    ("password authentication failed", ErrorKind.AUTH_FAILED),
+    ("no password supplied", ErrorKind.AUTH_FAILED),
+    ("no pg_hba.conf entry", ErrorKind.AUTH_FAILED),
+    ("role \"", ErrorKind.AUTH_FAILED),  # role "x" does not exist
+    ("database \"", ErrorKind.NO_SUCH_DATABASE),  # database "x" does not exist
+    ("connection refused", ErrorKind.SERVER_UNREACHABLE),
+    ("failed to resolve host", ErrorKind.SERVER_UNREACHABLE),
+    ("could not translate host name", ErrorKind.SERVER_UNREACHABLE),
+    ("timeout expired", ErrorKind.SERVER_UNREACHABLE),
+    ("no route to host", ErrorKind.SERVER_UNREACHABLE),
+    ("network is unreachable", ErrorKind.SERVER_UNREACHABLE),
+    ("ssl was required", ErrorKind.SERVER_UNREACHABLE),
+    ("ssl negotiation", ErrorKind.SERVER_UNREACHABLE),
+    ("ssl syscall", ErrorKind.SERVER_UNREACHABLE),
+    ("certificate verify failed", ErrorKind.SERVER_UNREACHABLE),
+    ("the database system is", ErrorKind.SERVER_UNREACHABLE),  # starting up / shutting down
+    ("terminating connection", ErrorKind.CONNECTION_LOST),
+    ("server closed the connection", ErrorKind.CONNECTION_LOST),
+    ("the connection is closed", ErrorKind.CONNECTION_LOST),
+    ("the connection is lost", ErrorKind.CONNECTION_LOST),
+    ("connection already closed", ErrorKind.CONNECTION_LOST),
+    ("consuming input failed", ErrorKind.CONNECTION_LOST),
+    ("sending query failed", ErrorKind.CONNECTION_LOST),
+    ("connection failed", ErrorKind.SERVER_UNREACHABLE),
 )
+
+# PostgreSQL SQLSTATE codes (exact, then by class: the first two characters). Constraint
+# violations stay unclassified, as on SQLite: services recognise their own (a duplicate
+# name) and any other is a rule they missed.
+_BY_SQLSTATE: dict[str, ErrorKind] = {
+    "28P01": ErrorKind.AUTH_FAILED,  # invalid_password
+    "28000": ErrorKind.AUTH_FAILED,  # invalid_authorization_specification
+    "3D000": ErrorKind.NO_SUCH_DATABASE,  # invalid_catalog_name
+    "42501": ErrorKind.PERMISSION_DENIED,  # insufficient_privilege
+    "25006": ErrorKind.PERMISSION_DENIED,  # read_only_sql_transaction (a standby)
+    "40001": ErrorKind.SERVER_BUSY,  # serialization_failure
+    "40P01": ErrorKind.SERVER_BUSY,  # deadlock_detected
+    "55P03": ErrorKind.SERVER_BUSY,  # lock_not_available (lock_timeout)
+    "57014": ErrorKind.SERVER_BUSY,  # query_canceled (statement_timeout)
+    "53100": ErrorKind.DISK_FULL,  # disk_full
+    "57P01": ErrorKind.CONNECTION_LOST,  # admin_shutdown
+    "57P02": ErrorKind.CONNECTION_LOST,  # crash_shutdown
+    "57P03": ErrorKind.SERVER_UNREACHABLE,  # cannot_connect_now
+}
+_BY_SQLSTATE_CLASS: dict[str, ErrorKind] = {
+    "08": ErrorKind.CONNECTION_LOST,  # connection_exception
+    "53": ErrorKind.SERVER_BUSY,  # insufficient_resources
+}
 
 # Each names the cause and what to do. The forms keep what was typed whenever a save
 # fails, so the messages can promise it; they are also the CLI's one-line errors.
@@ -66,13 +115,28 @@ MESSAGES: dict[ErrorKind, str] = {
     ErrorKind.DAMAGED: "The records file is damaged, so nothing more can be saved to it. "
     "Nothing you typed was lost: copy your text somewhere safe, then restore the newest "
     "backup.",
+    ErrorKind.SERVER_UNREACHABLE: "The clinic server cannot be reached: it is not "
+    "running, the address is wrong, or the network is down. Nothing you typed was lost: "
+    "check the network (or ask whoever runs the server), then try again.",
+    ErrorKind.CONNECTION_LOST: "The connection to the clinic server was lost, so this was "
+    "not saved. Nothing you typed was lost: check the network, and save again once the "
+    "server is back.",
+    ErrorKind.AUTH_FAILED: "The clinic server refused the user name or password: check "
+    "them (the password is case-sensitive), or ask the administrator.",
+    ErrorKind.NO_SUCH_DATABASE: "The clinic server has no database of that name: check the "
+    "name at the end of the address, or ask the administrator to create it.",
+    ErrorKind.PERMISSION_DENIED: "The clinic server does not allow this account to do that. "
+    "Nothing you typed was lost: ask the administrator to check the account's rights.",
+    ErrorKind.SERVER_BUSY: "Another workstation was changing the same records at the same "
+    "moment, so this was not saved. Nothing you typed was lost: save again.",
 }
 
 # After these the open connection itself may be stale: opened read-only before the
 # permissions were fixed, or holding damaged pages in its cache. Dropping it lets the
 # next attempt open the file afresh, so the same Save can succeed once the cause is gone.
 _RECONNECT_AFTER = frozenset(
-    {ErrorKind.READ_ONLY, ErrorKind.CANNOT_OPEN, ErrorKind.DAMAGED, ErrorKind.NOT_A_DATABASE}
+    {ErrorKind.READ_ONLY, ErrorKind.CANNOT_OPEN, ErrorKind.DAMAGED, ErrorKind.NOT_A_DATABASE,
+     ErrorKind.CONNECTION_LOST}
 )
 
 
@@ -95,6 +159,12 @@ def classify(exc: BaseException) -> ErrorKind | None:
     """The environmental cause of a database exception, or None when it looks like our bug."""
     found: ErrorKind | None = None
     for link in _chain(exc):
+        state = getattr(link, "sqlstate", None)
+        if isinstance(state, str):
+            if state in _BY_SQLSTATE:
+                return _BY_SQLSTATE[state]
+            if state[:2] in _BY_SQLSTATE_CLASS:
+                return _BY_SQLSTATE_CLASS[state[:2]]
         name = getattr(link, "sqlite_errorname", None)
         if isinstance(name, str):
             if name in _BY_EXTENDED_NAME:
@@ -127,7 +197,7 @@ def translated_errors(where: str = "") -> Iterator[None]:
     """Re-raise environmental database failures inside the block as `KnownError`."""
     try:
         yield
-    except (peewee.PeeweeException, sqlite3.Error) as exc:
+    except (peewee.PeeweeException, sqlite3.Error, psycopg.Error) as exc:
         known = known_error(exc, where)
         if known is None:
             raise

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from practitioner.db.base import database
+from practitioner.db.dialect import is_postgres, portable
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import (
     CrampSiteRow,
@@ -62,6 +63,13 @@ def _prefix_range(prefix: str) -> tuple[str, str]:
     return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
+def _date(value: object) -> dt.date | None:
+    """A birth date as read back: ISO text on SQLite, a date on PostgreSQL."""
+    if not value:
+        return None
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
 def _where(conditions: list[str]) -> str:
     return f"WHERE {' AND '.join(conditions)}" if conditions else ""
 
@@ -89,9 +97,31 @@ def _matching(query: str, include_archived: bool) -> tuple[list[str], list[objec
         # "1975-" and "1975-~", which stay text.
         prefix = parsed.birth_date_prefix
         where.append("date_of_birth >= ? AND date_of_birth < ?")
-        args += ((f"{prefix}-", f"{prefix}-~") if len(prefix) == 4
-                 else _prefix_range(prefix))
+        if is_postgres():
+            # A real DATE column there: the prefix becomes a range of days.
+            bounds = _date_range(prefix)
+            if bounds is None:
+                return None
+            args += bounds
+        else:
+            args += ((f"{prefix}-", f"{prefix}-~") if len(prefix) == 4
+                     else _prefix_range(prefix))
     return where, args
+
+
+def _date_range(prefix: str) -> tuple[dt.date, dt.date] | None:
+    """The days [first, after last) an ISO date prefix (year, year-month, date) covers."""
+    parts = [int(p) for p in prefix.split("-")]
+    try:
+        if len(parts) == 1:
+            return dt.date(parts[0], 1, 1), dt.date(parts[0] + 1, 1, 1)
+        if len(parts) == 2:
+            first = dt.date(parts[0], parts[1], 1)
+            return first, (first + dt.timedelta(days=32)).replace(day=1)
+        day = dt.date(parts[0], parts[1], parts[2])
+        return day, day + dt.timedelta(days=1)
+    except (ValueError, OverflowError):
+        return None
 
 
 def name_words(key: str) -> list[str]:
@@ -152,7 +182,7 @@ class PatientService:
         if matches is None and where:
             matches = self.count_matching(query, include_archived=include_archived,
                                           at_most=BROAD_SEARCH)
-        if where and matches is not None and matches >= BROAD_SEARCH:
+        if where and matches is not None and matches >= BROAD_SEARCH and not is_postgres():
             hint = "INDEXED BY patient_name_key"
         sql = (f"SELECT id, name, date_of_birth, archived_at FROM patient {hint} "
                f"{_where(where)} ORDER BY name_key, id")
@@ -161,8 +191,8 @@ class PatientService:
         with translated_errors():
             return [
                 PatientSummary(int(i), str(n),
-                               dt.date.fromisoformat(b) if b else None, a is not None)
-                for i, n, b, a in database.execute_sql(sql, args)
+                               _date(b), a is not None)
+                for i, n, b, a in database.execute_sql(portable(sql), args)
             ]
 
     def count_matching(
@@ -178,8 +208,8 @@ class PatientService:
         if at_most is not None:
             inner += f" LIMIT {int(at_most)}"
         with translated_errors():
-            return int(database.execute_sql(f"SELECT count(*) FROM ({inner})",
-                                            args).fetchone()[0])
+            return int(database.execute_sql(
+                portable(f"SELECT count(*) FROM ({inner}) AS matching"), args).fetchone()[0])
 
     def get(self, patient_id: int) -> Patient:
         """The whole record of one patient. Raises KnownError(NOT_FOUND) if there is none."""

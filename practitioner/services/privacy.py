@@ -20,6 +20,7 @@ import peewee
 
 from practitioner.db.base import database
 from practitioner.db.cipher import passphrase_of
+from practitioner.db.dialect import is_postgres
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import PatientRow, SessionRow
 from practitioner.db.transactions import write_transaction
@@ -117,9 +118,17 @@ class PrivacyService:
         """Erase every trace of the patient, once the retention period is over.
 
         Raises ErasureBlockedError (and audits the refusal) inside the retention period, and
-        KnownError(NOT_FOUND) for an unknown patient. A backup is taken first.
+        KnownError(NOT_FOUND) for an unknown patient, KnownError(PERMISSION_DENIED) on a clinic
+        server (erasure there is the administrator's). A backup is taken first.
         """
         self.refuse_if_kept(patient_id)
+        if is_postgres():
+            # The server keeps deleted rows until it is vacuumed, and in its write-ahead
+            # log and backups: erasure there is the administrator's to carry out.
+            raise KnownError(ErrorKind.PERMISSION_DENIED,
+                             "Permanent erasure on a clinic server is not done from the "
+                             "app: ask the administrator, who can erase the patient on the "
+                             "server and in its backups.")
         with translated_errors():
             saved = self._backup() if self._backup else None
             with write_transaction():

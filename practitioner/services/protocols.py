@@ -85,7 +85,8 @@ class ProtocolService:
         except peewee.IntegrityError as exc:
             # Only the unique name is left for the database to catch; any other refusal
             # is a rule missed above and must not pass for a duplicate name.
-            if "protocol.name" not in str(exc):
+            # (SQLite names the column "protocol.name", PostgreSQL the index "protocol_name".)
+            if "protocol.name" not in str(exc) and '"protocol_name"' not in str(exc):
                 raise
             raise ValidationError(
                 [FieldError("name", f"There is already a protocol called “{name.strip()}”.")]

@@ -4,7 +4,9 @@ and what was inserted from the library into session notes.
 
 The library lives in the records file (`reference_entry`, seeded by slug), so a session can
 say which version of an entry it quoted, and notes survive content updates. Search uses
-the FTS5 index `reference_fts` on SQLite and falls back to LIKE on other databases.
+the full-text index `reference_fts`: an FTS5 table on SQLite, a table with a weighted
+tsvector under a GIN index on PostgreSQL (same columns, same results contract); LIKE
+remains as a fallback (`full_text=False`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import functools
 import json
 import logging
 import operator
+import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +26,7 @@ import peewee
 
 from practitioner.content.reference import KINDS, Entry, entry_from_raw, entry_to_raw
 from practitioner.db.base import database
+from practitioner.db.dialect import is_postgres, portable
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import (
     PatientRow,
@@ -45,6 +50,7 @@ from practitioner.domain.reference_flags import (
 )
 from practitioner.domain.reference_query import FullTextQuery, full_text_query
 from practitioner.domain.session import SessionReference
+from practitioner.domain.spelling import fold
 from practitioner.domain.validation import FieldError, ValidationError
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.audit import AuditService
@@ -58,6 +64,13 @@ MAX_LIMIT = 200
 # bm25 weights of the index columns, in FTS_COLUMNS order: a word in the title or among
 # the synonyms says far more about what an entry is about than one in the body.
 WEIGHTS = {"title": 10.0, "synonyms": 8.0, "summary": 4.0, "body": 1.0, "clues": 2.0}
+# PostgreSQL has four weight classes (D, C, B, A in ts_rank's array): the same order.
+PG_WEIGHT_CLASSES = {"title": "A", "synonyms": "A", "summary": "B", "body": "D", "clues": "C"}
+PG_RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
+# Divide by 1 + log(length): a word in a short entry counts for more, as bm25 has it.
+PG_RANK_NORMALISATION = 1
+# Runs of letters and digits: where the search index splits words (as the query does).
+_WORD = re.compile(r"[^\W_]+")
 SNIPPET_WORDS = 14
 SUMMARY_CHARS = 180
 _OPEN, _CLOSE = "\x02", "\x03"  # match markers inside snippets; never in content
@@ -139,6 +152,32 @@ def _marked(snippet: str) -> tuple[str, tuple[tuple[int, int], ...]]:
             plain.append(ch)
             length += 1
     return "".join(plain), tuple(spans)
+
+
+def _index_words(text: str) -> str:
+    """The words of `text` as the index keeps them on PostgreSQL: folded, space-separated
+    runs of letters and digits, so its parser splits them where the query's words split."""
+    return " ".join(_WORD.findall(fold(unicodedata.normalize("NFKC", text))))
+
+
+def _snippet(text: str, forms: tuple[str, ...]) -> tuple[str, tuple[tuple[int, int], ...]] | None:
+    """Up to SNIPPET_WORDS words of `text` around the most matches of the prefix `forms`,
+    with "…" where it was cut, and the spans of the matched words; None when no word of
+    `text` matches."""
+    words = list(_WORD.finditer(text))
+    hit = [fold(unicodedata.normalize("NFKC", w.group())).startswith(forms) for w in words]
+    if not any(hit):
+        return None
+    size = min(SNIPPET_WORDS, len(words))
+    start = max(range(len(words) - size + 1), key=lambda i: (sum(hit[i:i + size]), -i))
+    end = start + size
+    begin_at = 0 if start == 0 else words[start].start()
+    end_at = len(text) if end == len(words) else words[end - 1].end()
+    lead = "" if start == 0 else "…"
+    snippet = lead + text[begin_at:end_at] + ("" if end == len(words) else "…")
+    spans = tuple((words[i].start() - begin_at + len(lead), words[i].end() - begin_at + len(lead))
+                  for i in range(start, end) if hit[i])
+    return snippet, spans
 
 
 def _shortened(text: str, limit: int = SUMMARY_CHARS) -> str:
@@ -269,14 +308,28 @@ class ReferenceService:
     def _index_values(row_id: int, values: tuple[str, ...]) -> None:
         columns = ", ".join(FTS_COLUMNS)
         marks = ", ".join("?" for _ in FTS_COLUMNS)
+        if not is_postgres():
+            database.execute_sql(
+                f"INSERT INTO {FTS_TABLE} (rowid, {columns}) VALUES (?, {marks})",
+                (row_id, *values),
+            )
+            return
+        # The document holds the folded words (accents and ligatures off, as the query's
+        # words are), each column under its weight class.
+        document = " || ".join(
+            f"setweight(to_tsvector('simple', ?), '{PG_WEIGHT_CLASSES[c]}')"
+            for c in FTS_COLUMNS
+        )
         database.execute_sql(
-            f"INSERT INTO {FTS_TABLE} (rowid, {columns}) VALUES (?, {marks})",
-            (row_id, *values),
+            portable(f"INSERT INTO {FTS_TABLE} (rowid, {columns}, document) "
+                     f"VALUES (?, {marks}, {document})"),
+            (row_id, *values, *(_index_words(v) for v in values)),
         )
 
     def _unindex(self, row_id: int) -> None:
         if self._uses_fts():
-            database.execute_sql(f"DELETE FROM {FTS_TABLE} WHERE rowid = ?", (row_id,))
+            database.execute_sql(portable(f"DELETE FROM {FTS_TABLE} WHERE rowid = ?"),
+                                 (row_id,))
 
     def _reindex(self, rows: dict[int, tuple[str, ...]]) -> None:
         database.execute_sql(f"DELETE FROM {FTS_TABLE}")
@@ -286,7 +339,7 @@ class ReferenceService:
     def _uses_fts(self) -> bool:
         if self._full_text is not None:
             return self._full_text
-        return isinstance(database.obj, peewee.SqliteDatabase)
+        return isinstance(database.obj, (peewee.SqliteDatabase, peewee.PostgresqlDatabase))
 
     # -- reading ------------------------------------------------------------------------
 
@@ -334,10 +387,52 @@ class ReferenceService:
         with translated_errors():
             if not self._uses_fts():
                 return self._like_search(query, limit)
+            if is_postgres():
+                hits = self._pg_search(query, limit, every_word=True)
+                if not hits and len(query.groups) > 1:
+                    hits = self._pg_search(query, limit, every_word=False)
+                return hits
             hits = self._fts_search(query.all_words, limit)
             if not hits and len(query.groups) > 1:
                 hits = self._fts_search(query.any_word, limit)
             return hits
+
+    def _pg_search(self, query: FullTextQuery, limit: int, *, every_word: bool) -> list[SearchHit]:
+        """PostgreSQL's text search over the weighted document, ranked by ts_rank; the
+        snippet is cut here, as FTS5's snippet() would."""
+        # Forms are runs of letters and digits only, so they cannot break out of the
+        # tsquery syntax; each is a prefix term.
+        groups = ["(" + " | ".join(f"{form}:*" for form in group) + ")"
+                  for group in query.groups]
+        tsquery = (" & " if every_word else " | ").join(groups)
+        sql = (
+            f"SELECT e.slug, e.title, e.kind, f.summary, f.body, f.clues, f.synonyms "
+            f"FROM {FTS_TABLE} AS f JOIN reference_entry AS e ON e.id = f.rowid, "
+            "to_tsquery('simple', %s) AS q WHERE f.document @@ q "
+            f"ORDER BY ts_rank('{PG_RANK_WEIGHTS}', f.document, q, {PG_RANK_NORMALISATION}) DESC, "
+            "e.title LIMIT %s"
+        )
+        try:
+            rows = database.execute_sql(sql, (tsquery, limit)).fetchall()
+        except (peewee.ProgrammingError, peewee.DataError) as exc:
+            # As with FTS5: should the server still refuse the query, the practitioner
+            # sees no results rather than an error while typing.
+            if "tsquery" not in str(exc).lower():
+                raise
+            log.warning("full-text query refused (%d characters)", len(tsquery))
+            return []
+        forms = tuple(form for group in query.groups for form in group)
+        hits = []
+        for slug, title, kind, summary, *candidates in rows:
+            snippet: str = _shortened(summary)
+            spans: tuple[tuple[int, int], ...] = ()
+            for candidate in (summary, *candidates):
+                cut = _snippet(candidate, forms)
+                if cut is not None:
+                    snippet, spans = cut
+                    break
+            hits.append(SearchHit(slug, title, kind, snippet, spans))
+        return hits
 
     def _fts_search(self, match: str, limit: int) -> list[SearchHit]:
         weights = ", ".join(str(WEIGHTS[c]) for c in FTS_COLUMNS)
@@ -435,8 +530,8 @@ class ReferenceService:
     def _library(self) -> list[Entry]:
         with translated_errors():
             stamp = tuple(database.execute_sql(
-                "SELECT count(*), max(seeded_at), total(version), total(length(content)) "
-                "FROM reference_entry").fetchone())
+                "SELECT count(*), max(seeded_at), coalesce(sum(version), 0), "
+                "coalesce(sum(length(content)), 0) FROM reference_entry").fetchone())
             if self._parsed is None or self._parsed[0] != stamp:
                 rows = list(ReferenceEntryRow.select(ReferenceEntryRow.content))
                 self._parsed = (stamp, [entry_from_raw(json.loads(row.content))

@@ -6,7 +6,8 @@ Every other visit is also amended once (an update rewrites all its child rows). 
 stored version's content follows from the visit's number and version alone
 (`expected_visit`), so a reader can tell a whole visit from a half-saved one.
 
-Usage: python -m tests.helpers.saving_loop RECORDS.db PATIENT_ID FIRST_NUMBER
+Usage: python -m tests.helpers.saving_loop RECORDS PATIENT_ID FIRST_NUMBER
+RECORDS is a records file or a clinic server's postgresql:// URL.
 Prints "SAVED <session id> <number> <version>" per acknowledged save.
 """
 
@@ -18,6 +19,7 @@ import sys
 from pathlib import Path
 
 from practitioner.db.connection import open_sqlite
+from practitioner.db.server import SCHEMES, open_postgres, server_health
 from practitioner.domain.outcomes import SessionMeasures
 from practitioner.domain.session import NeedledPoint, NeedleSide, SessionInput, Technique
 from practitioner.services.sessions import SessionService
@@ -55,11 +57,17 @@ def number_and_version(notes: str) -> tuple[int, int]:
 
 
 def main(records: str, patient_id: str, first: str) -> int:
-    db = open_sqlite(Path(records))
-    settings = reported(db.connection())
-    if settings != REQUIRED:  # the kill test proves nothing on a weaker connection
-        print(f"not durable: {settings}", file=sys.stderr, flush=True)
-        return 1
+    # The kill test proves nothing on a weaker connection or server.
+    if records.startswith(tuple(f"{scheme}://" for scheme in SCHEMES)):
+        warnings = server_health(open_postgres(records)).warnings
+        if warnings:
+            print(f"not durable: {warnings}", file=sys.stderr, flush=True)
+            return 1
+    else:
+        settings = reported(open_sqlite(Path(records)).connection())
+        if settings != REQUIRED:
+            print(f"not durable: {settings}", file=sys.stderr, flush=True)
+            return 1
     sessions = SessionService()
     number = int(first)
     while True:

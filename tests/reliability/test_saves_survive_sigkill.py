@@ -5,6 +5,9 @@ One records file is carried across all the kills, as a practice's file is across
 After each kill the file is opened again and checked: every acknowledged save is there
 and whole, every stored session (acknowledged or not) is whole, and SQLite's own
 integrity and foreign-key checks pass.
+
+On PostgreSQL (when a test server is configured) the same: a workstation killed
+mid-save leaves the server with every save it acknowledged, whole, and nothing half-done.
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from pathlib import Path
 
 import pytest
 
-from practitioner.db.connection import close_database, open_sqlite
+from practitioner.db.connection import close_database
 from practitioner.services.patients import PatientService
 from practitioner.services.sessions import SessionService
+from tests.helpers.db_fixtures import ENGINES, PostgresTestServer, open_records_at
 from tests.helpers.demo_inputs import ann
 from tests.helpers.saving_loop import ACK, expected_visit, number_and_version
 
@@ -70,7 +74,8 @@ class _Reader:
         return bool(chunk)
 
 
-def _run_and_kill(records: Path, patient_id: int, first: int, rng: random.Random) -> list[Ack]:
+def _run_and_kill(records: Path | str, patient_id: int, first: int,
+                  rng: random.Random) -> list[Ack]:
     """Start the saving loop, SIGKILL it at a random moment, return every ack it printed."""
     wanted = rng.randint(0, MAX_ACKS_BEFORE_KILL)
     extra = rng.uniform(0.0, MAX_EXTRA_DELAY_S)
@@ -107,10 +112,12 @@ def _integrity(records: Path) -> tuple[list[tuple[object, ...]], list[tuple[obje
         conn.close()
 
 
-def _check_after_kill(records: Path, patient_id: int, acknowledged: dict[int, Ack]) -> int:
+def _check_after_kill(records: Path | str, patient_id: int,
+                      acknowledged: dict[int, Ack]) -> int:
     """Assert the file is whole and holds every acknowledged save; the next visit number."""
-    assert _integrity(records) == ([("ok",)], [])
-    open_sqlite(records)
+    if isinstance(records, Path):
+        assert _integrity(records) == ([("ok",)], [])
+    open_records_at(records)
     try:
         stored = SessionService().for_patients([patient_id]).get(patient_id, [])
     finally:
@@ -132,11 +139,15 @@ def _check_after_kill(records: Path, patient_id: int, acknowledged: dict[int, Ac
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("engine", ENGINES, indirect=True)
 def test_no_acknowledged_save_is_lost_or_half_saved_across_random_sigkills(
-    tmp_path: Path,
+    tmp_path: Path, engine: str, request: pytest.FixtureRequest
 ) -> None:
-    records = tmp_path / "records.db"
-    open_sqlite(records)
+    records: Path | str = tmp_path / "records.db"
+    if engine == "postgres":
+        server: PostgresTestServer = request.getfixturevalue("postgres_server")
+        records = server.migrated_database("kills")
+    open_records_at(records)
     patient_id = PatientService().create(ann()).id
     close_database()
     rng = random.Random(SEED)

@@ -174,3 +174,17 @@ def up(migrator: Any, db: Any) -> None:
             "CREATE TRIGGER session_revision_no_update BEFORE UPDATE ON session_revision "
             "BEGIN SELECT RAISE(ABORT, 'session revisions cannot be changed'); END"
         )
+    else:
+        for statement in POSTGRES_STATEMENTS:
+            db.execute_sql(statement)
+
+
+# PostgreSQL: the same refusal as a plpgsql trigger (check_violation, as SQLite's
+# RAISE(ABORT) is a constraint failure too).
+POSTGRES_STATEMENTS = (
+    "CREATE FUNCTION session_revision_no_update() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN RAISE EXCEPTION 'session revisions cannot be changed' "
+    "USING ERRCODE = 'check_violation'; END $$",
+    "CREATE TRIGGER session_revision_no_update BEFORE UPDATE ON session_revision "
+    "FOR EACH ROW EXECUTE FUNCTION session_revision_no_update()",
+)

@@ -74,7 +74,7 @@ def up(migrator: Any, db: Any) -> None:
     if sqlite:
         code_rule += " OR (code GLOB 'custom:[1-9]*' AND substr(code, 8) NOT GLOB '*[^0-9]*')"
     else:
-        code_rule += " OR code LIKE 'custom:%'"
+        code_rule += " OR code ~ '^custom:[1-9][0-9]*$'"
 
     class SessionMeasure(Base):
         session = ForeignKeyField(TreatmentSession, on_delete="CASCADE")
@@ -149,6 +149,47 @@ def up(migrator: Any, db: Any) -> None:
     if sqlite:
         for statement in _sqlite_triggers():
             db.execute_sql(statement)
+    else:
+        for statement in _postgres_triggers():
+            db.execute_sql(statement)
+
+
+def _postgres_triggers() -> list[str]:
+    # The rules of `_sqlite_triggers` that look at other rows, as plpgsql. (Whole numbers
+    # need no trigger here: the columns are real INTEGERs.)
+    rules = {
+        "session_measure_custom": (
+            "session_measure", "INSERT OR UPDATE",
+            "starts_with(NEW.code, 'custom:') AND NOT EXISTS (SELECT 1 FROM custom_measure "
+            "AS c WHERE 'custom:' || c.id = NEW.code AND NEW.value BETWEEN c.low AND c.high "
+            "AND (NOT c.\"integer\" OR NEW.value = round(NEW.value)))",
+            "CHECK: value outside its custom measure", "NEW"),
+        "session_psfs_patient": (
+            "session_psfs", "INSERT OR UPDATE",
+            "(SELECT patient_id FROM psfs_activity WHERE id = NEW.activity_id) IS DISTINCT "
+            "FROM (SELECT patient_id FROM treatment_session WHERE id = NEW.session_id)",
+            "CHECK: PSFS activity of another patient", "NEW"),
+        "custom_measure_keeps_values": (
+            "custom_measure", "UPDATE",
+            "NEW.id IS DISTINCT FROM OLD.id OR EXISTS (SELECT 1 FROM session_measure AS m "
+            "WHERE m.code = 'custom:' || OLD.id AND (m.value NOT BETWEEN NEW.low AND NEW.high "
+            "OR (NEW.\"integer\" AND m.value <> round(m.value))))",
+            "CHECK: recorded values outside the new range", "NEW"),
+        "custom_measure_in_use": (
+            "custom_measure", "DELETE",
+            "EXISTS (SELECT 1 FROM session_measure WHERE code = 'custom:' || OLD.id)",
+            "CHECK: custom measure has recorded values", "OLD"),
+    }
+    statements = []
+    for name, (table, events, condition, message, row) in rules.items():
+        statements += [
+            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF {condition} THEN RAISE EXCEPTION '{message}' "
+            f"USING ERRCODE = 'check_violation'; END IF; RETURN {row}; END $$",
+            f"CREATE TRIGGER {name} BEFORE {events} ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {name}()",
+        ]
+    return statements
 
 
 def _sqlite_triggers() -> list[str]:

@@ -129,3 +129,18 @@ def up(migrator: Any, db: Any) -> None:
     if sqlite:
         # Full-text search needs SQLite's FTS5; other engines search with LIKE instead.
         db.execute_sql(FTS_SQL)
+    else:
+        for statement in POSTGRES_FTS:
+            db.execute_sql(statement)
+
+
+# PostgreSQL's own text search: the same five columns (kept for snippets) and a weighted
+# tsvector the reference service fills from the folded words of each (title and synonyms
+# weight A, summary B, clues C, body D), under a GIN index.
+POSTGRES_FTS = (
+    "CREATE TABLE reference_fts ("
+    "rowid INTEGER PRIMARY KEY REFERENCES reference_entry (id) ON DELETE CASCADE, "
+    "title TEXT NOT NULL, synonyms TEXT NOT NULL, summary TEXT NOT NULL, "
+    "body TEXT NOT NULL, clues TEXT NOT NULL, document TSVECTOR NOT NULL)",
+    "CREATE INDEX reference_fts_document ON reference_fts USING gin (document)",
+)

@@ -49,3 +49,15 @@ def up(migrator: Any, db: Any) -> None:
             "CREATE TRIGGER referral_letter_no_update BEFORE UPDATE ON referral_letter "
             "BEGIN SELECT RAISE(ABORT, 'kept letters cannot be changed'); END"
         )
+    else:
+        for statement in POSTGRES_STATEMENTS:
+            db.execute_sql(statement)
+
+
+POSTGRES_STATEMENTS = (
+    "CREATE FUNCTION referral_letter_no_update() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN RAISE EXCEPTION 'kept letters cannot be changed' "
+    "USING ERRCODE = 'check_violation'; END $$",
+    "CREATE TRIGGER referral_letter_no_update BEFORE UPDATE ON referral_letter "
+    "FOR EACH ROW EXECUTE FUNCTION referral_letter_no_update()",
+)

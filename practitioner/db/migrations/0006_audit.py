@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from peewee import CharField, IntegerField, Model, SqliteDatabase, TextField
+from peewee import CharField, Check, IntegerField, Model, SqliteDatabase, TextField
 
 GENESIS_HASH = "0" * 64
 
@@ -68,5 +68,66 @@ def up(migrator: Any, db: Any) -> None:
         class Meta:
             database = db
             table_name = "audit_log"
+            constraints = [
+                Check("seq >= 1"),
+                Check("at ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T.*Z$'"),
+                Check("length(action) BETWEEN 1 AND 32"),
+                Check("length(prev_hash) = 64"),
+                Check("length(hash) = 64"),
+            ]
 
     db.create_tables([AuditLog])
+    schema = str(db.execute_sql("SELECT current_schema()").fetchone()[0]).replace('"', '""')
+    for statement in postgres_statements(f'"{schema}"'):
+        db.execute_sql(statement)
+
+
+# PostgreSQL: the same protections as plpgsql triggers (TRUNCATE fires no row trigger, so
+# it has its own). `audit_issued` plays sqlite_sequence's part: the highest number ever
+# issued, raised by the insert trigger in the same transaction, so entries cut off the end
+# show up. Its function runs as the schema owner (SECURITY DEFINER): the application role
+# gets no right to change that row itself (resources/sql/clinic-server-setup.sql).
+def postgres_statements(schema: str) -> tuple[str, ...]:
+    """The PostgreSQL protections, for the tables in the (quoted) `schema`."""
+    return (
+        "CREATE TABLE audit_issued (id INTEGER PRIMARY KEY CHECK (id = 1), "
+        "seq INTEGER NOT NULL CHECK (seq >= 0))",
+        "INSERT INTO audit_issued (id, seq) VALUES (1, 0)",
+        "CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN RAISE EXCEPTION 'audit_log is append-only' USING ERRCODE = 'check_violation'; "
+        "END $$",
+        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+        "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+        "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
+        "CREATE FUNCTION audit_log_continues_chain() RETURNS trigger LANGUAGE plpgsql "
+        f"SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$ "
+        "DECLARE last_seq INTEGER; last_hash VARCHAR(64); "
+        "BEGIN "
+        "SELECT a.seq, a.hash INTO last_seq, last_hash FROM audit_log AS a "
+        "ORDER BY a.seq DESC LIMIT 1; "
+        "IF NEW.seq IS DISTINCT FROM coalesce(last_seq, 0) + 1 "
+        f"OR NEW.prev_hash IS DISTINCT FROM coalesce(last_hash, '{GENESIS_HASH}') THEN "
+        "RAISE EXCEPTION 'audit_log entry does not continue the chain' "
+        "USING ERRCODE = 'check_violation'; END IF; "
+        "UPDATE audit_issued SET seq = greatest(seq, NEW.seq) WHERE id = 1; "
+        "RETURN NEW; END $$",
+        "CREATE TRIGGER audit_log_continues_chain BEFORE INSERT ON audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION audit_log_continues_chain()",
+        # Rights the owner's default privileges gave other roles on the new tables (and on
+        # the migration history): only the owner may change or remove what is there.
+        "DO $$ DECLARE found RECORD; BEGIN "
+        "FOR found IN SELECT DISTINCT c.relname, a.grantee FROM pg_class AS c, "
+        "aclexplode(c.relacl) AS a WHERE c.oid IN ('audit_log'::regclass, "
+        "'audit_issued'::regclass, 'schema_migration'::regclass) "
+        "AND a.grantee <> c.relowner "
+        "AND a.privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE') LOOP "
+        "EXECUTE 'REVOKE UPDATE, DELETE, TRUNCATE' "
+        "|| CASE WHEN found.relname = 'audit_log' THEN '' ELSE ', INSERT' END "
+        "|| ' ON ' || quote_ident(found.relname) || ' FROM ' "
+        "|| CASE WHEN found.grantee = 0 THEN 'PUBLIC' "
+        "ELSE quote_ident(pg_get_userbyid(found.grantee)) END; "
+        "END LOOP; END $$",
+    )

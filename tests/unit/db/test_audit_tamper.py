@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from practitioner.db.base import database
 from practitioner.db.connection import close_database, open_sqlite
+from practitioner.db.dialect import portable
 from practitioner.domain.outcomes import DiaryEntry
 from practitioner.services.audit import AuditService
 from practitioner.services.outcomes import OutcomeService
@@ -117,8 +118,8 @@ def test_an_insert_that_does_not_continue_the_chain_is_refused(db_path: Path) ->
     for seq, prev in ((2, "0" * 64), (3, entry.hash), (1, "0" * 64)):
         row = (seq, *forked[:7], prev, forked[8])
         with pytest.raises(peewee.IntegrityError):
-            database.execute_sql(
-                f"INSERT INTO audit_log (seq, {', '.join(COLUMNS)}) VALUES ({marks})", row)
+            database.execute_sql(portable(
+                f"INSERT INTO audit_log (seq, {', '.join(COLUMNS)}) VALUES ({marks})"), row)
     assert audit.verify().intact and audit.verify().rows == 1
 
 
@@ -214,6 +215,7 @@ def test_tampering_after_random_edits_is_detected_at_the_first_bad_entry(
         close_database()
 
 
+@pytest.mark.sqlite_only  # raw access to the file (tests/unit/db/test_server.py: PostgreSQL)
 def test_a_cut_off_end_with_its_counter_reset_is_caught_by_the_anchor(db_path: Path) -> None:
     audit = AuditService()
     for _ in range(5):

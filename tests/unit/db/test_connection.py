@@ -16,6 +16,9 @@ from practitioner.services.patients import PatientService
 from tests.helpers.db_fixtures import TODAY
 from tests.helpers.demo_inputs import ann
 
+# About SQLite files: opening, refusing and locking records files.
+pytestmark = pytest.mark.sqlite_only
+
 LATEST = max(m.idx for m in known_migrations())
 
 

@@ -22,6 +22,9 @@ from practitioner.services.patients import PatientService
 from tests.helpers.demo_inputs import ann
 from tests.helpers.faults import LONG_TEXT
 
+# About SQLite files: faults of a records file: its disk, folder, permissions and locks.
+pytestmark = pytest.mark.sqlite_only
+
 SAVE_KINDS = (ErrorKind.LOCKED, ErrorKind.DISK_FULL, ErrorKind.READ_ONLY,
               ErrorKind.CANNOT_OPEN, ErrorKind.MISSING, ErrorKind.DAMAGED)
 
@@ -225,7 +228,8 @@ def test_a_short_hold_by_another_program_is_waited_out_not_reported(db_path: Pat
 @pytest.mark.parametrize("kind", list(MESSAGES), ids=lambda k: k.value)
 def test_every_message_ends_with_what_to_do(kind: ErrorKind) -> None:
     remedy = MESSAGES[kind].rsplit(": ", 1)[-1]
-    assert remedy.split()[0] in {"close", "free", "allow", "check", "put", "copy", "choose"}
+    assert remedy.split()[0] in {"close", "free", "allow", "check", "put", "copy", "choose", "ask",
+                                    "save"}
 
 
 def test_a_stale_connection_found_inside_a_nested_block_is_dropped_by_the_outer_one(

@@ -15,6 +15,9 @@ from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.patients import PatientService
 from tests.helpers.demo_inputs import ann
 
+# About SQLite files: SQLite's own failures (a full disk, a locked file).
+pytestmark = pytest.mark.sqlite_only
+
 LONG_NOTE = "Cramps wake her most nights; stretching helps a little. " * 300  # ~17 kB
 
 

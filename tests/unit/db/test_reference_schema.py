@@ -40,6 +40,7 @@ def _query(path: Path, sql: str) -> list[tuple[object, ...]]:
         conn.close()
 
 
+@pytest.mark.sqlite_only  # the FTS5 table (PostgreSQL's: tests/unit/db/test_server.py)
 def test_the_full_text_index_has_its_columns_and_tokenizer(db_path: Path) -> None:
     [(sql,)] = _query(db_path, f"SELECT sql FROM sqlite_master WHERE name = '{FTS_TABLE}'")
     assert "USING fts5" in str(sql)

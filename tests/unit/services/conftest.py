@@ -1,6 +1,8 @@
-"""Every service test also checks that each write a service makes runs inside a
-`BEGIN IMMEDIATE` transaction: one transaction per save, taking the write lock up front
-(so a busy file fails at the start, never half-way through)."""
+"""Service tests run on SQLite and, when a test server is configured, on PostgreSQL
+(`tests/helpers/db_fixtures.py`). Every service test also checks that each write a
+service makes runs inside a transaction: on SQLite a `BEGIN IMMEDIATE` one, taking the
+write lock up front (so a busy file fails at the start, never half-way through); on
+PostgreSQL one the server itself reports open when the statement is sent."""
 
 from __future__ import annotations
 
@@ -10,7 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import peewee
+import psycopg
 import pytest
+from psycopg.pq import TransactionStatus
+
+from tests.helpers.db_fixtures import parametrize_engines
 
 _WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE"})
 _SERVICES = str(Path(__file__).resolve().parents[3] / "practitioner" / "services")
@@ -29,6 +35,15 @@ def _called_from_a_service() -> bool:
         from_service = from_service or name.startswith(_SERVICES)
         frame = frame.f_back  # type: ignore[assignment]
     return from_service
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    parametrize_engines(metafunc)
+
+
+def _first_word(sql: str) -> str:
+    words = sql.split(None, 1)
+    return words[0].upper() if words else ""
 
 
 @pytest.fixture(autouse=True)
@@ -58,5 +73,16 @@ def _service_writes_run_in_immediate_transactions(
         return conn
 
     monkeypatch.setattr(peewee.SqliteDatabase, "_connect", traced_connect)
+    execute_sql = peewee.PostgresqlDatabase.execute_sql
+
+    def traced_execute_sql(self: peewee.PostgresqlDatabase, sql: str,
+                           params: object = None) -> object:
+        if _first_word(sql) in _WRITES and _called_from_a_service():
+            conn: psycopg.Connection[object] = self.connection()
+            if conn.info.transaction_status is not TransactionStatus.INTRANS:
+                outside.append(sql[:120])
+        return execute_sql(self, sql, params)
+
+    monkeypatch.setattr(peewee.PostgresqlDatabase, "execute_sql", traced_execute_sql)
     yield
-    assert outside == [], "service writes outside a BEGIN IMMEDIATE transaction"
+    assert outside == [], "service writes outside a (BEGIN IMMEDIATE) transaction"

@@ -154,6 +154,7 @@ def test_the_trail_of_one_patient_leaves_out_the_others(world: World) -> None:
         world.patient_id}
 
 
+@pytest.mark.sqlite_only  # a damaged file, opened read-only
 def test_a_read_only_file_still_opens_records_without_entries(
     world: World, db_path: Path
 ) -> None:

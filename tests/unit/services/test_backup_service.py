@@ -27,6 +27,10 @@ from tests.helpers.demo_inputs import ann
 from tests.helpers.files import sha256
 from tests.helpers.records import DAMAGE, demo_records
 
+# Backups of a records file with SQLite's online backup API; on a clinic server backups
+# are the administrator's pg_dump (README, Clinic mode).
+pytestmark = pytest.mark.sqlite_only
+
 
 class Ticker:
     """A clock that moves one hour on every reading."""

@@ -6,6 +6,7 @@ import peewee
 import pytest
 
 from practitioner.db.base import database
+from practitioner.db.dialect import portable
 from practitioner.domain.patient import PatientInput
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.audit import AuditService
@@ -42,8 +43,8 @@ def test_a_kept_letter_cannot_be_rewritten(patients: PatientService) -> None:
     patient = patients.create(PatientInput(name="Ana Lima"))
     kept = LetterService().keep(patient.id, "Dr", "As sent", PDF)
     with pytest.raises(peewee.IntegrityError, match="cannot be changed"):
-        database.execute_sql("UPDATE referral_letter SET body = 'rewritten' WHERE id = ?",
-                             (kept.id,))
+        database.execute_sql(
+            portable("UPDATE referral_letter SET body = 'rewritten' WHERE id = ?"), (kept.id,))
     assert LetterService().letters(patient.id)[0].body == "As sent"
 
 

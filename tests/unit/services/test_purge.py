@@ -12,6 +12,7 @@ import pytest
 from practitioner.db.base import database
 from practitioner.db.models import MODELS
 from practitioner.domain.outcomes import DiaryEntry
+from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.audit import AuditService
 from practitioner.services.drafts import DraftService
 from practitioner.services.outcomes import OutcomeService
@@ -70,6 +71,7 @@ def test_inside_retention_erasure_is_refused_and_audited(
     assert AuditService().trail(patient_id)[-1].fields.action == "purge_refused"
 
 
+@pytest.mark.sqlite_only  # the bytes of the records file, and its file backup
 def test_a_purge_removes_every_trace_from_tables_and_file_bytes(
     db_path: Path, patients: PatientService, clock: FakeClock, tmp_path: Path
 ) -> None:
@@ -101,3 +103,17 @@ def test_a_purge_removes_every_trace_from_tables_and_file_bytes(
     last = audit.trail(patient_id)[-1].fields
     assert (last.action, last.entity_id, last.detail) == ("purge", patient_id, "record erased")
     assert all(MARKER not in repr(e.fields) for e in audit.trail())
+
+
+def test_erasure_on_a_clinic_server_is_left_to_the_administrator(
+    db_path: Path, patients: PatientService, clock: FakeClock, engine: str
+) -> None:
+    if engine != "postgres":
+        pytest.skip("clinic servers only (a records file is erased by the app)")
+    patient_id = _fill(patients, clock)
+    privacy = PrivacyService(today=lambda: ALLOWED_FROM, backup=None)
+    with pytest.raises(KnownError) as caught:
+        privacy.purge(patient_id)
+    assert caught.value.kind is ErrorKind.PERMISSION_DENIED
+    assert "administrator" in caught.value.message
+    assert patients.get(patient_id).data.notes == MARKER

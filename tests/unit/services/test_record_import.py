@@ -184,12 +184,9 @@ def test_a_truncated_file_is_refused_with_line_and_column(
 
 
 @pytest.fixture
-def empty_db(migrated_template: Path, tmp_path: Path) -> Iterator[Path]:
-    path = tmp_path / "empty.db"
-    shutil.copyfile(migrated_template, path)
-    open_sqlite(path)
-    yield path
-    close_database()
+def empty_db(db_path: Path) -> Path:
+    """Empty migrated records (on either engine) to import into."""
+    return db_path
 
 
 def test_round_trip_of_the_demo_database(

@@ -3,36 +3,25 @@ spellings, lay terms, and any input at all never raising."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from practitioner.db.connection import close_database, open_sqlite
+from practitioner.db.connection import close_database
 from practitioner.domain.spelling import fold
 from practitioner.services.reference import ReferenceService, SearchHit
+from tests.helpers.db_fixtures import open_records_at, seeded_records
 from tests.helpers.reference_library import fixture_entries
 
 
-@pytest.fixture(scope="module")
-def seeded_file(tmp_path_factory: pytest.TempPathFactory, migrated_template: Path) -> Path:
-    """A records file holding the seeded fixture library, closed; tests only read it."""
-    path = tmp_path_factory.mktemp("search") / "library.db"
-    shutil.copyfile(migrated_template, path)
-    open_sqlite(path)
-    try:
-        ReferenceService().seed(fixture_entries())
-    finally:
-        close_database()
-    return path
-
-
 @pytest.fixture
-def library(seeded_file: Path) -> Iterator[ReferenceService]:
-    open_sqlite(seeded_file)
+def library(request: pytest.FixtureRequest, engine: str) -> Iterator[ReferenceService]:
+    """The seeded fixture library (seeded once per module and engine); tests only read it."""
+    location = seeded_records(request, engine, "search",
+                              lambda: ReferenceService().seed(fixture_entries()))
+    open_records_at(location)
     yield ReferenceService()
     close_database()
 

@@ -13,6 +13,7 @@ import pytest
 
 from practitioner.content.reference import Entry
 from practitioner.db.base import database
+from practitioner.db.dialect import is_postgres, portable
 from practitioner.db.models import ReferenceEntryRow, ReferenceNoteRow, SessionRow
 from practitioner.domain.patient import Condition, Medication
 from practitioner.domain.screen import RedFlagScreen
@@ -39,7 +40,11 @@ def library(patients: PatientService, clock: FakeClock) -> ReferenceService:
 
 
 def _dump(path: Path) -> list[tuple[object, ...]]:
-    """Every row of the reference tables and the index, straight from the file."""
+    """Every row of the reference tables and the index, straight from the file (or, on
+    PostgreSQL, as committed: the connection is outside any transaction)."""
+    if is_postgres():
+        return [(table, *row) for table in ("reference_entry", "reference_note", "reference_fts")
+                for row in database.execute_sql(f"SELECT * FROM {table} ORDER BY 1")]
     conn = sqlite3.connect(path)
     try:
         rows: list[tuple[object, ...]] = []
@@ -152,7 +157,8 @@ def test_a_damaged_index_is_rebuilt_by_seeding(library: ReferenceService) -> Non
 
 def test_an_index_built_differently_is_rebuilt_by_seeding(library: ReferenceService) -> None:
     # As left by an app that indexed other text (here: without the synonyms).
-    database.execute_sql("UPDATE reference_fts SET synonyms = ''")
+    database.execute_sql("UPDATE reference_fts SET synonyms = ''" + (
+        ", document = to_tsvector('simple', title)" if is_postgres() else ""))
     assert library.search("charley horse") == []
 
     assert library.seed(fixture_entries()).reindexed
@@ -289,7 +295,7 @@ def test_a_patients_reviews_go_with_the_patient(
 ) -> None:
     patient = patients.create(ann())
     library.record_review(patient.id, "red-flag-dvt", "discussed")
-    database.execute_sql("DELETE FROM patient WHERE id = ?", (patient.id,))
+    database.execute_sql(portable("DELETE FROM patient WHERE id = ?"), (patient.id,))
     assert library.reviews_for_patients([patient.id]) == {patient.id: []}
 
 

@@ -4,32 +4,21 @@ three hits), and seeding the shipped library twice changes nothing."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from practitioner.content.reference import load_reference
-from practitioner.db.connection import close_database, open_sqlite
+from practitioner.db.connection import close_database
 from practitioner.services.reference import ReferenceService
-
-
-@pytest.fixture(scope="module")
-def shipped_file(tmp_path_factory: pytest.TempPathFactory, migrated_template: Path) -> Path:
-    path = tmp_path_factory.mktemp("shipped") / "library.db"
-    shutil.copyfile(migrated_template, path)
-    open_sqlite(path)
-    try:
-        ReferenceService().seed(load_reference())
-    finally:
-        close_database()
-    return path
+from tests.helpers.db_fixtures import open_records_at, seeded_records
 
 
 @pytest.fixture
-def library(shipped_file: Path) -> Iterator[ReferenceService]:
-    open_sqlite(shipped_file)
+def library(request: pytest.FixtureRequest, engine: str) -> Iterator[ReferenceService]:
+    location = seeded_records(request, engine, "shipped",
+                              lambda: ReferenceService().seed(load_reference()))
+    open_records_at(location)
     yield ReferenceService()
     close_database()
 
