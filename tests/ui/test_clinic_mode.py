@@ -28,6 +28,7 @@ from practitioner.services.accounts import AccountService
 from practitioner.services.audit import AuditService
 from practitioner.ui.dialogs.connect_dialog import ConnectChoice
 from practitioner.ui.main_window import MainWindow
+from tests.helpers.db_fixtures import PostgresTestServer
 from tests.helpers.demo_inputs import ann
 from tests.helpers.fakes import FakeMessages
 
@@ -278,3 +279,31 @@ def test_a_busy_records_file_does_not_stop_the_solo_app_opening(
     monkeypatch.setattr(AccountService, "solo_identity", busy)
     me = clinic.solo_user("  Dr   Solo ")()
     assert (me.id, me.name, me.role) == (None, "Dr Solo", Role.ADMINISTRATOR)
+
+
+def test_clinic_mode_on_a_real_postgresql_server(
+    qtbot: QtBot, postgres_server: PostgresTestServer, settings: QSettings,
+) -> None:
+    """The default opener (db.server.open_postgres) migrates a new server database,
+    accounts included; the first start makes the administrator, the next one logs in."""
+    url = postgres_server.create_database("clinic_accounts")
+    try:
+        messages = FakeMessages(
+            new_accounts=[("Dr Admin", PASSWORD, PASSWORD, Role.ADMINISTRATOR)])
+        window = clinic.open_clinic(url, messages, settings, store=clinic.PasswordStore(None))
+        assert window is not None
+        qtbot.addWidget(window)
+        assert _status(window).startswith("Signed in as Dr Admin (administrator)")
+        patient = window._services.patients.create(ann())
+        entry = AuditService().trail(patient.id)[0].fields
+        assert entry.author_id == AccountRow.get(AccountRow.name == "Dr Admin").id
+        window.close()
+        close_database()
+
+        again = FakeMessages(logins=[("Dr Admin", PASSWORD)])
+        window = clinic.open_clinic(url, again, settings, store=clinic.PasswordStore(None))
+        assert window is not None and again.first_account_asked == 0
+        qtbot.addWidget(window)
+        assert AuditService().verify().intact
+    finally:
+        close_database()
