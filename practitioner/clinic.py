@@ -193,7 +193,7 @@ def connect(address: ServerAddress, messages: Messages, store: PasswordStore,
     """Open the clinic database at `address` with `password`, else the keyring's, else
     none (a server may need none, or libpq finds it in ~/.pgpass); when refused, ask for
     one, with the server's reason once a password was tried. None when cancelled."""
-    problem = address.problem()
+    problem = address.problem(require_host=False)
     if problem is not None:
         raise KnownError(ErrorKind.CANNOT_OPEN, problem)
     from_keyring = False
@@ -373,8 +373,12 @@ def open_clinic(url: str, messages: Messages, settings: QSettings, *,
     """Connect to the server at `url`, sign in and build the window; None when cancelled
     at a prompt. Raises KnownError when the server cannot be used."""
     address, password = parse_server_url(url)
+    if password is not None:
+        raise KnownError(ErrorKind.CANNOT_OPEN, "A server address must not hold the "
+                         "password: leave it out, and it is asked for (or taken from the "
+                         "system keyring).")
     keyring = store or PasswordStore.system()
-    database = connect(address, messages, keyring, opener or default_opener, password)
+    database = connect(address, messages, keyring, opener or default_opener)
     if database is None:
         return None
     accounts = AccountService()

@@ -46,16 +46,18 @@ class ServerAddress:
     def url(self) -> str:
         """The address as a `postgresql://` URL (never with a password)."""
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return (f"postgresql://{quote(self.user, safe='')}@{host}:{self.port}/"
+        where = f"{host}:{self.port}" if host else ""  # No host: the local Unix socket.
+        return (f"postgresql://{quote(self.user, safe='')}@{where}/"
                 f"{quote(self.database, safe='')}?sslmode={self.sslmode}")
 
     def display(self) -> str:
         """How the address reads in a title or a prompt: user@host:port/database."""
         return f"{self.user}@{self.host}:{self.port}/{self.database}"
 
-    def problem(self) -> str | None:
-        """Why the app will not connect to this address, or None."""
-        if not self.host.strip():
+    def problem(self, *, require_host: bool = True) -> str | None:
+        """Why the app will not connect to this address, or None. Without
+        `require_host`, no host means this computer's Unix socket (as in a `--db` URL)."""
+        if require_host and not self.host.strip():
             return "Enter the server's name or address."
         if not 1 <= self.port <= 65535:
             return "The port is a number from 1 to 65535."

@@ -307,3 +307,12 @@ def test_clinic_mode_on_a_real_postgresql_server(
         assert AuditService().verify().intact
     finally:
         close_database()
+
+
+def test_an_address_holding_a_password_is_refused(
+    server: FakeServer, settings: QSettings,
+) -> None:
+    with pytest.raises(KnownError, match="must not hold the password"):
+        clinic.open_clinic("postgresql://lee:secret@localhost/cramp", FakeMessages(),
+                           settings, opener=server, store=clinic.PasswordStore(None))
+    assert server.calls == []

@@ -48,3 +48,11 @@ def test_another_computer_must_be_reached_over_ssl(mode: str) -> None:
 def test_missing_parts_are_named(address: ServerAddress, words: str) -> None:
     problem = address.problem()
     assert problem is not None and words in problem
+
+
+def test_a_unix_socket_address_has_no_host_in_its_url() -> None:
+    address, _ = parse_server_url("postgresql://lee@/cramp")
+    assert address.is_local and address.problem(require_host=False) is None
+    assert address.problem() is not None  # The dialog asks for a server name.
+    assert address.url() == "postgresql://lee@/cramp?sslmode=prefer"
+    assert parse_server_url(address.url())[0] == address
