@@ -22,6 +22,7 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from practitioner import __version__, instance_lock
+from practitioner.clinic_address import server_to_open
 from practitioner.errors import ErrorKind, KnownError, PractitionerError
 from practitioner.paths import (
     APP_NAME,
@@ -48,7 +49,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
                                      description="Cramp Practitioner desktop app.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--db", type=Path, help="records file to open instead of the default")
+    source.add_argument("--db", help="records file to open instead of the default, or a "
+                        "clinic server as postgresql://user@host[:port]/database")
     source.add_argument("--demo", action="store_true",
                         help="open a throwaway database filled with synthetic patients")
     parser.add_argument("--quit-after-startup", action="store_true",
@@ -167,22 +169,14 @@ def build_window(
     ContentError when the shipped reference library is broken.
     """
     import practitioner.db  # noqa: F401  # first: loads peewee without the PostgreSQL driver
+    from practitioner import clinic
     from practitioner.content.points import load_points
     from practitioner.content.reference import load_reference
     from practitioner.db.cipher import FileKind, file_kind, passphrase_of
     from practitioner.db.connection import check_file, open_damaged_read_only, open_sqlite
     from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
-    from practitioner.services.audit import AuditService
     from practitioner.services.backups import BackupService
-    from practitioner.services.bundle import Services
-    from practitioner.services.changes import ChangeService
     from practitioner.services.demo import fill_demo
-    from practitioner.services.drafts import DraftService, LocalDrafts
-    from practitioner.services.letters import LetterService
-    from practitioner.services.outcomes import OutcomeService
-    from practitioner.services.patients import PatientService
-    from practitioner.services.protocols import ProtocolService
-    from practitioner.services.reference import ReferenceService
     from practitioner.services.security import hash_secret
     from practitioner.services.sessions import SessionService
     from practitioner.ui.records_tools import RecordsTools
@@ -200,19 +194,10 @@ def build_window(
     unlock: UnlockCheck = PinUnlock(settings)
     if passphrase is not None and passphrase_of(db) is not None:
         unlock = PassphraseUnlock(hash_secret(passphrase))
-    user = practitioner_name(settings)
-    audit = AuditService(user=lambda: user)
-    patients = PatientService(audit=audit)
-    services = Services(patients=patients,
-                        sessions=SessionService(user=lambda: user, audit=audit),
-                        protocols=ProtocolService(audit=audit),
-                        outcomes=OutcomeService(audit=audit),
-                        reference=ReferenceService(user=lambda: user, patients=patients,
-                                                   audit=audit),
-                        letters=LetterService(user=lambda: user, audit=audit),
-                        audit=audit,
-                        drafts=DraftService(local=LocalDrafts(data_dir() / "drafts")),
-                        changes=ChangeService([audit]))
+    # The solo practitioner is an implicit administrator account: no login.
+    user = clinic.solo_user(practitioner_name(settings), writable=damage is None)
+    services = clinic.compose_services(user)
+    audit = services.audit
     if damage is None and not check_later:
         services.reference.seed(load_reference())
     if demo:
@@ -223,6 +208,7 @@ def build_window(
     window = into if into is not None else MainWindow.opening(settings, title)
     window.open_records(services, catalogue, messages, unlock=unlock,
                         security_events=audit_security_event(audit))
+    clinic.install(window, user, messages, settings)
     backups = BackupService(path, passphrase=passphrase_of(db),
                             on_event=audit_backup_event(audit))
     tools = RecordsTools(window, backups, messages)  # Owned by the window.
@@ -373,8 +359,14 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
         demo_dir = tempfile.TemporaryDirectory(prefix="cramp-demo-")
         path = Path(demo_dir.name) / "demo.db"
     else:
-        path = args.db or default_database_path()
+        path = Path(args.db) if args.db else default_database_path()
     settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
+    server = server_to_open(args.db, settings, demo=args.demo)
+    if server is not None:  # Clinic mode: the records are on a PostgreSQL server.
+        from practitioner import clinic
+
+        return clinic.run(app, server, messages, settings,
+                          quit_after_startup=args.quit_after_startup)
     try:
         lock = instance_lock.acquire(path)
     except KnownError as exc:

@@ -24,6 +24,8 @@ class ErrorKind(enum.Enum):
     CONFLICT = "conflict"
     NOT_FOUND = "not_found"
     PASSPHRASE = "passphrase"
+    LOGIN = "login"  # a wrong name or password, or a pause after too many of them
+    NOT_ALLOWED = "not_allowed"  # the signed-in account's role does not permit it
     # Clinic mode (a PostgreSQL server):
     BAD_URL = "bad_url"  # the server address cannot be used as given
     INSECURE = "insecure"  # a remote server without sslmode=require/verify-ca/verify-full

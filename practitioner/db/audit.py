@@ -26,7 +26,7 @@ def _entry(row: AuditRow) -> AuditEntry:
     fields = AuditFields(
         seq=row.seq, at=row.at, practitioner=row.practitioner, action=row.action,
         entity=row.entity, entity_id=row.entity_id, patient_id=row.patient_id,
-        detail=row.detail,
+        detail=row.detail, author_id=row.author_id,
     )
     return AuditEntry(fields, row.prev_hash, row.hash)
 
@@ -40,6 +40,7 @@ def last_entry() -> AuditEntry | None:
 def append(
     *, at: str, practitioner: str, action: str, entity: str = "",
     entity_id: int | None = None, patient_id: int | None = None, detail: str = "",
+    author_id: int | None = None,
 ) -> AuditEntry:
     """Add one entry after the newest; call it inside the write transaction it records."""
     if not database.in_transaction():
@@ -50,13 +51,14 @@ def append(
         database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (APPEND_LOCK_KEY,))
     prev = last_entry()
     fields = AuditFields(prev.fields.seq + 1 if prev else 1, at, practitioner, action, entity,
-                         entity_id, patient_id, detail)
+                         entity_id, patient_id, detail, author_id)
     check_fields(fields)
     entry = chained(prev, fields)
     AuditRow.insert(
         seq=fields.seq, at=fields.at, practitioner=fields.practitioner, action=fields.action,
         entity=fields.entity, entity_id=fields.entity_id, patient_id=fields.patient_id,
-        detail=fields.detail, prev_hash=entry.prev_hash, hash=entry.hash,
+        detail=fields.detail, author=fields.author_id, prev_hash=entry.prev_hash,
+        hash=entry.hash,
     ).execute()
     return entry
 

@@ -43,6 +43,11 @@ class AuditAction:
     LOCK = "lock"
     UNLOCK = "unlock"
     UNLOCK_FAILED = "unlock_failed"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    ACCOUNT_CREATE = "account_create"
+    ACCOUNT_PASSWORD = "account_password"
+    ACCOUNT_DEACTIVATE = "account_deactivate"
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,8 @@ class AuditFields:
     entity_id: int | None = None
     patient_id: int | None = None
     detail: str = ""
+    # The signed-in account's id (entries written before accounts existed have none).
+    author_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -95,9 +102,16 @@ def changed_fields(old: Any, new: Any) -> str:
 
 
 def canonical(fields: AuditFields) -> bytes:
-    """The fields as one unambiguous byte string: a JSON array in a fixed order."""
-    values = [fields.seq, fields.at, fields.practitioner, fields.action, fields.entity,
-              fields.entity_id, fields.patient_id, fields.detail]
+    """The fields as one unambiguous byte string: a JSON array in a fixed order.
+
+    The author id is appended only when there is one, so entries written before accounts
+    existed (and entries by a name with no account) hash exactly as they always did, and
+    setting or clearing an author id afterwards breaks the entry's hash.
+    """
+    values: list[object] = [fields.seq, fields.at, fields.practitioner, fields.action,
+                            fields.entity, fields.entity_id, fields.patient_id, fields.detail]
+    if fields.author_id is not None:
+        values.append(fields.author_id)
     return json.dumps(values, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 

@@ -237,6 +237,11 @@ class Session:
     finalised_at: dt.datetime | None = None
     finalised_by: str = ""
     revisions: tuple[Revision, ...] = ()
+    # Accounts (migration 0008): who wrote the visit, and whether its note is private;
+    # `hidden` when the reader may not see the private text, which is then withheld.
+    author_id: int | None = None
+    private: bool = False
+    hidden: bool = False
 
     @property
     def final(self) -> bool:
@@ -256,6 +261,9 @@ class SessionSummary:
     # The headline outcome figures recorded at the visit, when they were.
     cramps_per_week: float | None = None
     worst_severity: float | None = None
+    # A private note, and whether its text is withheld from the reader.
+    private: bool = False
+    hidden: bool = False
 
 
 @dataclass(frozen=True)

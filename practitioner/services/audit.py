@@ -11,16 +11,18 @@ import datetime as dt
 import getpass
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from practitioner.db import audit
 from practitioner.db.base import database
 from practitioner.db.errors import translated_errors
 from practitioner.db.transactions import write_transaction
+from practitioner.domain.accounts import Identity
 from practitioner.domain.audit import AuditEntry, ChainBreak, first_break
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.clock import Clock, utc_now
+from practitioner.services.identity import UserSource, current
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +54,10 @@ class Verification:
 
 
 class AuditService:
-    """Appends to, lists and verifies the audit trail as one practitioner."""
+    """Appends to, lists and verifies the audit trail as one practitioner (the signed-in
+    account: its name and id are stamped on every entry)."""
 
-    def __init__(self, user: Callable[[], str] = os_user, clock: Clock = utc_now) -> None:
+    def __init__(self, user: UserSource = os_user, clock: Clock = utc_now) -> None:
         self._user = user
         self._clock = clock
         # (seq, hash) of the entries appended through this service, so the window's own
@@ -63,16 +66,22 @@ class AuditService:
         self._written: set[tuple[int, str]] = set()
         self._written_lock = threading.Lock()
 
+    def identity(self) -> Identity:
+        """Who the entries are written as, now."""
+        return current(self._user)
+
     def record(
         self, action: str, *, entity: str = "", entity_id: int | None = None,
-        patient_id: int | None = None, detail: str = "",
+        patient_id: int | None = None, detail: str = "", author: Identity | None = None,
     ) -> AuditEntry:
-        """Append one entry; inside a caller's transaction it commits with that change."""
+        """Append one entry (as `author` when given, else as the current identity);
+        inside a caller's transaction it commits with that change."""
+        who = author or self.identity()
         with translated_errors(), write_transaction():
             entry = audit.append(
-                at=iso_z(self._clock()), practitioner=self._user() or os_user(),
+                at=iso_z(self._clock()), practitioner=who.name or os_user(),
                 action=action, entity=entity, entity_id=entity_id, patient_id=patient_id,
-                detail=detail,
+                detail=detail, author_id=who.id,
             )
         with self._written_lock:
             self._written.add((entry.fields.seq, entry.hash))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import PatientRow, ReferralLetterRow
@@ -12,6 +12,7 @@ from practitioner.domain.letters import PDF_MAGIC, KeptLetter
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.audit import AuditService
 from practitioner.services.clock import Clock, aware, utc_now
+from practitioner.services.identity import UserSource, current
 
 
 def _letter(row: ReferralLetterRow) -> KeptLetter:
@@ -22,7 +23,7 @@ def _letter(row: ReferralLetterRow) -> KeptLetter:
 class LetterService:
     """Referral letters, kept as sent; they are never changed afterwards."""
 
-    def __init__(self, clock: Clock = utc_now, user: Callable[[], str] = lambda: "",
+    def __init__(self, clock: Clock = utc_now, user: UserSource = lambda: "",
                  audit: AuditService | None = None) -> None:
         self._clock = clock
         self._user = user
@@ -38,7 +39,7 @@ class LetterService:
             if not PatientRow.select().where(PatientRow.id == patient_id).exists():
                 raise KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")
             row = ReferralLetterRow.create(patient=patient_id, written_at=now,
-                                           written_by=self._user(), recipient=recipient,
+                                           written_by=current(self._user).name, recipient=recipient,
                                            body=body, pdf=pdf)
             self._audit.record(AuditAction.CREATE, entity="referral_letter", entity_id=row.id,
                                patient_id=patient_id)

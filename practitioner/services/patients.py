@@ -239,7 +239,9 @@ class PatientService:
         self._validate(data)
         now = self._clock()
         with translated_errors(), write_transaction():
-            row = PatientRow(created_at=now, updated_at=now, version=1)
+            author = self._audit.identity().id
+            row = PatientRow(created_at=now, updated_at=now, version=1, created_by=author,
+                             updated_by=author)
             self._fill(row, data)
             row.save(force_insert=True)
             self._write_children(row.id, data)
@@ -266,6 +268,7 @@ class PatientService:
             self._fill(row, data)
             row.version = expected_version + 1
             row.updated_at = self._clock()
+            row.updated_by_id = self._audit.identity().id
             row.save()
             for model in (CrampSiteRow, PatientCodeRow, MedicationRow, PatientScreenRow,
                           PatientNameWordRow):
@@ -349,6 +352,7 @@ class PatientService:
                     archived_at=when,
                     updated_at=self._clock(),
                     version=PatientRow.version + 1,
+                    updated_by=self._audit.identity().id,
                 )
                 .where(PatientRow.id == patient_id)
                 .execute()

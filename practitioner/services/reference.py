@@ -18,7 +18,7 @@ import operator
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +57,7 @@ from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.audit import AuditService
 from practitioner.services.clock import Clock, aware, utc_now
 from practitioner.services.conflicts import claim, last_change
+from practitioner.services.identity import UserSource, current
 from practitioner.services.patients import PatientService
 
 log = logging.getLogger(__name__)
@@ -206,7 +207,7 @@ class ReferenceService:
     def __init__(
         self,
         clock: Clock = utc_now,
-        user: Callable[[], str] = lambda: "",
+        user: UserSource = lambda: "",
         patients: PatientService | None = None,
         full_text: bool | None = None,
         audit: AuditService | None = None,
@@ -616,7 +617,7 @@ class ReferenceService:
             errors.append(FieldError("key", "Say which flag was reviewed."))
         if errors:
             raise ValidationError(errors)
-        now, user = self._clock(), self._user()
+        now, user = self._clock(), current(self._user).name
         with translated_errors(), write_transaction():
             if not PatientRow.select().where(PatientRow.id == patient_id).exists():
                 raise KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")

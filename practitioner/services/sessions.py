@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from practitioner.db.errors import translated_errors
@@ -18,6 +18,7 @@ from practitioner.db.models import (
     SessionRow,
 )
 from practitioner.db.transactions import write_transaction
+from practitioner.domain.accounts import Identity, may_read_private, withheld
 from practitioner.domain.audit import NO_CHANGE, AuditAction, changed_fields
 from practitioner.domain.conflicts import ConflictChoice, EditConflict, EditConflictError
 from practitioner.domain.outcomes import CRAMPS_PER_WEEK, WORST_SEVERITY, SessionMeasures
@@ -60,6 +61,7 @@ from practitioner.services.conflicts import (
     resolution_detail,
 )
 from practitioner.services.drafts import DraftService
+from practitioner.services.identity import UserSource, current
 from practitioner.services.measures import (
     chunks,
     delete_measures,
@@ -120,14 +122,16 @@ class SessionService:
     """Reads and records sessions; every change is one transaction that also drops its draft.
 
     A session's outcome measures (values and PSFS ratings) are stored, validated and read
-    with it. `user` names who is working, for signatures and amendments.
+    with it. `user` is who is working: the author stamped on visits, signatures and
+    amendments, and the reader a private note's text is withheld from unless they wrote
+    it or are an administrator.
     """
 
     def __init__(
         self,
         clock: Clock = utc_now,
         local_clock: Clock = local_now,
-        user: Callable[[], str] = lambda: "",
+        user: UserSource = lambda: "",
         audit: AuditService | None = None,
     ) -> None:
         self._clock = clock
@@ -142,7 +146,8 @@ class SessionService:
         fixed number of queries."""
         with translated_errors():
             rows = list(
-                SessionRow.select(SessionRow.id, SessionRow.started_at, SessionRow.status)
+                SessionRow.select(SessionRow.id, SessionRow.started_at, SessionRow.status,
+                                  SessionRow.private, SessionRow.created_by)
                 .where(SessionRow.patient == patient_id)
                 .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
             )
@@ -183,6 +188,7 @@ class SessionService:
                 for session_id, code, value in tuples(headline):
                     figures.setdefault(session_id, {})[code] = value
         order = list(Pattern)
+        reader = self._identity()
         return [
             SessionSummary(
                 id=row.id,
@@ -193,6 +199,8 @@ class SessionService:
                 amended=row.id in amended,
                 cramps_per_week=figures.get(row.id, {}).get(CRAMPS_PER_WEEK.code),
                 worst_severity=figures.get(row.id, {}).get(WORST_SEVERITY.code),
+                private=bool(row.private),
+                hidden=bool(row.private) and not may_read_private(reader, row.created_by_id),
             )
             for row in rows
         ]
@@ -203,7 +211,7 @@ class SessionService:
             row = SessionRow.get_or_none(SessionRow.id == session_id)
             if row is None:
                 raise KnownError(ErrorKind.NOT_FOUND, f"There is no session number {session_id}.")
-            return self._to_session(row)
+            return self._to_session(row, self._identity())
 
     def latest(self, patient_id: int) -> Session | None:
         """The patient's most recent visit, if any."""
@@ -214,7 +222,7 @@ class SessionService:
                 .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
                 .first()
             )
-            return None if row is None else self._to_session(row)
+            return None if row is None else self._to_session(row, self._identity())
 
     def for_patients(self, patient_ids: Iterable[int]) -> dict[int, list[Session]]:
         """Every whole session of each patient, oldest first, in a fixed number of queries.
@@ -231,7 +239,7 @@ class SessionService:
                     .where(SessionRow.patient.in_(chunk))
                     .order_by(SessionRow.patient, SessionRow.started_at, SessionRow.id)
                 )
-            for session in self._load(rows):
+            for session in self._load(rows, self._identity()):
                 found[session.patient_id].append(session)
         return found
 
@@ -241,25 +249,32 @@ class SessionService:
 
     def blank(self) -> SessionInput:
         """A new visit starting now, by the current practitioner."""
-        return SessionInput(started_at=self._local_clock(), practitioner=self._user())
+        return SessionInput(started_at=self._local_clock(), practitioner=self._identity().name)
 
     def from_last_visit(self, patient_id: int) -> tuple[SessionInput, Session | None]:
         """A new visit pre-filled from the latest one, and that visit (None if first)."""
         previous = self.latest(patient_id)
         if previous is None:
             return self.blank(), None
-        return carry_forward(previous.data, self._local_clock(), self._user()), previous
+        data = previous.data if not previous.hidden else withheld(previous.data)
+        if previous.hidden:  # Nothing of a private note is carried into a new one.
+            data = dataclasses.replace(data, notes="")
+        return carry_forward(data, self._local_clock(), self._identity().name), previous
 
     # -- changing -----------------------------------------------------------------------
 
-    def create(self, patient_id: int, data: SessionInput, *, finalise: bool = False) -> Session:
+    def create(self, patient_id: int, data: SessionInput, *, finalise: bool = False,
+               private: bool = False) -> Session:
         """Record a new visit with its measures (and drop the patient's new-session draft) in
-        one transaction. Raises ValidationError, writing nothing, for a bad visit or bad
-        measures (fields `measures.<code>`, `measures.psfs.<activity id>`)."""
+        one transaction, authored by the current identity; `private` keeps its note's text
+        to its author and administrators. Raises ValidationError, writing nothing, for a
+        bad visit or bad measures (fields `measures.<code>`, `measures.psfs.<activity id>`)."""
         with translated_errors(), write_transaction():
             self._validate(patient_id, None, data, finalise)
             now = self._clock()
-            row = SessionRow(patient=patient_id, created_at=now, updated_at=now, version=1)
+            author = self._identity().id
+            row = SessionRow(patient=patient_id, created_at=now, updated_at=now, version=1,
+                             created_by=author, updated_by=author, private=private)
             self._fill(row, data)
             if finalise:
                 self._sign(row, now)
@@ -280,6 +295,7 @@ class SessionService:
         finalise: bool = False,
         reason: str = "",
         resolution: str = "",
+        private: bool | None = None,
     ) -> Session:
         """Change a visit. A final visit is amended: its previous text is kept as a revision
         with who changed it, when and why.
@@ -287,13 +303,21 @@ class SessionService:
         Raises `EditConflictError` (a KnownError of kind CONFLICT) carrying both versions,
         writing nothing, when the visit changed since `expected_version`. `resolution` (a
         `ConflictChoice`) says this save settles such a conflict, on the stored version:
-        it is audited too.
+        it is audited too. Raises KnownError(NOT_ALLOWED) for a private note (or making
+        one private or not) by someone who may not read it. `private` None leaves the flag.
         """
         with translated_errors(), write_transaction():
+            row = SessionRow.get_or_none(SessionRow.id == session_id)
+            if row is None:
+                raise KnownError(ErrorKind.NOT_FOUND, f"There is no session number {session_id}.")
+            me = self._identity()
+            if (row.private or private) and not may_read_private(me, row.created_by_id):
+                raise KnownError(ErrorKind.NOT_ALLOWED, "This session's note is private: only "
+                                 "its author or an administrator can change it.")
             if not claim(SessionRow, SessionRow.id == session_id, expected_version):
                 raise self._conflict(session_id, data, expected_version)
             row = SessionRow.get(SessionRow.id == session_id)
-            current = self._to_session(row)
+            current = self._to_session(row, me)
             self._validate(row.patient_id, session_id, data, finalise or current.final)
             now = self._clock()
             changed = changed_fields(current.data, self._as_stored(data))
@@ -304,6 +328,9 @@ class SessionService:
                 self._sign(row, now)
             row.version = expected_version + 1
             row.updated_at = now
+            row.updated_by_id = me.id
+            if private is not None:
+                row.private = private
             row.save()
             for model in (SessionCodeRow, SessionPointRow):
                 model.delete().where(model.session == session_id).execute()
@@ -336,7 +363,7 @@ class SessionService:
         row = SessionRow.get_or_none(SessionRow.id == session_id)
         if row is None:
             return KnownError(ErrorKind.NOT_FOUND, f"There is no session number {session_id}.")
-        theirs = self._to_session(row)
+        theirs = self._to_session(row, self._identity())
         author, saved_at = last_change("session", session_id, patient_id=row.patient_id)
         conflict = EditConflict(
             kind="session", record_id=session_id, base_version=expected_version, mine=mine,
@@ -378,7 +405,7 @@ class SessionService:
     def _sign(self, row: SessionRow, now: dt.datetime) -> None:
         row.status = SessionStatus.FINAL.value
         row.finalised_at = now
-        row.finalised_by = self._user()
+        row.finalised_by = self._identity().name
 
     def _keep_revision(self, current: Session, now: dt.datetime, reason: str) -> Revision:
         """Keep `current` as the next revision; returns it as it reads back."""
@@ -392,8 +419,9 @@ class SessionService:
             ),
             recorded_by=last.replaced_by if last else current.finalised_by,
             replaced_at=now,
-            replaced_by=self._user(),
+            replaced_by=self._identity().name,
             reason=reason.strip(),
+            amended_by=self._identity().id,
         )
         return Revision(number=row.number, data=current.data,
                         recorded_at=aware(row.recorded_at), recorded_by=row.recorded_by,
@@ -458,13 +486,18 @@ class SessionService:
             SessionPointRow.insert_many(points).execute()
         write_measures(session_id, data.measures)
 
-    @staticmethod
-    def _to_session(row: SessionRow) -> Session:
-        return SessionService._load([row])[0]
+    def _identity(self) -> Identity:
+        return current(self._user)
 
     @staticmethod
-    def _load(rows: list[SessionRow]) -> list[Session]:
-        """Whole sessions for `rows`, in their order, in a fixed number of queries."""
+    def _to_session(row: SessionRow, reader: Identity | None = None) -> Session:
+        return SessionService._load([row], reader)[0]
+
+    @staticmethod
+    def _load(rows: list[SessionRow], reader: Identity | None = None) -> list[Session]:
+        """Whole sessions for `rows`, in their order, in a fixed number of queries; a
+        private note's text is withheld unless `reader` may see it (None: no reader
+        check, for the service's own bookkeeping)."""
         ids = [row.id for row in rows]
         codes: dict[int, dict[str, set[str]]] = {
             i: {category: set() for category in _CODED} for i in ids
@@ -497,7 +530,7 @@ class SessionService:
                         reason=r.reason,
                     )
                 )
-        return [
+        sessions = [
             SessionService._from_row(
                 row,
                 codes[row.id],
@@ -507,6 +540,12 @@ class SessionService:
             )
             for row in rows
         ]
+        if reader is None:
+            return sessions
+        return [s if not s.private or may_read_private(reader, s.author_id) else dataclasses
+                .replace(s, data=withheld(s.data), hidden=True, revisions=tuple(
+                    dataclasses.replace(r, data=withheld(r.data)) for r in s.revisions))
+                for s in sessions]
 
     @staticmethod
     def _from_row(
@@ -567,4 +606,6 @@ class SessionService:
             finalised_at=aware(row.finalised_at) if row.finalised_at else None,
             finalised_by=row.finalised_by,
             revisions=revisions,
+            author_id=row.created_by_id,
+            private=bool(row.private),
         )

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from practitioner.domain.accounts import Account, Identity
 from practitioner.domain.audit import AuditEntry
 from practitioner.domain.conflicts import EditConflict
 from practitioner.domain.diary_csv import DiaryImport
@@ -43,6 +44,11 @@ from practitioner.ui.dialogs.red_flag_review import RedFlagReview, RedFlagReview
 from practitioner.ui.dialogs.session_history import SessionHistoryDialog
 
 if TYPE_CHECKING:  # the report dialog pulls in QtPrintSupport: loaded on first use
+    # Clinic-mode dialogs are loaded when first shown: the solo app's start never needs them.
+    from practitioner.domain.server_address import ServerAddress
+    from practitioner.services.accounts import AccountService
+    from practitioner.ui.dialogs.connect_dialog import ConnectChoice
+    from practitioner.ui.dialogs.login_dialog import CreateAccount, SetPassword, SignIn
     from practitioner.ui.dialogs.report_dialog import LetterKeeper
 
 class Answer(enum.Enum):
@@ -256,3 +262,48 @@ class Messages:
     def ask_new_pin(self, parent: QWidget | None, intro: str) -> str | None:
         """A new lock-screen PIN, or None when cancelled."""
         return NewPinDialog.ask(intro, parent)
+
+    # -- clinic mode and accounts -------------------------------------------------------
+
+    def ask_login(self, parent: QWidget | None, sign_in: SignIn, where: str = "",
+                  name: str = "") -> Account | None:
+        """Sign in through `sign_in` (failures shown in the dialog); None when cancelled."""
+        from practitioner.ui.dialogs.login_dialog import LoginDialog
+
+        return LoginDialog.ask(sign_in, where, name, parent)
+
+    def ask_new_account(self, parent: QWidget | None, create: CreateAccount,
+                        first: bool = False) -> Account | None:
+        """Create an account through `create` (the first, administrator's, when `first`);
+        None when cancelled."""
+        from practitioner.ui.dialogs.login_dialog import NewAccountDialog
+
+        return NewAccountDialog.ask(create, first, parent)
+
+    def ask_password(self, parent: QWidget | None, name: str,
+                     set_password: SetPassword) -> bool:
+        """Set `name`'s password through `set_password`; whether it was set."""
+        from practitioner.ui.dialogs.login_dialog import SetPasswordDialog
+
+        return SetPasswordDialog.ask(name, set_password, parent)
+
+    def ask_server_address(self, parent: QWidget | None, initial: ServerAddress | None,
+                           keyring_available: bool) -> ConnectChoice | None:
+        """Where the clinic server is and its password, or None when cancelled."""
+        from practitioner.ui.dialogs.connect_dialog import ConnectDialog
+
+        return ConnectDialog.ask(initial, keyring_available, parent)
+
+    def ask_server_password(self, parent: QWidget | None, where: str,
+                            problem: str = "") -> str | None:
+        """The clinic server's password (with `problem` from the last try), or None."""
+        from practitioner.ui.dialogs.connect_dialog import ServerPasswordDialog
+
+        return ServerPasswordDialog.ask(where, problem, parent)
+
+    def show_accounts(self, parent: QWidget | None, accounts: AccountService,
+                      me: Identity) -> None:
+        """The account list, for administrators to manage."""
+        from practitioner.ui.dialogs.accounts_dialog import AccountsDialog
+
+        AccountsDialog.show_for(accounts, self, me, parent)

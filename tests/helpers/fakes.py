@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from practitioner.domain.accounts import Account, Identity, Role
 from practitioner.domain.audit import AuditEntry
 from practitioner.domain.conflicts import EditConflict
 from practitioner.domain.diary_csv import DiaryImport
@@ -13,10 +14,15 @@ from practitioner.domain.letters import KeptLetter
 from practitioner.domain.outcomes import DiaryEntry
 from practitioner.domain.reference_flags import Flag
 from practitioner.domain.report_content import ReportData
+from practitioner.domain.server_address import ServerAddress
 from practitioner.domain.session import DraftSummary, Session
+from practitioner.domain.validation import ValidationError
 from practitioner.domain.what_worked import GroupRate
+from practitioner.errors import KnownError
 from practitioner.ui.dialogs.conflict_dialog import ConflictResolution
+from practitioner.ui.dialogs.connect_dialog import ConnectChoice
 from practitioner.ui.dialogs.custom_measure import CustomMeasureInput
+from practitioner.ui.dialogs.login_dialog import CreateAccount, SetPassword, SignIn
 from practitioner.ui.dialogs.passphrase import NewPassphrase, PassphraseChange
 from practitioner.ui.dialogs.red_flag_review import RedFlagReview
 from practitioner.ui.dialogs.report_dialog import LetterKeeper
@@ -70,6 +76,20 @@ class FakeMessages(Messages):
     conflicts: list[EditConflict[Any]] = field(default_factory=list)
     # Scripted answers to the side-by-side conflict dialog, in turn (then Cancel).
     conflict_answers: list[ConflictResolution | None] = field(default_factory=list)
+    # Accounts and clinic mode: each scripted answer is tried through the given function,
+    # as the real dialog would on OK; its problems are recorded and the next answer tried.
+    logins: list[tuple[str, str]] = field(default_factory=list)
+    login_problems: list[str] = field(default_factory=list)
+    new_accounts: list[tuple[str, str, str, Role]] = field(default_factory=list)
+    account_problems: list[str] = field(default_factory=list)
+    first_account_asked: int = 0
+    passwords: list[tuple[str, str]] = field(default_factory=list)
+    password_problems: list[str] = field(default_factory=list)
+    server_choices: list[ConnectChoice | None] = field(default_factory=list)
+    server_initial: list[ServerAddress | None] = field(default_factory=list)
+    server_passwords: list[str | None] = field(default_factory=list)
+    server_password_problems: list[str] = field(default_factory=list)
+    accounts_shown: list[Identity] = field(default_factory=list)
 
     def error(self, parent: object, title: str, text: str) -> None:  # type: ignore[override]
         self.errors.append((title, text))
@@ -194,3 +214,57 @@ class FakeMessages(Messages):
     def ask_new_pin(self, parent: object, intro: str) -> str | None:  # type: ignore[override]
         self.pin_intros.append(intro)
         return self.new_pins.pop(0) if self.new_pins else None
+
+    def ask_login(  # type: ignore[override]
+        self, parent: object, sign_in: SignIn, where: str = "", name: str = ""
+    ) -> Account | None:
+        while self.logins:
+            typed_name, password = self.logins.pop(0)
+            try:
+                return sign_in(typed_name, password)
+            except KnownError as exc:
+                self.login_problems.append(exc.message)
+        return None
+
+    def ask_new_account(  # type: ignore[override]
+        self, parent: object, create: CreateAccount, first: bool = False
+    ) -> Account | None:
+        self.first_account_asked += first
+        while self.new_accounts:
+            try:
+                return create(*self.new_accounts.pop(0))
+            except ValidationError as exc:
+                self.account_problems.append(exc.errors[0].message)
+            except KnownError as exc:
+                self.account_problems.append(exc.message)
+        return None
+
+    def ask_password(  # type: ignore[override]
+        self, parent: object, name: str, set_password: SetPassword
+    ) -> bool:
+        while self.passwords:
+            try:
+                set_password(*self.passwords.pop(0))
+                return True
+            except ValidationError as exc:
+                self.password_problems.append(exc.errors[0].message)
+            except KnownError as exc:
+                self.password_problems.append(exc.message)
+        return False
+
+    def ask_server_address(  # type: ignore[override]
+        self, parent: object, initial: ServerAddress | None, keyring_available: bool
+    ) -> ConnectChoice | None:
+        self.server_initial.append(initial)
+        return self.server_choices.pop(0) if self.server_choices else None
+
+    def ask_server_password(  # type: ignore[override]
+        self, parent: object, where: str, problem: str = ""
+    ) -> str | None:
+        self.server_password_problems.append(problem)
+        return self.server_passwords.pop(0) if self.server_passwords else None
+
+    def show_accounts(  # type: ignore[override]
+        self, parent: object, accounts: object, me: Identity
+    ) -> None:
+        self.accounts_shown.append(me)

@@ -1,5 +1,6 @@
 """Live peewee models, one module per aggregate. `MODELS` lists them in dependency order."""
 
+from practitioner.db.models.accounts import AccountRow
 from practitioner.db.models.audit import AuditRow
 from practitioner.db.models.letters import ReferralLetterRow
 from practitioner.db.models.outcomes import (
@@ -34,6 +35,7 @@ from practitioner.db.models.session import (
 )
 
 MODELS = (
+    AccountRow,
     PatientRow,
     CrampSiteRow,
     PatientCodeRow,
@@ -62,6 +64,7 @@ MODELS = (
 
 __all__ = [
     "MODELS",
+    "AccountRow",
     "AuditRow",
     "CrampSiteRow",
     "CustomMeasureRow",

@@ -9,9 +9,10 @@ Must match the schema the migrations build; `tests/unit/db/test_migrations.py` c
 
 from __future__ import annotations
 
-from peewee import CharField, IntegerField, TextField
+from peewee import CharField, ForeignKeyField, IntegerField, TextField
 
 from practitioner.db.base import BaseModel
+from practitioner.db.models.accounts import AccountRow
 
 AUDIT_TABLE = "audit_log"
 
@@ -29,6 +30,9 @@ class AuditRow(BaseModel):
     detail = TextField(default="")
     prev_hash = CharField(max_length=64)
     hash = CharField(max_length=64, unique=True)
+    # Migration 0008: the signed-in account; part of the hashed fields when set.
+    author = ForeignKeyField(AccountRow, null=True, index=False, backref="+")
+    author_id: int | None
 
     class Meta:
         table_name = AUDIT_TABLE

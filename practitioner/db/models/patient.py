@@ -18,6 +18,7 @@ from peewee import (
 )
 
 from practitioner.db.base import BaseModel
+from practitioner.db.models.accounts import AccountRow
 
 
 class PatientRow(BaseModel):
@@ -46,6 +47,11 @@ class PatientRow(BaseModel):
     created_at = DateTimeField()
     updated_at = DateTimeField()
     archived_at = DateTimeField(null=True, index=True)
+    # Who made and who last changed the record (migration 0008; null before it).
+    created_by = ForeignKeyField(AccountRow, null=True, index=False, backref="+")
+    created_by_id: int | None
+    updated_by = ForeignKeyField(AccountRow, null=True, index=False, backref="+")
+    updated_by_id: int | None
 
     class Meta:
         table_name = "patient"

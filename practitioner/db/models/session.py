@@ -18,6 +18,7 @@ from peewee import (
 )
 
 from practitioner.db.base import BaseModel
+from practitioner.db.models.accounts import AccountRow
 from practitioner.db.models.patient import PatientRow
 
 
@@ -52,6 +53,13 @@ class SessionRow(BaseModel):
     version = IntegerField(default=1)
     created_at = DateTimeField()
     updated_at = DateTimeField()
+    # Migration 0008: the author (who wrote it) and who last changed it; a private note's
+    # text is shown only to its author and administrators.
+    created_by = ForeignKeyField(AccountRow, null=True, index=False, backref="+")
+    created_by_id: int | None
+    updated_by = ForeignKeyField(AccountRow, null=True, index=False, backref="+")
+    updated_by_id: int | None
+    private = BooleanField(default=False)
 
     class Meta:
         table_name = "treatment_session"
@@ -105,6 +113,9 @@ class SessionRevisionRow(BaseModel):
     replaced_at = DateTimeField()
     replaced_by = TextField(default="")
     reason = TextField(default="")
+    # Migration 0008: the account that made the amendment which replaced this version.
+    amended_by = ForeignKeyField(AccountRow, null=True, index=False, backref="+")
+    amended_by_id: int | None
 
     class Meta:
         table_name = "session_revision"

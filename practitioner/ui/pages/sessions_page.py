@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -120,11 +121,16 @@ class SessionsPage(QWidget):
         self.finalise_button.setToolTip(self.tr("Save and sign the note; later changes are "
                                                 "kept as amendments"))
         self.finalise_button.setAccessibleName(self.tr("Save and finalise session"))
+        self.private_box = QCheckBox(self.tr("Private note"))
+        self.private_box.setAccessibleName(self.tr("Private note"))
+        self.private_box.setToolTip(self.tr("Only you and administrators can read this "
+                                            "note's text"))
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.setAccessibleName(self.tr("Save session"))
         self.save_button.setToolTip(self.tr("Save the session note (Ctrl+S)"))
         actions = QHBoxLayout()
         actions.addWidget(self.status, 1)
+        actions.addWidget(self.private_box)
         for button in (self.discard_button, self.history_button, self.finalise_button,
                        self.save_button):
             actions.addWidget(button)
@@ -308,13 +314,14 @@ class SessionsPage(QWidget):
                            else None)
         restored = self._restore_draft()
         self.banner.setText(restored or note)
+        self.private_box.setChecked(self._session is not None and self._session.private)
         self._update_marks()
         self._show_state()
         self.opened.emit()
         self.form.started_at.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _restore_draft(self) -> str:
-        if self._patient is None:
+        if self._patient is None or (self._session is not None and self._session.hidden):
             return ""
         draft = self._drafts.get(self._patient.id, self._slot())
         if draft is None:
@@ -332,6 +339,8 @@ class SessionsPage(QWidget):
         self._draft_timer.stop()
         if self._patient is None or not self._open or not self.form.is_dirty():
             return True
+        if self._session is not None and self._session.hidden:
+            return True  # A withheld private note's placeholder must never become a draft.
         try:
             place = self._drafts.save(self._patient.id, self._slot(), self.form.raw_state())
         except KnownError as exc:
@@ -433,10 +442,12 @@ class SessionsPage(QWidget):
         slot = self._slot()
         try:
             if self._session is None:
-                saved = self._sessions.create(patient.id, data, finalise=finalise)
+                saved = self._sessions.create(patient.id, data, finalise=finalise,
+                                              private=self.private_box.isChecked())
             else:
                 saved = self._sessions.update(self._session.id, data, self._session.version,
-                                              finalise=finalise, reason=reason)
+                                              finalise=finalise, reason=reason,
+                                              private=self.private_box.isChecked())
         except ValidationError as exc:
             return self._refuse(list(exc.errors))
         except EditConflictError as exc:
@@ -591,6 +602,15 @@ class SessionsPage(QWidget):
         self.form.mark_changes(groups, since)
 
     def _status_of(self, session: Session) -> str:
+        return self._signature_of(session) + self._privacy_of(session)
+
+    def _privacy_of(self, session: Session) -> str:
+        if session.hidden:
+            return " " + self.tr("Private note: only its author and administrators can read "
+                                 "or change its text.")
+        return " " + self.tr("Private note.") if session.private else ""
+
+    def _signature_of(self, session: Session) -> str:
         when = session.data.started_at.strftime("%Y-%m-%d %H:%M")
         if not session.final:
             return self.tr("Session of %1 — open, not finalised.").replace("%1", when)
@@ -612,8 +632,11 @@ class SessionsPage(QWidget):
         self.carry_button.setEnabled(enabled)
         stored = self._session is not None
         self.history_button.setEnabled(stored)
-        self.finalise_button.setEnabled(not (stored and self._session is not None
-                                             and self._session.final))
+        hidden = self._session is not None and self._session.hidden
+        self.finalise_button.setEnabled(not hidden and not (stored and self._session is not None
+                                                            and self._session.final))
+        self.save_button.setEnabled(not hidden)
+        self.private_box.setEnabled(not hidden)
         has_draft = (self._patient is not None and self._open
                      and self._drafts.get(self._patient.id, self._slot()) is not None)
         self.discard_button.setEnabled(has_draft)

@@ -15,6 +15,7 @@ def timeline_text(summary: SessionSummary) -> str:
     when = summary.started_at.strftime("%Y-%m-%d %H:%M")
     status = "final" if summary.status is SessionStatus.FINAL else "open"
     amended = ", amended" if summary.amended else ""
+    amended += ", private note" if summary.private else ""
     figures = [
         f"{summary.cramps_per_week:g} cramps/wk" if summary.cramps_per_week is not None else "",
         f"worst {summary.worst_severity:g}/10" if summary.worst_severity is not None else "",

@@ -336,11 +336,20 @@ def version_2_file(tmp_path: Path) -> Path:
     patient_id = 1
     for day in (7, 14):
         signed = dt.datetime(2025, 1, day, 11, 0)
-        SessionRow.insert(
+        row = SessionRow(
             patient=patient_id, started_at=dt.datetime(2025, 1, day, 10, 0), status="final",
             finalised_at=signed, finalised_by="Dr Lee", created_at=signed, updated_at=signed,
             practitioner="Dr Lee", plan=f"Plan {day}",
-        ).execute()
+        )
+        # Only the columns schema 2 has: the live model has columns later steps add.
+        present = {c.name for c in database.get_columns("treatment_session")}
+        values = {SessionRow._meta.fields[name].column_name: value
+                  for name, value in row.__data__.items()}
+        values = {column: value for column, value in values.items() if column in present}
+        database.execute_sql(
+            f"INSERT INTO treatment_session ({', '.join(values)}) "
+            f"VALUES ({', '.join('?' * len(values))})", list(values.values()),
+        )
     database.execute_sql(
         "INSERT INTO session_point (session_id, position, code, side, technique, custom) "
         "VALUES (1, 0, 'GB34', 'bilateral', 'even', 0)"
@@ -365,7 +374,8 @@ def test_a_version_2_file_upgrades_to_the_shipped_schema_keeping_its_sessions(
     close_database()
 
     assert _query(version_2_file, "PRAGMA user_version") == [(LATEST,)]
-    assert _query(version_2_file, "SELECT * FROM treatment_session ORDER BY id") == before
+    after = _query(version_2_file, "SELECT * FROM treatment_session ORDER BY id")
+    assert [row[: len(before[0])] for row in after] == before  # Later steps add columns.
     assert _query(version_2_file, "PRAGMA foreign_key_check") == []
     tables = {row[0] for row in _query(version_2_file,
                                        "SELECT name FROM sqlite_master WHERE type = 'table'")}

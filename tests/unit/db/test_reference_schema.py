@@ -109,7 +109,8 @@ def test_a_version_3_file_upgrades_keeping_its_records(tmp_path: Path) -> None:
     assert ReferenceService().seed(fixture_entries()).added
     close_database()
 
-    assert _query(path, "SELECT * FROM patient") == before
+    after = _query(path, "SELECT * FROM patient")
+    assert [row[: len(before[0])] for row in after] == before  # Later steps add columns.
     assert _query(path, "PRAGMA foreign_key_check") == []
     [backup] = (path.parent / "backups").iterdir()
     assert "0004_reference" in backup.name
