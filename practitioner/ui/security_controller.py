@@ -65,7 +65,7 @@ class SecurityController(QObject):
         window.setCentralWidget(self.pages)
         self.screen.unlock_requested.connect(self._on_unlock_requested)
         self.idle = IdleWatcher(self)
-        self.idle.idle.connect(self.lock)
+        self.idle.idle.connect(self._on_idle)
         self.idle.set_minutes(lock_after_minutes(settings))
 
     def is_locked(self) -> bool:
@@ -86,6 +86,12 @@ class SecurityController(QObject):
             else:
                 pin.set_pin(chosen)
         self.lock()
+
+    def _on_idle(self) -> None:
+        # A window already closed has nothing left to hide (its drafts were kept when it
+        # closed, and its records may be closed too).
+        if self._window.isVisible():
+            self.lock()
 
     def lock(self) -> None:
         """Hide every patient detail behind the lock screen, after keeping drafts."""

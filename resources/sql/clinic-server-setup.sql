@@ -18,7 +18,8 @@
 
 CREATE ROLE cramp_owner LOGIN;
 CREATE ROLE cramp_app LOGIN;
-CREATE DATABASE cramp OWNER cramp_owner ENCODING 'UTF8' TEMPLATE template0;
+-- Byte-order collation, as SQLite's: the patient search reads ranges of name words.
+CREATE DATABASE cramp OWNER cramp_owner ENCODING 'UTF8' LC_COLLATE 'C' TEMPLATE template0;
 REVOKE ALL ON DATABASE cramp FROM PUBLIC;
 GRANT CONNECT ON DATABASE cramp TO cramp_app;
 

@@ -133,6 +133,16 @@ def test_idle_time_locks_the_window(qtbot: QtBot, locked_window: MainWindow) -> 
     assert not _shows(NAME) and not _shows(NOTE)
 
 
+def test_idle_time_never_locks_a_closed_window(
+    qtbot: QtBot, locked_window: MainWindow
+) -> None:
+    window = locked_window
+    window.close()
+    window.security.idle.set_interval_ms(1)
+    qtbot.waitUntil(lambda: window.security.idle.remaining_ms() == -1, timeout=3000)
+    assert not window.security.is_locked()
+
+
 def test_input_keeps_the_window_unlocked(qtbot: QtBot, locked_window: MainWindow) -> None:
     window = locked_window
     window.security.idle.set_interval_ms(5000)
