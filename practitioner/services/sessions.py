@@ -354,7 +354,8 @@ class SessionService:
             current, data=self._as_stored(data), status=SessionStatus(row.status),
             version=row.version, updated_at=aware(now),
             finalised_at=aware(row.finalised_at) if row.finalised_at else None,
-            finalised_by=row.finalised_by, revisions=current.revisions + kept)
+            finalised_by=row.finalised_by, revisions=current.revisions + kept,
+            private=bool(row.private))
 
     def _conflict(self, session_id: int, mine: SessionInput,
                   expected_version: int) -> KnownError:

@@ -316,7 +316,8 @@ def test_an_acknowledged_save_returns_exactly_what_is_stored(
         clock.advance(minutes=5, microseconds=123457)
         saved = sessions.update(current.id, dataclasses.replace(current.data, **changes),
                                 current.version, finalise=number == 1,
-                                reason="Corrected." if number == 2 else "")
+                                reason="Corrected." if number == 2 else "",
+                                private=number == 1)
         assert saved == sessions.get(current.id)
         current = saved
     assert current.final and len(current.revisions) == 1
