@@ -195,8 +195,10 @@ def build_window(
     if passphrase is not None and passphrase_of(db) is not None:
         unlock = PassphraseUnlock(hash_secret(passphrase))
     # The solo practitioner is an implicit administrator account: no login.
-    user = clinic.solo_user(practitioner_name(settings), writable=damage is None)
-    services = clinic.compose_services(user)
+    name = practitioner_name(settings)
+    # Nothing is written before the page check passed (see `healthy` below).
+    user = clinic.solo_user(name, writable=damage is None and not check_later)
+    services = clinic.compose_services(user, local_drafts=passphrase_of(db) is None)
     audit = services.audit
     if damage is None and not check_later:
         services.reference.seed(load_reference())
@@ -227,6 +229,7 @@ def build_window(
 
         def healthy(entries: Any) -> None:
             try:
+                user.switch(clinic.solo_user(name)())
                 services.reference.seed(entries)
             except KnownError as exc:
                 log.warning("reference library not updated: %s", exc.kind.value)

@@ -193,14 +193,17 @@ def sign_in(accounts: AccountService, messages: Messages, where: str = "",
 
 def solo_user(name: str, *, writable: bool = True) -> SignedIn:
     """The solo app's practitioner: the administrator account named `name`, made on
-    first use, so the solo app needs no login (a name only on a read-only file)."""
-    if writable:
-        try:
-            return SignedIn(AccountService().solo_identity(name))
-        except KnownError as exc:  # Busy or unwritable now: the name still signs.
-            log.warning("the solo practitioner's account is not used: %s", exc.kind.value)
-    return SignedIn(Identity(None, " ".join(name.split()) or "Practitioner",
-                             Role.ADMINISTRATOR))
+    first use, so the solo app needs no login. Records not (yet) known to be writable get
+    the existing account or the name only, and nothing is written: a damaged file must
+    stay as it was (`SignedIn.switch` to `solo_user(name)()` once they passed their check)."""
+    accounts = AccountService()
+    try:
+        found = accounts.solo_identity(name) if writable else accounts.existing_identity(name)
+    except KnownError as exc:  # Busy or unwritable now: the name still signs.
+        log.warning("the solo practitioner's account is not used: %s", exc.kind.value)
+        found = None
+    return SignedIn(found or Identity(None, " ".join(name.split()) or "Practitioner",
+                                      Role.ADMINISTRATOR))
 
 
 class AccountUnlock:
@@ -224,8 +227,10 @@ class AccountUnlock:
         return True
 
 
-def compose_services(user: UserSource) -> Services:
-    """One of each service, all acting as `user`."""
+def compose_services(user: UserSource, *, local_drafts: bool = True) -> Services:
+    """One of each service, all acting as `user`. With `local_drafts`, a draft the
+    records cannot take is kept on this computer (plain JSON, readable by this user only):
+    never for encrypted records, whose drafts must not leave the encrypted file."""
     audit = AuditService(user=user)
     patients = PatientService(audit=audit)
     return Services(patients=patients,
@@ -235,7 +240,8 @@ def compose_services(user: UserSource) -> Services:
                     reference=ReferenceService(user=user, patients=patients, audit=audit),
                     letters=LetterService(user=user, audit=audit),
                     audit=audit,
-                    drafts=DraftService(local=LocalDrafts(data_dir() / "drafts")),
+                    drafts=DraftService(
+                        local=LocalDrafts(data_dir() / "drafts") if local_drafts else None),
                     changes=ChangeService([audit]))
 
 

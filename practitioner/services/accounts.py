@@ -116,10 +116,9 @@ class AccountService:
         that name, made on first use (an administrator without a password, as the solo
         app asks for none). A file that cannot be written gives a name-only identity."""
         clean = " ".join(name.split()) or "Practitioner"
-        with translated_errors():
-            row = AccountRow.get_or_none(AccountRow.name_key == name_key(clean))
-        if row is not None:
-            return _account(row).identity
+        found = self.existing_identity(clean)
+        if found is not None:
+            return found
         try:
             return self._insert(clean, "", Role.ADMINISTRATOR, solo=True).identity
         except KnownError as exc:
@@ -127,6 +126,12 @@ class AccountService:
                 raise
             log.warning("no account made for the solo practitioner: the file is read-only")
             return Identity(None, clean, Role.ADMINISTRATOR)
+
+    def existing_identity(self, name: str) -> Identity | None:
+        """The identity of the account named `name`, if there is one; writes nothing."""
+        with translated_errors():
+            row = AccountRow.get_or_none(AccountRow.name_key == name_key(" ".join(name.split())))
+        return None if row is None else _account(row).identity
 
     def set_password(self, account_id: int, new: str, confirmation: str | None = None,
                      *, current_password: str | None = None) -> None:

@@ -152,6 +152,11 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.refresh_list()
 
+    @property
+    def services(self) -> Services:
+        """The services the window works through, once its records are open."""
+        return self._services
+
     # -- wiring -------------------------------------------------------------------------
 
     def _build_menus(self) -> None:

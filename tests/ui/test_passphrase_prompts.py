@@ -69,6 +69,21 @@ def test_first_run_offers_a_passphrase_and_encrypts(
     assert not window.security.is_locked()
 
 
+def test_encrypted_records_keep_no_draft_outside_the_encrypted_file(
+    qtbot: QtBot, tmp_path: Path, settings: QSettings
+) -> None:
+    """A draft the records cannot take is kept on this computer as plain JSON: for
+    encrypted records it stays in the form instead (plain records do get the fallback)."""
+    encrypted, plain = tmp_path / "encrypted.db", tmp_path / "plain.db"
+    window = _open(qtbot, encrypted, FakeMessages(new_passphrase=NewPassphrase(PASSPHRASE)),
+                   settings)
+    assert window is not None and window.services.drafts.local is None
+    window.close()
+    close_database()
+    window = _open(qtbot, plain, FakeMessages(new_passphrase=NewPassphrase(None)), settings)
+    assert window is not None and window.services.drafts.local is not None
+
+
 def test_first_run_no_passphrase_is_an_explicit_choice(
     qtbot: QtBot, tmp_path: Path, settings: QSettings
 ) -> None:

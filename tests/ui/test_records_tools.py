@@ -15,6 +15,7 @@ from practitioner import app
 from practitioner.app import build_window
 from practitioner.db.backup import opened_file
 from practitioner.db.connection import close_database
+from practitioner.services.accounts import AccountService
 from practitioner.services.backups import BackupService
 from practitioner.services.bundle import Services
 from practitioner.ui.main_window import MainWindow
@@ -328,17 +329,21 @@ def test_healthy_records_pass_the_check_after_start_and_get_the_library(
     qtbot: QtBot, clinic: Path, tmp_path: Path
 ) -> None:
     messages = FakeMessages()
-    window = build_window(clinic, messages,
-                          QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-                          check_later=True)
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = build_window(clinic, messages, settings, check_later=True)
     qtbot.addWidget(window)
     tools = window.findChild(RecordsTools)
     assert isinstance(tools, RecordsTools) and tools.check_running
-    assert window._services.reference.search("cramp") == []  # not seeded before the check
+    assert window.services.reference.search("cramp") == []  # not seeded before the check
+    # Nor is the solo practitioner's account made: the file is not known to be whole yet.
+    assert window.services.audit.identity().id is None
+    assert AccountService().existing_identity(app.practitioner_name(settings)) is None
     qtbot.waitUntil(lambda: not tools.check_running, timeout=20_000)
     assert tools.banner.isHidden() and tools.back_up_action.isEnabled()
     assert messages.warnings == [] and messages.errors == []
-    assert window._services.reference.search("cramp")  # seeded after the check
+    assert window.services.reference.search("cramp")  # seeded after the check
+    made = AccountService().existing_identity(app.practitioner_name(settings))
+    assert made is not None and window.services.audit.identity() == made  # signs as it
     window.workspace.start_new()
     window.workspace.form.name.setText("Dee Evans")
     assert window.workspace.save()
