@@ -36,6 +36,12 @@ CONNECT_TIMEOUT_SECONDS = 10
 STATEMENT_TIMEOUT_MS = 30_000
 LOCK_TIMEOUT_MS = 5_000
 IDLE_IN_TRANSACTION_TIMEOUT_MS = 300_000
+# The window polls and saves on the GUI thread: a network that hangs (rather than refuses)
+# must fail a call within seconds, not after the operating system's TCP give-up time
+# (many minutes), so the form is never frozen that long. Keepalives find a dead link
+# while idle; the user timeout bounds data left unacknowledged.
+TCP_USER_TIMEOUT_MS = 15_000
+KEEPALIVE_SECONDS = (10, 5, 3)  # idle, interval, probes
 # Taken (per session) while migrating, so two workstations starting together do not
 # both run the same step. Any 64-bit number no other program uses.
 MIGRATION_LOCK_KEY = 0x43524D50_0001
@@ -133,7 +139,11 @@ def connection_settings(url: str) -> tuple[str, dict[str, Any]]:
     settings.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
     settings.setdefault("application_name", "cramp-practitioner")
     settings.setdefault("keepalives", 1)
-    settings.setdefault("keepalives_idle", 30)
+    idle, interval, probes = KEEPALIVE_SECONDS
+    settings.setdefault("keepalives_idle", idle)
+    settings.setdefault("keepalives_interval", interval)
+    settings.setdefault("keepalives_count", probes)
+    settings.setdefault("tcp_user_timeout", TCP_USER_TIMEOUT_MS)
     settings["options"] = " ".join(filter(None, [
         f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
         f"-c lock_timeout={LOCK_TIMEOUT_MS}",

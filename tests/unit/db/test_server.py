@@ -126,6 +126,10 @@ def test_local_servers_and_encrypted_remote_ones_are_accepted(url: str) -> None:
     assert settings["connect_timeout"] == server.CONNECT_TIMEOUT_SECONDS
     assert f"statement_timeout={server.STATEMENT_TIMEOUT_MS}" in settings["options"]
     assert f"lock_timeout={server.LOCK_TIMEOUT_MS}" in settings["options"]
+    # A hung network fails a call within seconds instead of freezing the window.
+    assert settings["tcp_user_timeout"] == server.TCP_USER_TIMEOUT_MS
+    assert (settings["keepalives_idle"], settings["keepalives_interval"],
+            settings["keepalives_count"]) == server.KEEPALIVE_SECONDS
 
 
 @pytest.mark.parametrize(
@@ -183,6 +187,18 @@ def test_the_password_is_used_but_never_kept_or_logged(
     assert db.connect_params["password"] == "s3cret-Pw"
     assert "s3cret" not in db.safe_url and db.safe_url == postgres_records.url
     assert "s3cret" not in caplog.text
+
+
+def test_the_connection_gives_up_on_a_hung_network_within_seconds(
+    postgres_records: PostgresRecords,
+) -> None:
+    db = open_postgres(postgres_records.url)
+    try:
+        used = db.connection().info.get_parameters()
+    finally:
+        db.close()
+    assert used["tcp_user_timeout"] == str(server.TCP_USER_TIMEOUT_MS)
+    assert used["keepalives_count"] == str(server.KEEPALIVE_SECONDS[2])
 
 
 def test_a_database_of_another_program_is_refused_untouched(
