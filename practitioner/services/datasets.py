@@ -192,10 +192,15 @@ def _insert_clones(table: str, shift: dict[str, str], own_id: int | None, owner:
     indexes = [str(r[0]) for r in database.execute_sql(
         "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
         "AND sql IS NOT NULL", (table,))]
-    for (name,) in database.execute_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-            "AND sql IS NOT NULL", (table,)).fetchall():
-        database.execute_sql(f'DROP INDEX "{name}"')  # rebuilt below: one sort is cheaper
+    triggers = [str(r[0]) for r in database.execute_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,))]
+    # Both are put back after the insert: an index rebuilt in one sort is cheaper than
+    # kept up row by row, and the copies are of rows that already passed the triggers.
+    for kind in ("index", "trigger"):
+        for (name,) in database.execute_sql(
+                "SELECT name FROM sqlite_master WHERE type = ? AND tbl_name = ? "
+                "AND sql IS NOT NULL", (kind, table)).fetchall():
+            database.execute_sql(f'DROP {kind.upper()} "{name}"')
     database.execute_sql(
         f"CREATE TEMP TABLE template_rows AS SELECT t.*, {owner} AS owner_id FROM {table} AS t"
     )
@@ -205,7 +210,7 @@ def _insert_clones(table: str, shift: dict[str, str], own_id: int | None, owner:
         f"WHERE t.owner_id + b.k * {patients} <= {wanted}"
     )
     database.execute_sql("DROP TABLE temp.template_rows")
-    for statement in indexes:
+    for statement in indexes + triggers:
         database.execute_sql(statement)
 
 

@@ -172,6 +172,20 @@ def test_the_dataset_is_whole_and_consistent(records: Dataset) -> None:
     assert heavy_diary > 900
 
 
+def test_the_dataset_keeps_every_trigger_and_index_of_the_schema(
+    records: Dataset, migrated_template: Path
+) -> None:
+    """Cloning drops a table's indexes and triggers for speed: all must be back, alike."""
+    sql = ("SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'index') "
+           "AND sql IS NOT NULL ORDER BY type, name")
+    fresh = sqlite3.connect(migrated_template)
+    try:
+        expected = fresh.execute(sql).fetchall()
+    finally:
+        fresh.close()
+    assert database.connection().execute(sql).fetchall() == expected
+
+
 def test_the_same_seed_gives_the_same_records(dataset: Dataset, tmp_path: Path) -> None:
     again = generate_dataset(tmp_path / "again.db", Size.S.value, seed=3, today=TODAY)
     sql = "SELECT name, date_of_birth FROM patient ORDER BY id"
