@@ -17,6 +17,7 @@ import peewee
 
 from practitioner.db.models import AuditRow
 from practitioner.domain.audit import AuditAction
+from practitioner.domain.conflicts import EditConflict, EditConflictError
 from practitioner.services.clock import aware
 
 #: The audit action of a save that kept the practitioner's own edit over a newer version.
@@ -68,3 +69,24 @@ def last_change(entity: str, entity_id: int | None, *, patient_id: int | None = 
 def resolution_detail(choice: str, their_version: int) -> str:
     """The audit detail of a save that settled a conflict."""
     return f"{choice}: saved over version {their_version}"
+
+
+def stale_save(kind: str, record_id: int, expected_version: int, mine: Any, theirs: Any, *,
+               their_version: int, updated_at: dt.datetime | None, patient_id: int,
+               changed: str, kept: str) -> EditConflictError:
+    """The refusal of a save that found a newer stored version of a patient's record:
+    both versions, who saved theirs and when (from the audit trail, whose entity names
+    are the conflict kinds), and a message starting `changed` ("This session was
+    changed") and saying where mine is (`kept`). Call inside the write transaction."""
+    author, saved_at = last_change(kind, record_id, patient_id=patient_id)
+    conflict = EditConflict(
+        kind=kind, record_id=record_id, base_version=expected_version, mine=mine,
+        theirs=theirs, their_version=their_version, their_author=author,
+        their_saved_at=saved_at or updated_at,
+    )
+    who = f" by {author}" if author else ""
+    return EditConflictError(
+        conflict,
+        f"{changed} elsewhere{who} since you opened it. Nothing was overwritten and {kept}: "
+        "compare the two versions and choose which to keep.",
+    )

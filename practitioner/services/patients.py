@@ -19,7 +19,7 @@ from practitioner.db.models import (
 )
 from practitioner.db.transactions import write_transaction
 from practitioner.domain.audit import AuditAction, changed_fields
-from practitioner.domain.conflicts import ConflictChoice, EditConflict, EditConflictError
+from practitioner.domain.conflicts import ConflictChoice
 from practitioner.domain.patient import (
     Condition,
     CrampProfile,
@@ -47,8 +47,8 @@ from practitioner.services.conflicts import (
     MERGE,
     OVERRIDE,
     claim,
-    last_change,
     resolution_detail,
+    stale_save,
 )
 
 # Which coded answers live in patient_code, under which category.
@@ -312,19 +312,11 @@ class PatientService:
         if row is None:
             return KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")
         theirs = self._load([row])[0]
-        author, saved_at = last_change("patient", patient_id, patient_id=patient_id)
-        conflict = EditConflict(
-            kind="patient", record_id=patient_id, base_version=expected_version, mine=mine,
-            theirs=theirs.data, their_version=theirs.version, their_author=author,
-            their_saved_at=saved_at or theirs.updated_at,
-        )
-        who = f" by {author}" if author else ""
-        return EditConflictError(
-            conflict,
-            f"{row.name}'s record was changed elsewhere{who} since you opened it. "
-            "Nothing was overwritten and your edits are still in the form: compare the "
-            "two versions and choose which to keep.",
-        )
+        return stale_save(
+            "patient", patient_id, expected_version, mine, theirs.data,
+            their_version=theirs.version, updated_at=theirs.updated_at,
+            patient_id=patient_id, changed=f"{row.name}'s record was changed",
+            kept="your edits are still in the form")
 
     def archive(self, patient_id: int) -> Patient:
         """Hide a patient from the default list; nothing is deleted."""

@@ -20,7 +20,7 @@ from practitioner.db.models import (
 from practitioner.db.transactions import write_transaction
 from practitioner.domain.accounts import Identity, may_read_private, withheld
 from practitioner.domain.audit import NO_CHANGE, AuditAction, changed_fields
-from practitioner.domain.conflicts import ConflictChoice, EditConflict, EditConflictError
+from practitioner.domain.conflicts import ConflictChoice
 from practitioner.domain.outcomes import CRAMPS_PER_WEEK, WORST_SEVERITY, SessionMeasures
 from practitioner.domain.patient import LabelledEnum
 from practitioner.domain.session import (
@@ -57,8 +57,8 @@ from practitioner.services.conflicts import (
     MERGE,
     OVERRIDE,
     claim,
-    last_change,
     resolution_detail,
+    stale_save,
 )
 from practitioner.services.drafts import DraftService
 from practitioner.services.identity import UserSource, current
@@ -365,19 +365,11 @@ class SessionService:
         if row is None:
             return KnownError(ErrorKind.NOT_FOUND, f"There is no session number {session_id}.")
         theirs = self._to_session(row, self._identity())
-        author, saved_at = last_change("session", session_id, patient_id=row.patient_id)
-        conflict = EditConflict(
-            kind="session", record_id=session_id, base_version=expected_version, mine=mine,
-            theirs=theirs.data, their_version=theirs.version, their_author=author,
-            their_saved_at=saved_at or theirs.updated_at,
-        )
-        who = f" by {author}" if author else ""
-        return EditConflictError(
-            conflict,
-            f"This session was changed elsewhere{who} since you opened it. Nothing was "
-            "overwritten and your text is still in the form: compare the two versions and "
-            "choose which to keep.",
-        )
+        return stale_save(
+            "session", session_id, expected_version, mine, theirs.data,
+            their_version=theirs.version, updated_at=theirs.updated_at,
+            patient_id=row.patient_id, changed="This session was changed",
+            kept="your text is still in the form")
 
     def finalise(self, session_id: int, expected_version: int) -> Session:
         """Sign a visit as final; later changes become amendments."""
