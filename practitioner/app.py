@@ -339,8 +339,9 @@ def _wait_for_paint(window: QWidget, timeout_ms: int = 2000) -> bool:
     return bool(painted)
 
 
-def main(argv: Sequence[str] | None = None, messages: Messages | None = None) -> int:
-    """Start the GUI; returns the process exit code. Tests may pass fake `messages`.
+def main(argv: Sequence[str] | None = None) -> int:
+    """Start the GUI; returns the process exit code. It builds every collaborator itself,
+    the dialogs included: tests answer those through their widgets, as a user would.
 
     With --quit-after-startup it returns once the records are shown (and their start-up
     check ended), writing to stderr when the window was first painted and when the
@@ -368,14 +369,14 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
     if server is not None:  # Clinic mode: the records are on a PostgreSQL server.
         from practitioner import clinic
 
-        return clinic.run(app, server, messages, settings,
-                          quit_after_startup=args.quit_after_startup)
+        _install_excepthook(_messages())
+        return clinic.run(app, server, settings, quit_after_startup=args.quit_after_startup)
     try:
         lock = instance_lock.acquire(path)
     except KnownError as exc:
         title = "The records are already open" if exc.kind is ErrorKind.LOCKED \
             else "Cannot open the records"
-        _messages(messages).error(None, title, exc.message)
+        _messages().error(None, title, exc.message)
         return 1
 
     # The window first: painted before the rest of the app is even imported.
@@ -385,7 +386,7 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
     first_paint = _monotonic_ms()
     _load_style(app)  # after the first paint: it re-dresses the frame
 
-    messages = _messages(messages)
+    messages = _messages()
     _install_excepthook(messages)
     from practitioner.domain.storage_location import storage_warning
 
@@ -435,10 +436,8 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
             demo_dir.cleanup()
 
 
-def _messages(given: Messages | None) -> Messages:
-    """The dialogs: `given` (a test's fake), else the real ones, imported on first need."""
-    if given is not None:
-        return given
+def _messages() -> Messages:
+    """The app's dialogs, imported on first need (after the first paint of a solo start)."""
     from practitioner.ui.messages import Messages
 
     return Messages()

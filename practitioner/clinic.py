@@ -54,12 +54,6 @@ Opener = Callable[[str, "str | None"], peewee.Database]
 Probe = Callable[[str, "str | None"], None]
 
 KEYRING_SERVICE = "Cramp Practitioner clinic server"
-# Refusals another password cannot cure (the engine's kinds by name, where it has them):
-# every other refusal is shown in the password prompt, to try again or cancel.
-_NOT_A_PASSWORD_PROBLEM = frozenset(
-    kind for kind in ErrorKind
-    if kind.name in {"TOO_NEW", "FOREIGN", "NOT_A_DATABASE", "DAMAGED", "BAD_URL",
-                     "INSECURE", "NO_SUCH_DATABASE", "PERMISSION_DENIED"})
 LAST_NAME_KEY = "clinic/last_name"
 
 
@@ -164,7 +158,9 @@ def connect(address: ServerAddress, messages: Messages, store: PasswordStore,
         try:
             return opener(address.url(), password)
         except KnownError as exc:
-            if exc.kind in _NOT_A_PASSWORD_PROBLEM:
+            # Only a refused login is cured by a password; an unreachable server, a
+            # missing or foreign database and the like are reported, not prompted for.
+            if exc.kind is not ErrorKind.AUTH_FAILED:
                 raise
             if from_keyring:
                 store.forget(address)  # A changed password: stop offering the old one.
@@ -369,23 +365,28 @@ def open_clinic(url: str, messages: Messages, settings: QSettings, *,
     return window
 
 
-def run(app: QApplication, url: str, messages: Messages, settings: QSettings, *,
-        quit_after_startup: bool = False, opener: Opener | None = None,
-        store: PasswordStore | None = None) -> int:
-    """Clinic mode's whole life: open, sign in, show the window until it closes."""
+def run(app: QApplication, url: str, settings: QSettings, *,
+        quit_after_startup: bool = False) -> int:
+    """Clinic mode's whole life: open, sign in, show the window until it closes. The
+    dialogs are the real ones, built here: nothing stands in for them at a real start."""
+    messages = Messages()
     try:
-        window = open_clinic(url, messages, settings, opener=opener, store=store)
-    except (PractitionerError, ValueError) as exc:
-        messages.error(None, "Cannot open the clinic records", str(exc))
-        return 1
-    if window is None:
-        return 0
-    window.show()
-    if quit_after_startup:
-        QTimer.singleShot(0, app.quit)
-    else:
-        QTimer.singleShot(0, window.offer_recovered_drafts)
-    try:
-        return app.exec()
+        try:
+            window = open_clinic(url, messages, settings)
+        except (PractitionerError, ValueError) as exc:
+            messages.error(None, "Cannot open the clinic records", str(exc))
+            return 1
+        if window is None:
+            return 0
+        window.show()
+        if quit_after_startup:
+            QTimer.singleShot(0, app.quit)
+        else:
+            QTimer.singleShot(0, window.offer_recovered_drafts)
+        code = app.exec()
+        if quit_after_startup:
+            window.close()  # as quitting the event loop would: keeps the layout
+        return code
     finally:
+        settings.sync()
         close_database()

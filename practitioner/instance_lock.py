@@ -1,22 +1,30 @@
-"""One instance per records file: a QLockFile `<records>.lock` held while the file is open.
+"""One instance per records file: an OS lock on `<records>.lock` held while the file is open.
 
 Used by both composition roots (`app` for the GUI, `reporting` for the writing CLI
-commands); it imports QtCore only, never the ui. A lock left by a crashed instance is
-recognised by its dead process id and taken over without asking.
+commands). The lock is the operating system's (flock, or a byte-range lock on Windows),
+taken through Python's own path handling, so a records path with bytes that are not text
+(an undecodable file name on Linux, which Qt's file classes cannot address) locks like any
+other. The system drops the lock when its process ends, so a crashed instance's lock
+needs no recovery; the file names the holder (process, host) for the refusal message.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
+import socket
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
-
-from PySide6.QtCore import QLockFile
 
 from practitioner.errors import ErrorKind, KnownError
 
 # How long to wait for another instance that is just closing.
 WAIT_MS = 300
+_POLL_S = 0.02
+_APP = "Cramp Practitioner"
 
 
 def lock_path(records: Path) -> Path:
@@ -24,23 +32,113 @@ def lock_path(records: Path) -> Path:
     return Path(records).with_name(Path(records).name + ".lock")
 
 
-class InstanceLock:
-    """The held lock on one records file; `release()` (or garbage collection) frees it."""
+if sys.platform == "win32":
+    import msvcrt
 
-    def __init__(self, lock: QLockFile, path: Path) -> None:
-        self._lock = lock
+    # Far past the holder's note, which other processes must still be able to read.
+    _REGION = 1 << 30
+
+    def _try_lock(fd: int) -> bool:
+        os.lseek(fd, _REGION, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, _REGION, os.SEEK_SET)
+        with contextlib.suppress(OSError):
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+class InstanceLock:
+    """The held lock on one records file; `release()` frees it (so does the process's end)."""
+
+    def __init__(self, fd: int, path: Path) -> None:
+        self._fd: int | None = fd
         self.path = path
 
     def release(self) -> None:
         """Let another instance open the records."""
-        self._lock.unlock()
+        fd, self._fd = self._fd, None
+        if fd is None:
+            return
+        if sys.platform != "win32":  # Removed while held: no one can lock a file just removed.
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
+        _unlock(fd)
+        os.close(fd)
+        if sys.platform == "win32":
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
+
+
+def _holder(path: Path) -> str:
+    """" by <app> (process <pid> on <host>)" from the lock file's note, or ""."""
+    try:
+        lines = path.read_bytes()[:512].decode("utf-8", "replace").splitlines()
+    except OSError:
+        return ""
+    if len(lines) < 3 or not lines[0].strip().isdigit():
+        return ""
+    pid, app, host = lines[0].strip(), lines[1].strip(), lines[2].strip()
+    return f" by {app or 'another program'} (process {pid} on {host or 'this computer'})"
+
+
+def _open_locked(path: Path) -> int | None:
+    """A descriptor of `path` holding its lock, or None while another process holds it."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        if not _try_lock(fd):
+            os.close(fd)
+            return None
+        if sys.platform != "win32" and os.fstat(fd).st_ino != os.stat(path).st_ino:
+            # Locked a file its holder removed as it let go: try again on the new one.
+            _unlock(fd)
+            os.close(fd)
+            return _open_locked(path)
+        note = f"{os.getpid()}\n{_APP}\n{socket.gethostname()}\n".encode()
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, note)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        raise
+    return fd
+
+
+def _cannot_lock(path: Path, exc: OSError) -> KnownError:
+    if exc.errno == errno.ENOSPC:
+        return KnownError(ErrorKind.DISK_FULL, f"The disk holding {path.parent} is full "
+                          f"(the lock file {path.name} cannot be written). Free some space "
+                          "and try again.")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return KnownError(ErrorKind.READ_ONLY, f"The folder {path.parent} is read-only for "
+                          f"you (the lock file {path.name} cannot be made there). Allow "
+                          "writing to the folder and try again.")
+    return KnownError(ErrorKind.CANNOT_OPEN, f"The lock file {path} cannot be made: "
+                      f"{exc.strerror or exc}.")
 
 
 def acquire(records: Path) -> InstanceLock:
-    """Take the lock on `records`, recovering a stale one left by a crash.
+    """Take the lock on `records`, waiting briefly for an instance that is just closing.
 
-    Raises KnownError (LOCKED) naming the process and host that hold it, or
-    (CANNOT_OPEN) when the lock file cannot be written.
+    Raises KnownError (LOCKED) naming the process and host that hold it, or (READ_ONLY,
+    CANNOT_OPEN) when the lock file cannot be written.
     """
     path = lock_path(records)
     try:
@@ -48,26 +146,25 @@ def acquire(records: Path) -> InstanceLock:
     except OSError as exc:
         raise KnownError(ErrorKind.CANNOT_OPEN, f"Cannot create the folder {path.parent}: "
                          f"{exc.strerror}.") from exc
-    lock = QLockFile(str(path))
-    # Never stale by age (a practitioner may keep the app open for days); a lock whose
-    # process is gone on this host is stale regardless, and tryLock removes it.
-    lock.setStaleLockTime(0)
-    if lock.tryLock(WAIT_MS):
-        return InstanceLock(lock, path)
-    if lock.error() == QLockFile.LockError.LockFailedError:
-        info = lock.getLockInfo()
-        holder = ""
-        if isinstance(info, tuple) and len(info) == 3:
-            pid, host, app = info
-            holder = f" by {app or 'another program'} (process {pid} on {host or 'this computer'})"
-        raise KnownError(
-            ErrorKind.LOCKED,
-            f"The records file {records} is already open{holder}. Close it there first; "
-            "two windows on the same records could overwrite each other's work.",
-        )
-    raise KnownError(ErrorKind.READ_ONLY, f"The folder {path.parent} is read-only for you "
-                     f"(the lock file {path.name} cannot be made there). Allow writing to "
-                     "the folder and try again.")
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while True:
+        try:
+            fd = _open_locked(path)
+        except FileNotFoundError as exc:  # Its folder vanished since it was made.
+            raise KnownError(ErrorKind.CANNOT_OPEN, f"Cannot create the folder "
+                             f"{path.parent}: {exc.strerror}.") from exc
+        except OSError as exc:
+            raise _cannot_lock(path, exc) from exc
+        if fd is not None:
+            return InstanceLock(fd, path)
+        if time.monotonic() >= deadline:
+            raise KnownError(
+                ErrorKind.LOCKED,
+                f"The records file {records} is already open{_holder(path)}. Close it "
+                "there first; two windows on the same records could overwrite each other's "
+                "work.",
+            )
+        time.sleep(_POLL_S)
 
 
 @contextlib.contextmanager

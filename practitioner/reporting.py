@@ -56,7 +56,7 @@ def cli_main(argv: Sequence[str] | None = None) -> int:
 
 
 def hold_instance_lock(records: Path) -> AbstractContextManager[object]:
-    """The one-instance lock (QLockFile) on `records`, imported only when needed."""
+    """The one-instance lock on `records`, imported only when needed."""
     from practitioner import instance_lock
 
     return instance_lock.held(records)

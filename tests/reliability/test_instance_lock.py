@@ -20,7 +20,7 @@ from practitioner.db.connection import close_database
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.instance_lock import acquire, held, lock_path
 from tests.helpers.cli import assert_one_line_failure, run_cli
-from tests.helpers.fakes import FakeMessages
+from tests.helpers.modals import Reply, answering
 from tests.helpers.records import demo_records
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,15 +63,13 @@ def test_a_second_app_is_told_who_holds_the_records_and_a_crashed_ones_lock_is_r
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     records = demo_records(migrated_template, tmp_path / "records.db", patients=2)
     with _holder(records) as other:
-        messages = FakeMessages()
-        assert app.main(["--db", str(records), "--quit-after-startup"], messages=messages) == 1
-        [(title, text)] = messages.errors
-        assert title == "The records are already open"
+        with answering(Reply("The records are already open", "OK")) as seen:
+            assert app.main(["--db", str(records), "--quit-after-startup"]) == 1
+        [text] = [d.text for d in seen.dialogs]
         assert f"process {other.pid} on {socket.gethostname()}" in text
     assert lock_path(records).exists()  # The killed holder left its lock file behind.
-    messages = FakeMessages()
-    assert app.main(["--db", str(records), "--quit-after-startup"], messages=messages) == 0
-    assert messages.errors == []
+    with answering():
+        assert app.main(["--db", str(records), "--quit-after-startup"]) == 0
     close_database()
     assert not lock_path(records).exists()
 

@@ -13,7 +13,7 @@ import pytest
 
 from practitioner import app
 from practitioner.db.connection import close_database, open_sqlite
-from tests.helpers.fakes import FakeMessages
+from tests.helpers.modals import Reply, answering
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,10 +56,9 @@ def test_a_file_that_is_not_a_database_gets_a_dialog_and_is_left_alone(
     bad = tmp_path / "notes.db"
     bad.write_bytes(content or b"SQLite format 3\x00" + b"\xff" * 200)
     before = hashlib.sha256(bad.read_bytes()).hexdigest()
-    messages = FakeMessages()
-    assert app.main(["--db", str(bad), "--quit-after-startup"], messages=messages) == 1
-    [(title, text)] = messages.errors
-    assert title == "Cannot open the records"
+    with answering(Reply("Cannot open the records", "OK")) as seen:
+        assert app.main(["--db", str(bad), "--quit-after-startup"]) == 1
+    [text] = [d.text for d in seen.dialogs]
     assert "not a Cramp Practitioner records file" in text
     assert "Traceback" not in text
     assert hashlib.sha256(bad.read_bytes()).hexdigest() == before
@@ -71,9 +70,9 @@ def test_an_unwritable_location_gets_a_dialog(
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    messages = FakeMessages()
-    assert app.main(["--db", str(blocker / "records.db")], messages=messages) == 1
-    [(_, text)] = messages.errors
+    with answering(Reply("Cannot open the records", "OK")) as seen:
+        assert app.main(["--db", str(blocker / "records.db")]) == 1
+    [text] = [d.text for d in seen.dialogs]
     assert str(blocker) in text
 
 
@@ -90,9 +89,9 @@ def test_a_database_from_a_newer_version_gets_a_dialog_and_is_left_alone(
         )
     conn.close()
     before = hashlib.sha256(future.read_bytes()).hexdigest()
-    messages = FakeMessages()
-    assert app.main(["--db", str(future)], messages=messages) == 1
-    [(_, text)] = messages.errors
+    with answering(Reply("Cannot open the records", "OK")) as seen:
+        assert app.main(["--db", str(future)]) == 1
+    [text] = [d.text for d in seen.dialogs]
     assert "newer version of Cramp Practitioner" in text
     assert hashlib.sha256(future.read_bytes()).hexdigest() == before
 

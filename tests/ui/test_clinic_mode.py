@@ -63,7 +63,7 @@ class FakeServer:
     def __call__(self, url: str, password: str | None) -> peewee.Database:
         self.calls.append((url, password))
         if password != self.password:
-            raise KnownError(ErrorKind.CANNOT_OPEN, "password authentication failed")
+            raise KnownError(ErrorKind.AUTH_FAILED, "password authentication failed")
         return open_sqlite(self.path)
 
 

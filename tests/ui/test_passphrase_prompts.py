@@ -25,6 +25,7 @@ from practitioner.ui.dialogs.passphrase import (
 from practitioner.ui.main_window import MainWindow
 from tests.helpers.demo_inputs import ann
 from tests.helpers.fakes import FakeMessages
+from tests.helpers.modals import Reply, answering
 
 PASSPHRASE = "correct horse 'battery' staple"
 
@@ -125,10 +126,10 @@ def test_cancelling_the_passphrase_prompt_exits_cleanly(
     path = tmp_path / "records.db"
     _encrypted_records(path)
     before = hashlib.sha256(path.read_bytes()).hexdigest()
-    messages = FakeMessages(passphrases=["wrong one"])
-    assert app.main(["--db", str(path), "--quit-after-startup"], messages=messages) == 0
-    assert len(messages.passphrase_problems) == 2
-    assert messages.errors == []
+    with answering(Reply("Passphrase", "OK", {"Passphrase": "wrong one"}),
+                   Reply("Passphrase", "Cancel")) as seen:
+        assert app.main(["--db", str(path), "--quit-after-startup"]) == 0
+    assert seen.titles() == ["Passphrase", "Passphrase"]  # No error after the cancel.
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 
 

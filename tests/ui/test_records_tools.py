@@ -23,6 +23,7 @@ from practitioner.ui.records_tools import RecordsTools
 from tests.helpers.demo_inputs import ann
 from tests.helpers.fakes import FakeMessages
 from tests.helpers.files import sha256
+from tests.helpers.modals import Reply, answering
 from tests.helpers.records import DAMAGE, demo_records
 
 
@@ -209,12 +210,10 @@ def test_the_app_starts_on_damaged_records_with_a_warning(
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     DAMAGE[damage](clinic)
     before = sha256(clinic)
-    messages = FakeMessages()
-    assert app.main(["--db", str(clinic), "--quit-after-startup"], messages=messages) == 0
-    [(title, text)] = messages.warnings
-    assert title == "The records are damaged"
+    with answering(Reply("The records are damaged", "OK")) as seen:
+        assert app.main(["--db", str(clinic), "--quit-after-startup"]) == 0
+    [text] = [d.text for d in seen.dialogs]
     assert "read-only" in text and "is damaged" in text
-    assert messages.errors == []
     assert sha256(clinic) == before
 
 
@@ -223,10 +222,10 @@ def test_a_records_file_in_a_synced_folder_gets_a_warning(
 ) -> None:
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     records = tmp_path / "Dropbox" / "records.db"
-    messages = FakeMessages()
-    assert app.main(["--db", str(records), "--quit-after-startup"], messages=messages) == 0
-    [(title, text)] = messages.warnings
-    assert title == "Records in a risky place" and "cloud-sync folder (Dropbox)" in text
+    with answering(Reply("Records in a risky place", "OK")) as seen:
+        assert app.main(["--db", str(records), "--quit-after-startup"]) == 0
+    [text] = [d.text for d in seen.dialogs]
+    assert "cloud-sync folder (Dropbox)" in text
 
 
 def test_start_clears_leftovers_and_closing_backs_up_what_changed(
