@@ -225,7 +225,9 @@ def test_main_py_starts_on_an_undecodable_path_and_on_an_encrypted_file(
     tmp_path: Path,
 ) -> None:
     env = _env(tmp_path / "appdata")
-    odd = os.fsdecode(os.fsencode(tmp_path) + b"/records\xff.db")
+    folder = os.fsencode(tmp_path) + b"/\xe9t\xe9"
+    os.mkdir(folder)
+    odd = os.fsdecode(folder + b"/records\xff.db")
     encrypted = tmp_path / "secret.db"
     open_sqlite(encrypted, passphrase=PASSPHRASE)
     close_database()
