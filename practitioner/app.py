@@ -369,6 +369,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if server is not None:  # Clinic mode: the records are on a PostgreSQL server.
         from practitioner import clinic
 
+        _load_style(app)
         _install_excepthook(_messages())
         return clinic.run(app, server, settings, quit_after_startup=args.quit_after_startup)
     try:

@@ -181,7 +181,7 @@ def sign_in(accounts: AccountService, messages: Messages, where: str = "",
     if accounts.count() == 0:
         first = messages.ask_new_account(
             None, lambda n, p, c, _role: accounts.create(n, p, Role.ADMINISTRATOR, c),
-            first=True)
+            first=True, where=where)
         return None if first is None else first.identity
     account = messages.ask_login(None, accounts.login, where, name)
     return None if account is None else account.identity

@@ -273,12 +273,12 @@ class Messages:
         return LoginDialog.ask(sign_in, where, name, parent)
 
     def ask_new_account(self, parent: QWidget | None, create: CreateAccount,
-                        first: bool = False) -> Account | None:
-        """Create an account through `create` (the first, administrator's, when `first`);
-        None when cancelled."""
+                        first: bool = False, where: str = "") -> Account | None:
+        """Create an account through `create` (the first, administrator's, of the clinic
+        records on `where` when `first`); None when cancelled."""
         from practitioner.ui.dialogs.login_dialog import NewAccountDialog
 
-        return NewAccountDialog.ask(create, first, parent)
+        return NewAccountDialog.ask(create, first, parent, where)
 
     def ask_password(self, parent: QWidget | None, name: str,
                      set_password: SetPassword) -> bool:

@@ -227,7 +227,7 @@ class FakeMessages(Messages):
         return None
 
     def ask_new_account(  # type: ignore[override]
-        self, parent: object, create: CreateAccount, first: bool = False
+        self, parent: object, create: CreateAccount, first: bool = False, where: str = ""
     ) -> Account | None:
         self.first_account_asked += first
         while self.new_accounts:

@@ -151,7 +151,8 @@ def test_a_new_clinic_database_asks_for_its_administrator_then_a_login_follows(
 ) -> None:
     with answering(ADMIN) as seen:
         assert app.main(["--db", clinic_db, "--quit-after-startup"]) == 0
-    assert "no accounts yet" in seen.dialogs[0].text
+    where = parse_server_url(clinic_db)[0].display()
+    assert f"The clinic records on {where} have no accounts yet" in seen.dialogs[0].text
     # The next start logs in; the name is offered, a wrong password is said so in place.
     with answering(Reply("Sign in", "Sign in", {"Password": "not my password"}),
                    Reply("Sign in", "Sign in", {"Password": PASSWORD})) as seen:

@@ -125,9 +125,11 @@ class NewAccountDialog(CheckedDialog):
     """A practitioner's name, role and first password (typed twice)."""
 
     def __init__(self, create: CreateAccount, first: bool = False,
-                 parent: QWidget | None = None) -> None:
-        intro = ("This clinic database has no accounts yet. The first account is the "
-                 "administrator's: it adds the other practitioners." if first else "")
+                 parent: QWidget | None = None, where: str = "") -> None:
+        empty = (f"The clinic records on {where} have" if where
+                 else "This clinic database has")
+        intro = (f"{empty} no accounts yet. The first account is the administrator's: "
+                 "it adds the other practitioners." if first else "")
         super().__init__("Administrator account" if first else "Add account", intro,
                          "Create account", parent)
         self._create = create
@@ -147,6 +149,7 @@ class NewAccountDialog(CheckedDialog):
             self.form.addRow("&Role", self.role)
         self.form.addRow("&Password", self.password)
         self.form.addRow("&Again", self.confirmation)
+        self.name.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def submit(self) -> str:
         try:
@@ -160,9 +163,10 @@ class NewAccountDialog(CheckedDialog):
 
     @classmethod
     def ask(cls, create: CreateAccount, first: bool = False,
-            parent: QWidget | None = None) -> Account | None:
-        """The account created, or None when cancelled."""
-        dialog = cls(create, first, parent)
+            parent: QWidget | None = None, where: str = "") -> Account | None:
+        """The account created (the first one of the clinic records on `where`), or None
+        when cancelled."""
+        dialog = cls(create, first, parent, where)
         return dialog.account if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
