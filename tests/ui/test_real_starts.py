@@ -8,6 +8,7 @@ of their own on the PostgreSQL test server, dropped afterwards.
 
 from __future__ import annotations
 
+import inspect
 import os
 import socket
 import sqlite3
@@ -19,7 +20,7 @@ import psycopg
 import pytest
 from PySide6.QtCore import QSettings
 
-from practitioner import app
+from practitioner import app, clinic
 from practitioner.clinic import LAST_NAME_KEY
 from practitioner.clinic_address import save_address
 from practitioner.db.cipher import FileKind, file_kind
@@ -75,6 +76,13 @@ def _patients(path: Path, passphrase: str | None = None) -> list[str]:
         return [p.name for p in PatientService().list_patients("")]
     finally:
         close_database()
+
+
+def test_the_entry_points_take_no_stand_ins_for_their_collaborators() -> None:
+    """What a user runs is what the tests run: the roots build their own dialogs."""
+    assert list(inspect.signature(app.main).parameters) == ["argv"]
+    assert list(inspect.signature(clinic.run).parameters) == [
+        "app", "url", "settings", "quit_after_startup"]
 
 
 # -- solo records file ------------------------------------------------------------------
