@@ -187,7 +187,7 @@ def test_the_caseload_view_groups_responders(
 ) -> None:
     record_visit(opened, "2025-01-02 10:00", "8", "7")
     record_visit(opened, "2025-01-09 10:00", "2", "3", pgic=2)
-    opened.actions.caseload.trigger()
+    opened.commands.caseload.trigger()
     [(by_pattern, by_protocol)] = messages.caseloads
     assert isinstance(by_pattern, list) and isinstance(by_protocol, list)
 

@@ -124,7 +124,7 @@ def test_deletion_after_retention_erases_the_patient_once_confirmed(
 def test_a_saved_or_printed_report_is_audited(
     opened: MainWindow, services: Services, messages: FakeMessages, patient: Patient,
 ) -> None:
-    opened.actions.progress_report.trigger()
+    opened.commands.progress_report.trigger()
     [produced] = messages.report_outputs
     assert produced is not None
     produced("pdf")
@@ -150,7 +150,7 @@ def test_no_patient_text_reaches_the_log(
     messages.folder = str(tmp_path)
     assert opened.privacy.export_for_patient()
     opened.privacy.show_audit_trail()
-    opened.actions.progress_report.trigger()
+    opened.commands.progress_report.trigger()
     assert any(MARKER in s.data.notes for s in services.sessions.for_patients(
         [patient.id])[patient.id])
     # The capture sees DEBUG records of any logger (without protect_process, peewee's

@@ -112,7 +112,7 @@ def test_screening_answers_are_saved_from_the_profile_form(
     window.new_patient()
     form = window.workspace.form
     form.name.setText("Screened Patient")
-    form.screen["dark_urine"].setChecked(True)
+    form.red_flag_boxes["dark_urine"].setChecked(True)
     assert window.workspace.save()
     saved = window.workspace.patient
     assert saved is not None and saved.data.screen.dark_urine

@@ -206,7 +206,7 @@ def test_carry_forward_marks_what_differs_from_the_last_visit(
 ) -> None:
     previous_visit(services, patient)
     page = opened.workspace.sessions
-    opened.actions.session_from_last.trigger()
+    opened.commands.session_from_last.trigger()
     form = page.form
     assert [row[0] for row in form.points.raw()] == ["GB34", "SP6"]
     assert form.patterns.value() == {Pattern.LIVER_BLOOD_DEFICIENCY}
