@@ -45,7 +45,7 @@ from practitioner.domain.session import (
     TreatmentPrinciple,
 )
 from practitioner.domain.validation import FieldError, parse_date, parse_date_time, parse_number
-from practitioner.ui.widgets.code_checklist import E, CodeChecklist
+from practitioner.ui.widgets.code_checklist import CodeChecklist, E
 from practitioner.ui.widgets.inline_error import InlineError, add_field_row
 from practitioner.ui.widgets.measures_editor import MeasuresEditor
 from practitioner.ui.widgets.point_table import PointTable
