@@ -66,7 +66,7 @@ class FirstPaintWatcher(QObject):
     would see every event of start-up (~30 ms of it on a 2-core machine).
     """
 
-    def __init__(self, window: QWidget, callback: object) -> None:
+    def __init__(self, window: QWidget, callback: Callable[[], object]) -> None:
         super().__init__(window)
         self._window = window
         self._callback = callback
@@ -75,7 +75,7 @@ class FirstPaintWatcher(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             self._window.removeEventFilter(self)
-            QTimer.singleShot(0, self._callback)  # type: ignore[arg-type]
+            QTimer.singleShot(0, self._callback)
         return False
 
 

@@ -14,7 +14,10 @@ from practitioner.paths import DATA_DIR_ENV
 _SCREEN = Path(__file__).with_name("data") / "offscreen-screen.json"
 os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
 
-pytest_plugins = ["tests.helpers.db_fixtures", "tests.helpers.app_run", "tests.helpers.pg_cluster"]
+pytest_plugins = [
+    "tests.helpers.db_fixtures", "tests.helpers.app_run", "tests.helpers.pg_cluster",
+    "tests.helpers.ui_fixtures",
+]
 
 
 @pytest.fixture(autouse=True)

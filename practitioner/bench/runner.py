@@ -246,9 +246,13 @@ def gui_figures(path: Path, floor_rss: float) -> list[Figure]:
         total = int(database.execute_sql(
             "SELECT count(*) FROM patient WHERE archived_at IS NULL").fetchone()[0])
         scroll_times = []
+
+        def scroll_to_bottom() -> None:
+            table_view.scrollToBottom()
+            app.processEvents()
+
         for _ in range(10):
-            scroll_times.append(time_ms(lambda: (table_view.scrollToBottom(),
-                                                 app.processEvents())))
+            scroll_times.append(time_ms(scroll_to_bottom))
         loaded = model.rowCount()
         figures.append(Figure("scroll patient list, one page", *summary(scroll_times), 16.0,
                               "ms", note=f"{loaded} of {total} rows loaded after 10 scrolls "

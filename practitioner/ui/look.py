@@ -21,10 +21,11 @@ sheet.
 from __future__ import annotations
 
 from functools import partial
+from typing import overload
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QGroupBox, QProxyStyle, QWidget
+from PySide6.QtWidgets import QApplication, QGroupBox, QProxyStyle, QWidget
 
 ERROR_RED = "#b3261e"
 FLAG_GREEN = "#1b5e20"
@@ -127,8 +128,15 @@ def dress(widget: QWidget) -> None:
 class AppStyle(QProxyStyle):
     """The platform style, and `dress` for each widget it polishes."""
 
-    def polish(self, target: object) -> object:  # type: ignore[override]
-        result = super().polish(target)  # type: ignore[call-overload]
+    @overload
+    def polish(self, app: QApplication, /) -> None: ...
+    @overload
+    def polish(self, widget: QWidget, /) -> None: ...
+    @overload
+    def polish(self, palette: QPalette | Qt.GlobalColor | QColor, /) -> None: ...
+
+    def polish(self, target: QApplication | QWidget | QPalette | Qt.GlobalColor | QColor, /
+               ) -> None:
+        super().polish(target)
         if isinstance(target, QWidget):
             dress(target)
-        return result

@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.reference_dock)
 
         self.transfer = RecordTransfer(self, services, messages, self.refresh_list)
-        self.actions = build_actions(self)
+        self.commands = build_actions(self)
         self.privacy = PatientPrivacy(self, services, messages, settings,
                                       lambda: self.workspace.patient,
                                       self.workspace.close_record, self.refresh_list, today)
@@ -160,7 +160,7 @@ class MainWindow(QMainWindow):
     # -- wiring -------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
-        a = self.actions
+        a = self.commands
         # Menu mnemonics avoid the letters the forms' field labels use (Alt+P is "Points").
         patient_menu = self._menus["Pat&ient"]
         for action in (a.new_patient, a.find, a.save, a.cancel_edit, a.archive):
@@ -196,7 +196,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         from practitioner.domain.report_content import ReportKind
 
-        a = self.actions
+        a = self.commands
         a.new_patient.triggered.connect(self.new_patient)
         a.find.triggered.connect(self.patient_list.focus_search)
         a.save.triggered.connect(self.workspace.save_current)

@@ -82,7 +82,7 @@ class PinUnlock:
 def lock_after_minutes(settings: QSettings) -> float:
     """The idle time before the window locks (0: never); a bad setting means the default."""
     try:
-        minutes = float(settings.value(LOCK_AFTER_KEY, DEFAULT_LOCK_AFTER_MINUTES))
+        minutes = float(str(settings.value(LOCK_AFTER_KEY, DEFAULT_LOCK_AFTER_MINUTES)))
     except (TypeError, ValueError):
         return DEFAULT_LOCK_AFTER_MINUTES
     return minutes if minutes >= 0 else DEFAULT_LOCK_AFTER_MINUTES

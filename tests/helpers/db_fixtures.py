@@ -194,6 +194,23 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+#: Demo patients in the `records` file. A module that needs more asks for them with
+#: `pytest.mark.parametrize("records", [n], indirect=True)`.
+RECORDS_PATIENTS = 6
+
+
+@pytest.fixture
+def records(
+    request: pytest.FixtureRequest, migrated_template: Path, tmp_path: Path,
+) -> Iterator[Path]:
+    """A closed SQLite records file, `tmp_path / "records.db"`, holding demo patients."""
+    from tests.helpers.records import demo_records  # it needs the demo generator
+
+    yield demo_records(migrated_template, tmp_path / "records.db",
+                       getattr(request, "param", RECORDS_PATIENTS))
+    close_database()
+
+
 def seeded_records(
     request: pytest.FixtureRequest, engine: str, purpose: str, seed: Callable[[], object]
 ) -> str | Path:

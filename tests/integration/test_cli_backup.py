@@ -10,19 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from practitioner.db.connection import close_database
 from tests.helpers.cli import assert_one_line_failure, run_cli
+from tests.helpers.db_fixtures import RECORDS_PATIENTS
 from tests.helpers.files import sha256
-from tests.helpers.records import DAMAGE, demo_records
+from tests.helpers.records import DAMAGE
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def records(migrated_template: Path, tmp_path: Path) -> Path:
-    path = demo_records(migrated_template, tmp_path / "records.db", patients=5)
-    close_database()
-    return path
 
 
 def _patients(path: Path) -> int:
@@ -39,13 +32,13 @@ def test_backup_restore_round_trip(records: Path, tmp_path: Path) -> None:
 
     added = run_cli(tmp_path, "--db", records, "demo", "--patients", "3", "--seed", "9")
     assert added.returncode == 0, added.stderr
-    assert _patients(records) == 8
+    assert _patients(records) == RECORDS_PATIENTS + 3
 
     restored = run_cli(tmp_path, "--db", records, "restore", backup)
     assert restored.returncode == 0, restored.stderr
     assert "Restored" in restored.stdout and "before-restore" in restored.stdout
-    assert _patients(records) == 5
-    assert _patients(tmp_path / "records.db.before-restore") == 8
+    assert _patients(records) == RECORDS_PATIENTS
+    assert _patients(tmp_path / "records.db.before-restore") == RECORDS_PATIENTS + 3
     check = run_cli(tmp_path, "--db", records, "check")
     assert check.returncode == 0 and check.stdout.startswith("ok:")
 
@@ -54,7 +47,7 @@ def test_backup_to_a_chosen_folder(records: Path, tmp_path: Path) -> None:
     result = run_cli(tmp_path, "--db", records, "backup", "--to", tmp_path / "usb")
     assert result.returncode == 0, result.stderr
     [copy] = (tmp_path / "usb").iterdir()
-    assert _patients(copy) == 5
+    assert _patients(copy) == RECORDS_PATIENTS
     assert not (tmp_path / "backups").exists()
 
 
@@ -94,5 +87,5 @@ def test_import_backs_up_first(records: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     [backup] = (tmp_path / "backups").glob("target.*.before-import.db")
     assert f"Backed up first to {backup}" in result.stderr
-    assert _patients(backup) == 5  # The state before the import.
-    assert _patients(target) == 10
+    assert _patients(backup) == RECORDS_PATIENTS  # The state before the import.
+    assert _patients(target) == 2 * RECORDS_PATIENTS

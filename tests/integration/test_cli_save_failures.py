@@ -25,7 +25,8 @@ DEMO = ("demo", "--patients", "2")
 
 
 @pytest.fixture
-def records(migrated_template: Path, tmp_path: Path) -> Path:
+def empty_records(migrated_template: Path, tmp_path: Path) -> Path:
+    """A records file with no patients yet, alone in its own folder (which tests fault)."""
     path = tmp_path / "records" / "records.db"
     path.parent.mkdir()
     shutil.copyfile(migrated_template, path)
@@ -70,40 +71,40 @@ def _fault_after_open(
 @pytest.mark.parametrize("fault_type", [DiskFull, Locked, FolderMissing],
                          ids=["disk-full", "locked", "folder-missing"])
 def test_a_fault_while_writing_is_one_line_and_the_command_then_works(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, records: Path,
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, empty_records: Path,
     fault_type: type[Fault],
 ) -> None:
-    fault = fault_type(records)
+    fault = fault_type(empty_records)
     stop_faulting = _fault_after_open(monkeypatch, fault)
 
-    code, line = _main(capsys, records, *DEMO)
+    code, line = _main(capsys, empty_records, *DEMO)
 
     assert code == cli.EXIT_FAILURE
     assert fault.says in line
     fault.remove()
     stop_faulting()
-    assert _patients(records) == 0, "nothing was half-written"
-    assert _main(capsys, records, *DEMO) == (cli.EXIT_OK, "")
-    assert _patients(records) == 2
+    assert _patients(empty_records) == 0, "nothing was half-written"
+    assert _main(capsys, empty_records, *DEMO) == (cli.EXIT_OK, "")
+    assert _patients(empty_records) == 2
 
 
 def test_a_damaged_file_is_one_line_unchanged_and_the_command_works_once_repaired(
-    capsys: pytest.CaptureFixture[str], records: Path,
+    capsys: pytest.CaptureFixture[str], empty_records: Path,
 ) -> None:
-    open_sqlite(records)
+    open_sqlite(empty_records)
     close_database()
-    fault = Damaged(records, table="patient")
+    fault = Damaged(empty_records, table="patient")
     fault.apply()
-    damaged = records.read_bytes()
+    damaged = empty_records.read_bytes()
 
-    code, line = _main(capsys, records, *DEMO)
+    code, line = _main(capsys, empty_records, *DEMO)
 
     assert code == cli.EXIT_FAILURE
     assert "damaged" in line and "was not changed" in line
-    assert records.read_bytes() == damaged
+    assert empty_records.read_bytes() == damaged
     fault.remove()
-    assert _main(capsys, records, *DEMO) == (cli.EXIT_OK, "")
-    assert _patients(records) == 2
+    assert _main(capsys, empty_records, *DEMO) == (cli.EXIT_OK, "")
+    assert _patients(empty_records) == 2
 
 
 @pytest.mark.slow

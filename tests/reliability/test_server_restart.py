@@ -21,7 +21,7 @@ from practitioner.content.points import load_points
 from practitioner.db.base import database
 from practitioner.db.connection import close_database
 from practitioner.db.server import open_postgres
-from practitioner.domain.patient import Patient, PatientInput
+from practitioner.domain.patient import Patient
 from practitioner.services.audit import AuditService
 from practitioner.services.bundle import Services
 from practitioner.services.changes import ChangeService
@@ -32,6 +32,7 @@ from practitioner.ui.connection_status import BACKOFF_MS
 from practitioner.ui.main_window import MainWindow
 from tests.helpers.fakes import FakeMessages
 from tests.helpers.pg_cluster import PgCluster
+from tests.helpers.ui_fixtures import write_note
 
 TODAY = dt.date(2025, 1, 15)
 VISIT_NOW = dt.datetime(2025, 1, 15, 10, 0)
@@ -89,29 +90,12 @@ def window(qtbot: QtBot, services: Services, messages: FakeMessages,
     main.workspace.sessions.form.set_session(services.sessions.blank())
 
 
-@pytest.fixture
-def patient(services: Services) -> Patient:
-    return services.patients.create(
-        PatientInput(name="Margaret Haddad", date_of_birth=dt.date(1967, 9, 3)))
-
-
-def _write_note(qtbot: QtBot, window: MainWindow, patient: Patient) -> None:
-    window.refresh_list()
-    assert window.workspace.open_patient(patient.id)
-    window.workspace.show_sessions()
-    page = window.workspace.sessions
-    page.new_session()
-    page.form.notes.setFocus()
-    qtbot.keyClicks(page.form.notes, FIRST)
-    assert page.flush_draft()
-
-
 def test_stopping_and_restarting_the_server_keeps_the_text_and_the_app_reconnects(
     qtbot: QtBot, pg_cluster: PgCluster, window: MainWindow, services: Services,
     messages: FakeMessages, patient: Patient,
 ) -> None:
-    _write_note(qtbot, window, patient)
-    page = window.workspace.sessions
+    page = write_note(qtbot, window, patient.id, FIRST)
+    assert page.flush_draft()
     stored = services.drafts.get(patient.id, None)
     assert stored is not None and stored.payload["f_notes"] == FIRST
 
@@ -157,8 +141,8 @@ def test_a_commit_that_fails_mid_flight_is_never_reported_as_saved(
     qtbot: QtBot, pg_cluster: PgCluster, window: MainWindow, services: Services,
     messages: FakeMessages, patient: Patient, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    _write_note(qtbot, window, patient)
-    page = window.workspace.sessions
+    page = write_note(qtbot, window, patient.id, FIRST)
+    assert page.flush_draft()
     db = database.obj
     backend = db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
     real_commit = db.commit
@@ -186,8 +170,8 @@ def test_typing_on_through_an_outage_needs_no_dialog_and_the_draft_comes_back(
     qtbot: QtBot, pg_cluster: PgCluster, window: MainWindow, services: Services,
     messages: FakeMessages, patient: Patient,
 ) -> None:
-    _write_note(qtbot, window, patient)
-    page = window.workspace.sessions
+    page = write_note(qtbot, window, patient.id, FIRST)
+    assert page.flush_draft()
 
     pg_cluster.stop("fast")
     try:

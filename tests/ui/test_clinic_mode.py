@@ -13,9 +13,9 @@ from pathlib import Path
 import peewee
 import pytest
 from argon2 import PasswordHasher
-from PySide6.QtCore import QEvent, QSettings
+from PySide6.QtCore import QEvent, QSettings, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from practitioner import app, clinic, clinic_address
@@ -325,3 +325,24 @@ def test_an_address_holding_a_password_is_refused(
         clinic.open_clinic("postgresql://lee:secret@localhost/cramp", FakeMessages(),
                            settings, opener=server, store=clinic.PasswordStore(None))
     assert server.calls == []
+
+
+def test_clinic_mode_started_as_a_user_does_reports_in_a_real_message_box(
+    qtbot: QtBot,
+) -> None:
+    """`app.main` without a test's messages builds the real dialogs for clinic mode too
+    (it once passed None on, so the first message crashed instead of showing)."""
+    shown: list[str] = []
+    tries = iter(range(500))  # polls for up to ~5 s, so no timer outlives a failure
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            shown.append(box.text())
+            box.accept()
+        elif next(tries, None) is not None:
+            QTimer.singleShot(10, answer)
+
+    QTimer.singleShot(0, answer)
+    assert app.main(["--db", "postgresql://lee:secret@localhost/cramp"]) == 1
+    assert len(shown) == 1 and "must not hold the password" in shown[0]

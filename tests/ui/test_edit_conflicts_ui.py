@@ -34,13 +34,6 @@ KEEP_THEIRS = ConflictResolution(ConflictChoice.KEEP_THEIRS)
 
 
 @pytest.fixture
-def patient(services: Services) -> Patient:
-    return services.patients.create(PatientInput(name="Margaret Haddad",
-                                                 date_of_birth=dt.date(1967, 9, 3),
-                                                 notes="Night cramps."))
-
-
-@pytest.fixture
 def elsewhere(clock: FakeClock) -> tuple[PatientService, SessionService]:
     """Dr Other's services, saving behind the window's back."""
     audit = AuditService(user=lambda: OTHER, clock=clock)

@@ -24,6 +24,7 @@ from practitioner.ui.live_updates import POLL_MS
 from practitioner.ui.main_window import MainWindow
 from tests.helpers.db_fixtures import TODAY, FakeClock
 from tests.helpers.fakes import FakeMessages
+from tests.helpers.ui_fixtures import write_note
 from tests.helpers.workstations import at_another_workstation
 from tests.ui.conftest import PRACTITIONER, VISIT_NOW, make_window
 
@@ -179,14 +180,8 @@ def test_a_session_note_being_written_is_not_touched_while_the_timeline_updates(
     qtbot: QtBot, live_window: MainWindow, services: Services,
 ) -> None:
     patient = _create(services, "Margaret Haddad")
-    live_window.refresh_list()
+    page = write_note(qtbot, live_window, patient.id, "Left calf, three nights this week")
     workspace = live_window.workspace
-    assert workspace.open_patient(patient.id)
-    workspace.show_sessions()
-    page = workspace.sessions
-    page.new_session()
-    page.form.notes.setFocus()
-    qtbot.keyClicks(page.form.notes, "Left calf, three nights this week")
 
     at_another_workstation(lambda: SessionService(local_clock=lambda: VISIT_NOW).create(
         patient.id, SessionInput(started_at=dt.datetime(2025, 1, 10, 9, 0),
@@ -272,14 +267,8 @@ def test_saving_the_note_after_the_notice_shows_the_other_workstations_change(
     qtbot: QtBot, live_window: MainWindow, services: Services,
 ) -> None:
     patient = _create(services, "Margaret Haddad")
-    live_window.refresh_list()
+    page = write_note(qtbot, live_window, patient.id, "Left calf, three nights this week")
     workspace = live_window.workspace
-    assert workspace.open_patient(patient.id)
-    workspace.show_sessions()
-    page = workspace.sessions
-    page.new_session()
-    page.form.notes.setFocus()
-    qtbot.keyClicks(page.form.notes, "Left calf, three nights this week")
     _rename_elsewhere(patient.id, "Margaret Haddad-Smith")
     qtbot.waitUntil(workspace.changed_notice.isVisible, timeout=WITHIN_MS)
     assert workspace.title.text() == "Margaret Haddad"

@@ -3,14 +3,13 @@ written, and the kept draft goes back into the records once it can."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from practitioner.domain.patient import Patient, PatientInput
+from practitioner.domain.patient import Patient
 from practitioner.services.audit import AuditService
 from practitioner.services.bundle import Services
 from practitioner.services.changes import ChangeService
@@ -21,6 +20,7 @@ from practitioner.ui.main_window import MainWindow
 from tests.helpers.db_fixtures import TODAY, FakeClock
 from tests.helpers.fakes import FakeMessages
 from tests.helpers.faults import FAULTS, LONG_TEXT
+from tests.helpers.ui_fixtures import write_note
 from tests.ui.conftest import PRACTITIONER, VISIT_NOW, make_window
 
 TYPED = "Woken by calf cramps four nights; stretching before bed helps. "
@@ -56,24 +56,12 @@ def window(qtbot: QtBot, services: Services, messages: FakeMessages,
     main.workspace.sessions.form.set_session(services.sessions.blank())
 
 
-@pytest.fixture
-def patient(services: Services) -> Patient:
-    return services.patients.create(
-        PatientInput(name="Margaret Haddad", date_of_birth=dt.date(1967, 9, 3)))
-
-
 @pytest.mark.parametrize("name", ["disk-full", "locked", "folder-missing"])
 def test_an_unwritable_records_file_keeps_the_draft_on_this_computer(
     qtbot: QtBot, window: MainWindow, services: Services, messages: FakeMessages,
     db_path: Path, patient: Patient, local: LocalDrafts, name: str,
 ) -> None:
-    window.refresh_list()
-    assert window.workspace.open_patient(patient.id)
-    window.workspace.show_sessions()
-    page = window.workspace.sessions
-    page.new_session()
-    page.form.notes.setFocus()
-    qtbot.keyClicks(page.form.notes, TYPED)
+    page = write_note(qtbot, window, patient.id, TYPED)
     page.form.notes.insertPlainText(LONG_TEXT)
     typed = page.form.notes.toPlainText()
     fault = FAULTS[name](db_path)

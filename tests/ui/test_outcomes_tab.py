@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
 from practitioner.domain.diary_csv import parse_diary_csv
 from practitioner.domain.outcomes import Flag
-from practitioner.domain.patient import Patient, PatientInput
+from practitioner.domain.patient import Patient
 from practitioner.services.bundle import Services
 from practitioner.ui.dialogs.custom_measure import CustomMeasureInput
 from practitioner.ui.dialogs.diary_import import DiaryImportDialog
@@ -29,20 +28,6 @@ BAD_DIARY = (
     "2025-01-09,0,,,no,good day\n"
     "2030-01-01,1,2,1,no,future\n"
 )
-
-
-@pytest.fixture
-def patient(services: Services) -> Patient:
-    return services.patients.create(
-        PatientInput(name="Kenji Tanaka", date_of_birth=dt.date(1958, 2, 24))
-    )
-
-
-@pytest.fixture
-def opened(window: MainWindow, patient: Patient) -> MainWindow:
-    window.refresh_list()
-    assert window.workspace.open_patient(patient.id)
-    return window
 
 
 def record_visit(window: MainWindow, when: str, cramps: str, severity: str, pgic: int = 0
@@ -187,7 +172,7 @@ def test_the_caseload_view_groups_responders(
 ) -> None:
     record_visit(opened, "2025-01-02 10:00", "8", "7")
     record_visit(opened, "2025-01-09 10:00", "2", "3", pgic=2)
-    opened.actions.caseload.trigger()
+    opened.commands.caseload.trigger()
     [(by_pattern, by_protocol)] = messages.caseloads
     assert isinstance(by_pattern, list) and isinstance(by_protocol, list)
 

@@ -143,7 +143,7 @@ def test_change_passphrase_from_the_menu(
         PassphraseChange("not it", new, new), PassphraseChange(PASSPHRASE, new, new)])
     window = _open(qtbot, path, messages, settings)
     assert window is not None
-    window.actions.change_passphrase.trigger()
+    window.commands.change_passphrase.trigger()
     assert messages.passphrase_change_problems[0] == ""
     assert WRONG_PASSPHRASE in messages.passphrase_change_problems[1]
     assert messages.infos and "changed" in messages.infos[-1][1]
@@ -193,7 +193,7 @@ def test_encrypt_records_from_the_menu(
     assert window is not None and file_kind(path) is FileKind.PLAIN
     PatientService().create(ann(name="Plain Pat"))
     messages.new_passphrase = NewPassphrase(PASSPHRASE)
-    window.actions.encrypt.trigger()
+    window.commands.encrypt.trigger()
     assert messages.errors == []
     assert "now encrypted" in messages.infos[-1][1]
     assert file_kind(path) is FileKind.ENCRYPTED

@@ -3,7 +3,6 @@ permanent deletion within retention; and no patient text reaches the log."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import os
@@ -13,28 +12,16 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from practitioner.domain.patient import Patient, PatientInput
+from practitioner.domain.patient import Patient
 from practitioner.process_privacy import protect_process
 from practitioner.services.bundle import Services
 from practitioner.ui.dialogs.audit_trail import AuditTrailDialog, entry_cells
 from practitioner.ui.main_window import MainWindow
 from tests.helpers.fakes import FakeMessages
 from tests.helpers.session_inputs import full_session
+from tests.helpers.ui_fixtures import write_note
 
 MARKER = "LOGMARKER-5d1e"
-
-
-@pytest.fixture
-def patient(services: Services) -> Patient:
-    return services.patients.create(PatientInput(name="Ines Duarte",
-                                                 date_of_birth=dt.date(1980, 4, 2)))
-
-
-@pytest.fixture
-def opened(window: MainWindow, patient: Patient) -> MainWindow:
-    window.refresh_list()
-    assert window.workspace.open_patient(patient.id)
-    return window
 
 
 def _menu_texts(window: MainWindow) -> list[str]:
@@ -74,7 +61,7 @@ def test_export_for_the_patient_writes_json_and_pdf_owner_only(
     assert [p.name for p in written] == [f"patient-{patient.id}-record.json",
                                          f"patient-{patient.id}-progress-report.pdf"]
     document = json.loads(written[0].read_text(encoding="utf-8"))
-    assert [p["name"] for p in document["patients"]] == ["Ines Duarte"]
+    assert [p["name"] for p in document["patients"]] == [patient.data.name]
     assert written[1].read_bytes().startswith(b"%PDF")
     if os.name == "posix":
         assert {stat.S_IMODE(p.stat().st_mode) for p in written} == {0o600}
@@ -124,7 +111,7 @@ def test_deletion_after_retention_erases_the_patient_once_confirmed(
 def test_a_saved_or_printed_report_is_audited(
     opened: MainWindow, services: Services, messages: FakeMessages, patient: Patient,
 ) -> None:
-    opened.actions.progress_report.trigger()
+    opened.commands.progress_report.trigger()
     [produced] = messages.report_outputs
     assert produced is not None
     produced("pdf")
@@ -139,18 +126,14 @@ def test_no_patient_text_reaches_the_log(
 ) -> None:
     protect_process()  # as app.main and cli.main do first
     caplog.set_level(logging.DEBUG)
-    page = opened.workspace.sessions
-    opened.workspace.show_sessions()
-    page.new_session()
-    page.form.notes.setFocus()
-    qtbot.keyClicks(page.form.notes, f"Note with {MARKER}")
+    page = write_note(qtbot, opened, patient.id, f"Note with {MARKER}")
     qtbot.waitUntil(lambda: services.drafts.get(patient.id, None) is not None, timeout=2000)
     page.form.points.add_code("GB34")
     assert page.save_and_finalise()
     messages.folder = str(tmp_path)
     assert opened.privacy.export_for_patient()
     opened.privacy.show_audit_trail()
-    opened.actions.progress_report.trigger()
+    opened.commands.progress_report.trigger()
     assert any(MARKER in s.data.notes for s in services.sessions.for_patients(
         [patient.id])[patient.id])
     # The capture sees DEBUG records of any logger (without protect_process, peewee's
@@ -159,7 +142,7 @@ def test_no_patient_text_reaches_the_log(
     assert [r.getMessage() for r in caplog.records][-1] == "probe"
     for record in caplog.records:
         assert MARKER not in record.getMessage()
-        assert "Ines Duarte" not in record.getMessage()
+        assert patient.data.name not in record.getMessage()
 
 
 def test_a_note_being_typed_is_not_written_back_after_deletion(
@@ -167,11 +150,7 @@ def test_a_note_being_typed_is_not_written_back_after_deletion(
     patient: Patient,
 ) -> None:
     opened._settings.setValue("privacy/retention_years", 0)
-    page = opened.workspace.sessions
-    opened.workspace.show_sessions()
-    page.new_session()
-    page.form.notes.setFocus()
-    qtbot.keyClicks(page.form.notes, "half a note")
+    write_note(qtbot, opened, patient.id, "half a note")
     opened.workspace.form.notes.setPlainText("unsaved profile edit")
     assert opened.privacy.erase_patient()
     assert services.drafts.summaries() == []

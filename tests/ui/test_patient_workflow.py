@@ -155,7 +155,7 @@ def test_edit_find_archive_and_restore(
     assert messages.confirmations, "archiving asks first"
     assert listed_names(window) == ["Kenji Tanaka"]
     assert patients.get(first.id).archived
-    window.actions.show_archived.trigger()
+    window.commands.show_archived.trigger()
     assert window.patient_list.show_archived.isChecked()
     qtbot.waitUntil(lambda: "Joan Nováková  (archived)" in listed_names(window))
     assert window.workspace.archive_button.text() == "Restore"

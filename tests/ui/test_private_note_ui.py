@@ -28,6 +28,7 @@ from practitioner.ui.main_window import MainWindow
 from practitioner.ui.messages import Answer
 from tests.helpers.db_fixtures import TODAY, FakeClock
 from tests.helpers.fakes import FakeMessages
+from tests.helpers.ui_fixtures import write_note
 from tests.ui.conftest import VISIT_NOW, make_window
 
 SECRET = "Spoke about the divorce; keep this between us."
@@ -71,11 +72,8 @@ def test_the_author_marks_a_note_private_and_another_practitioner_cannot_read_it
 ) -> None:
     clinic.who.switch(clinic.lee)
     window = clinic.window
-    assert window.workspace.open_patient(clinic.patient_id)
-    page = window.workspace.sessions
-    page.new_session()
+    page = write_note(qtbot, window, clinic.patient_id, SECRET)
     assert not page.private_box.isChecked()
-    page.form.notes.setPlainText(SECRET)
     qtbot.mouseClick(page.private_box, Qt.MouseButton.LeftButton)
     assert page.save()
 
@@ -105,10 +103,7 @@ def test_unticking_private_by_its_author_makes_the_note_readable_again(
     qtbot: QtBot, clinic: Clinic,
 ) -> None:
     clinic.who.switch(clinic.lee)
-    assert clinic.window.workspace.open_patient(clinic.patient_id)
-    page = clinic.window.workspace.sessions
-    page.new_session()
-    page.form.notes.setPlainText(SECRET)
+    page = write_note(qtbot, clinic.window, clinic.patient_id, SECRET)
     page.private_box.setChecked(True)
     assert page.save()
     page.private_box.setChecked(False)

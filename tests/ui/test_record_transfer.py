@@ -28,7 +28,7 @@ def _two_patients(services: Services) -> None:
 
 def _import(window: MainWindow, qtbot: QtBot) -> None:
     """Trigger Import… and wait for the background import to end."""
-    window.actions.import_records.trigger()
+    window.commands.import_records.trigger()
     task = window.transfer.task
     if task is not None:
         qtbot.waitUntil(lambda: not task.running, timeout=10_000)
@@ -41,7 +41,7 @@ def test_export_then_import_as_new_patients(
     _two_patients(services)
     window.refresh_list()
     messages.save_file = str(tmp_path / "all.json")
-    window.actions.export_json.trigger()
+    window.commands.export_json.trigger()
     document = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
     assert [p["name"] for p in document["patients"]] == ["Ana Lima", "Bo Chen"]
     assert messages.infos[-1][0] == "Export finished"
@@ -65,9 +65,9 @@ def test_cancelling_the_duplicate_question_imports_nothing(
 ) -> None:
     _two_patients(services)
     messages.save_file = str(tmp_path / "all.json")
-    window.actions.export_json.trigger()
+    window.commands.export_json.trigger()
     messages.open_file, messages.choice_answer = str(tmp_path / "all.json"), None
-    window.actions.import_records.trigger()
+    window.commands.import_records.trigger()
     assert services.patients.count() == 2 and messages.infos[-1][1].startswith("Wrote")
 
 
@@ -77,7 +77,7 @@ def test_a_damaged_or_hostile_file_is_refused_with_its_reason(
 ) -> None:
     _two_patients(services)
     messages.save_file = str(tmp_path / "all.json")
-    window.actions.export_json.trigger()
+    window.commands.export_json.trigger()
     text = (tmp_path / "all.json").read_text(encoding="utf-8")
     (tmp_path / "cut.json").write_text(text[: len(text) // 2], encoding="utf-8")
     document = json.loads(text)
@@ -102,7 +102,7 @@ def test_an_unwritable_export_says_why_and_leaves_no_file(
     blocker = out / "not-a-folder"
     blocker.write_text("x")
     messages.save_file = str(blocker / "all.json")
-    window.actions.export_json.trigger()
+    window.commands.export_json.trigger()
     title, text = messages.errors[-1]
     assert title == "Export failed" and "Nothing was written" in text
     assert sorted(p.name for p in out.iterdir()) == ["not-a-folder"]
@@ -115,7 +115,7 @@ def test_csv_export_writes_sessions_and_diary_files(
     out = tmp_path / "out"
     out.mkdir()
     messages.save_file = str(out / "records.csv")
-    window.actions.export_csv.trigger()
+    window.commands.export_csv.trigger()
     assert messages.errors == []
     assert sorted(p.name for p in out.iterdir()) == ["records-diary.csv", "records-sessions.csv"]
     for name in ("records-diary.csv", "records-sessions.csv"):
@@ -130,7 +130,7 @@ def test_import_runs_off_the_gui_thread_on_its_own_connection(
 ) -> None:
     _two_patients(services)
     messages.save_file = str(tmp_path / "all.json")
-    window.actions.export_json.trigger()
+    window.commands.export_json.trigger()
     real = record_transfer.import_file
     gui_ran = threading.Event()
     seen: dict[str, Any] = {}
@@ -161,8 +161,8 @@ def test_exports_from_the_window_are_audited_per_patient(
     window: MainWindow, services: Services, messages: FakeMessages, tmp_path: Path
 ) -> None:
     _two_patients(services)
-    for action, name in ((window.actions.export_json, "all.json"),
-                         (window.actions.export_csv, "all.csv")):
+    for action, name in ((window.commands.export_json, "all.json"),
+                         (window.commands.export_csv, "all.csv")):
         messages.save_file = str(tmp_path / name)
         action.trigger()
     exports = [e.fields for e in services.audit.trail() if e.fields.action == "export"]

@@ -271,7 +271,7 @@ def test_an_import_from_the_window_is_backed_up_first_and_audited(
     before = BackupService(clinic).list_backups()
     entries_before = len(window._services.audit.trail())
     messages.open_file, messages.choice_answer = str(exported), 1  # import as new patients
-    window.actions.import_records.trigger()
+    window.commands.import_records.trigger()
     task = window.transfer.task
     assert task is not None
     qtbot.waitUntil(lambda: not task.running, timeout=20_000)

@@ -24,7 +24,8 @@ def seeded(services: Services) -> Services:
 
 
 @pytest.fixture
-def patient(seeded: Services) -> Patient:
+def flagged_patient(seeded: Services) -> Patient:
+    """On a thiazide diuretic, with calf pain on walking that rest relieves."""
     return seeded.patients.create(PatientInput(
         name="Joan Walker",
         date_of_birth=dt.date(1949, 5, 2),
@@ -34,11 +35,11 @@ def patient(seeded: Services) -> Patient:
 
 
 def test_a_diuretic_and_walking_pain_raise_a_medication_flag_and_a_red_flag_banner(
-    qtbot: QtBot, window: MainWindow, seeded: Services, patient: Patient,
+    qtbot: QtBot, window: MainWindow, seeded: Services, flagged_patient: Patient,
     messages: FakeMessages,
 ) -> None:
     window.refresh_list()
-    assert window.workspace.open_patient(patient.id)
+    assert window.workspace.open_patient(flagged_patient.id)
     relevant = window.reference.relevant.toPlainText()
     assert "Indapamide" in relevant or "indapamide" in relevant
     assert "thiazide" in relevant.lower()
@@ -49,14 +50,14 @@ def test_a_diuretic_and_walking_pain_raise_a_medication_flag_and_a_red_flag_bann
     messages.red_flag_reviews = [RedFlagReview(banner.flags[0].key, "referred", "GP letter")]
     banner.review_button.click()
     assert not banner.isVisible(), "a red flag acted on leaves the banner"
-    assert seeded.reference.open_red_flags(patient.id) == []
+    assert seeded.reference.open_red_flags(flagged_patient.id) == []
 
 
 def test_search_as_you_type_and_insert_a_paragraph_with_its_citation(
-    qtbot: QtBot, window: MainWindow, seeded: Services, patient: Patient,
+    qtbot: QtBot, window: MainWindow, seeded: Services, flagged_patient: Patient,
 ) -> None:
     window.refresh_list()
-    window.workspace.open_patient(patient.id)
+    window.workspace.open_patient(flagged_patient.id)
     pane = window.reference
     qtbot.keyClicks(pane.search, "charley horse")
     qtbot.waitUntil(lambda: pane.results.count() > 0
@@ -112,7 +113,7 @@ def test_screening_answers_are_saved_from_the_profile_form(
     window.new_patient()
     form = window.workspace.form
     form.name.setText("Screened Patient")
-    form.screen["dark_urine"].setChecked(True)
+    form.red_flag_boxes["dark_urine"].setChecked(True)
     assert window.workspace.save()
     saved = window.workspace.patient
     assert saved is not None and saved.data.screen.dark_urine

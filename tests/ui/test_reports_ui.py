@@ -30,7 +30,7 @@ def test_referral_letter_is_previewed_edited_and_saved_as_pdf(
     ))
     window.refresh_list()
     window.workspace.open_patient(patient.id)
-    window.actions.referral_letter.trigger()
+    window.commands.referral_letter.trigger()
     [data] = messages.reports
     assert data.kind is ReportKind.REFERRAL and data.patient_name == "Mateo Fernández"
     assert data.flags, "the letter carries the flags raised for this record"
@@ -50,7 +50,7 @@ def test_referral_letter_is_previewed_edited_and_saved_as_pdf(
     [kept] = services.letters.letters(patient.id)
     assert (kept.recipient, kept.body) == ("Dr A. Okafor", "Please review his walking pain.")
     assert kept.pdf == target.read_bytes(), "the record keeps exactly the letter sent"
-    window.actions.kept_letters.trigger()
+    window.commands.kept_letters.trigger()
     assert messages.letters_shown == [[kept]]
 
 
@@ -89,7 +89,7 @@ def test_a_progress_report_is_not_kept_as_a_letter(
     patient = services.patients.create(PatientInput(name="Ana Lima"))
     window.refresh_list()
     window.workspace.open_patient(patient.id)
-    window.actions.progress_report.trigger()
+    window.commands.progress_report.trigger()
     [data], [keep] = messages.reports, messages.letter_keepers
     dialog = ReportDialog(data, keep=keep)
     qtbot.addWidget(dialog)
@@ -107,6 +107,6 @@ def test_a_progress_report_is_not_kept_as_a_letter(
 
 
 def test_a_report_needs_an_open_patient(window: MainWindow, messages: FakeMessages) -> None:
-    window.actions.progress_report.trigger()
+    window.commands.progress_report.trigger()
     assert messages.reports == []
     assert messages.errors and messages.errors[0][0] == "No patient open"

@@ -4,7 +4,6 @@ cause is gone. Each fault is real: see tests/helpers/faults.py."""
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -14,12 +13,13 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from practitioner.db.connection import close_database, open_sqlite
-from practitioner.domain.patient import Patient, PatientInput
+from practitioner.domain.patient import Patient
 from practitioner.services.bundle import Services
 from practitioner.ui.main_window import MainWindow
 from practitioner.ui.messages import Answer
 from tests.helpers.fakes import FakeMessages
 from tests.helpers.faults import FAULTS, LONG_TEXT, Damaged, Fault
+from tests.helpers.ui_fixtures import write_note
 
 TYPED_NAME = "Orla Byrne"
 TYPED_NOTE = "Night cramps in both calves, worse after long shifts."
@@ -92,24 +92,12 @@ def test_the_profile_form_keeps_its_text_and_saves_once_the_cause_is_gone(
     _healthy(db_path)
 
 
-@pytest.fixture
-def patient(services: Services) -> Patient:
-    return services.patients.create(
-        PatientInput(name="Margaret Haddad", date_of_birth=dt.date(1967, 9, 3)))
-
-
 @pytest.mark.parametrize("name", list(FAULTS))
 def test_the_session_note_keeps_its_text_and_draft_and_saves_once_the_cause_is_gone(
     qtbot: QtBot, window: MainWindow, services: Services, messages: FakeMessages,
     db_path: Path, patient: Patient, name: str,
 ) -> None:
-    window.refresh_list()
-    assert window.workspace.open_patient(patient.id)
-    window.workspace.show_sessions()
-    page = window.workspace.sessions
-    page.new_session()
-    page.form.notes.setFocus()
-    qtbot.keyClicks(page.form.notes, TYPED_NOTE)
+    page = write_note(qtbot, window, patient.id, TYPED_NOTE)
     page.form.notes.insertPlainText(LONG_TEXT)
     page.flush_draft()
     typed = page.form.notes.toPlainText()
@@ -141,13 +129,7 @@ def test_a_note_that_cannot_even_be_kept_as_a_draft_is_not_dropped_by_leaving_it
     qtbot: QtBot, window: MainWindow, services: Services, messages: FakeMessages,
     db_path: Path, patient: Patient, name: str,
 ) -> None:
-    window.refresh_list()
-    assert window.workspace.open_patient(patient.id)
-    window.workspace.show_sessions()
-    page = window.workspace.sessions
-    page.new_session()
-    page.form.notes.setFocus()
-    qtbot.keyClicks(page.form.notes, TYPED_NOTE)
+    page = write_note(qtbot, window, patient.id, TYPED_NOTE)
     page.form.notes.insertPlainText(LONG_TEXT)
     typed = page.form.notes.toPlainText()
     fault = FAULTS[name](db_path)
@@ -173,12 +155,7 @@ def test_a_draft_that_cannot_be_discarded_says_why_and_keeps_the_note(
     qtbot: QtBot, window: MainWindow, services: Services, messages: FakeMessages,
     db_path: Path, patient: Patient,
 ) -> None:
-    window.refresh_list()
-    assert window.workspace.open_patient(patient.id)
-    page = window.workspace.sessions
-    page.new_session()
-    page.form.notes.setFocus()
-    qtbot.keyClicks(page.form.notes, TYPED_NOTE)
+    page = write_note(qtbot, window, patient.id, TYPED_NOTE)
     assert page.flush_draft()
     fault = FAULTS["locked"](db_path)
     fault.apply()

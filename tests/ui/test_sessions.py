@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -26,6 +25,7 @@ from practitioner.services.bundle import Services
 from practitioner.ui.dialogs.session_history import history_text
 from practitioner.ui.main_window import MainWindow
 from tests.helpers.fakes import FakeMessages
+from tests.helpers.ui_fixtures import write_note
 from tests.ui.conftest import PRACTITIONER, VISIT_NOW, make_window
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -50,22 +50,6 @@ class Keyboard:
     def type(self, text: str) -> None:
         """Type `text`; its characters are not counted as extra presses."""
         self.qtbot.keyClicks(self.target(), text)
-
-
-@pytest.fixture
-def patient(services: Services) -> Patient:
-    return services.patients.create(
-        PatientInput(name="Margaret Haddad", date_of_birth=dt.date(1967, 9, 3))
-    )
-
-
-@pytest.fixture
-def opened(qtbot: QtBot, window: MainWindow, patient: Patient) -> MainWindow:
-    window.refresh_list()
-    assert window.workspace.open_patient(patient.id)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    return window
 
 
 def previous_visit(services: Services, patient: Patient) -> None:
@@ -206,7 +190,7 @@ def test_carry_forward_marks_what_differs_from_the_last_visit(
 ) -> None:
     previous_visit(services, patient)
     page = opened.workspace.sessions
-    opened.actions.session_from_last.trigger()
+    opened.commands.session_from_last.trigger()
     form = page.form
     assert [row[0] for row in form.points.raw()] == ["GB34", "SP6"]
     assert form.patterns.value() == {Pattern.LIVER_BLOOD_DEFICIENCY}
@@ -292,12 +276,7 @@ def test_drafts_are_kept_when_switching_patient_and_restored_on_return(
     messages: FakeMessages,
 ) -> None:
     other = services.patients.create(PatientInput(name="Zofia Novak"))
-    opened.refresh_list()
-    page = opened.workspace.sessions
-    opened.workspace.show_sessions()
-    page.new_session()
-    page.form.notes.setFocus()
-    qtbot.keyClicks(page.form.notes, "Half-written note")
+    page = write_note(qtbot, opened, patient.id, "Half-written note")
     # Drafts are promised within 2 s of the last keystroke.
     qtbot.waitUntil(lambda: services.drafts.get(patient.id, None) is not None, timeout=2000)
 

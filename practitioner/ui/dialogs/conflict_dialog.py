@@ -266,8 +266,7 @@ class ConflictDialog(QDialog):
         bold.setBold(True)
         row = self.table.rowCount()
         if differs:  # keep differing rows together at the top
-            row = sum(1 for r in range(self.table.rowCount())
-                      if self.table.item(r, 0).font().bold())
+            row = len(self.highlighted_fields())
         self.table.insertRow(row)
         for column, text in enumerate((label, theirs, mine)):
             item = QTableWidgetItem(text)
@@ -296,8 +295,8 @@ class ConflictDialog(QDialog):
 
     def highlighted_fields(self) -> list[str]:
         """The labels of the rows shown as differing (for tests and screen readers)."""
-        return [self.table.item(row, 0).text() for row in range(self.table.rowCount())
-                if self.table.item(row, 0).font().bold()]
+        labels = (self.table.item(row, 0) for row in range(self.table.rowCount()))
+        return [item.text() for item in labels if item is not None and item.font().bold()]
 
     def _finish(self, choice: str) -> None:
         self._choice = choice

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
     QListWidget,
-    QListWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -34,12 +32,10 @@ class DraftRecoveryDialog(QDialog):
             "saved. They are kept until you save or discard them."
         ))
         intro.setWordWrap(True)
+        self._drafts = list(drafts)
         self.list = QListWidget()
         self.list.setAccessibleName(self.tr("Recovered notes"))
-        for draft in drafts:
-            item = QListWidgetItem(draft_label(draft))
-            item.setData(Qt.ItemDataRole.UserRole, draft)
-            self.list.addItem(item)
+        self.list.addItems([draft_label(draft) for draft in self._drafts])
         self.list.setCurrentRow(0)
         buttons = QDialogButtonBox()
         self.open_button = buttons.addButton(self.tr("Open selected"),
@@ -56,8 +52,8 @@ class DraftRecoveryDialog(QDialog):
 
     def value(self) -> DraftSummary | None:
         """The chosen draft."""
-        item = self.list.currentItem()
-        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+        row = self.list.currentRow()
+        return self._drafts[row] if 0 <= row < len(self._drafts) else None
 
     @classmethod
     def ask(cls, drafts: list[DraftSummary], parent: QWidget | None = None) -> (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from PySide6.QtCore import Signal
@@ -97,13 +98,13 @@ class ProfileForm(QWidget):
         self.posture = self._combo("Work posture", [(p.label, p) for p in WorkPosture])
 
         self.notes = self._text("Practitioner notes")
-        self.screen: dict[str, QCheckBox] = {}
+        self.red_flag_boxes: dict[str, QCheckBox] = {}
         for question in SCREEN_QUESTIONS:
             box = QCheckBox(question.question)
             box.setAccessibleName(f"Red-flag screening: {question.question}")
             box.setToolTip(f"A yes suggests {question.meaning}.")
             box.toggled.connect(self.edited)
-            self.screen[question.code] = box
+            self.red_flag_boxes[question.code] = box
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -141,7 +142,7 @@ class ProfileForm(QWidget):
         self._row(lifestyle, "Work pos&ture", self.posture)
 
         screening = self._group(layout, "Red-flag screening (ask at intake)")
-        for box in self.screen.values():
+        for box in self.red_flag_boxes.values():
             screening.addRow(box)
 
         notes = self._group(layout, "Practitioner notes")
@@ -208,7 +209,7 @@ class ProfileForm(QWidget):
             self.alcohol.setText(_number_text(lifestyle.alcohol_units_per_week))
             self.posture.setCurrentIndex(self.posture.findData(lifestyle.work_posture))
             self.notes.setPlainText(data.notes)
-            for code, box in self.screen.items():
+            for code, box in self.red_flag_boxes.items():
                 box.setChecked(bool(getattr(data.screen, code)))
         finally:
             self.blockSignals(False)
@@ -233,7 +234,7 @@ class ProfileForm(QWidget):
 
         medications = []
         for index, (name, dose, since) in enumerate(self.medications.value()):
-            since_date = _parse(errors, f"medications.{index}", lambda s=since: parse_date(s))
+            since_date = _parse(errors, f"medications.{index}", partial(parse_date, since))
             medications.append(Medication(name.strip(), dose.strip(), since_date))
         severity = number(self.severity, "profile.worst_severity", integer=True)
         data = PatientInput(
@@ -267,7 +268,7 @@ class ProfileForm(QWidget):
                 work_posture=self.posture.currentData(),
             ),
             screen=RedFlagScreen.from_codes(
-                code for code, box in self.screen.items() if box.isChecked()),
+                code for code, box in self.red_flag_boxes.items() if box.isChecked()),
         )
         return data, errors
 
@@ -302,7 +303,7 @@ class ProfileForm(QWidget):
             texts, plain, self.sex.currentIndex(), self.posture.currentIndex(),
             self.sites.value(), self.timings.value(), self.triggers.value(),
             self.reliefs.value(), self.conditions.value(), tuple(self.medications.value()),
-            tuple(box.isChecked() for box in self.screen.values()),
+            tuple(box.isChecked() for box in self.red_flag_boxes.values()),
         )
 
     def _line(self, accessible: str, placeholder: str) -> QLineEdit:

@@ -45,7 +45,7 @@ from practitioner.domain.session import (
     TreatmentPrinciple,
 )
 from practitioner.domain.validation import FieldError, parse_date, parse_date_time, parse_number
-from practitioner.ui.widgets.code_checklist import CodeChecklist
+from practitioner.ui.widgets.code_checklist import CodeChecklist, E
 from practitioner.ui.widgets.inline_error import InlineError, add_field_row
 from practitioner.ui.widgets.measures_editor import MeasuresEditor
 from practitioner.ui.widgets.point_table import PointTable
@@ -376,10 +376,10 @@ class SessionForm(QWidget):
         combo.currentIndexChanged.connect(self.edited)
         return combo
 
-    def _checks(self, prefix: str, accessible: str, kind: type[Any], columns: int) -> (
-        CodeChecklist[Any]
+    def _checks(self, prefix: str, accessible: str, kind: type[E], columns: int) -> (
+        CodeChecklist[E]
     ):
-        checklist: CodeChecklist[Any] = CodeChecklist(
+        checklist = CodeChecklist(
             list(kind), accessible, columns=columns, object_prefix=f"f_{prefix}"
         )
         checklist.changed.connect(self.edited)

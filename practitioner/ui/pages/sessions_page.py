@@ -164,7 +164,9 @@ class SessionsPage(QWidget):
         self._draft_timer.setInterval(DRAFT_DELAY_MS)
         self._draft_timer.timeout.connect(self.flush_draft)
         self.form.edited.connect(self._on_edited)
-        QApplication.instance().focusChanged.connect(self._on_focus_changed)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):  # always, once a widget exists
+            app.focusChanged.connect(self._on_focus_changed)
         self.new_button.clicked.connect(self.new_session)
         self.carry_button.clicked.connect(self.new_from_last_visit)
         self.timeline.session_chosen.connect(self._on_session_chosen)

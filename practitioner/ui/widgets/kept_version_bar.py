@@ -87,12 +87,14 @@ class KeptVersionBar(QFrame):
             self.text.clear()
             self.hide()
             return
-        texts = kept.payload.get("texts", {})
+        texts = kept.payload.get("texts")
+        if not isinstance(texts, dict):
+            texts = {}
         self.title.setText(self.tr(
             "You chose their version at %1. Yours is kept here until you dismiss it."
         ).replace("%1", kept.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")))
         self.text.setPlainText("\n\n".join(f"{field_label(name)}:\n{text}"
-                                           for name, text in dict(texts).items())
+                                           for name, text in texts.items())
                                or self.tr("(no text fields differed)"))
         self.show()
 

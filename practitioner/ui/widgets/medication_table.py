@@ -108,7 +108,9 @@ class MedicationTable(QWidget):
     def _on_add(self) -> None:
         row = self.add_row()
         self.table.setCurrentCell(row, 0)
-        self.table.editItem(self.table.item(row, 0))
+        item = self.table.item(row, 0)
+        if item is not None:  # add_row fills every cell; the check is for the type
+            self.table.editItem(item)
 
     def _on_remove(self) -> None:
         rows = sorted({index.row() for index in self.table.selectedIndexes()}, reverse=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,18 +17,13 @@ from practitioner.db.backup import (
     opened_file,
     remove_partials,
 )
-from practitioner.db.connection import APPLICATION_ID, close_database, inspect_file
+from practitioner.db.connection import APPLICATION_ID, inspect_file
 from practitioner.errors import ErrorKind, KnownError
+from tests.helpers.db_fixtures import RECORDS_PATIENTS
 from tests.helpers.files import sha256
-from tests.helpers.records import DAMAGE, demo_records
+from tests.helpers.records import DAMAGE
 
 BATCH = 7  # Rows per writer transaction.
-
-
-@pytest.fixture
-def records(migrated_template: Path, tmp_path: Path) -> Iterator[Path]:
-    yield demo_records(migrated_template, tmp_path / "records.db", patients=6)
-    close_database()
 
 
 def test_a_backup_is_a_verified_copy_renamed_into_place(records: Path) -> None:
@@ -41,7 +35,7 @@ def test_a_backup_is_a_verified_copy_renamed_into_place(records: Path) -> None:
     assert state.user_version == inspect_file(records).user_version
     assert not list(target.parent.glob(f"*{PARTIAL_SUFFIX}"))
     with opened_file(target, read_only=True) as copy:
-        assert copy.execute("SELECT count(*) FROM patient").fetchone()[0] == 6
+        assert copy.execute("SELECT count(*) FROM patient").fetchone()[0] == RECORDS_PATIENTS
 
 
 def test_backups_live_beside_the_records_in_backups(tmp_path: Path) -> None:
@@ -117,7 +111,8 @@ def test_a_backup_during_continuous_writes_holds_whole_transactions(
             with opened_file(target, read_only=True) as copy:
                 assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
                 counts.append(copy.execute("SELECT count(*) FROM churn").fetchone()[0])
-                assert copy.execute("SELECT count(*) FROM patient").fetchone()[0] == 6
+                patients = copy.execute("SELECT count(*) FROM patient").fetchone()[0]
+                assert patients == RECORDS_PATIENTS
     finally:
         stop.set()
         writer.join()

@@ -4,7 +4,6 @@ refused with a clear message, and the file's bytes never change."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,15 +20,13 @@ from practitioner.services.patients import PatientService
 from practitioner.services.sessions import SessionService
 from tests.helpers.demo_inputs import ann
 from tests.helpers.files import sha256
-from tests.helpers.records import DAMAGE, demo_records
+from tests.helpers.records import DAMAGE
 
 PATIENTS = 30
 
 
-@pytest.fixture
-def records(migrated_template: Path, tmp_path: Path) -> Iterator[Path]:
-    yield demo_records(migrated_template, tmp_path / "records.db", PATIENTS)
-    close_database()
+# Enough patients for the file to span many pages, so damage leaves some readable.
+pytestmark = pytest.mark.parametrize("records", [PATIENTS], indirect=True)
 
 
 def _open_damaged(path: Path) -> None:
