@@ -20,9 +20,20 @@ from practitioner.db.cipher import (
     write_encrypted_copy,
 )
 from practitioner.db.connection import close_database, open_sqlite
+from practitioner.db.dialect import is_postgres
 from practitioner.db.errors import translated_errors
 from practitioner.domain.passphrase import passphrase_problem
 from practitioner.errors import ErrorKind, KnownError
+from practitioner.services.drafts import DraftService
+from practitioner.services.encryption import (
+    SIDE_SUFFIXES,
+    Encrypted,
+    encrypt_in_place,
+    plain_copies,
+    refuse_unreadable,
+    remove_plain,
+    unfinished_backups,
+)
 
 _HASHER = PasswordHasher()
 
@@ -41,7 +52,14 @@ def secret_matches(secret_hash: str, secret: str) -> bool:
 
 
 class SecurityService:
-    """Encryption state of the open records file, and changing its passphrase."""
+    """Encryption state of the open records file, and changing its passphrase.
+
+    `drafts` is the window's draft service: its drafts kept on this computer move into
+    the records when they are encrypted, and it keeps none there afterwards.
+    """
+
+    def __init__(self, drafts: DraftService | None = None) -> None:
+        self._drafts = drafts or DraftService()
 
     def is_encrypted(self) -> bool:
         """True when the open records file is encrypted with a passphrase."""
@@ -60,23 +78,64 @@ class SecurityService:
         with translated_errors("changing the passphrase"):
             rekey(db, current, new, Path(db.database))
 
-    def encrypt(self, passphrase: str, confirmation: str) -> Path:
-        """Encrypt the open plain records file under `passphrase` and reopen it.
+    def encrypt(self, passphrase: str, confirmation: str) -> Encrypted:
+        """Encrypt the open plain records file under `passphrase` and reopen it, leaving
+        no plain copy of the records behind.
 
-        An encrypted copy is written beside the file and checked, then takes its place;
-        the plain original is kept as `<name>.before-encryption` (returned) for the
-        practitioner to delete once satisfied. Raises KnownError, leaving the plain file
-        open and unchanged, when anything fails.
+        First the drafts kept on this computer are moved into the records. An encrypted
+        copy is then written beside the file and checked, and takes its place. Then every
+        plain copy the app made (backups, files set aside by a restore) is re-encrypted
+        under the same passphrase, and the plain original, unfinished backups and the
+        local drafts are overwritten and deleted; the result names each file. Raises
+        KnownError, leaving the plain file open and unchanged, when the records cannot be
+        encrypted, or a copy is damaged (it cannot be encrypted; the practitioner decides
+        what becomes of it).
         """
         problem = passphrase_problem(passphrase, confirmation)
         if problem:
             raise KnownError(ErrorKind.PASSPHRASE, problem)
+        if is_postgres():
+            raise KnownError(ErrorKind.PASSPHRASE, "A clinic server's records are not "
+                             "encrypted from the app; its disks are the administrator's.")
         if self.is_encrypted():
             raise KnownError(ErrorKind.PASSPHRASE, "The records are already encrypted.")
         path = Path(database.obj.database)
+        copies = plain_copies(path)
+        refuse_unreadable(copies)
+        local = self._drafts.local
+        draft_files = local.files() if local is not None else []
+        moved = self._drafts.restore_local() if local is not None else []
+        kept = self._encrypt_records(path, passphrase)
+        # The records are encrypted from here on: no draft may leave them any more.
+        self._drafts.local = None
+        done: list[Path] = []
+        try:
+            for copy in copies:
+                encrypt_in_place(copy, passphrase)
+                done.append(copy)
+            removed = remove_plain(kept)
+            for partial in unfinished_backups(path):
+                removed += remove_plain(partial)
+            if local is not None:
+                wiped = local.wipe()
+                removed += [p for p in draft_files if p not in wiped] + wiped
+        except OSError as exc:
+            raise KnownError(ErrorKind.CANNOT_OPEN, f"The records are encrypted, but a plain "
+                             f"copy could not be removed ({exc.filename}: {exc.strerror}); "
+                             "encrypt again or delete it.") from exc
+        except KnownError as exc:
+            raise KnownError(exc.kind, f"The records are encrypted, but not every plain copy "
+                             f"of them: {exc.message}") from exc
+        return Encrypted(path, tuple(done), tuple(removed), len(moved))
+
+    @staticmethod
+    def _encrypt_records(path: Path, passphrase: str) -> Path:
+        """Swap the open plain file for a checked encrypted copy, reopened; returns where
+        the plain original (and its side files) went."""
         copy = path.with_name(path.name + ".encrypting")
-        kept = path.with_name(path.name + ".before-encryption")
+        kept = path.with_name(path.name + ".plain-original")
         close_database()
+        remove_plain(kept)  # An interrupted encryption's: the records are newer.
         try:
             try:
                 write_encrypted_copy(path, copy, passphrase)
@@ -84,13 +143,21 @@ class SecurityService:
                 raise KnownError(ErrorKind.CANNOT_OPEN,
                                  f"The records could not be encrypted ({exc}); nothing was "
                                  "changed.") from exc
-            os.replace(path, kept)
+            _move_with_sides(path, kept)
             os.replace(copy, path)
         except BaseException:
             copy.unlink(missing_ok=True)
             if kept.exists() and not path.exists():
-                os.replace(kept, path)
+                _move_with_sides(kept, path)
             open_sqlite(path)
             raise
         open_sqlite(path, passphrase=passphrase)
         return kept
+
+
+def _move_with_sides(source: Path, target: Path) -> None:
+    """Move a database and its -wal/-shm together."""
+    os.replace(source, target)
+    for side in SIDE_SUFFIXES:
+        if (file := source.with_name(source.name + side)).exists():
+            os.replace(file, target.with_name(target.name + side))
