@@ -94,7 +94,7 @@ def test_encrypt_leaves_no_plaintext_and_backups_stay_restorable(tmp_path: Path)
 
 def test_a_damaged_plain_copy_stops_encryption_before_anything_changes(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    path, local, _ = _plain_records_with_copies(data)
+    _, local, _ = _plain_records_with_copies(data)
     aside = next(data.glob("records.db.before-restore"))
     aside.write_bytes(aside.read_bytes()[:5000])  # truncated: cannot be encrypted
     def contents() -> dict[Path, bytes]:
