@@ -36,7 +36,7 @@ class Encrypted:
 
     def report(self) -> str:
         """What was done, every file named, as shown to the practitioner."""
-        lines = [f"Encrypted {self.records}."]
+        lines = [f"Encrypted {self.records}; its unencrypted bytes were overwritten."]
         if self.drafts_moved:
             lines.append(f"Moved {self.drafts_moved} draft(s) kept on this computer into "
                          "the encrypted records.")

@@ -6,7 +6,6 @@ what is typed against an argon2 hash.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -14,10 +13,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from practitioner.db.base import database
 from practitioner.db.cipher import (
-    DRIVER_ERRORS,
     passphrase_of,
     rekey,
-    write_encrypted_copy,
 )
 from practitioner.db.connection import close_database, open_sqlite
 from practitioner.db.dialect import is_postgres
@@ -26,7 +23,6 @@ from practitioner.domain.passphrase import passphrase_problem
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.drafts import DraftService
 from practitioner.services.encryption import (
-    SIDE_SUFFIXES,
     Encrypted,
     encrypt_in_place,
     plain_copies,
@@ -83,10 +79,10 @@ class SecurityService:
         no plain copy of the records behind.
 
         First the drafts kept on this computer are moved into the records. An encrypted
-        copy is then written beside the file and checked, and takes its place. Then every
-        plain copy the app made (backups, files set aside by a restore) is re-encrypted
-        under the same passphrase, and the plain original, unfinished backups and the
-        local drafts are overwritten and deleted; the result names each file. Raises
+        copy is then written beside the file and checked, and takes its place, the plain
+        bytes overwritten. Then every plain copy the app made (backups, files set aside by
+        a restore) is re-encrypted under the same passphrase, and unfinished backups and
+        the local drafts are overwritten and deleted; the result names each file. Raises
         KnownError, leaving the plain file open and unchanged, when the records cannot be
         encrypted, or a copy is damaged (it cannot be encrypted; the practitioner decides
         what becomes of it).
@@ -105,7 +101,7 @@ class SecurityService:
         local = self._drafts.local
         draft_files = local.files() if local is not None else []
         moved = self._drafts.restore_local() if local is not None else []
-        kept = self._encrypt_records(path, passphrase)
+        self._encrypt_records(path, passphrase)
         # The records are encrypted from here on: no draft may leave them any more.
         self._drafts.local = None
         done: list[Path] = []
@@ -113,7 +109,7 @@ class SecurityService:
             for copy in copies:
                 encrypt_in_place(copy, passphrase)
                 done.append(copy)
-            removed = remove_plain(kept)
+            removed: list[Path] = []
             for partial in unfinished_backups(path):
                 removed += remove_plain(partial)
             if local is not None:
@@ -122,42 +118,20 @@ class SecurityService:
         except OSError as exc:
             raise KnownError(ErrorKind.CANNOT_OPEN, f"The records are encrypted, but a plain "
                              f"copy could not be removed ({exc.filename}: {exc.strerror}); "
-                             "encrypt again or delete it.") from exc
+                             "delete it.") from exc
         except KnownError as exc:
             raise KnownError(exc.kind, f"The records are encrypted, but not every plain copy "
                              f"of them: {exc.message}") from exc
         return Encrypted(path, tuple(done), tuple(removed), len(moved))
 
     @staticmethod
-    def _encrypt_records(path: Path, passphrase: str) -> Path:
-        """Swap the open plain file for a checked encrypted copy, reopened; returns where
-        the plain original (and its side files) went."""
-        copy = path.with_name(path.name + ".encrypting")
-        kept = path.with_name(path.name + ".plain-original")
+    def _encrypt_records(path: Path, passphrase: str) -> None:
+        """Swap the open plain file for a checked encrypted copy (its plain bytes
+        overwritten) and reopen it; on failure reopen the plain file, unchanged."""
         close_database()
-        remove_plain(kept)  # An interrupted encryption's: the records are newer.
         try:
-            try:
-                write_encrypted_copy(path, copy, passphrase)
-            except DRIVER_ERRORS as exc:
-                raise KnownError(ErrorKind.CANNOT_OPEN,
-                                 f"The records could not be encrypted ({exc}); nothing was "
-                                 "changed.") from exc
-            _move_with_sides(path, kept)
-            os.replace(copy, path)
+            encrypt_in_place(path, passphrase)
         except BaseException:
-            copy.unlink(missing_ok=True)
-            if kept.exists() and not path.exists():
-                _move_with_sides(kept, path)
             open_sqlite(path)
             raise
         open_sqlite(path, passphrase=passphrase)
-        return kept
-
-
-def _move_with_sides(source: Path, target: Path) -> None:
-    """Move a database and its -wal/-shm together."""
-    os.replace(source, target)
-    for side in SIDE_SUFFIXES:
-        if (file := source.with_name(source.name + side)).exists():
-            os.replace(file, target.with_name(target.name + side))
