@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from practitioner.db.cipher import PLAIN_HEADER, FileKind, file_kind
+from practitioner.db.cipher import PLAIN_HEADER, FileKind, connect_raw, file_kind
 from practitioner.db.connection import close_database, open_sqlite
 from practitioner.domain.session import Draft
 from practitioner.errors import ErrorKind, KnownError
@@ -163,3 +163,22 @@ def test_every_path_to_a_new_passphrase_keeps_the_one_rule(tmp_path: Path, weak:
     with pytest.raises(KnownError) as rekeyed:
         SecurityService().change_passphrase(PASSPHRASE, weak, weak)
     assert rekeyed.value.kind is ErrorKind.PASSPHRASE
+
+
+def test_backups_follow_a_passphrase_changed_while_the_records_are_open(
+    tmp_path: Path,
+) -> None:
+    """The window makes its backup service with the passphrase it opened the records with;
+    after Change passphrase its backups at close are made, and read, with the new one."""
+    path = tmp_path / "records.db"
+    open_sqlite(path, passphrase=PASSPHRASE)
+    PatientService().create(ann(name=f"Ann {MARKER}"))
+    backups = BackupService(path, passphrase=PASSPHRASE)
+    new = "another long passphrase"
+    SecurityService().change_passphrase(PASSPHRASE, new, new)
+
+    taken = backups.back_up("close")
+
+    assert backups.describe(taken.path).reason == "close"
+    with pytest.raises(KnownError, match="Passphrase incorrect"):
+        connect_raw(taken.path, PASSPHRASE, read_only=True)
