@@ -375,8 +375,8 @@ def _new_passphrase(args: argparse.Namespace, path: Path) -> tuple[str, str]:
 def _change_passphrase(args: argparse.Namespace, path: Path, current: str | None) -> str:
     if current is None or not is_encrypted(path):
         raise KnownError(ErrorKind.PASSPHRASE, f"{path} is not encrypted; use “encrypt”.")
-    SecurityService().change_passphrase(current, *_new_passphrase(args, path))
-    return f"Changed the passphrase of {path}. Earlier backups keep their old passphrase."
+    done = SecurityService().change_passphrase(current, *_new_passphrase(args, path))
+    return "\n".join(filter(None, [f"Changed the passphrase of {path}.", done.report()]))
 
 
 def _encrypt(args: argparse.Namespace, path: Path) -> str:

@@ -173,6 +173,17 @@ def rekey(db: peewee.Database, current: str, new: str, path: Path) -> None:
     db.rekey(new)
 
 
+def rekey_file(path: Path, current: str, new: str) -> None:
+    """Change the passphrase of the closed encrypted file `path` from `current` to `new`.
+    Raises KnownError (PASSPHRASE) when `current` does not open it; it is unchanged then."""
+    refuse_unacceptable(new, f"{path} was not changed.")
+    conn = connect_raw(path, current)
+    try:
+        conn.execute(f"PRAGMA rekey = {key_literal(new)}")
+    finally:
+        conn.close()
+
+
 def write_encrypted_copy(plain: Path, target: Path, passphrase: str) -> None:
     """Write an encrypted copy of the closed plain records file `plain` to `target`
     (sqlcipher_export), then check it: healthy, same header values, same row counts.

@@ -1,10 +1,12 @@
-"""The plain copies of a records file that encrypting it must not leave behind.
+"""The copies of a records file that encrypting it, or changing its passphrase, must
+not leave behind.
 
 Besides the records file itself, the app keeps copies of it: backups in `backups/` (kept
 by rotation for up to a year), their unfinished temporary files, and the files a restore
 or an earlier encryption set aside beside the records. Encrypting the records re-encrypts
 each such copy under the new passphrase, so it stays restorable, and overwrites the plain
-bytes before they are deleted.
+bytes before they are deleted. Changing the passphrase re-keys the encrypted copies the
+current passphrase opens.
 """
 
 from __future__ import annotations
@@ -14,7 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from practitioner.db.backup import PARTIAL_SUFFIX, backup_folder, opened_file
-from practitioner.db.cipher import DRIVER_ERRORS, FileKind, file_kind, write_encrypted_copy
+from practitioner.db.cipher import (
+    DRIVER_ERRORS,
+    FileKind,
+    file_kind,
+    rekey_file,
+    write_encrypted_copy,
+)
 from practitioner.domain.backup_policy import parse_backup_name
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.files import overwrite_and_delete, replace_overwriting
@@ -53,9 +61,56 @@ def _is_side_file(path: Path) -> bool:
     return path.name.endswith(SIDE_SUFFIXES)
 
 
+@dataclass(frozen=True)
+class Rekeyed:
+    """What changing the passphrase did to the encrypted copies of the records."""
+
+    rekeyed: tuple[Path, ...]  # now under the new passphrase
+    left: tuple[Path, ...]  # under another passphrase still: not opened by the current one
+
+    def report(self) -> str:
+        """Every copy named, as shown to the practitioner."""
+        lines = []
+        if self.rekeyed:
+            lines.append("These backups now open with the new passphrase: "
+                         + ", ".join(map(str, self.rekeyed)) + ".")
+        if self.left:
+            lines.append("These open with an older passphrase, not the current one, and "
+                         "were left as they are: " + ", ".join(map(str, self.left)) + ".")
+        return "\n".join(lines)
+
+
+def rekey_copies(records: Path, current: str, new: str) -> Rekeyed:
+    """Put every encrypted copy of `records` that `current` opens under `new`, so the
+    backups stay restorable after a passphrase change. Raises KnownError (not the
+    PASSPHRASE of a copy under another passphrase: that one is left and named)."""
+    rekeyed: list[Path] = []
+    left: list[Path] = []
+    for path in _copies(records):
+        if file_kind(path) is not FileKind.ENCRYPTED:
+            continue
+        try:
+            rekey_file(path, current, new)
+        except KnownError as exc:
+            if exc.kind is not ErrorKind.PASSPHRASE:
+                raise
+            left.append(path)
+        except DRIVER_ERRORS as exc:
+            raise KnownError(ErrorKind.CANNOT_OPEN, f"{path} could not be given the new "
+                             f"passphrase ({exc}).") from exc
+        else:
+            rekeyed.append(path)
+    return Rekeyed(tuple(rekeyed), tuple(left))
+
+
 def plain_copies(records: Path) -> list[Path]:
     """The copies of `records` the app made that are plain SQLite files (their -wal and
     -shm not counted): backups, and files set aside beside the records."""
+    return [p for p in _copies(records) if file_kind(p) is not FileKind.ENCRYPTED]
+
+
+def _copies(records: Path) -> list[Path]:
+    """Every non-empty copy of `records` the app made, plain or encrypted."""
     found: list[Path] = []
     folder = backup_folder(records)
     if folder.is_dir():
@@ -64,7 +119,7 @@ def plain_copies(records: Path) -> list[Path]:
     for suffix in SET_ASIDE:
         found += sorted(records.parent.glob(glob.escape(records.name + suffix) + "*"))
     return [p for p in found if not _is_side_file(p) and p.is_file()
-            and file_kind(p) is not FileKind.ENCRYPTED and p.stat().st_size > 0]
+            and p.stat().st_size > 0]
 
 
 def unfinished_backups(records: Path) -> list[Path]:

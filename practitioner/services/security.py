@@ -24,9 +24,11 @@ from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.drafts import DraftService
 from practitioner.services.encryption import (
     Encrypted,
+    Rekeyed,
     encrypt_in_place,
     plain_copies,
     refuse_unreadable,
+    rekey_copies,
     remove_plain,
     unfinished_backups,
 )
@@ -61,18 +63,29 @@ class SecurityService:
         """True when the open records file is encrypted with a passphrase."""
         return passphrase_of(database.obj) is not None
 
-    def change_passphrase(self, current: str, new: str, confirmation: str) -> None:
-        """Re-encrypt the open records file under `new` (PRAGMA rekey).
+    def opens_with(self, passphrase: str) -> bool:
+        """True when the open records are encrypted under `passphrase`."""
+        return passphrase_of(database.obj) == passphrase
+
+    def change_passphrase(self, current: str, new: str, confirmation: str) -> Rekeyed:
+        """Re-encrypt the open records file under `new` (PRAGMA rekey), then its backups
+        and set-aside copies that `current` opens, so they stay restorable; returns them.
 
         Raises KnownError when `current` is wrong or `new` is not acceptable; nothing is
-        changed then. Backups made earlier keep the passphrase they were made with.
+        changed then.
         """
         problem = passphrase_problem(new, confirmation)
         if problem:
             raise KnownError(ErrorKind.PASSPHRASE, problem)
         db = database.obj
+        path = Path(db.database)
         with translated_errors("changing the passphrase"):
-            rekey(db, current, new, Path(db.database))
+            rekey(db, current, new, path)
+        try:
+            return rekey_copies(path, current, new)
+        except KnownError as exc:
+            raise KnownError(exc.kind, f"The passphrase of the records was changed, but not "
+                             f"of every backup: {exc.message}") from exc
 
     def encrypt(self, passphrase: str, confirmation: str) -> Encrypted:
         """Encrypt the open plain records file under `passphrase` and reopen it, leaving

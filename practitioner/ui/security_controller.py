@@ -189,15 +189,19 @@ class SecurityController(QObject):
         problem = ""
         while (change := self._messages.ask_passphrase_change(self._window, problem)) is not None:
             try:
-                self._security.change_passphrase(
+                done = self._security.change_passphrase(
                     change.current, change.new, change.confirmation)
             except KnownError as exc:
-                problem = exc.message
-                continue
+                if not self._security.opens_with(change.new):
+                    problem = exc.message
+                    continue
+                done = None  # Changed, but a backup was not: the message says which.
+                self._messages.error(self._window, self.tr("Change passphrase"), exc.message)
             if isinstance(self._unlock, PassphraseUnlock):
                 self._unlock.replace(change.new)
-            self._messages.info(self._window, self.tr("Change passphrase"), self.tr(
-                "The passphrase was changed. Backups made before keep the old one."))
+            if done is not None:
+                self._messages.info(self._window, self.tr("Change passphrase"), "\n".join(
+                    filter(None, [self.tr("The passphrase was changed."), done.report()])))
             return
 
     def _belongs_to_screen(self, action: QAction) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from practitioner.db.cipher import PLAIN_HEADER, FileKind, connect_raw, file_kind
+from practitioner.db.cipher import PLAIN_HEADER, FileKind, connect_raw, file_kind, rekey_file
 from practitioner.db.connection import close_database, open_sqlite
 from practitioner.domain.session import Draft
 from practitioner.errors import ErrorKind, KnownError
@@ -180,5 +180,25 @@ def test_backups_follow_a_passphrase_changed_while_the_records_are_open(
     taken = backups.back_up("close")
 
     assert backups.describe(taken.path).reason == "close"
+    with pytest.raises(KnownError, match="Passphrase incorrect"):
+        connect_raw(taken.path, PASSPHRASE, read_only=True)
+
+
+def test_changing_the_passphrase_rekeys_the_backups_it_opens(tmp_path: Path) -> None:
+    path = tmp_path / "records.db"
+    open_sqlite(path, passphrase=PASSPHRASE)
+    PatientService().create(ann(name=f"Ann {MARKER}"))
+    clock = iter(dt.datetime(2026, 1, 1, 9, m) for m in range(10))
+    backups = BackupService(path, clock=lambda: next(clock))
+    taken = backups.back_up("manual")
+    foreign = backups.back_up("close").path  # then given a passphrase of its own
+    rekey_file(foreign, PASSPHRASE, "some other passphrase")
+    new = "another long passphrase"
+
+    done = SecurityService().change_passphrase(PASSPHRASE, new, new)
+
+    assert done.rekeyed == (taken.path,) and done.left == (foreign,)
+    assert str(taken.path) in done.report() and str(foreign) in done.report()
+    assert backups.describe(taken.path).reason == "manual"
     with pytest.raises(KnownError, match="Passphrase incorrect"):
         connect_raw(taken.path, PASSPHRASE, read_only=True)
