@@ -54,6 +54,8 @@ class Encrypted:
         if self.removed:
             lines.append("Overwrote and deleted these unencrypted files: "
                          + ", ".join(map(str, self.removed)) + ".")
+        lines.append("Copies you made elsewhere (backups to another folder, exports) were "
+                     "not changed.")
         return "\n".join(lines)
 
 
