@@ -59,10 +59,6 @@ class Encrypted:
         return "\n".join(lines)
 
 
-def _is_side_file(path: Path) -> bool:
-    return path.name.endswith(SIDE_SUFFIXES)
-
-
 @dataclass(frozen=True)
 class Rekeyed:
     """What changing the passphrase did to the encrypted copies of the records."""
@@ -77,15 +73,16 @@ class Rekeyed:
             lines.append("These backups now open with the new passphrase: "
                          + ", ".join(map(str, self.rekeyed)) + ".")
         if self.left:
-            lines.append("These open with an older passphrase, not the current one, and "
-                         "were left as they are: " + ", ".join(map(str, self.left)) + ".")
+            lines.append("These could not be opened with the current passphrase (an "
+                         "older one, or damaged) and were left as they are: "
+                         + ", ".join(map(str, self.left)) + ".")
         return "\n".join(lines)
 
 
 def rekey_copies(records: Path, current: str, new: str) -> Rekeyed:
     """Put every encrypted copy of `records` that `current` opens under `new`, so the
-    backups stay restorable after a passphrase change. Raises KnownError (not the
-    PASSPHRASE of a copy under another passphrase: that one is left and named)."""
+    backups stay restorable after a passphrase change. A copy that cannot be changed
+    (another passphrase opens it, or it is damaged) is left as it is, and named."""
     rekeyed: list[Path] = []
     left: list[Path] = []
     for path in _copies(records):
@@ -93,13 +90,8 @@ def rekey_copies(records: Path, current: str, new: str) -> Rekeyed:
             continue
         try:
             rekey_file(path, current, new)
-        except KnownError as exc:
-            if exc.kind is not ErrorKind.PASSPHRASE:
-                raise
+        except _UNREADABLE:
             left.append(path)
-        except DRIVER_ERRORS as exc:
-            raise KnownError(ErrorKind.CANNOT_OPEN, f"{path} could not be given the new "
-                             f"passphrase ({exc}).") from exc
         else:
             rekeyed.append(path)
     return Rekeyed(tuple(rekeyed), tuple(left))
@@ -120,8 +112,9 @@ def _copies(records: Path) -> list[Path]:
                   if p.is_file() and parse_backup_name(records.stem, p.name) is not None]
     for suffix in SET_ASIDE:
         found += sorted(records.parent.glob(glob.escape(records.name + suffix) + "*"))
-    return [p for p in found if not _is_side_file(p) and p.is_file()
-            and p.stat().st_size > 0]
+    return [p for p in found if p.is_file() and p.stat().st_size > 0
+            and not p.name.endswith((*SIDE_SUFFIXES, ".encrypting"))
+            and PARTIAL_SUFFIX not in p.name]
 
 
 def unfinished_backups(records: Path) -> list[Path]:

@@ -63,10 +63,6 @@ class SecurityService:
         """True when the open records file is encrypted with a passphrase."""
         return passphrase_of(database.obj) is not None
 
-    def opens_with(self, passphrase: str) -> bool:
-        """True when the open records are encrypted under `passphrase`."""
-        return passphrase_of(database.obj) == passphrase
-
     def change_passphrase(self, current: str, new: str, confirmation: str) -> Rekeyed:
         """Re-encrypt the open records file under `new` (PRAGMA rekey), then its backups
         and set-aside copies that `current` opens, so they stay restorable; returns them.
@@ -81,11 +77,7 @@ class SecurityService:
         path = Path(db.database)
         with translated_errors("changing the passphrase"):
             rekey(db, current, new, path)
-        try:
-            return rekey_copies(path, current, new)
-        except KnownError as exc:
-            raise KnownError(exc.kind, f"The passphrase of the records was changed, but not "
-                             f"of every backup: {exc.message}") from exc
+        return rekey_copies(path, current, new)
 
     def encrypt(self, passphrase: str, confirmation: str) -> Encrypted:
         """Encrypt the open plain records file under `passphrase` and reopen it, leaving

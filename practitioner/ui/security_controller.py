@@ -192,16 +192,12 @@ class SecurityController(QObject):
                 done = self._security.change_passphrase(
                     change.current, change.new, change.confirmation)
             except KnownError as exc:
-                if not self._security.opens_with(change.new):
-                    problem = exc.message
-                    continue
-                done = None  # Changed, but a backup was not: the message says which.
-                self._messages.error(self._window, self.tr("Change passphrase"), exc.message)
+                problem = exc.message
+                continue
             if isinstance(self._unlock, PassphraseUnlock):
                 self._unlock.replace(change.new)
-            if done is not None:
-                self._messages.info(self._window, self.tr("Change passphrase"), "\n".join(
-                    filter(None, [self.tr("The passphrase was changed."), done.report()])))
+            self._messages.info(self._window, self.tr("Change passphrase"), "\n".join(
+                filter(None, [self.tr("The passphrase was changed."), done.report()])))
             return
 
     def _belongs_to_screen(self, action: QAction) -> bool:
