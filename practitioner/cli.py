@@ -41,6 +41,7 @@ from practitioner.db.server import (
 from practitioner.domain.audit import AuditAction
 from practitioner.domain.demo_scale import Size
 from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
+from practitioner.domain.passphrase import MAX_PASSPHRASE_FILE_BYTES, passphrase_in_file
 from practitioner.domain.patient import Condition
 from practitioner.domain.reference_flags import CONDITION_ENTRIES, Flag
 from practitioner.domain.report_content import ReportData, ReportKind, default_letter_body
@@ -53,6 +54,7 @@ from practitioner.services.backups import BackupService
 from practitioner.services.csv_export import export_csv
 from practitioner.services.datasets import generate_dataset
 from practitioner.services.demo import fill_demo
+from practitioner.services.drafts import DraftService, LocalDrafts
 from practitioner.services.export import export_json
 from practitioner.services.files import write_files_atomically
 from practitioner.services.letters import LetterService
@@ -191,8 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path, metavar="FILE", help="the backup to restore")
 
     encrypt = commands.add_parser(
-        "encrypt", help="encrypt a plain records file under a new passphrase (the plain "
-        "original is kept as <name>.before-encryption)"
+        "encrypt", help="encrypt a plain records file under a new passphrase; its backups "
+        "are re-encrypted under it, and the plain original and local drafts overwritten and "
+        "deleted"
     )
     encrypt.add_argument("--new-passphrase-file", type=Path, default=None, metavar="FILE",
                          help="read the new passphrase from FILE (its first line) instead "
@@ -330,8 +333,14 @@ def _import(args: argparse.Namespace, audit: AuditService,
 
 
 def _first_line(file: Path) -> str:
-    text = file.read_text(encoding="utf-8")
-    return text.splitlines()[0] if text else ""
+    """The passphrase in `file` (its first line). Raises KnownError(PASSPHRASE) naming
+    the file when it holds none that can be used."""
+    with file.open("rb") as handle:
+        text, problem = passphrase_in_file(handle.read(MAX_PASSPHRASE_FILE_BYTES + 1))
+    if problem:
+        raise KnownError(ErrorKind.PASSPHRASE, f"The passphrase file {file} cannot be used: "
+                         f"{problem}. Put the passphrase alone on its first line.")
+    return text
 
 
 def _ask_hidden(prompt: str, path: Path) -> str:
@@ -366,14 +375,13 @@ def _new_passphrase(args: argparse.Namespace, path: Path) -> tuple[str, str]:
 def _change_passphrase(args: argparse.Namespace, path: Path, current: str | None) -> str:
     if current is None or not is_encrypted(path):
         raise KnownError(ErrorKind.PASSPHRASE, f"{path} is not encrypted; use “encrypt”.")
-    SecurityService().change_passphrase(current, *_new_passphrase(args, path))
-    return f"Changed the passphrase of {path}. Earlier backups keep their old passphrase."
+    done = SecurityService().change_passphrase(current, *_new_passphrase(args, path))
+    return "\n".join(filter(None, [f"Changed the passphrase of {path}.", done.report()]))
 
 
 def _encrypt(args: argparse.Namespace, path: Path) -> str:
-    kept = SecurityService().encrypt(*_new_passphrase(args, path))
-    return f"Encrypted {path}. The unencrypted original is kept as {kept}: delete it once " \
-        "you have checked your records."
+    drafts = DraftService(local=LocalDrafts(data_dir() / "drafts"))
+    return SecurityService(drafts).encrypt(*_new_passphrase(args, path)).report()
 
 
 def _check(path: Path, passphrase: str | None) -> str:
@@ -409,7 +417,8 @@ def _backup(path: Path, folder: Path | None, passphrase: str | None) -> str:
     if state.is_new:
         raise KnownError(ErrorKind.NOT_FOUND, f"There is no records file at {path}.")
     with opened_file(path, read_only=True, passphrase=passphrase) as source:
-        made = BackupService(path, source=lambda: source).back_up("manual", folder)
+        made = BackupService(path, source=lambda: source,
+                             passphrase=passphrase).back_up("manual", folder)
     return f"Backed up {path} to {made.path}."
 
 

@@ -42,6 +42,7 @@ from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
 from practitioner.services.protocols import ProtocolService
 from practitioner.services.reference import ReferenceService
+from practitioner.services.security import SecurityService
 from practitioner.services.sessions import SessionService
 from practitioner.ui.main_window import MainWindow
 from practitioner.ui.messages import Messages
@@ -229,6 +230,7 @@ def compose_services(user: UserSource, *, local_drafts: bool = True) -> Services
     never for encrypted records, whose drafts must not leave the encrypted file."""
     audit = AuditService(user=user)
     patients = PatientService(audit=audit)
+    drafts = DraftService(local=LocalDrafts(data_dir() / "drafts") if local_drafts else None)
     return Services(patients=patients,
                     sessions=SessionService(user=user, audit=audit),
                     protocols=ProtocolService(audit=audit),
@@ -236,8 +238,7 @@ def compose_services(user: UserSource, *, local_drafts: bool = True) -> Services
                     reference=ReferenceService(user=user, patients=patients, audit=audit),
                     letters=LetterService(user=user, audit=audit),
                     audit=audit,
-                    drafts=DraftService(
-                        local=LocalDrafts(data_dir() / "drafts") if local_drafts else None),
+                    drafts=drafts, security=SecurityService(drafts),
                     changes=ChangeService([audit]))
 
 

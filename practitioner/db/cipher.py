@@ -16,6 +16,7 @@ import peewee
 from playhouse.sqlcipher_ext import SqlCipherDatabase
 from sqlcipher3 import dbapi2 as sqlcipher
 
+from practitioner.domain.passphrase import passphrase_problem
 from practitioner.errors import ErrorKind, KnownError
 
 PLAIN_HEADER = b"SQLite format 3\x00"
@@ -94,6 +95,14 @@ def key_literal(passphrase: str) -> str:
     return "'" + passphrase.replace("'", "''") + "'"
 
 
+def refuse_unacceptable(passphrase: str, unchanged: str) -> None:
+    """Raise KnownError(PASSPHRASE) when `passphrase` may not encrypt a file (the domain's
+    one rule); `unchanged` says what was therefore left as it was."""
+    problem = passphrase_problem(passphrase, passphrase)
+    if problem:
+        raise KnownError(ErrorKind.PASSPHRASE, f"{problem} {unchanged}")
+
+
 def connect_raw(
     path: Path, passphrase: str | None = None, *, read_only: bool = False,
     timeout: float = 5.0,
@@ -159,9 +168,20 @@ def rekey(db: peewee.Database, current: str, new: str, path: Path) -> None:
     """
     if not isinstance(db, SqlCipherDatabase):
         raise KnownError(ErrorKind.PASSPHRASE, "The records file is not encrypted.")
+    refuse_unacceptable(new, "The passphrase was not changed.")
     connect_raw(path, current, read_only=True).close()
-    key_literal(new)
     db.rekey(new)
+
+
+def rekey_file(path: Path, current: str, new: str) -> None:
+    """Change the passphrase of the closed encrypted file `path` from `current` to `new`.
+    Raises KnownError (PASSPHRASE) when `current` does not open it; it is unchanged then."""
+    refuse_unacceptable(new, f"{path} was not changed.")
+    conn = connect_raw(path, current)
+    try:
+        conn.execute(f"PRAGMA rekey = {key_literal(new)}")
+    finally:
+        conn.close()
 
 
 def write_encrypted_copy(plain: Path, target: Path, passphrase: str) -> None:
@@ -171,7 +191,7 @@ def write_encrypted_copy(plain: Path, target: Path, passphrase: str) -> None:
     `plain` must not be open in this process through the standard driver: two SQLite
     libraries on one file would break each other's locks.
     """
-    key_literal(passphrase)
+    refuse_unacceptable(passphrase, f"{plain} was not encrypted.")
     target.unlink(missing_ok=True)
     source = sqlcipher.connect(str(plain), isolation_level=None)
     try:

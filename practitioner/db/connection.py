@@ -23,7 +23,9 @@ from practitioner.db.cipher import (
     FileKind,
     connect_raw,
     file_kind,
+    passphrase_of,
     peewee_database,
+    refuse_unacceptable,
 )
 from practitioner.db.errors import MESSAGES, known_error
 from practitioner.db.file_guard import guard_writes
@@ -222,6 +224,8 @@ def open_sqlite(
                          check_pages=check_pages)
     if not check_pages and not state.is_new and _pending(state, migrations_dir):
         check_file(path, passphrase=passphrase)  # never migrate an unchecked file
+    if state.is_new and passphrase is not None:
+        refuse_unacceptable(passphrase, f"No records file was created at {path}.")
     key = passphrase if state.is_new else _driver_passphrase(path, passphrase)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -335,3 +339,14 @@ def open_damaged_read_only(
 def is_read_only() -> bool:
     """Whether the open records file is a damaged one, opened read-only."""
     return isinstance(database.obj, ReadOnlyDatabase)
+
+
+def passphrase_of_open(path: Path) -> tuple[bool, str | None]:
+    """(True, its passphrase or None) when the live models are bound to the records file
+    at `path` (open, or closed since); (False, None) when they are bound elsewhere."""
+    db = database.obj
+    if not isinstance(db, peewee.SqliteDatabase) or str(db.database).startswith("file:"):
+        return False, None
+    if Path(db.database).resolve() != Path(path).resolve():
+        return False, None
+    return True, passphrase_of(db)

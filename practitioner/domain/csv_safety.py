@@ -1,10 +1,20 @@
-"""CSV cells that are safe to open in a spreadsheet (OWASP "CSV injection" guidance).
+"""CSV cells that are safe to open in a spreadsheet (OWASP "CSV injection" guidance), in
+every locale.
 
-A text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return could be taken
-for a formula by Excel, LibreOffice or Google Sheets. Such a cell is neutralised by putting
-a single quote in front of it; the original text is everything after that first quote.
-Numbers are never touched: they are written as numbers (unquoted), so a spreadsheet sums
-them, and a negative number stays a number.
+A spreadsheet may take a cell for a formula when its text begins with `=`, `+`, `-`, `@`,
+a tab or a carriage return — also after leading spaces or invisible characters (NBSP,
+zero-width space, byte-order mark, a line break), and in full-width form (`＝ ＋ － ＠`).
+And a spreadsheet whose list separator is `;` splits a line at every `;` and line break,
+quoted or not, so a cell starts there too: `a;=1` becomes the cells `a` and `=1`.
+
+So every place a cell could start — the start of the text and the character after each
+`,`, `;`, tab or line break in it — is neutralised by putting a single quote there when
+what follows (past spaces, invisible characters and quotes) could start a formula.
+`original_text` undoes exactly that. Every text cell is quoted; numbers are never
+touched: they are written as numbers (unquoted), so a spreadsheet sums them, and a
+negative number stays a number.
+
+Every CSV file the app writes goes through `csv_text`.
 """
 
 from __future__ import annotations
@@ -12,26 +22,73 @@ from __future__ import annotations
 import csv
 import io
 import math
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 #: First characters that make a spreadsheet read a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: What is put in front of a dangerous text cell.
 NEUTRALISER = "'"
+#: After these a reader may start a new cell (or line) in the middle of a text.
+CELL_BREAKS = frozenset(",;\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+# Other forms a spreadsheet (or an input method) may read as a formula's first character.
+_FORMULA_LOOKALIKES = frozenset("\u2212\u2796\u2795")
 
 Cell = str | int | float | bool | None
 
 
+def starts_formula(char: str) -> bool:
+    """Whether a cell starting with `char` (past skippable characters) could be a formula:
+    `= + - @`, tab, CR, or a compatibility form of them (full-width `＝`, small `﹦`...)."""
+    return (char in FORMULA_STARTS or char in _FORMULA_LOOKALIKES
+            or unicodedata.normalize("NFKC", char)[:1] in FORMULA_STARTS)
+
+
+def skippable(char: str) -> bool:
+    """Whether a spreadsheet may pass over `char` before it decides what a cell holds:
+    white space, control and invisible formatting characters, quotes."""
+    return (char.isspace() or char in "\"'"
+            or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp"))
+
+
+def _risky_from(text: str) -> list[bool]:
+    """For each position i: whether `text[i:]` starts, past skippable characters, with a
+    formula character (computed from the end, so in linear time)."""
+    risky = [False] * (len(text) + 1)
+    for i in range(len(text) - 1, -1, -1):
+        char = text[i]
+        risky[i] = starts_formula(char) or (skippable(char) and risky[i + 1])
+    return risky
+
+
+def _cell_starts(text: str) -> Iterable[int]:
+    yield 0
+    for i, char in enumerate(text):
+        if char in CELL_BREAKS:
+            yield i + 1
+
+
 def safe_text(text: str) -> str:
-    """`text`, prefixed with a single quote when a spreadsheet could run it as a formula."""
-    return NEUTRALISER + text if text.startswith(FORMULA_STARTS) else text
+    """`text` with a single quote put at each place a cell could start and be read as a
+    formula (see the module's docstring)."""
+    risky = _risky_from(text)
+    marked = [i for i in _cell_starts(text) if risky[i]]
+    if not marked:
+        return text
+    parts, last = [], 0
+    for i in marked:
+        parts += [text[last:i], NEUTRALISER]
+        last = i
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def original_text(cell: str) -> str:
     """Inverse of `safe_text` for a cell read back from the file."""
-    if cell.startswith(NEUTRALISER) and cell[1:].startswith(FORMULA_STARTS):
-        return cell[1:]
-    return cell
+    risky = _risky_from(cell)
+    dropped = {i for i in _cell_starts(cell)
+               if cell[i:i + 1] == NEUTRALISER and risky[i + 1]}
+    return "".join(char for i, char in enumerate(cell) if i not in dropped)
 
 
 def safe_cell(value: Cell) -> str | int | float:
@@ -53,11 +110,11 @@ def safe_cell(value: Cell) -> str | int | float:
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
     """A whole CSV document: header row, then one line per row, every cell made safe.
 
-    Lines end with CRLF (RFC 4180); text cells are quoted only when they need it, numbers
-    never are.
+    Lines end with CRLF (RFC 4180); every text cell is quoted (so a `,` or a line break
+    inside it never splits it), numbers never are.
     """
     out = io.StringIO()
-    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer = csv.writer(out, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
     writer.writerow([safe_text(name) for name in header])
     for row in rows:
         writer.writerow([safe_cell(value) for value in row])

@@ -22,12 +22,14 @@ from practitioner.db.backup import (
     remove_partials,
 )
 from practitioner.db.base import database
+from practitioner.db.cipher import FileKind, file_kind, write_encrypted_copy
 from practitioner.db.connection import (
     close_database,
     inspect_file,
     is_read_only,
     open_damaged_read_only,
     open_sqlite,
+    passphrase_of_open,
 )
 from practitioner.domain.backup_policy import (
     RotationPolicy,
@@ -122,10 +124,20 @@ class BackupService:
         self._passphrase = passphrase
         self._clock = clock
         self._policy = policy
+        self._follows_open_records = source is None
         self._source = source or self._open_connection
         self._on_event = on_event
         self._changes_at_backup: int | None = None
         self.suspended = False
+
+    def _key(self) -> str | None:
+        """The passphrase backups are made and read with. Over the open records it is
+        always theirs, which changes when they are encrypted or re-keyed while open."""
+        if self._follows_open_records:
+            bound, passphrase = passphrase_of_open(self.records)
+            if bound:
+                return passphrase
+        return self._passphrase
 
     @staticmethod
     def _open_connection() -> sqlite3.Connection:
@@ -168,7 +180,7 @@ class BackupService:
             raise KnownError(ErrorKind.CANNOT_OPEN, f"A backup named {target.name} exists "
                              "already; try again in a moment.")
         source = self._source()
-        backup_sqlite(source, target, self._passphrase)
+        backup_sqlite(source, target, self._key())
         self._changes_at_backup = source.total_changes
         if folder is None:
             self.rotate()
@@ -227,7 +239,7 @@ class BackupService:
         Raises KnownError when it is missing, empty, not ours, damaged or too new.
         """
         path = Path(path)
-        state = inspect_file(path, passphrase=self._passphrase)
+        state = inspect_file(path, passphrase=self._key())
         if state.is_new:
             raise KnownError(ErrorKind.NOT_FOUND, f"{path} is missing or empty; it is not a "
                              "backup.")
@@ -250,7 +262,7 @@ class BackupService:
         Raises KnownError (DAMAGED) naming the first problem found.
         """
         try:
-            state = inspect_file(self.records, full_check=True, passphrase=self._passphrase)
+            state = inspect_file(self.records, full_check=True, passphrase=self._key())
         except KnownError as exc:
             log.warning("full check failed: %s", exc.message)
             raise
@@ -270,20 +282,21 @@ class BackupService:
         file back in place, when anything fails.
         """
         restored = self.describe(backup)
+        key = self._key()
         close_database()
         damaged, safety = False, None
         if self.records.exists() and self.records.stat().st_size > 0:
             try:
-                inspect_file(self.records, passphrase=self._passphrase)
+                inspect_file(self.records, passphrase=key)
             except KnownError as exc:
                 damaged = exc.kind in (ErrorKind.DAMAGED, ErrorKind.NOT_A_DATABASE)
             else:
                 with opened_file(self.records, read_only=True,
-                                 passphrase=self._passphrase) as current:
+                                 passphrase=key) as current:
                     safety = BackupService(
                         self.records, clock=self._clock, policy=self._policy,
                         source=lambda: current, on_event=self._on_event,
-                        passphrase=self._passphrase,
+                        passphrase=key,
                     ).before("restore").path
         aside: Path | None = None
         if self.records.exists():
@@ -291,17 +304,20 @@ class BackupService:
                 self.records.name + (".damaged" if damaged else ".before-restore")))
             _move_with_side_files(self.records, aside)
         try:
-            with opened_file(restored.path, read_only=True,
-                             passphrase=self._passphrase) as source:
-                backup_sqlite(source, self.records, self._passphrase)
+            if key is not None and file_kind(restored.path) is FileKind.PLAIN:
+                # A plain backup restored into encrypted records is encrypted too.
+                write_encrypted_copy(restored.path, self.records, key)
+            else:
+                with opened_file(restored.path, read_only=True, passphrase=key) as source:
+                    backup_sqlite(source, self.records, key)
         except BaseException:
             if aside is not None:
                 _move_with_side_files(aside, self.records)
             if reopen:
-                _reopen_as_before(self.records, self._passphrase)
+                _reopen_as_before(self.records, key)
             raise
         if reopen:
-            open_sqlite(self.records, passphrase=self._passphrase)
+            open_sqlite(self.records, passphrase=key)
         self.suspended = True
         if reopen:
             self.start_tracking()

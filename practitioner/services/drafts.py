@@ -27,6 +27,7 @@ from practitioner.domain.session import Draft, DraftSummary
 from practitioner.errors import KnownError
 from practitioner.services.changes import connection_errors_translated
 from practitioner.services.clock import Clock, aware, utc_now
+from practitioner.services.files import overwrite_and_delete
 
 log = logging.getLogger(__name__)
 
@@ -134,9 +135,36 @@ class LocalDrafts:
         found.sort(key=lambda draft: draft.updated_at)
         return found
 
+    def wipe(self) -> list[Path]:
+        """Overwrite and delete this database's draft files, and the temporary files of
+        drafts a crash interrupted (whose database cannot be told); returns them.
+        Raises OSError."""
+        doomed = self.files()
+        if self.folder.is_dir():
+            doomed += sorted(self.folder.glob(".draft-*.tmp"))
+        for path in doomed:
+            overwrite_and_delete(path)
+        return doomed
+
+    def files(self) -> list[Path]:
+        """This database's draft files."""
+        if not self.folder.is_dir():
+            return []
+        identity = self.identity()
+        found: list[Path] = []
+        for path in sorted(self.folder.glob("draft-*.json")):
+            try:
+                if json.loads(path.read_text(encoding="utf-8")).get("database") == identity:
+                    found.append(path)
+            except (OSError, ValueError, AttributeError):
+                continue  # not a draft this app can read: not this database's
+        return found
+
     def remove(self, patient_id: int, session_id: int | None) -> None:
-        """Delete the local draft of this slot, if any."""
-        self._path(draft_key(patient_id, session_id)).unlink(missing_ok=True)
+        """Overwrite and delete the local draft of this slot, if any."""
+        path = self._path(draft_key(patient_id, session_id))
+        if path.is_file():
+            overwrite_and_delete(path)
 
 
 def _sync_folder(folder: Path) -> None:

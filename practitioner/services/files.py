@@ -1,4 +1,5 @@
-"""Write export files so that a failure never leaves half a file under a final name."""
+"""Write export files so that a failure never leaves half a file under a final name, and
+overwrite files that held plain text before they are deleted."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 
 def write_files_atomically(files: Sequence[tuple[Path, str]]) -> None:
@@ -32,3 +34,30 @@ def write_files_atomically(files: Sequence[tuple[Path, str]]) -> None:
     finally:
         for temp, _ in temps:
             Path(temp).unlink(missing_ok=True)
+
+
+def _zero_fill(handle: BinaryIO) -> None:
+    """Overwrite the whole open file with zeros and flush them to the disk."""
+    size = handle.seek(0, os.SEEK_END)
+    handle.seek(0)
+    block = bytes(min(size, 1 << 20))
+    while size > 0:
+        size -= handle.write(block[:size])
+    handle.flush()
+    os.fsync(handle.fileno())
+
+
+def overwrite_and_delete(path: Path) -> None:
+    """Overwrite `path` with zeros, then delete it, so its text does not linger in the
+    blocks it freed (on file systems that write in place). Raises OSError."""
+    with path.open("r+b") as handle:
+        _zero_fill(handle)
+    path.unlink()
+
+
+def replace_overwriting(new: Path, old: Path) -> None:
+    """Move `new` into `old`'s place (atomically), then overwrite the replaced file's
+    bytes with zeros through a handle opened before the move. Raises OSError."""
+    with old.open("r+b") as handle:
+        os.replace(new, old)
+        _zero_fill(handle)

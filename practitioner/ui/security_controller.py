@@ -168,14 +168,17 @@ class SecurityController(QObject):
         if choice is None or choice.passphrase is None:
             return
         try:
-            kept = security.encrypt(choice.passphrase, choice.passphrase)
+            done = security.encrypt(choice.passphrase, choice.passphrase)
         except KnownError as exc:
-            self._messages.error(self._window, self.tr("Records not encrypted"), exc.message)
+            title = self.tr("Records not encrypted")
+            if security.is_encrypted():  # Encrypted, but a plain copy is left: say which.
+                self._unlock = PassphraseUnlock(hash_secret(choice.passphrase))
+                title = self.tr("Plain copies left")
+            self._messages.error(self._window, title, exc.message)
             return
         self._unlock = PassphraseUnlock(hash_secret(choice.passphrase))
         self._messages.info(self._window, self.tr("Encrypt records"), self.tr(
-            "The records are now encrypted. The unencrypted original is kept as %1: "
-            "delete it once you have checked your records.").replace("%1", str(kept)))
+            "The records are now encrypted.") + "\n" + done.report())
 
     def change_passphrase(self) -> None:
         """Re-encrypt the records under a new passphrase, asking for the current one."""
@@ -186,15 +189,15 @@ class SecurityController(QObject):
         problem = ""
         while (change := self._messages.ask_passphrase_change(self._window, problem)) is not None:
             try:
-                self._security.change_passphrase(
+                done = self._security.change_passphrase(
                     change.current, change.new, change.confirmation)
             except KnownError as exc:
                 problem = exc.message
                 continue
             if isinstance(self._unlock, PassphraseUnlock):
                 self._unlock.replace(change.new)
-            self._messages.info(self._window, self.tr("Change passphrase"), self.tr(
-                "The passphrase was changed. Backups made before keep the old one."))
+            self._messages.info(self._window, self.tr("Change passphrase"), "\n".join(
+                filter(None, [self.tr("The passphrase was changed."), done.report()])))
             return
 
     def _belongs_to_screen(self, action: QAction) -> bool:

@@ -74,7 +74,7 @@ def test_encrypt_a_plain_file(tmp_path: Path) -> None:
     new.write_text(PASSPHRASE + "\n", encoding="utf-8")
     done = _cli(tmp_path, "--db", db, "encrypt", "--new-passphrase-file", new)
     assert done.returncode == 0, done.stderr
-    assert "before-encryption" in done.stderr
+    assert "Encrypted" in done.stderr and "overwritten" in done.stderr
     assert is_encrypted(db)
     after = _cli(tmp_path, "--db", db, "export", "--format", "json", passphrase=PASSPHRASE)
     assert after.returncode == 0, after.stderr

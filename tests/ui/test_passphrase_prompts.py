@@ -3,6 +3,7 @@ cancelling exits cleanly, and the passphrase can be changed from the Security me
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import sys
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ from pytestqt.qtbot import QtBot
 from practitioner import app
 from practitioner.db.cipher import WRONG_PASSPHRASE, FileKind, file_kind
 from practitioner.db.connection import close_database, open_sqlite
+from practitioner.domain.session import Draft
+from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.patients import PatientService
 from practitioner.ui.dialogs.passphrase import (
     ChangePassphraseDialog,
@@ -23,6 +26,7 @@ from practitioner.ui.dialogs.passphrase import (
     PassphraseChange,
 )
 from practitioner.ui.main_window import MainWindow
+from practitioner.ui.records_tools import RecordsTools
 from tests.helpers.demo_inputs import ann
 from tests.helpers.fakes import FakeMessages
 from tests.helpers.modals import Reply, answering
@@ -191,14 +195,42 @@ def test_encrypt_records_from_the_menu(
     messages = FakeMessages(new_passphrase=NewPassphrase(None))
     window = _open(qtbot, path, messages, settings)
     assert window is not None and file_kind(path) is FileKind.PLAIN
-    PatientService().create(ann(name="Plain Pat"))
+    patient = PatientService().create(ann(name="Plain Pat"))
+    tools = window.findChild(RecordsTools)
+    assert isinstance(tools, RecordsTools)
+    plain_backup = tools.back_up_automatically("close")
+    local = window.services.drafts.local
+    assert plain_backup is not None and local is not None
+    draft = local.save(Draft(patient.id, None, {"notes": "Plain Pat's cramps"},
+                             dt.datetime.now(dt.UTC)))
     messages.new_passphrase = NewPassphrase(PASSPHRASE)
     window.commands.encrypt.trigger()
     assert messages.errors == []
     assert "now encrypted" in messages.infos[-1][1]
+    assert str(plain_backup.path) in messages.infos[-1][1]
     assert file_kind(path) is FileKind.ENCRYPTED
-    assert [p.name for p in PatientService().list_patients("")] == ["Plain Pat"]
+    assert file_kind(plain_backup.path) is FileKind.ENCRYPTED
+    assert not draft.exists() and window.services.drafts.local is None
+    # The backup at close is made, encrypted, by the service made over the plain file.
+    PatientService().create(ann(name="Encrypted Eve"))
+    made = tools.back_up_automatically("close")
+    assert messages.errors == []
+    assert made is not None and file_kind(made.path) is FileKind.ENCRYPTED
+    assert sorted(p.name for p in PatientService().list_patients("")) == [
+        "Encrypted Eve", "Plain Pat"]
     window.security.lock_now()
     assert messages.pin_intros == []
     window.security.screen.unlock_requested.emit(PASSPHRASE)
     assert not window.security.is_locked()
+
+
+def test_a_short_passphrase_from_the_environment_creates_no_records(
+    qtbot: QtBot, tmp_path: Path, settings: QSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window's scripted start keeps the same rule as the first-run dialog."""
+    monkeypatch.setenv("CRAMP_PRACTITIONER_PASSPHRASE", "abc")
+    path = tmp_path / "records.db"
+    with pytest.raises(KnownError, match="at least") as refused:
+        _open(qtbot, path, FakeMessages(), settings)
+    assert refused.value.kind is ErrorKind.PASSPHRASE
+    assert not path.exists()

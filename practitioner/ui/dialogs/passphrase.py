@@ -155,7 +155,7 @@ class ChangePassphraseDialog(_SecretDialog):
 
     def __init__(self, problem: str = "", parent: QWidget | None = None) -> None:
         super().__init__("Change passphrase",
-                         "Backups made before the change keep the old passphrase.",
+                         "Backups the current passphrase opens are changed with the records.",
                          problem, parent)
         self.current = secret_field("Current passphrase")
         self.new = secret_field("New passphrase")

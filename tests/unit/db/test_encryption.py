@@ -193,10 +193,11 @@ def test_encrypting_a_plain_file_keeps_every_row_and_leaves_no_plaintext(
         SecurityService().encrypt("short", "short")
     assert file_kind(path) is FileKind.PLAIN
 
-    kept = SecurityService().encrypt(PASSPHRASE, PASSPHRASE)
+    done = SecurityService().encrypt(PASSPHRASE, PASSPHRASE)
 
-    assert kept == tmp_path / "records.db.before-encryption"
-    assert file_kind(kept) is FileKind.PLAIN
+    assert done.removed == () and "overwritten" in done.report()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [
+        "records.db", "records.db-shm", "records.db-wal"]
     assert SecurityService().is_encrypted()
     assert PatientService().get(patient.id).data.name == f"Ann {MARKER}"
     assert [s.data.notes for s in SessionService().for_patients([patient.id])[patient.id]] \

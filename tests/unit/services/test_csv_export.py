@@ -18,9 +18,10 @@ from practitioner.services.sessions import SessionService
 from tests.helpers.db_fixtures import TODAY, FakeClock
 from tests.helpers.demo_inputs import ann
 from tests.helpers.session_inputs import full_session
+from tests.unit.domain.test_csv_safety import is_formula
 
 HOSTILE_NAME = '=HYPERLINK("http://x","y")'
-HOSTILE_NOTE = "@SUM(1) and a note"
+HOSTILE_NOTE = "@SUM(1) and a note;=1+1;\u00a0\uff1dcmd\n\u200b-2"
 
 
 @pytest.fixture
@@ -45,15 +46,19 @@ def test_hostile_cells_are_neutralised_and_read_back(
     assert (sessions_path.name, diary_path.name) == ("out-sessions.csv", "out-diary.csv")
     [visit] = read(sessions_path)
     assert visit["patient_name"] == "'" + HOSTILE_NAME
-    assert visit["notes"] == "'" + HOSTILE_NOTE
+    assert visit["notes"].startswith("'@SUM(1) and a note;'=1+1;'")
     assert original_text(visit["patient_name"]) == HOSTILE_NAME
     assert original_text(visit["notes"]) == HOSTILE_NOTE
     assert float(visit["cramps_per_week"]) == 4.0
     [day] = read(diary_path)
     assert day["notes"] == "'-2 at night"
     assert day["cramps"] == "3"
-    line = sessions_path.read_text(encoding="utf-8").splitlines()[1]
+    line = sessions_path.read_text(encoding="utf-8")
     assert ",4," in line and '"4"' not in line  # written as a bare number
+    # A spreadsheet whose list separator is ";" splits the notes into cells too.
+    with sessions_path.open(encoding="utf-8", newline="") as handle:
+        fields = [f for row in csv.reader(handle, delimiter=";") for f in row]
+    assert not any(is_formula(f) for f in fields), fields
 
 
 def test_one_patient_only(patients: PatientService, hostile: int, tmp_path: Path) -> None:
