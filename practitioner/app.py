@@ -31,6 +31,7 @@ from practitioner.paths import (
     default_database_path,
 )
 from practitioner.process_privacy import protect_process
+from practitioner.ui.app_identity import identify
 from practitioner.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -354,6 +355,7 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
     QApplication.setApplicationVersion(__version__)
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
+    identify(app)
 
     demo_dir: Any = None
     if args.demo:
