@@ -42,7 +42,7 @@ def _make_icons() -> ModuleType:
 
 def test_name_organisation_and_version_come_from_the_package_metadata() -> None:
     assert practitioner.__version__ == PROJECT["version"] == metadata.version("cramp-practitioner")
-    assert practitioner.ORGANIZATION == PROJECT["authors"][0]["name"]
+    assert PROJECT["authors"][0]["name"] == practitioner.ORGANIZATION
     assert practitioner.DISPLAY_NAME == "Cramp Practitioner"
     # The data folder and settings keep the names of the first release.
     assert (paths.APP_NAME, paths.ORGANIZATION) == ("CrampPractitioner", "CrampPractitioner")

@@ -61,7 +61,8 @@ def _clean_env() -> dict[str, str]:
 
 
 def _run(scripts: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = _clean_env() | {"CRAMP_PRACTITIONER_DATA_DIR": str(cwd / "data"), "QT_QPA_PLATFORM": "offscreen"}
+    env = _clean_env() | {"CRAMP_PRACTITIONER_DATA_DIR": str(cwd / "data"),
+                          "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run([str(scripts / args[0]), *args[1:]], cwd=cwd, env=env,
                             capture_output=True, text=True, timeout=180, check=False)
     assert result.returncode == 0, result.stderr
