@@ -190,3 +190,13 @@ def test_the_app_finds_the_volume_of_a_new_records_file(qapp: object, tmp_path: 
     assert volume is not None and volume.fs_type
     assert volume.root == PurePath(tmp_path) or volume.root in tmp_path.parents
     assert storage_warning(tmp_path / "records.db", volume) is None
+
+
+def test_the_benchmarks_refuse_clearly_on_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """They need wait4 and getrusage; elsewhere they run (tests/benchmarks)."""
+    from practitioner.errors import KnownError
+    from practitioner.reporting import run_bench
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    with pytest.raises(KnownError, match="run them on Linux or macOS"):
+        run_bench("S", 1, as_json=False)
