@@ -40,6 +40,20 @@ def _make_icons() -> ModuleType:
     return module
 
 
+def _differing_pixels(a: QImage, b: QImage) -> int:
+    """Pixels that differ visibly (antialiasing may vary a little between Qt versions)."""
+    a = a.convertToFormat(QImage.Format.Format_ARGB32)
+    b = b.convertToFormat(QImage.Format.Format_ARGB32)
+    assert a.size() == b.size()
+    count = 0
+    for y in range(a.height()):
+        for x in range(a.width()):
+            pa, pb = a.pixel(x, y), b.pixel(x, y)
+            if max(abs((pa >> s & 0xFF) - (pb >> s & 0xFF)) for s in (0, 8, 16, 24)) > 24:
+                count += 1
+    return count
+
+
 def test_name_organisation_and_version_come_from_the_package_metadata() -> None:
     assert practitioner.__version__ == PROJECT["version"] == metadata.version("cramp-practitioner")
     assert PROJECT["authors"][0]["name"] == practitioner.ORGANIZATION
@@ -55,8 +69,8 @@ def test_the_checked_in_icons_are_rendered_from_the_svg(qapp: object, tmp_path: 
         assert (shipped.width(), shipped.height()) == (size, size)
     fresh = tmp_path / "64.png"
     make_icons.render(ICONS / f"{ICON_NAME}.svg", 64, fresh)
-    assert QImage(str(fresh)) == QImage(str(ICONS / f"{ICON_NAME}-64.png")), \
-        "the PNGs are stale: run python .packaging/make_icons.py"
+    assert _differing_pixels(QImage(str(fresh)), QImage(str(ICONS / f"{ICON_NAME}-64.png"))) \
+        < 64 * 64 // 100, "the PNGs are stale: run python .packaging/make_icons.py"
     assert (ICONS / f"{ICON_NAME}.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"
     assert (ICONS / f"{ICON_NAME}.icns").read_bytes()[:4] == b"icns"
 
