@@ -14,7 +14,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from practitioner import __version__, instance_lock
 from practitioner.clinic_address import server_to_open
+from practitioner.domain.storage_location import Volume, storage_warning
 from practitioner.errors import ErrorKind, KnownError, PractitionerError
 from practitioner.paths import (
     APP_NAME,
@@ -31,6 +32,7 @@ from practitioner.paths import (
     default_database_path,
 )
 from practitioner.process_privacy import protect_process
+from practitioner.ui.app_identity import identify
 from practitioner.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -284,11 +286,24 @@ def open_window(
             problem, passphrase = exc.message, None
 
 
-def _mounts_text() -> str:
-    try:
-        return Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
+def volume_of(path: Path) -> Volume | None:
+    """The file system holding `path` (or its nearest existing folder), as Qt sees it on
+    every platform; None when none can be found."""
+    from PySide6.QtCore import QStorageInfo
+
+    existing = next((p for p in (path, *path.parents) if p.exists()), None)
+    info = QStorageInfo(str(existing)) if existing is not None else None
+    if info is None or not info.isValid():
+        return None
+    root = info.rootPath()
+    remote = False
+    if sys.platform == "win32":  # a mapped drive reports the server's type, e.g. NTFS
+        import ctypes
+
+        drive_remote = 4
+        remote = ctypes.windll.kernel32.GetDriveTypeW(root) == drive_remote
+    fs_type = info.fileSystemType().data().decode("utf-8", errors="replace")
+    return Volume(PurePath(root), fs_type, remote)
 
 
 def close_database() -> None:
@@ -315,7 +330,7 @@ def close_records(window: MainWindow | None, lock: instance_lock.InstanceLock) -
 
 
 def _monotonic_ms() -> float:
-    return time.clock_gettime(time.CLOCK_MONOTONIC) * 1000
+    return time.monotonic() * 1000
 
 
 def _wait_for_paint(window: QWidget, timeout_ms: int = 2000) -> bool:
@@ -355,6 +370,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     QApplication.setApplicationVersion(__version__)
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
+    identify(app)
 
     demo_dir: Any = None
     if args.demo:
@@ -389,9 +405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     messages = _messages()
     _install_excepthook(messages)
-    from practitioner.domain.storage_location import storage_warning
-
-    warning = storage_warning(path.resolve(), _mounts_text())
+    warning = storage_warning(path.resolve(), volume_of(path.resolve()))
     if warning is not None:
         messages.warn(window, "Records in a risky place", warning)
     try:

@@ -44,6 +44,9 @@ def write_report_pdf(data: ReportData, path: Path) -> bytes:
 
 def run_bench(size: str, seed: int, as_json: bool) -> str:
     """`bench`: measure the performance figures (Qt and the GUI loaded only now)."""
+    if sys.platform == "win32":
+        raise KnownError(ErrorKind.NOT_ALLOWED, "The benchmarks use POSIX process accounting "
+                         "(wait4, getrusage): run them on Linux or macOS.")
     from practitioner.bench.runner import run_bench as measure
 
     return measure(size, seed, as_json)

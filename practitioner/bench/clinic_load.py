@@ -32,6 +32,7 @@ import multiprocessing
 import os
 import platform
 import random
+import sys
 import time
 import uuid
 from collections import Counter
@@ -144,6 +145,8 @@ def machine() -> str:
     """A short description of this computer."""
     model = platform.processor() or platform.machine()
     try:
+        if not sys.platform.startswith("linux"):
+            raise OSError("no /proc on this platform")
         with open("/proc/cpuinfo", encoding="utf-8") as info:
             for line in info:
                 if line.startswith("model name"):

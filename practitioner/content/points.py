@@ -13,7 +13,7 @@ from typing import Any
 
 from practitioner.content.errors import ContentError
 from practitioner.domain.points import AcupuncturePoint, PointCatalogue, parse_point_code
-from practitioner.paths import resources_dir
+from practitioner.paths import shipped
 
 FORMAT = "cramp-practitioner/points"
 FORMAT_VERSION = 1
@@ -26,7 +26,7 @@ _OPTIONAL_POINT_KEYS = frozenset({"note"})
 
 def default_points_path() -> Path:
     """The catalogue shipped with the app."""
-    return resources_dir() / "content" / POINTS_FILENAME
+    return shipped("resources", "content", POINTS_FILENAME)
 
 
 def load_points(path: Path | None = None) -> PointCatalogue:

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from practitioner.content.errors import ContentError
-from practitioner.paths import resources_dir
+from practitioner.paths import shipped
 
 KINDS = (
     "cause", "condition", "medication", "red-flag", "self-care", "tcm", "tcm-pattern",
@@ -284,4 +284,4 @@ def entry_from_raw(raw: Mapping[str, Any]) -> Entry:
 
 @functools.lru_cache(maxsize=1)
 def _shipped() -> tuple[Entry, ...]:
-    return load_reference(resources_dir() / "content" / "reference")
+    return load_reference(shipped("resources", "content", "reference"))

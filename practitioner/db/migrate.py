@@ -7,7 +7,9 @@ from pathlib import Path
 import peewee
 from playhouse.migrations import Migration, Runner
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+from practitioner.paths import shipped
+
+MIGRATIONS_DIR = shipped("practitioner", "db", "migrations")
 HISTORY_TABLE = "schema_migration"
 
 

@@ -2,18 +2,21 @@
 
 SQLite's locking and WAL need one machine's file system: on a network share or in a folder
 a sync client copies behind the app's back, a file can be damaged or silently lose commits.
-Pure rules: the caller supplies the text of /proc/mounts.
+Pure rules: the caller says which volume the file is on (the app asks Qt's QStorageInfo,
+which knows every platform's mounts).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import PurePath, PurePosixPath, PureWindowsPath
+from pathlib import PurePath, PureWindowsPath
 
 NETWORK_FS_TYPES = frozenset({
     "nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "sshfs", "fuse.sshfs",
     "afs", "9p", "davfs", "fuse.davfs", "fuse.rclone", "glusterfs", "fuse.glusterfs",
     "ceph", "fuse.ceph", "fuse.gvfsd-fuse", "lustre", "fuse.s3fs", "fuse.gcsfuse",
+    # macOS names: AppleShare, WebDAV, FTP mounted by the Finder.
+    "afpfs", "webdav", "ftp",
 })
 SYNC_FOLDER_NAMES = ("dropbox", "onedrive", "google drive", "googledrive", "icloud drive",
                      "icloud", "mobile documents", "box sync", "nextcloud", "owncloud",
@@ -21,41 +24,25 @@ SYNC_FOLDER_NAMES = ("dropbox", "onedrive", "google drive", "googledrive", "iclo
 
 
 @dataclass(frozen=True)
-class Mount:
-    """One line of /proc/mounts: where a file system is mounted, and its type."""
+class Volume:
+    """The file system a path is on: where it is mounted, its type as the platform names it
+    (`ext4`, `nfs4`, `smbfs`, `NTFS`), and whether the platform knows it to be remote
+    (Windows says so of a mapped network drive whatever its type)."""
 
-    mount_point: PurePosixPath
+    root: PurePath
     fs_type: str
+    remote: bool = False
 
 
-def parse_mounts(text: str) -> list[Mount]:
-    """The mounts listed in the text of /proc/mounts (octal escapes such as \\040 decoded)."""
-    mounts: list[Mount] = []
-    for line in text.splitlines():
-        fields = line.split()
-        if len(fields) < 3:
-            continue
-        point = fields[1].encode().decode("unicode_escape")
-        mounts.append(Mount(PurePosixPath(point), fields[2].lower()))
-    return mounts
+def _is_network(volume: Volume) -> bool:
+    fs_type = volume.fs_type.lower()
+    return volume.remote or fs_type in NETWORK_FS_TYPES or fs_type.startswith(
+        ("nfs", "smb", "cifs"))
 
 
-def _mount_of(path: PurePosixPath, mounts: list[Mount]) -> Mount | None:
-    best: Mount | None = None
-    for mount in mounts:
-        inside = path == mount.mount_point or mount.mount_point in path.parents
-        if inside and (best is None or len(mount.mount_point.parts) >= len(best.mount_point.parts)):
-            best = mount
-    return best
-
-
-def _is_network_fs(fs_type: str) -> bool:
-    return fs_type in NETWORK_FS_TYPES or fs_type.startswith(("nfs", "smb", "cifs"))
-
-
-def storage_warning(path: PurePath, mounts_text: str = "") -> str | None:
+def storage_warning(path: PurePath, volume: Volume | None = None) -> str | None:
     """A one-line warning when `path` (absolute) is on a network share or in a sync
-    folder, else None."""
+    folder, else None. `volume` is the file system holding it, when known."""
     if isinstance(path, PureWindowsPath) and path.drive.startswith("\\\\"):
         return (f"The records file {path} is on a network share. SQLite files can be "
                 "damaged there; keep the records on this computer's own disk.")
@@ -66,9 +53,8 @@ def storage_warning(path: PurePath, mounts_text: str = "") -> str | None:
                 return (f"The records file {path} is in a cloud-sync folder ({part}). Sync "
                         "can damage an open database or lose changes; keep the records "
                         "outside synced folders and use backups for a second copy.")
-    mount = _mount_of(PurePosixPath(path.as_posix()), parse_mounts(mounts_text))
-    if mount is not None and _is_network_fs(mount.fs_type):
-        return (f"The records file {path} is on a network file system ({mount.fs_type} at "
-                f"{mount.mount_point}). SQLite files can be damaged there; keep the records "
+    if volume is not None and _is_network(volume):
+        return (f"The records file {path} is on a network file system ({volume.fs_type} at "
+                f"{volume.root}). SQLite files can be damaged there; keep the records "
                 "on this computer's own disk.")
     return None

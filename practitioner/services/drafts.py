@@ -25,6 +25,7 @@ from practitioner.db.models import DraftRow, PatientRow, SessionRow
 from practitioner.db.transactions import write_transaction
 from practitioner.domain.session import Draft, DraftSummary
 from practitioner.errors import KnownError
+from practitioner.process_privacy import owner_only
 from practitioner.services.changes import connection_errors_translated
 from practitioner.services.clock import Clock, aware, utc_now
 from practitioner.services.files import overwrite_and_delete
@@ -92,7 +93,7 @@ class LocalDrafts:
     def save(self, draft: Draft) -> Path:
         """Write `draft` to its file, replacing an earlier one. Raises OSError."""
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(self.folder, 0o700)
+        owner_only(self.folder)
         key = draft_key(draft.patient_id, draft.session_id)
         text = json.dumps({
             "format": LOCAL_FORMAT, "database": self.identity(), "key": key,
@@ -101,9 +102,9 @@ class LocalDrafts:
             "payload": draft.payload,
         }, ensure_ascii=False, sort_keys=True)
         path = self._path(key)
+        # mkstemp makes the file 0600 (and private by the folder's ACL on Windows).
         fd, temp = tempfile.mkstemp(prefix=".draft-", suffix=".tmp", dir=self.folder)
         try:
-            os.fchmod(fd, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
                 handle.flush()

@@ -4,7 +4,6 @@ record for the patient (JSON and PDF), and permanent erasure once retention is o
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from practitioner.domain.audit import AuditAction
 from practitioner.domain.patient import Patient
 from practitioner.domain.report_content import ReportKind
 from practitioner.errors import KnownError
+from practitioner.process_privacy import owner_only
 from practitioner.services.bundle import Services
 from practitioner.services.export import export_json
 from practitioner.services.privacy import ErasureBlockedError, PrivacyService
@@ -35,12 +35,7 @@ def _write_text(path: Path, text: str) -> None:
         raise OSError(f"cannot write {path}: {target.errorString()}")
     if not target.commit():
         raise OSError(f"cannot write {path}: {target.errorString()}")
-    _owner_only(path)
-
-
-def _owner_only(path: Path) -> None:
-    if os.name == "posix":
-        path.chmod(0o600)
+    owner_only(path)
 
 
 def export_names(patient_id: int) -> tuple[str, str]:
@@ -131,7 +126,7 @@ class PatientPrivacy(QObject):
             )
             _write_text(folder / json_name, text)
             write_pdf(report, folder / pdf_name)
-            _owner_only(folder / pdf_name)
+            owner_only(folder / pdf_name)
             s.audit.record_access(AuditAction.EXPORT, [patient.id], "json and pdf for patient")
         except KnownError as exc:
             self._messages.error(self._window, self.tr("Export failed"), exc.message)
