@@ -302,7 +302,7 @@ def volume_of(path: Path) -> Volume | None:
 
         drive_remote = 4
         remote = ctypes.windll.kernel32.GetDriveTypeW(root) == drive_remote
-    fs_type = bytes(info.fileSystemType()).decode("utf-8", errors="replace")
+    fs_type = info.fileSystemType().toStdString()
     return Volume(PurePath(root), fs_type, remote)
 
 
