@@ -34,6 +34,7 @@ from practitioner.process_privacy import protect_process
 from practitioner.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
+    from practitioner.domain.preferences import Preferences
     from practitioner.services.audit import AuditService
     from practitioner.ui.messages import Messages
 
@@ -55,6 +56,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
                         help="open a throwaway database filled with synthetic patients")
     parser.add_argument("--quit-after-startup", action="store_true",
                         help="exit as soon as the main window has been painted")
+    parser.add_argument("--verbose", action="store_true",
+                        help="write debug lines to the log file and to stderr")
     return parser.parse_args(argv)
 
 
@@ -79,8 +82,9 @@ class FirstPaintWatcher(QObject):
         return False
 
 
-def _install_excepthook(messages: Messages) -> None:
-    """Log unexpected errors in full and tell the user politely, never with a traceback."""
+def _install_excepthook(messages: Messages, log_file: Path | None) -> None:
+    """Log unexpected errors (types and places, no messages: `practitioner.logs`) and tell
+    the user politely, never with a traceback, naming the log file."""
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         if isinstance(value, KnownError):
@@ -88,14 +92,14 @@ def _install_excepthook(messages: Messages) -> None:
             log.warning("known error shown to the user: %s", value.kind.value)
             messages.error(QApplication.activeWindow(), "Something went wrong", value.message)
             return
-        import traceback
-
-        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        log.error("unexpected error", exc_info=(kind, value, tb))
+        where = (f"Details were written to the log: {log_file}" if log_file is not None
+                 else "The log file could not be written.")
         messages.error(
             QApplication.activeWindow(),
             "Something went wrong",
             "An unexpected problem occurred; what you typed is still in the form. "
-            f"({kind.__name__}) Details were written to the log.",
+            f"({kind.__name__}) {where}",
         )
 
     sys.excepthook = hook
@@ -179,6 +183,7 @@ def build_window(
     from practitioner.services.demo import fill_demo
     from practitioner.services.security import hash_secret
     from practitioner.services.sessions import SessionService
+    from practitioner.ui import preferences
     from practitioner.ui.records_tools import RecordsTools
     from practitioner.ui.unlock import PassphraseUnlock, PinUnlock, UnlockCheck
 
@@ -229,7 +234,7 @@ def build_window(
 
         def healthy(entries: Any) -> None:
             try:
-                user.switch(clinic.solo_user(name)())
+                user.switch(clinic.solo_user(practitioner_name(settings))())
                 services.reference.seed(entries)
             except KnownError as exc:
                 log.warning("reference library not updated: %s", exc.kind.value)
@@ -239,6 +244,14 @@ def build_window(
             open_damaged_read_only(path, exc)
 
         tools.check_in_background(check, healthy, to_read_only)
+    backups.configure(preferences.load(settings))
+
+    def apply(prefs: Preferences) -> None:  # Tools › Preferences… saved
+        backups.configure(prefs)
+        clinic.rename_solo(window, user, prefs.practitioner_name,
+                           writable=damage is None and not tools.check_running)
+
+    window.preferences_changed.connect(apply)
     window.live.start()
     return window
 
@@ -348,7 +361,12 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
     """
     args = parse_args(sys.argv[1:] if argv is None else argv)
     protect_process()
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from practitioner import logs
+
+    log_file = logs.setup_logging(verbose=args.verbose,
+                                  stderr_format="%(levelname)s %(name)s: %(message)s")
+    last_crash = logs.take_last_crash()
+    logs.enable_crash_file()
     QApplication.setOrganizationName(ORGANIZATION)
     QApplication.setApplicationName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
@@ -386,7 +404,15 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
     _load_style(app)  # after the first paint: it re-dresses the frame
 
     messages = _messages(messages)
-    _install_excepthook(messages)
+    _install_excepthook(messages, log_file)
+    if last_crash is not None:
+        from practitioner.ui.help_menu import offer_crash_report
+
+        offer_crash_report(messages, window, last_crash)
+    if not args.quit_after_startup:
+        from practitioner.ui.preferences import ask_name_on_first_start
+
+        ask_name_on_first_start(messages, window, settings)
     from practitioner.domain.storage_location import storage_warning
 
     warning = storage_warning(path.resolve(), _mounts_text())

@@ -46,6 +46,7 @@ from practitioner.domain.reference_flags import CONDITION_ENTRIES, Flag
 from practitioner.domain.report_content import ReportData, ReportKind, default_letter_body
 from practitioner.domain.spelling import fold
 from practitioner.errors import ErrorKind, KnownError
+from practitioner.logs import current_log_file, setup_logging
 from practitioner.paths import data_dir, default_database_path
 from practitioner.process_privacy import protect_process
 from practitioner.services.audit import AuditService, os_user
@@ -103,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Cramp Practitioner records from the command line.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--verbose", action="store_true",
+                        help="write debug lines to the log file and to stderr")
     parser.add_argument(
         "--db",
         type=_db_location,
@@ -627,6 +630,7 @@ def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = No
     protect_process()
     parser = build_parser()
     args = parser.parse_args(argv)
+    setup_logging(verbose=args.verbose)
     if args.command == "export" and args.format == "csv" and args.out is None:
         parser.error("export --format csv needs --out FILE")
     if args.command == "flags" and (args.patient is None) == (
@@ -645,7 +649,8 @@ def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = No
         print(f"error: {exc.strerror or exc} ({exc.filename or 'file'})", file=sys.stderr)
         return EXIT_FAILURE
     except Exception as exc:
-        log.exception("unexpected failure")
-        print(f"error: unexpected failure ({type(exc).__name__}); please report it.",
-              file=sys.stderr)
+        log.exception("unexpected failure")  # types and places only (practitioner.logs)
+        where = current_log_file()
+        print(f"error: unexpected failure ({type(exc).__name__}); please report it"
+              + (f" with the log file {where}." if where else "."), file=sys.stderr)
         return EXIT_BUG

@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QVBoxLayout, QWidget
 
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.backups import AUTO_BACKUP_MINUTES, BackupInfo, BackupService
@@ -57,6 +57,14 @@ class _CheckJob(QRunnable):
             self._signals.finished.emit(result)
 
 
+def _tools_menu(window: QMainWindow) -> QMenu:
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if isinstance(menu, QMenu) and action.text().replace("&", "") == "Tools":
+            return menu
+    return window.menuBar().addMenu("&Tools")
+
+
 class RecordsTools(QObject):
     """Backups and checks of the open records, for `window`.
 
@@ -73,7 +81,7 @@ class RecordsTools(QObject):
         self._window = window
         self._backups = backups
         self._messages = messages
-        menu = window.menuBar().addMenu(self.tr("&Tools"))
+        menu = _tools_menu(window)
         self.back_up_action = QAction(self.tr("&Back up now"), window)
         self.back_up_action.setStatusTip(self.tr("Make a verified copy of the records now"))
         self.restore_action = QAction(self.tr("&Restore…"), window)
@@ -81,8 +89,10 @@ class RecordsTools(QObject):
         self.check_action = QAction(self.tr("&Check records"), window)
         self.check_action.setStatusTip(self.tr("Check every page, index and link of the "
                                                "records"))
-        for action in (self.back_up_action, self.restore_action, self.check_action):
-            menu.addAction(action)
+        # Above what the menu holds already (Preferences…, last by convention).
+        first = menu.actions()[0] if menu.actions() else None
+        menu.insertActions(first, [self.back_up_action, self.restore_action,
+                                   self.check_action])
         self.back_up_action.triggered.connect(self.back_up_now)
         self.restore_action.triggered.connect(self.choose_and_restore)
         self.check_action.triggered.connect(self.check_records)
