@@ -213,6 +213,7 @@ def build_window(
     catalogue = load_points()
     title = "demo data" if demo else str(path)
     window = into if into is not None else MainWindow.opening(settings, title)
+    window.records_in_use = f"{path} (demo data, deleted on quitting)" if demo else str(path)
     window.open_records(services, catalogue, messages, unlock=unlock,
                         security_events=audit_security_event(audit))
     clinic.install(window, user, messages, settings)

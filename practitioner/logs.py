@@ -57,6 +57,14 @@ def describe_exception(kind: type[BaseException], value: BaseException,
 class PrivateFormatter(logging.Formatter):
     """Formats tracebacks with `describe_exception`: types and places, no messages."""
 
+    def format(self, record: logging.LogRecord) -> str:
+        # Never the traceback text another handler's formatter cached on the record.
+        cached, record.exc_text = record.exc_text, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = cached
+
     def formatException(self, ei: ExcInfo | tuple[None, None, None]) -> str:
         kind, value, tb = ei
         if kind is None or value is None:

@@ -108,13 +108,14 @@ def _lines_problem(text: str, most: int) -> str | None:
     return None
 
 
-def _number(text: str, low: float, high: float, unit: str) -> tuple[float | None, str | None]:
+def _number(text: str, low: float, high: float, what: str) -> tuple[float | None, str | None]:
+    problem = f"Enter {what} from {low:g} to {high:g}."
     try:
         value = float(text.strip().replace(",", "."))
     except ValueError:
-        return None, f"Enter a number{unit} from {low:g} to {high:g}."
+        return None, problem
     if not math.isfinite(value) or not low <= value <= high:
-        return None, f"Enter a number{unit} from {low:g} to {high:g}."
+        return None, problem
     return value, None
 
 
@@ -151,11 +152,11 @@ def read_preferences(texts: dict[str, str], *, name_required: bool = True,
         values[name] = t[name].strip()
     for name in ("practice_address", "letterhead"):
         values[name] = "\n".join(line.strip() for line in t[name].splitlines() if line.strip())
-    for name, high, unit in (("responder_percent", 100, " of percent"),
-                             ("severity_points", 10, " of points"),
-                             ("severity_percent", 100, " of percent"),
-                             ("psfs_points", 10, " of points")):
-        number, problem = _number(t[name], 0.1, high, unit)
+    for name, high, what in (("responder_percent", 100, "a percentage"),
+                             ("severity_points", 10, "a number of points"),
+                             ("severity_percent", 100, "a percentage"),
+                             ("psfs_points", 10, "a number of points")):
+        number, problem = _number(t[name], 0.1, high, what)
         note(name, problem)
         values[name] = number
     minutes, problem = _whole(t["lock_after_minutes"], 0, MAX_LOCK_MINUTES, "minutes")

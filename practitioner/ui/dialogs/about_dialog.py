@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import qVersion
+from PySide6.QtCore import Qt, qVersion
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -76,23 +77,17 @@ class AboutDialog(QDialog):
                        "<p>Records and reference for acupuncture practitioners treating "
                        "muscle cramps.</p>")
         title.setWordWrap(True)
-        self.facts = QTableWidget(len(info.rows()), 2)
-        self.facts.setObjectName("aboutFacts")
-        self.facts.horizontalHeader().hide()
-        self.facts.verticalHeader().hide()
-        self.facts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.facts.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.facts.setShowGrid(False)
-        self.facts.setWordWrap(True)
-        for row, (label, value) in enumerate(info.rows()):
-            self.facts.setItem(row, 0, QTableWidgetItem(self.tr(label)))
-            item = QTableWidgetItem(value)
-            item.setToolTip(value)
-            self.facts.setItem(row, 1, item)
-        header = self.facts.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.facts.resizeRowsToContents()
+        facts = QFormLayout()
+        facts.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.values: dict[str, QLabel] = {}
+        for label, value in info.rows():
+            shown = QLabel(value)
+            shown.setWordWrap(True)
+            shown.setTextFormat(Qt.TextFormat.PlainText)
+            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            shown.setAccessibleName(self.tr(label))
+            self.values[label] = shown
+            facts.addRow(self.tr(label) + ":", shown)
         licence = QLabel(self.tr(
             "This program is free software: you can redistribute it and/or modify it under "
             "the terms of the GNU General Public License, version 3 or (at your option) "
@@ -106,11 +101,11 @@ class AboutDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
-        layout.addWidget(self.facts, 1)
+        layout.addLayout(facts)
         layout.addWidget(licence)
         layout.addWidget(self.copied)
         layout.addWidget(buttons)
-        self.resize(640, 460)
+        self.setMinimumWidth(560)
 
     def copy(self) -> None:
         """Put the facts on the clipboard as plain text."""
@@ -140,7 +135,9 @@ class ShortcutsDialog(QDialog):
         self.table.setAlternatingRowColors(True)
         for row, values in enumerate(rows):
             for column, value in enumerate(values):
-                self.table.setItem(row, column, QTableWidgetItem(value))
+                # Each menu's name once, on its first row.
+                same_menu = column == 0 and row > 0 and rows[row - 1][0] == value
+                self.table.setItem(row, column, QTableWidgetItem("" if same_menu else value))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -137,10 +138,14 @@ class PreferencesDialog(QDialog):
         for name, label in self.problems.items():
             label.setText(problems.get(name, ""))
             label.setVisible(name in problems)
-        save = self.buttons.button(QDialogButtonBox.StandardButton.Save) \
-            if hasattr(self, "buttons") else None
-        if save is not None:
-            save.setEnabled(not problems)
+        bad_tabs = {self._tab_of[name] for name in problems}
+        for index in range(self.tabs.count()):  # a tab hiding a problem says so
+            self.tabs.tabBar().setTabTextColor(
+                index, QColor("#b3261e") if index in bad_tabs else QColor())
+            self.tabs.setTabToolTip(index, self.tr("A field here needs attention")
+                                    if index in bad_tabs else "")
+        if hasattr(self, "buttons"):
+            self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not problems)
         return problems
 
     def _browse_folder(self) -> None:
@@ -203,6 +208,7 @@ class NameDialog(QDialog):
         self.name.textChanged.connect(self._validate)
         self._validate()
         self.problem.hide()  # no complaint before anything was typed
+        self.setMinimumWidth(460)
 
     def _validate(self) -> str | None:
         _, problems = self._check({"practitioner_name": self.name.text()})

@@ -1,0 +1,155 @@
+"""The log and crash files help support without holding patient text (issue 15, item 5)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
+
+from practitioner import app, logs
+from practitioner.errors import ErrorKind, KnownError
+from practitioner.paths import data_dir
+from practitioner.services.bundle import Services
+from practitioner.ui.main_window import MainWindow
+from tests.helpers.demo_inputs import ann
+from tests.helpers.fakes import FakeMessages
+from tests.helpers.session_inputs import full_session
+
+MARKER = "Qzx-Patient-Marker-4417"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def root_logging(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Whatever a test sets up on the root logger is undone after it."""
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in root.handlers:
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+
+
+def _written(folder: Path) -> str:
+    return "".join(p.read_text(encoding="utf-8", errors="replace")
+                   for p in sorted(folder.iterdir()) if p.is_file())
+
+
+@pytest.mark.qt_no_exception_capture
+@pytest.mark.usefixtures("root_logging")
+def test_saved_patient_text_and_errors_about_it_reach_no_log_or_crash_file(
+    window: MainWindow, services: Services, messages: FakeMessages, qtbot: QtBot,
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "logs"
+    log_file = logs.setup_logging(verbose=True, folder=folder)
+    assert logs.enable_crash_file(folder) == folder / logs.CRASH_NAME
+    app._install_excepthook(messages, log_file)
+    patient = services.patients.create(ann(name=f"Ann {MARKER}", notes=MARKER))
+    services.sessions.create(patient.id, full_session(patient_report=f"Said {MARKER}"))
+    window.refresh_list()
+    assert window.workspace.open_patient(patient.id)
+
+    def broken_slot() -> None:  # as a bug that quotes the record in its message would
+        raise ValueError(f"cannot format {window.workspace.patient.data.name!r}")  # type: ignore[union-attr]
+
+    def refused_slot() -> None:
+        raise KnownError(ErrorKind.NOT_FOUND, f"{MARKER} is not in the records.")
+
+    for slot in (broken_slot, refused_slot):
+        button = QPushButton()
+        qtbot.addWidget(button)
+        button.clicked.connect(slot)
+        button.click()
+
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    written = _written(folder)
+    assert MARKER not in written
+    assert "ValueError" in written and "broken_slot" in written  # where, for support
+    assert "known error shown to the user: not_found" in written
+    # The dialog names the file the details went to.
+    assert messages.errors[0][0] == "Something went wrong"
+    assert str(log_file) in messages.errors[0][1]
+
+
+@pytest.mark.usefixtures("root_logging")
+def test_verbose_adds_this_apps_debug_lines_but_never_a_librarys(tmp_path: Path) -> None:
+    quiet, loud = tmp_path / "quiet", tmp_path / "loud"
+    for folder, verbose in ((quiet, False), (loud, True)):
+        logs.setup_logging(verbose=verbose, folder=folder)
+        logging.getLogger("practitioner.test").debug("our debug line")
+        logging.getLogger("peewee").debug("('SELECT …', ['%s'])", MARKER)
+        logging.getLogger("practitioner.test").info("an info line")
+    logs.setup_logging(folder=tmp_path / "other")  # closes the files above
+    assert "our debug line" not in _written(quiet) and "an info line" in _written(quiet)
+    assert "our debug line" in _written(loud)
+    assert MARKER not in _written(quiet) + _written(loud)
+
+
+def test_a_chained_exception_is_logged_by_type_and_place_only() -> None:
+    try:
+        try:
+            raise KeyError(MARKER)
+        except KeyError as exc:
+            raise RuntimeError(f"while saving {MARKER}") from exc
+    except RuntimeError as exc:
+        text = logs.describe_exception(type(exc), exc, exc.__traceback__)
+    assert "builtins.RuntimeError" in text and "builtins.KeyError" in text
+    assert "test_a_chained_exception" in text and MARKER not in text
+
+
+def test_a_native_crash_is_written_and_offered_once(tmp_path: Path) -> None:
+    folder = tmp_path / "logs"
+    script = ("import faulthandler, sys; from pathlib import Path; from practitioner import logs; "
+              f"logs.enable_crash_file(Path(sys.argv[1])); note = {MARKER!r}; "
+              "faulthandler._sigsegv()")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    result = subprocess.run([sys.executable, "-c", script, str(folder)], env=env,
+                            capture_output=True, timeout=60)
+    assert result.returncode != 0
+    kept = logs.take_last_crash(folder)
+    assert kept is not None and kept.name.startswith("crash-")
+    text = kept.read_text(encoding="utf-8")
+    assert "Fatal Python error" in text and MARKER not in text
+    assert logs.take_last_crash(folder) is None  # taken aside: not offered twice
+
+
+@pytest.mark.usefixtures("root_logging")
+def test_the_start_offers_the_last_crash_report_and_writes_the_log(
+    qapp: object, tmp_path: Path,
+) -> None:
+    folder = data_dir() / "logs"
+    folder.mkdir(parents=True)
+    (folder / logs.CRASH_NAME).write_text("Fatal Python error: Segmentation fault\n")
+    messages = FakeMessages()
+    assert app.main(["--db", str(tmp_path / "r.db"), "--quit-after-startup"],
+                    messages=messages) == 0
+    assert any("stopped because of a fault" in text for text in messages.confirmations)
+    [(_, _, details)] = messages.details
+    assert "Segmentation fault" in details
+    assert (folder / logs.CRASH_NAME).stat().st_size == 0  # this run's, empty
+    assert len(list(folder.glob("crash-*.log"))) == 1
+    assert (folder / logs.LOG_NAME).is_file()
+    assert messages.names_asked == 0  # an unattended start asks nothing
+
+
+def test_the_command_line_writes_the_log_file(tmp_path: Path) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT),
+               CRAMP_PRACTITIONER_DATA_DIR=str(tmp_path / "data"))
+    result = subprocess.run(
+        [sys.executable, "-m", "practitioner", "--verbose", "--db", str(tmp_path / "r.db"),
+         "reference", "search", "magnesium"],
+        env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "data" / "logs" / logs.LOG_NAME).is_file()
