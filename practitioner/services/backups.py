@@ -261,7 +261,7 @@ class BackupService:
         try:
             state = inspect_file(self.records, full_check=True, passphrase=self._passphrase)
         except KnownError as exc:
-            log.warning("full check failed: %s", exc.message)
+            log.warning("full check failed: %s", exc.kind.value)
             raise
         log.info("full check passed: %s", self.records)
         return (f"The records passed the full check (every page, index and link); "

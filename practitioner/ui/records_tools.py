@@ -127,7 +127,7 @@ class RecordsTools(QObject):
         try:
             made = self._backups.back_up_if_changed(reason)
         except KnownError as exc:
-            log.warning("automatic backup failed: %s", exc.message)
+            log.warning("automatic backup failed: %s", exc.kind.value)
             self._messages.error(self._window, self.tr("Automatic backup failed"), exc.message)
             return None
         if made is not None:
@@ -212,7 +212,7 @@ class RecordsTools(QObject):
             elif isinstance(error, KnownError):
                 log.warning("start-up check not finished: %s", error.kind.value)
             else:
-                log.error("start-up check failed: %r", error)
+                log.error("start-up check failed", exc_info=error)  # type and place only
         finally:
             self._end_check()
 

@@ -153,3 +153,24 @@ def test_the_command_line_writes_the_log_file(tmp_path: Path) -> None:
         env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "data" / "logs" / logs.LOG_NAME).is_file()
+
+
+def test_no_log_call_passes_an_error_message_or_a_repr() -> None:
+    """KnownError messages and reprs may quote a patient: log calls give kinds and types."""
+    import ast
+
+    levels = {"debug", "info", "warning", "error", "exception", "critical"}
+    found = []
+    for path in (ROOT / "practitioner").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in levels and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id in {"log", "logger", "logging"}):
+                continue
+            first = node.args[0] if node.args else None
+            quoted = isinstance(first, ast.Constant) and "%r" in str(first.value)
+            messages = any(isinstance(a, ast.Attribute) and a.attr == "message"
+                           for arg in node.args[1:] for a in ast.walk(arg))
+            if quoted or messages or isinstance(first, ast.JoinedStr):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == []
