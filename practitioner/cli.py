@@ -59,6 +59,7 @@ from practitioner.services.files import write_files_atomically
 from practitioner.services.letters import LetterService
 from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
+from practitioner.services.preferences import saved_preferences
 from practitioner.services.record_import import import_file
 from practitioner.services.reference import ReferenceService, SearchHit
 from practitioner.services.reports import ReportService
@@ -412,7 +413,9 @@ def _backup(path: Path, folder: Path | None, passphrase: str | None) -> str:
     if state.is_new:
         raise KnownError(ErrorKind.NOT_FOUND, f"There is no records file at {path}.")
     with opened_file(path, read_only=True, passphrase=passphrase) as source:
-        made = BackupService(path, source=lambda: source).back_up("manual", folder)
+        backups = BackupService(path, source=lambda: source)
+        backups.configure(saved_preferences(data_dir() / "settings.ini"))  # as the window
+        made = backups.back_up("manual", folder)
     return f"Backed up {path} to {made.path}."
 
 

@@ -75,7 +75,7 @@ class PrivateFormatter(logging.Formatter):
 class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
     """Writes to whatever `sys.stderr` is at the time (tests swap it)."""
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> IO[str]:
         return sys.stderr
 

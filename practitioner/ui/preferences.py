@@ -14,8 +14,9 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QWidget
 
 from practitioner.domain.outcomes import Thresholds
-from practitioner.domain.preferences import FIELDS, Preferences, as_texts, read_preferences
+from practitioner.domain.preferences import Preferences, as_texts, read_preferences
 from practitioner.domain.retention import DEFAULT_RETENTION_YEARS
+from practitioner.services.preferences import KEYS
 
 if TYPE_CHECKING:
     from practitioner.ui.messages import Messages
@@ -28,26 +29,6 @@ class LetterIdentity(TypedDict):
     letterhead: tuple[str, ...]
 
 
-#: Preference field → settings key.
-KEYS = {
-    "practitioner_name": "practitioner/name",
-    "credentials": "practitioner/credentials",
-    "practice_name": "practice/name",
-    "practice_address": "practice/address",
-    "letterhead": "practice/letterhead",
-    "responder_percent": "outcomes/responder_percent",
-    "severity_points": "outcomes/severity_points",
-    "severity_percent": "outcomes/severity_percent",
-    "psfs_points": "outcomes/psfs_points",
-    "lock_after_minutes": "security/lock_after_minutes",
-    "backup_folder": "backups/folder",
-    "backups_to_keep": "backups/keep",
-    "clinic_host": "clinic/host",
-    "clinic_port": "clinic/port",
-    "clinic_database": "clinic/database",
-    "clinic_user": "clinic/user",
-}
-assert set(KEYS) == set(FIELDS)
 
 
 def load(settings: QSettings) -> Preferences:
