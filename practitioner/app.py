@@ -364,8 +364,6 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
     protect_process()
     from practitioner import logs
 
-    log_file = logs.setup_logging(verbose=args.verbose,
-                                  stderr_format="%(levelname)s %(name)s: %(message)s")
     last_crash = logs.take_last_crash()
     logs.enable_crash_file()
     QApplication.setOrganizationName(ORGANIZATION)
@@ -387,6 +385,8 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
     if server is not None:  # Clinic mode: the records are on a PostgreSQL server.
         from practitioner import clinic
 
+        logs.setup_logging(verbose=args.verbose,
+                           stderr_format="%(levelname)s %(name)s: %(message)s")
         return clinic.run(app, server, messages, settings,
                           quit_after_startup=args.quit_after_startup)
     try:
@@ -402,17 +402,18 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
     window.show()
     _wait_for_paint(window)
     first_paint = _monotonic_ms()
+    log_file = logs.setup_logging(verbose=args.verbose,
+                                  stderr_format="%(levelname)s %(name)s: %(message)s")
     _load_style(app)  # after the first paint: it re-dresses the frame
 
     messages = _messages(messages)
     _install_excepthook(messages, log_file)
-    if last_crash is not None:
+    if not args.quit_after_startup:  # unattended: the crash report stays in the log folder
         from practitioner.ui.help_menu import offer_crash_report
-
-        offer_crash_report(messages, window, last_crash)
-    if not args.quit_after_startup:
         from practitioner.ui.preferences import ask_name_on_first_start
 
+        if last_crash is not None:
+            offer_crash_report(messages, window, last_crash)
         ask_name_on_first_start(messages, window, settings)
     from practitioner.domain.storage_location import storage_warning
 

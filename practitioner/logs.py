@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import faulthandler
 import logging
-import logging.handlers
 import sys
 import traceback
 from pathlib import Path
@@ -111,9 +110,11 @@ def setup_logging(*, verbose: bool = False, stderr_format: str = "%(message)s",
     handlers: list[logging.Handler] = [stream]
     path: Path | None = (folder or log_folder()) / LOG_NAME
     assert path is not None
+    from logging.handlers import RotatingFileHandler  # not before the first paint (~8 ms)
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        file = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES,
+        file = RotatingFileHandler(path, maxBytes=MAX_BYTES,
                                                     backupCount=BACKUP_COUNT, encoding="utf-8")
     except OSError:
         path = None
@@ -164,7 +165,7 @@ def enable_crash_file(folder: Path | None = None) -> Path | None:
 def current_log_file() -> Path | None:
     """The log file `setup_logging` writes to, or None when there is none."""
     for handler in logging.getLogger().handlers:
-        if getattr(handler, _MARK, False) and isinstance(
-                handler, logging.handlers.RotatingFileHandler):
-            return Path(handler.baseFilename)
+        name = getattr(handler, "baseFilename", None)
+        if getattr(handler, _MARK, False) and name is not None:
+            return Path(name)
     return None

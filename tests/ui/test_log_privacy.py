@@ -10,13 +10,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
 from practitioner import app, logs
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.paths import data_dir
 from practitioner.services.bundle import Services
+from practitioner.services.settings_file import ini_setting
 from practitioner.ui.main_window import MainWindow
 from tests.helpers.demo_inputs import ann
 from tests.helpers.fakes import FakeMessages
@@ -132,16 +134,35 @@ def test_the_start_offers_the_last_crash_report_and_writes_the_log(
     folder = data_dir() / "logs"
     folder.mkdir(parents=True)
     (folder / logs.CRASH_NAME).write_text("Fatal Python error: Segmentation fault\n")
-    messages = FakeMessages()
-    assert app.main(["--db", str(tmp_path / "r.db"), "--quit-after-startup"],
-                    messages=messages) == 0
+    messages = FakeMessages(name_answer="Dr Jane Doe")
+
+    def close_when_shown() -> None:  # the practitioner quits once the records are shown
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and hasattr(widget, "workspace"):
+                timer.stop()
+                widget.close()
+
+    timer = QTimer()
+    timer.timeout.connect(close_when_shown)
+    timer.start(50)
+    assert app.main(["--db", str(tmp_path / "r.db")], messages=messages) == 0
     assert any("stopped because of a fault" in text for text in messages.confirmations)
     [(_, _, details)] = messages.details
     assert "Segmentation fault" in details
     assert (folder / logs.CRASH_NAME).stat().st_size == 0  # this run's, empty
-    assert len(list(folder.glob("crash-*.log"))) == 1
+    [kept] = folder.glob("crash-*.log")
+    assert "Segmentation fault" in kept.read_text()
     assert (folder / logs.LOG_NAME).is_file()
-    assert messages.names_asked == 0  # an unattended start asks nothing
+    assert messages.names_asked == 1
+    assert ini_setting(data_dir() / "settings.ini", "practitioner/name") == "Dr Jane Doe"
+
+    # An unattended start offers nothing and asks nothing; the next crash is kept aside too.
+    (folder / logs.CRASH_NAME).write_text("Fatal Python error: Aborted\n")
+    quiet = FakeMessages()
+    assert app.main(["--db", str(tmp_path / "r.db"), "--quit-after-startup"],
+                    messages=quiet) == 0
+    assert quiet.confirmations == [] and quiet.names_asked == 0
+    assert len(list(folder.glob("crash-*.log"))) == 2
 
 
 def test_the_command_line_writes_the_log_file(tmp_path: Path) -> None:
