@@ -173,8 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, required=True, help="the PDF file to write")
     report.add_argument("--kind", choices=["progress", "referral"], default="progress",
                         help="progress report (default) or referral letter")
-    report.add_argument("--practice", default="", help="practice name for the header")
-    report.add_argument("--practitioner", default="", help="name for the signature block")
+    report.add_argument("--practice", default="", help="practice name for the header "
+                        "(default: the one set in Preferences)")
+    report.add_argument("--practitioner", default="", help="name for the signature block "
+                        "(default: the one set in Preferences)")
     report.add_argument("--to", default="", metavar="NAME",
                         help="the physician a referral letter is addressed to")
     report.add_argument("--library", type=Path, default=None,
@@ -303,8 +305,10 @@ def _report(args: argparse.Namespace, patients: PatientService,
         reference = ReferenceService(patients=patients)
         reference.seed(load_reference(args.library))
     service = ReportService(patients, SessionService(), OutcomeService(), reference)
-    data = service.build(args.patient, kind, practice=args.practice,
-                         practitioner=args.practitioner, recipient=args.to)
+    prefs = saved_preferences(data_dir() / "settings.ini")  # the letterhead, as the window's
+    data = service.build(args.patient, kind, practice=args.practice or prefs.practice_name,
+                         practitioner=args.practitioner or prefs.signature(),
+                         letterhead=prefs.letterhead_lines(), recipient=args.to)
     if pdf_writer is None:
         raise KnownError(ErrorKind.CANNOT_OPEN, "This build has no PDF renderer; run "
                          "“python -m practitioner report …” instead.")
@@ -312,7 +316,7 @@ def _report(args: argparse.Namespace, patients: PatientService,
     audit.record_access(AuditAction.REPORT, [args.patient], f"{kind.value} pdf")
     if kind is not ReportKind.REFERRAL:
         return f"Wrote {args.out}."
-    author = args.practitioner or getpass.getuser()
+    author = args.practitioner or prefs.practitioner_name or getpass.getuser()
     LetterService(user=lambda: author, audit=audit).keep(
         args.patient, data.recipient, data.letter_body or default_letter_body(data), pdf)
     return f"Wrote {args.out} and kept the letter in patient {args.patient}'s record."

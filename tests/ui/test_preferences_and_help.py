@@ -259,3 +259,15 @@ def test_a_new_name_and_backup_folder_apply_in_the_composed_window(
     finally:
         window.live.stop()
         app.close_database()
+
+
+@pytest.mark.parametrize("value", [
+    "1 Quay St\nHarbourtown", 'Dr "Jo" O\'Neil', "C:\\backups\\usb", "Doe, MBAcC, Lic.Ac.",
+    "Zoë Ünal — 東京", "  padded  ", "a=b; #not a comment", "tab\there",
+])
+def test_the_command_line_reads_what_the_window_wrote(tmp_path: Path, value: str) -> None:
+    ini = tmp_path / "settings.ini"
+    settings = QSettings(str(ini), QSettings.Format.IniFormat)
+    settings.setValue("practice/address", value)
+    settings.sync()
+    assert ini_setting(ini, "practice/address") == value
