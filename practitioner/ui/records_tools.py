@@ -90,9 +90,11 @@ class RecordsTools(QObject):
         self.check_action.setStatusTip(self.tr("Check every page, index and link of the "
                                                "records"))
         # Above what the menu holds already (Preferences…, last by convention).
-        first = menu.actions()[0] if menu.actions() else None
-        menu.insertActions(first, [self.back_up_action, self.restore_action,
-                                   self.check_action])
+        ours = [self.back_up_action, self.restore_action, self.check_action]
+        if menu.actions():
+            menu.insertActions(menu.actions()[0], ours)
+        else:
+            menu.addActions(ours)
         self.back_up_action.triggered.connect(self.back_up_now)
         self.restore_action.triggered.connect(self.choose_and_restore)
         self.check_action.triggered.connect(self.check_records)
