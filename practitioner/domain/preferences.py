@@ -23,6 +23,10 @@ MAX_BACKUPS = 500
 DEFAULT_LOCK_MINUTES = 10
 
 _DEFAULT_THRESHOLDS = Thresholds()
+#: Control characters, line and paragraph separators, surrogates, unassigned code points
+#: (format characters such as an emoji's zero-width joiner are allowed).
+_NOT_IN_A_LINE = frozenset({"Cc", "Zl", "Zp", "Cs", "Cn"})
+MAX_PATH = 1000
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,7 @@ def _line_problem(text: str, *, required: str = "") -> str | None:
         return required or None
     if len(text) > MAX_LINE:
         return f"At most {MAX_LINE} characters (this has {len(text)})."
-    if any(unicodedata.category(c).startswith("C") for c in text):
+    if any(unicodedata.category(c) in _NOT_IN_A_LINE for c in text):
         return "One line of text only: no line breaks, tabs or control characters."
     return None
 
@@ -121,7 +125,7 @@ def _number(text: str, low: float, high: float, what: str) -> tuple[float | None
 
 def _whole(text: str, low: int, high: int, what: str) -> tuple[int | None, str | None]:
     stripped = text.strip()
-    if not stripped.isdigit() or not low <= int(stripped) <= high:
+    if not (stripped.isascii() and stripped.isdecimal()) or not low <= int(stripped) <= high:
         return None, f"Enter a whole number of {what} from {low} to {high}."
     return int(stripped), None
 
@@ -166,7 +170,10 @@ def read_preferences(texts: dict[str, str], *, name_required: bool = True,
     note("backups_to_keep", problem)
     values["backups_to_keep"] = keep
     folder = t["backup_folder"].strip()
-    if folder and not os.path.isabs(folder):
+    if len(folder) > MAX_PATH or any(unicodedata.category(c) in _NOT_IN_A_LINE
+                                     for c in folder):
+        note("backup_folder", "This is not a folder path: choose one with Browse….")
+    elif folder and not os.path.isabs(folder):
         note("backup_folder", "Choose a full folder path (Browse…), or leave it empty for "
              "the backups folder beside the records.")
     values["backup_folder"] = folder

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from practitioner.domain.preferences import FIELDS, Preferences, as_texts, read_preferences
@@ -37,10 +38,15 @@ def check_preferences(texts: dict[str, str], *, name_required: bool = True,
     folder = texts.get("backup_folder", "").strip()
     if folder and "backup_folder" not in problems:
         path = Path(folder)
-        if path.exists() and not path.is_dir():
-            problems["backup_folder"] = "This is a file, not a folder."
-        elif not path.exists() and not path.parent.is_dir():
-            problems["backup_folder"] = f"{path.parent} does not exist."
+        try:
+            if path.exists() and not path.is_dir():
+                problems["backup_folder"] = "This is a file, not a folder."
+            elif path.is_dir() and not os.access(path, os.W_OK | os.X_OK):
+                problems["backup_folder"] = "You cannot write to this folder."
+            elif not path.exists() and not path.parent.is_dir():
+                problems["backup_folder"] = f"{path.parent} does not exist."
+        except OSError as exc:  # a path the system refuses (too long, no permission)
+            problems["backup_folder"] = f"This folder cannot be used: {exc.strerror}."
     return (None if problems else prefs), problems
 
 

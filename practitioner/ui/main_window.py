@@ -362,7 +362,11 @@ class MainWindow(QMainWindow):
         chosen = self._messages.ask_preferences(self, preferences.load(self._settings))
         if chosen is None:
             return
-        preferences.save(self._settings, chosen)
+        if not preferences.save(self._settings, chosen):
+            self._messages.error(self, self.tr("Preferences not saved"), self.tr(
+                "The settings file %1 cannot be written. The new preferences apply until "
+                "you quit; choose them again once it can be written.").replace(
+                    "%1", self._settings.fileName()))
         self.apply_preferences(chosen)
 
     def apply_preferences(self, prefs: Preferences) -> None:

@@ -49,11 +49,12 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def save(settings: QSettings, prefs: Preferences) -> None:
-    """Write `prefs` under their settings keys, at once."""
+def save(settings: QSettings, prefs: Preferences) -> bool:
+    """Write `prefs` under their settings keys, at once; whether the file was written."""
     for name, text in as_texts(prefs).items():
         settings.setValue(KEYS[name], text)
     settings.sync()
+    return settings.status() == QSettings.Status.NoError
 
 
 def letterhead(settings: QSettings) -> LetterIdentity:

@@ -17,6 +17,7 @@ import practitioner
 from practitioner import app, logs
 from practitioner.domain.preferences import Preferences
 from practitioner.paths import data_dir
+from practitioner.services.bundle import Services
 from practitioner.services.settings_file import ini_setting
 from practitioner.ui import preferences
 from practitioner.ui.actions import Actions
@@ -26,6 +27,7 @@ from practitioner.ui.main_window import MainWindow
 from practitioner.ui.records_tools import RecordsTools
 from tests.helpers.demo_inputs import ann
 from tests.helpers.fakes import FakeMessages
+from tests.ui.conftest import make_window
 
 NAMED = Preferences(practitioner_name="Dr Jane Doe")
 
@@ -271,3 +273,31 @@ def test_the_command_line_reads_what_the_window_wrote(tmp_path: Path, value: str
     settings.setValue("practice/address", value)
     settings.sync()
     assert ini_setting(ini, "practice/address") == value
+
+
+def test_a_backup_folder_that_cannot_be_used_is_refused_next_to_it(tmp_path: Path) -> None:
+    from practitioner.services.preferences import check_preferences
+
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x")
+    cases = {str(a_file): "a file", str(tmp_path / "no" / "such"): "does not exist"}
+    for folder, says in cases.items():
+        _, problems = check_preferences({"practitioner_name": "Dr A", "backup_folder": folder})
+        assert says in problems["backup_folder"]
+    prefs, problems = check_preferences({"practitioner_name": "Dr A",
+                                         "backup_folder": str(tmp_path / "new")})
+    assert problems == {} and prefs is not None
+
+
+def test_preferences_that_cannot_be_written_still_apply_and_say_so(
+    qtbot: QtBot, services: Services, messages: FakeMessages, tmp_path: Path,
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    window = make_window(services, messages, blocker / "settings.ini")
+    qtbot.addWidget(window)
+    messages.preferences_answer = dataclasses.replace(NAMED, responder_percent=70.0)
+    window.actions.preferences.trigger()
+    [(title, text)] = messages.errors
+    assert title == "Preferences not saved" and str(blocker) in text
+    assert window.workspace.outcomes.thresholds.responder_percent == 70

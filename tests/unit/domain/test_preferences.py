@@ -71,3 +71,18 @@ def test_letters_and_thresholds_come_from_the_preferences() -> None:
     assert thresholds.responder_percent == 70.5
     assert "responder_percent = 70.5" in thresholds.sources[-1]
     assert Preferences().thresholds() == Thresholds()
+
+
+@pytest.mark.parametrize(("field", "text"), [
+    ("clinic_port", "5432²"), ("clinic_port", "٥٤٣٢"), ("backups_to_keep", "1e3"),
+    ("lock_after_minutes", "+5"), ("backup_folder", "/tmp/a\x00b"),
+    ("practitioner_name", "Dr\u2028Jane"), ("responder_percent", "1e309"),
+])
+def test_odd_input_is_a_message_never_an_exception(field: str, text: str) -> None:
+    prefs, problems = _read(**{field: text})
+    assert prefs is None and list(problems) == [field]
+
+
+def test_a_name_with_an_emoji_sequence_is_a_name() -> None:
+    prefs, problems = _read(practitioner_name="Dr Jo 👩\u200d⚕️")
+    assert problems == {} and prefs is not None
