@@ -81,6 +81,7 @@ class PreferencesDialog(QDialog):
             form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
             for name, label, hint, multi_line in rows:
                 edit = self._edit(name, texts[name], hint, multi_line)
+                edit.setAccessibleName(self.tr(label))
                 problem = QLabel()
                 problem.setObjectName("inlineError")
                 problem.setWordWrap(True)
