@@ -3,8 +3,9 @@
 The GUI and the command line write to one rotating log in `<data folder>/logs/`. What is
 logged never includes an exception's message (a database error or a KnownError may quote
 what was typed): tracebacks keep only exception types and code locations
-(`PrivateFormatter`). Other libraries log at WARNING and above only: peewee's debug lines
-carry the SQL parameters, which are patient text. Native crashes (`faulthandler`) go to
+(`PrivateFormatter`). Other libraries' lines are written from WARNING up only: peewee's
+debug lines carry the SQL parameters, which are patient text (`process_privacy` quiets
+peewee too). Native crashes (`faulthandler`) go to
 `crash.log`; the next start takes it aside (`take_last_crash`) so it is offered once.
 """
 
@@ -101,8 +102,6 @@ def setup_logging(*, verbose: bool = False, stderr_format: str = "%(message)s",
         handler.close()
     level = logging.DEBUG if verbose else logging.INFO
     root.setLevel(level)
-    for name in ("peewee", "playhouse"):  # their DEBUG lines hold SQL parameters
-        logging.getLogger(name).setLevel(logging.WARNING)
     stream = _Stderr()
     stream.setLevel(logging.DEBUG if verbose else logging.WARNING)
     stream.setFormatter(PrivateFormatter(stderr_format))
@@ -139,6 +138,10 @@ def take_last_crash(folder: Path | None = None) -> Path | None:
             return None
         when = dt.datetime.fromtimestamp(crash.stat().st_mtime).strftime("%Y%m%d-%H%M%S")
         kept = crash.with_name(f"crash-{when}.log")
+        number = 1
+        while kept.exists():  # two crashes in one second: keep both
+            number += 1
+            kept = crash.with_name(f"crash-{when}-{number}.log")
         crash.replace(kept)
     except OSError:
         return None
