@@ -404,6 +404,7 @@ def main(argv: Sequence[str] | None = None, messages: Messages | None = None) ->
     first_paint = _monotonic_ms()
     log_file = logs.setup_logging(verbose=args.verbose,
                                   stderr_format="%(levelname)s %(name)s: %(message)s")
+    log.info("Cramp Practitioner %s started", __version__)
     _load_style(app)  # after the first paint: it re-dresses the frame
 
     messages = _messages(messages)

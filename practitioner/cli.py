@@ -638,6 +638,7 @@ def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = No
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging(verbose=args.verbose)
+    log.info("command line %s: %s", __version__, args.command)
     if args.command == "export" and args.format == "csv" and args.out is None:
         parser.error("export --format csv needs --out FILE")
     if args.command == "flags" and (args.patient is None) == (

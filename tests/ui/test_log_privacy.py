@@ -152,7 +152,7 @@ def test_the_start_offers_the_last_crash_report_and_writes_the_log(
     assert (folder / logs.CRASH_NAME).stat().st_size == 0  # this run's, empty
     [kept] = folder.glob("crash-*.log")
     assert "Segmentation fault" in kept.read_text()
-    assert (folder / logs.LOG_NAME).is_file()
+    assert "Cramp Practitioner" in (folder / logs.LOG_NAME).read_text(encoding="utf-8")
     assert messages.names_asked == 1
     assert ini_setting(data_dir() / "settings.ini", "practitioner/name") == "Dr Jane Doe"
 
@@ -173,7 +173,8 @@ def test_the_command_line_writes_the_log_file(tmp_path: Path) -> None:
          "reference", "search", "magnesium"],
         env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "data" / "logs" / logs.LOG_NAME).is_file()
+    written = (tmp_path / "data" / "logs" / logs.LOG_NAME).read_text(encoding="utf-8")
+    assert "command line" in written and "reference" in written
 
 
 def test_no_log_call_passes_an_error_message_or_a_repr() -> None:
