@@ -36,6 +36,7 @@ from practitioner.ui.app_identity import identify
 from practitioner.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
+    from practitioner.domain.preferences import Preferences
     from practitioner.services.audit import AuditService
     from practitioner.ui.messages import Messages
 
@@ -57,6 +58,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
                         help="open a throwaway database filled with synthetic patients")
     parser.add_argument("--quit-after-startup", action="store_true",
                         help="exit as soon as the main window has been painted")
+    parser.add_argument("--verbose", action="store_true",
+                        help="write debug lines to the log file and to stderr")
     return parser.parse_args(argv)
 
 
@@ -81,8 +84,9 @@ class FirstPaintWatcher(QObject):
         return False
 
 
-def _install_excepthook(messages: Messages) -> None:
-    """Log unexpected errors in full and tell the user politely, never with a traceback."""
+def _install_excepthook(messages: Messages, log_file: Path | None) -> None:
+    """Log unexpected errors (types and places, no messages: `practitioner.logs`) and tell
+    the user politely, never with a traceback, naming the log file."""
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         if isinstance(value, KnownError):
@@ -90,14 +94,14 @@ def _install_excepthook(messages: Messages) -> None:
             log.warning("known error shown to the user: %s", value.kind.value)
             messages.error(QApplication.activeWindow(), "Something went wrong", value.message)
             return
-        import traceback
-
-        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        log.error("unexpected error", exc_info=(kind, value, tb))
+        where = (f"Details were written to the log: {log_file}" if log_file is not None
+                 else "The log file could not be written.")
         messages.error(
             QApplication.activeWindow(),
             "Something went wrong",
             "An unexpected problem occurred; what you typed is still in the form. "
-            f"({kind.__name__}) Details were written to the log.",
+            f"({kind.__name__}) {where}",
         )
 
     sys.excepthook = hook
@@ -181,6 +185,7 @@ def build_window(
     from practitioner.services.demo import fill_demo
     from practitioner.services.security import hash_secret
     from practitioner.services.sessions import SessionService
+    from practitioner.ui import preferences
     from practitioner.ui.records_tools import RecordsTools
     from practitioner.ui.unlock import PassphraseUnlock, PinUnlock, UnlockCheck
 
@@ -210,6 +215,7 @@ def build_window(
     catalogue = load_points()
     title = "demo data" if demo else str(path)
     window = into if into is not None else MainWindow.opening(settings, title)
+    window.records_in_use = f"{path} (demo data, deleted on quitting)" if demo else str(path)
     window.open_records(services, catalogue, messages, unlock=unlock,
                         security_events=audit_security_event(audit))
     clinic.install(window, user, messages, settings)
@@ -231,7 +237,7 @@ def build_window(
 
         def healthy(entries: Any) -> None:
             try:
-                user.switch(clinic.solo_user(name)())
+                user.switch(clinic.solo_user(practitioner_name(settings))())
                 services.reference.seed(entries)
             except KnownError as exc:
                 log.warning("reference library not updated: %s", exc.kind.value)
@@ -241,6 +247,14 @@ def build_window(
             open_damaged_read_only(path, exc)
 
         tools.check_in_background(check, healthy, to_read_only)
+    backups.configure(preferences.load(settings))
+
+    def apply(prefs: Preferences) -> None:  # Tools › Preferences… saved
+        backups.configure(prefs)
+        clinic.rename_solo(window, user, prefs.practitioner_name,
+                           writable=damage is None and not tools.check_running)
+
+    window.preferences_changed.connect(apply)
     window.live.start()
     return window
 
@@ -364,7 +378,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = parse_args(sys.argv[1:] if argv is None else argv)
     protect_process()
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from practitioner import logs
+
+    last_crash = logs.take_last_crash()
+    logs.enable_crash_file()
     QApplication.setOrganizationName(ORGANIZATION)
     QApplication.setApplicationName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
@@ -385,8 +402,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if server is not None:  # Clinic mode: the records are on a PostgreSQL server.
         from practitioner import clinic
 
+        log_file = logs.setup_logging(verbose=args.verbose,
+                                      stderr_format="%(levelname)s %(name)s: %(message)s")
         _load_style(app)
-        _install_excepthook(_messages())
+        _install_excepthook(_messages(), log_file)
         return clinic.run(app, server, settings, quit_after_startup=args.quit_after_startup)
     try:
         lock = instance_lock.acquire(path)
@@ -401,10 +420,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     _wait_for_paint(window)
     first_paint = _monotonic_ms()
+    log_file = logs.setup_logging(verbose=args.verbose,
+                                  stderr_format="%(levelname)s %(name)s: %(message)s")
+    log.info("Cramp Practitioner %s started", __version__)
     _load_style(app)  # after the first paint: it re-dresses the frame
 
     messages = _messages()
-    _install_excepthook(messages)
+    _install_excepthook(messages, log_file)
+    if not args.quit_after_startup:  # unattended: the crash report stays in the log folder
+        from practitioner.ui.help_menu import offer_crash_report
+        from practitioner.ui.preferences import ask_name_on_first_start
+
+        if last_crash is not None:
+            offer_crash_report(messages, window, last_crash)
+        ask_name_on_first_start(messages, window, settings)
     warning = storage_warning(path.resolve(), volume_of(path.resolve()))
     if warning is not None:
         messages.warn(window, "Records in a risky place", warning)

@@ -47,6 +47,7 @@ from practitioner.domain.reference_flags import CONDITION_ENTRIES, Flag
 from practitioner.domain.report_content import ReportData, ReportKind, default_letter_body
 from practitioner.domain.spelling import fold
 from practitioner.errors import ErrorKind, KnownError
+from practitioner.logs import current_log_file, setup_logging
 from practitioner.paths import data_dir, default_database_path
 from practitioner.process_privacy import protect_process
 from practitioner.services.audit import AuditService, os_user
@@ -60,6 +61,7 @@ from practitioner.services.files import write_files_atomically
 from practitioner.services.letters import LetterService
 from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
+from practitioner.services.preferences import saved_preferences
 from practitioner.services.record_import import import_file
 from practitioner.services.reference import ReferenceService, SearchHit
 from practitioner.services.reports import ReportService
@@ -105,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Cramp Practitioner records from the command line.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--verbose", action="store_true",
+                        help="write debug lines to the log file and to stderr")
     parser.add_argument(
         "--db",
         type=_db_location,
@@ -171,8 +175,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, required=True, help="the PDF file to write")
     report.add_argument("--kind", choices=["progress", "referral"], default="progress",
                         help="progress report (default) or referral letter")
-    report.add_argument("--practice", default="", help="practice name for the header")
-    report.add_argument("--practitioner", default="", help="name for the signature block")
+    report.add_argument("--practice", default="", help="practice name for the header "
+                        "(default: the one set in Preferences)")
+    report.add_argument("--practitioner", default="", help="name for the signature block "
+                        "(default: the one set in Preferences)")
     report.add_argument("--to", default="", metavar="NAME",
                         help="the physician a referral letter is addressed to")
     report.add_argument("--library", type=Path, default=None,
@@ -302,8 +308,10 @@ def _report(args: argparse.Namespace, patients: PatientService,
         reference = ReferenceService(patients=patients)
         reference.seed(load_reference(args.library))
     service = ReportService(patients, SessionService(), OutcomeService(), reference)
-    data = service.build(args.patient, kind, practice=args.practice,
-                         practitioner=args.practitioner, recipient=args.to)
+    prefs = saved_preferences(data_dir() / "settings.ini")  # the letterhead, as the window's
+    data = service.build(args.patient, kind, practice=args.practice or prefs.practice_name,
+                         practitioner=args.practitioner or prefs.signature(),
+                         letterhead=prefs.letterhead_lines(), recipient=args.to)
     if pdf_writer is None:
         raise KnownError(ErrorKind.CANNOT_OPEN, "This build has no PDF renderer; run "
                          "“python -m practitioner report …” instead.")
@@ -311,7 +319,7 @@ def _report(args: argparse.Namespace, patients: PatientService,
     audit.record_access(AuditAction.REPORT, [args.patient], f"{kind.value} pdf")
     if kind is not ReportKind.REFERRAL:
         return f"Wrote {args.out}."
-    author = args.practitioner or getpass.getuser()
+    author = args.practitioner or prefs.practitioner_name or getpass.getuser()
     LetterService(user=lambda: author, audit=audit).keep(
         args.patient, data.recipient, data.letter_body or default_letter_body(data), pdf)
     return f"Wrote {args.out} and kept the letter in patient {args.patient}'s record."
@@ -417,8 +425,9 @@ def _backup(path: Path, folder: Path | None, passphrase: str | None) -> str:
     if state.is_new:
         raise KnownError(ErrorKind.NOT_FOUND, f"There is no records file at {path}.")
     with opened_file(path, read_only=True, passphrase=passphrase) as source:
-        made = BackupService(path, source=lambda: source,
-                             passphrase=passphrase).back_up("manual", folder)
+        backups = BackupService(path, source=lambda: source, passphrase=passphrase)
+        backups.configure(saved_preferences(data_dir() / "settings.ini"))  # as the window
+        made = backups.back_up("manual", folder)
     return f"Backed up {path} to {made.path}."
 
 
@@ -636,6 +645,8 @@ def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = No
     protect_process()
     parser = build_parser()
     args = parser.parse_args(argv)
+    setup_logging(verbose=args.verbose)
+    log.info("command line %s: %s", __version__, args.command)
     if args.command == "export" and args.format == "csv" and args.out is None:
         parser.error("export --format csv needs --out FILE")
     if args.command == "flags" and (args.patient is None) == (
@@ -654,7 +665,8 @@ def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = No
         print(f"error: {exc.strerror or exc} ({exc.filename or 'file'})", file=sys.stderr)
         return EXIT_FAILURE
     except Exception as exc:
-        log.exception("unexpected failure")
-        print(f"error: unexpected failure ({type(exc).__name__}); please report it.",
-              file=sys.stderr)
+        log.exception("unexpected failure")  # types and places only (practitioner.logs)
+        where = current_log_file()
+        print(f"error: unexpected failure ({type(exc).__name__}); please report it"
+              + (f" with the log file {where}." if where else "."), file=sys.stderr)
         return EXIT_BUG

@@ -320,6 +320,17 @@ def install(window: QMainWindow, user: SignedIn, messages: Messages, settings: Q
     return actions
 
 
+def rename_solo(window: QMainWindow, user: SignedIn, name: str, *, writable: bool) -> None:
+    """The solo practitioner renamed in Preferences: new entries are signed by `name`'s
+    account (made when the records are writable) and the status bar says so."""
+    if not name or name == user().name:
+        return
+    user.switch(solo_user(name, writable=writable)())
+    label = window.findChild(QLabel, "signedIn")
+    if isinstance(label, QLabel):
+        label.setText(f"Working as {user().name}")
+
+
 def _security_menu(window: QMainWindow) -> QMenu:
     for action in window.menuBar().actions():
         if action.menu() is not None and action.text().replace("&", "") == "Security":

@@ -76,6 +76,7 @@ class ReportData:
     patient_name: str
     practice: str = ""
     practitioner: str = ""
+    letterhead: tuple[str, ...] = ()  # address and contact lines under the practice's name
     date_of_birth: dt.date | None = None
     sex: str = ""
     profile: tuple[tuple[str, str], ...] = ()
@@ -146,6 +147,8 @@ def _list(items: Iterable[str]) -> str:
 def _header(data: ReportData) -> str:
     practice = data.practice or "Cramp Practitioner"
     lines = [f"<h1>{_e(practice)}</h1>"]
+    if data.letterhead:
+        lines.append("<p>" + "<br/>".join(_e(line) for line in data.letterhead) + "</p>")
     if data.practitioner:
         lines.append(f"<p>{_e(data.practitioner)}</p>")
     lines.append(f"<h2>{_e(data.kind.title)}</h2>")

@@ -7,6 +7,7 @@ into place). Backups live in `db.backup.backup_folder(records)`.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -37,6 +38,7 @@ from practitioner.domain.backup_policy import (
     backup_files_to_delete,
     parse_backup_name,
 )
+from practitioner.domain.preferences import Preferences
 from practitioner.errors import ErrorKind, KnownError
 
 log = logging.getLogger(__name__)
@@ -128,6 +130,7 @@ class BackupService:
         self._source = source or self._open_connection
         self._on_event = on_event
         self._changes_at_backup: int | None = None
+        self._folder: Path | None = None
         self.suspended = False
 
     def _key(self) -> str | None:
@@ -146,8 +149,14 @@ class BackupService:
 
     @property
     def folder(self) -> Path:
-        """Where the automatic backups go."""
-        return backup_folder(self.records)
+        """Where the automatic backups go: the chosen folder, else `backups/` beside the
+        records."""
+        return self._folder or backup_folder(self.records)
+
+    def configure(self, prefs: Preferences) -> None:
+        """Use the backup folder and the number of recent backups kept in `prefs`."""
+        self._folder = Path(prefs.backup_folder) if prefs.backup_folder else None
+        self._policy = dataclasses.replace(self._policy, recent=prefs.backups_to_keep)
 
     @property
     def read_only(self) -> bool:
@@ -264,7 +273,7 @@ class BackupService:
         try:
             state = inspect_file(self.records, full_check=True, passphrase=self._key())
         except KnownError as exc:
-            log.warning("full check failed: %s", exc.message)
+            log.warning("full check failed: %s", exc.kind.value)
             raise
         log.info("full check passed: %s", self.records)
         return (f"The records passed the full check (every page, index and link); "

@@ -131,6 +131,7 @@ class ReportService:
         *,
         practice: str = "",
         practitioner: str = "",
+        letterhead: tuple[str, ...] = (),
         recipient: str = "",
         letter_body: str = "",
     ) -> ReportData:
@@ -154,6 +155,7 @@ class ReportService:
             patient_name=patient.data.name,
             practice=practice,
             practitioner=practitioner,
+            letterhead=letterhead,
             date_of_birth=patient.data.date_of_birth,
             sex=patient.data.sex.label,
             profile=profile_lines(patient),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,11 @@ class Actions:
     encrypt: QAction
     set_pin: QAction
     quit: QAction
+    preferences: QAction
+    about: QAction
+    shortcuts: QAction
+    open_data_folder: QAction
+    open_log_folder: QAction
 
 
 def _action(
@@ -99,4 +104,38 @@ def build_actions(window: QWidget) -> Actions:
         set_pin=_action(window, "Set lock &PIN…", "",
                         "The PIN that unlocks the screen when the records are not encrypted"),
         quit=_action(window, "&Quit", QKeySequence.StandardKey.Quit, "Close Cramp Practitioner"),
+        preferences=_action(window, "&Preferences…", _standard_or(
+            QKeySequence.StandardKey.Preferences, "Ctrl+,"),
+            "Your name, the practice's letterhead, thresholds, locking, backups"),
+        about=_action(window, "&About Cramp Practitioner", "",
+                      "Version, licence, records and folders in use"),
+        shortcuts=_action(window, "&Keyboard shortcuts", QKeySequence.StandardKey.HelpContents,
+                          "Every command's keys"),
+        open_data_folder=_action(window, "Open &data folder", "",
+                                 "Show the folder holding the records and settings"),
+        open_log_folder=_action(window, "Open &log folder", "",
+                                "Show the folder holding the log files, for support"),
     )
+
+
+def _standard_or(key: QKeySequence.StandardKey, fallback: str) -> QKeySequence:
+    """The platform's key for `key`, or `fallback` where it has none (Linux, Windows)."""
+    keys = QKeySequence.keyBindings(key)
+    return keys[0] if keys else QKeySequence(fallback)
+
+
+def shortcut_rows(menus: list[QMenu]) -> list[tuple[str, str, str]]:
+    """(menu, command, keys) for every action with keys in `menus`, in menu order: what
+    Help › Keyboard shortcuts shows, made from the actions themselves."""
+    rows: list[tuple[str, str, str]] = []
+    for menu in menus:
+        for action in menu.actions():
+            keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
+                             for k in action.shortcuts() if not k.isEmpty())
+            if keys and not action.isSeparator():
+                rows.append((_plain(menu.title()), _plain(action.text()), keys))
+    return rows
+
+
+def _plain(text: str) -> str:
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…")

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
@@ -22,6 +22,7 @@ from practitioner.errors import KnownError
 if TYPE_CHECKING:
     from practitioner.domain.patient import PatientSummary
     from practitioner.domain.points import PointCatalogue
+    from practitioner.domain.preferences import Preferences
     from practitioner.domain.report_content import ReportData, ReportKind
     from practitioner.domain.session import DraftSummary
     from practitioner.services.bundle import Services
@@ -30,11 +31,18 @@ if TYPE_CHECKING:
     from practitioner.ui.unlock import UnlockCheck
 
 # The menus the frame shows before the records are open; `_build_menus` fills them.
-FRAME_MENUS = ("Pat&ient", "&Session", "&View", "Sec&urity")
+FRAME_MENUS = ("Pat&ient", "&Session", "&View", "Sec&urity", "&Tools", "&Help")
 
 
 class MainWindow(QMainWindow):
-    """The app's one window."""
+    """The app's one window.
+
+    Signals:
+        preferences_changed(Preferences): Tools › Preferences… saved new preferences
+            (the window applied its own part; the composition root applies the rest).
+    """
+
+    preferences_changed = Signal(object)
 
     def __init__(
         self,
@@ -63,6 +71,7 @@ class MainWindow(QMainWindow):
 
     def _build_frame(self, settings: QSettings, title_suffix: str) -> None:
         self._settings = settings
+        self.records_in_use = title_suffix
         self.setWindowTitle("Cramp Practitioner" + (f" — {title_suffix}" if title_suffix else ""))
         self.setObjectName("mainWindow")
         self._menus: dict[str, QMenu] = {
@@ -192,9 +201,18 @@ class MainWindow(QMainWindow):
         security_menu = self._menus["Sec&urity"]
         for action in (a.lock, a.encrypt, a.change_passphrase, a.set_pin):
             security_menu.addAction(action)
+        tools_menu = self._menus["&Tools"]
+        tools_menu.addSeparator()  # Records tools go above (`RecordsTools`)
+        tools_menu.addAction(a.preferences)
+        help_menu = self._menus["&Help"]
+        for action in (a.shortcuts, a.open_data_folder, a.open_log_folder):
+            help_menu.addAction(action)
+        help_menu.addSeparator()
+        help_menu.addAction(a.about)
 
     def _connect(self) -> None:
         from practitioner.domain.report_content import ReportKind
+        from practitioner.ui import help_menu
 
         a = self.commands
         a.new_patient.triggered.connect(self.new_patient)
@@ -225,6 +243,15 @@ class MainWindow(QMainWindow):
         a.change_passphrase.triggered.connect(self.security.change_passphrase)
         a.set_pin.triggered.connect(self.security.set_pin)
         a.encrypt.triggered.connect(self.security.encrypt_records)
+        a.preferences.triggered.connect(self.edit_preferences)
+        a.about.triggered.connect(
+            lambda: help_menu.show_about(self._messages, self, self.records_in_use))
+        a.shortcuts.triggered.connect(
+            lambda: help_menu.show_shortcuts(self._messages, self, list(self._menus.values())))
+        a.open_data_folder.triggered.connect(
+            lambda: help_menu.open_data_folder(self._messages, self))
+        a.open_log_folder.triggered.connect(
+            lambda: help_menu.open_log_folder(self._messages, self))
         a.show_archived.toggled.connect(self.patient_list.show_archived.setChecked)
         self.patient_list.show_archived.toggled.connect(a.show_archived.setChecked)
         self.patient_list.search_changed.connect(self.refresh_list)
@@ -302,6 +329,7 @@ class MainWindow(QMainWindow):
         from practitioner.domain.audit import AuditAction
         from practitioner.domain.report_content import default_letter_body
         from practitioner.services.reports import ReportService
+        from practitioner.ui import preferences
 
         patient = self.workspace.patient
         if patient is None:
@@ -311,11 +339,7 @@ class MainWindow(QMainWindow):
         reports = ReportService(self._services.patients, self._services.sessions,
                                 self._services.outcomes, self._services.reference)
         try:
-            data = reports.build(
-                patient.id, kind,
-                practice=str(self._settings.value("practice/name", "")),
-                practitioner=str(self._settings.value("practitioner/name", "")),
-            )
+            data = reports.build(patient.id, kind, **preferences.letterhead(self._settings))
         except KnownError as exc:
             self._messages.error(self, self.tr("Cannot build the report"), exc.message)
             return
@@ -330,6 +354,27 @@ class MainWindow(QMainWindow):
                 f"{kind.value} {how}")
 
         self._messages.show_report(self, data, keep, produced)
+
+    def edit_preferences(self) -> None:
+        """Tools › Preferences…: save what was chosen and apply it at once."""
+        from practitioner.ui import preferences
+
+        chosen = self._messages.ask_preferences(self, preferences.load(self._settings))
+        if chosen is None:
+            return
+        if not preferences.save(self._settings, chosen):
+            self._messages.error(self, self.tr("Preferences not saved"), self.tr(
+                "The settings file %1 cannot be written. The new preferences apply until "
+                "you quit; choose them again once it can be written.").replace(
+                    "%1", self._settings.fileName()))
+        self.apply_preferences(chosen)
+
+    def apply_preferences(self, prefs: Preferences) -> None:
+        """Use `prefs` now: thresholds, the idle lock; then tell the composition root."""
+        self.workspace.outcomes.thresholds = prefs.thresholds()
+        self.workspace.outcomes.mark_stale()
+        self.security.idle.set_minutes(prefs.lock_after_minutes)
+        self.preferences_changed.emit(prefs)
 
     def show_letters(self) -> None:
         """The referral letters kept in the open patient's record."""

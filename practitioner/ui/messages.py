@@ -45,8 +45,10 @@ from practitioner.ui.dialogs.session_history import SessionHistoryDialog
 
 if TYPE_CHECKING:  # the report dialog pulls in QtPrintSupport: loaded on first use
     # Clinic-mode dialogs are loaded when first shown: the solo app's start never needs them.
+    from practitioner.domain.preferences import Preferences
     from practitioner.domain.server_address import ServerAddress
     from practitioner.services.accounts import AccountService
+    from practitioner.ui.dialogs.about_dialog import AboutInfo
     from practitioner.ui.dialogs.connect_dialog import ConnectChoice
     from practitioner.ui.dialogs.login_dialog import CreateAccount, SetPassword, SignIn
     from practitioner.ui.dialogs.report_dialog import LetterKeeper
@@ -191,6 +193,41 @@ class Messages:
     ) -> RedFlagReview | None:
         """What was done about one of `flags`, or None when cancelled."""
         return RedFlagReviewDialog.ask(flags, parent)
+
+    def show_details(self, parent: QWidget | None, title: str, text: str,
+                     details: str) -> None:
+        """Tell the user something, with long `details` (a crash report) one click away."""
+        box = QMessageBox(QMessageBox.Icon.Information, title, text,
+                          QMessageBox.StandardButton.Ok, parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setDetailedText(details)
+        box.exec()
+
+    def ask_preferences(self, parent: QWidget | None, initial: Preferences,
+                        ) -> Preferences | None:
+        """Tools › Preferences…: the preferences saved, or None when cancelled."""
+        from practitioner.ui.dialogs.preferences_dialog import PreferencesDialog
+
+        return PreferencesDialog.ask(parent, initial)
+
+    def ask_practitioner_name(self, parent: QWidget | None) -> str | None:
+        """The first start's question: the practitioner's name, or None for "later"."""
+        from practitioner.ui.dialogs.preferences_dialog import NameDialog
+
+        return NameDialog.ask(parent)
+
+    def show_about(self, parent: QWidget | None, info: AboutInfo) -> None:
+        """Help › About."""
+        from practitioner.ui.dialogs.about_dialog import AboutDialog
+
+        AboutDialog.ask(parent, info)
+
+    def show_shortcuts(self, parent: QWidget | None, rows: list[tuple[str, str, str]],
+                       ) -> None:
+        """Help › Keyboard shortcuts: (menu, command, keys) rows."""
+        from practitioner.ui.dialogs.about_dialog import ShortcutsDialog
+
+        ShortcutsDialog.ask(parent, rows)
 
     def choose_folder(self, parent: QWidget | None, title: str) -> str | None:
         """A folder to write into, or None when cancelled."""

@@ -120,10 +120,7 @@ class PatientPrivacy(QObject):
         try:
             text = export_json(s.patients, patient.id, s.sessions, s.outcomes, s.reference)
             report = ReportService(s.patients, s.sessions, s.outcomes, s.reference).build(
-                patient.id, ReportKind.PROGRESS,
-                practice=str(self._settings.value("practice/name", "")),
-                practitioner=str(self._settings.value("practitioner/name", "")),
-            )
+                patient.id, ReportKind.PROGRESS, **preferences.letterhead(self._settings))
             _write_text(folder / json_name, text)
             write_pdf(report, folder / pdf_name)
             owner_only(folder / pdf_name)

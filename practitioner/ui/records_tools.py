@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QVBoxLayout, QWidget
 
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.backups import AUTO_BACKUP_MINUTES, BackupInfo, BackupService
@@ -57,6 +57,14 @@ class _CheckJob(QRunnable):
             self._signals.finished.emit(result)
 
 
+def _tools_menu(window: QMainWindow) -> QMenu:
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if isinstance(menu, QMenu) and action.text().replace("&", "") == "Tools":
+            return menu
+    return window.menuBar().addMenu("&Tools")
+
+
 class RecordsTools(QObject):
     """Backups and checks of the open records, for `window`.
 
@@ -73,7 +81,7 @@ class RecordsTools(QObject):
         self._window = window
         self._backups = backups
         self._messages = messages
-        menu = window.menuBar().addMenu(self.tr("&Tools"))
+        menu = _tools_menu(window)
         self.back_up_action = QAction(self.tr("&Back up now"), window)
         self.back_up_action.setStatusTip(self.tr("Make a verified copy of the records now"))
         self.restore_action = QAction(self.tr("&Restore…"), window)
@@ -81,8 +89,12 @@ class RecordsTools(QObject):
         self.check_action = QAction(self.tr("&Check records"), window)
         self.check_action.setStatusTip(self.tr("Check every page, index and link of the "
                                                "records"))
-        for action in (self.back_up_action, self.restore_action, self.check_action):
-            menu.addAction(action)
+        # Above what the menu holds already (Preferences…, last by convention).
+        ours = [self.back_up_action, self.restore_action, self.check_action]
+        if menu.actions():
+            menu.insertActions(menu.actions()[0], ours)
+        else:
+            menu.addActions(ours)
         self.back_up_action.triggered.connect(self.back_up_now)
         self.restore_action.triggered.connect(self.choose_and_restore)
         self.check_action.triggered.connect(self.check_records)
@@ -117,7 +129,7 @@ class RecordsTools(QObject):
         try:
             made = self._backups.back_up_if_changed(reason)
         except KnownError as exc:
-            log.warning("automatic backup failed: %s", exc.message)
+            log.warning("automatic backup failed: %s", exc.kind.value)
             self._messages.error(self._window, self.tr("Automatic backup failed"), exc.message)
             return None
         if made is not None:
@@ -202,7 +214,7 @@ class RecordsTools(QObject):
             elif isinstance(error, KnownError):
                 log.warning("start-up check not finished: %s", error.kind.value)
             else:
-                log.error("start-up check failed: %r", error)
+                log.error("start-up check failed", exc_info=error)  # type and place only
         finally:
             self._end_check()
 

@@ -12,6 +12,7 @@ from practitioner.domain.conflicts import EditConflict
 from practitioner.domain.diary_csv import DiaryImport
 from practitioner.domain.letters import KeptLetter
 from practitioner.domain.outcomes import DiaryEntry
+from practitioner.domain.preferences import Preferences
 from practitioner.domain.reference_flags import Flag
 from practitioner.domain.report_content import ReportData
 from practitioner.domain.server_address import ServerAddress
@@ -19,6 +20,7 @@ from practitioner.domain.session import DraftSummary, Session
 from practitioner.domain.validation import ValidationError
 from practitioner.domain.what_worked import GroupRate
 from practitioner.errors import KnownError
+from practitioner.ui.dialogs.about_dialog import AboutInfo
 from practitioner.ui.dialogs.conflict_dialog import ConflictResolution
 from practitioner.ui.dialogs.connect_dialog import ConnectChoice
 from practitioner.ui.dialogs.custom_measure import CustomMeasureInput
@@ -90,6 +92,34 @@ class FakeMessages(Messages):
     server_passwords: list[str | None] = field(default_factory=list)
     server_password_problems: list[str] = field(default_factory=list)
     accounts_shown: list[Identity] = field(default_factory=list)
+    # Preferences and Help: the scripted answers, and what was shown.
+    preferences_answer: Preferences | None = None
+    preferences_offered: list[Preferences] = field(default_factory=list)
+    name_answer: str | None = None
+    names_asked: int = 0
+    details: list[tuple[str, str, str]] = field(default_factory=list)
+    abouts: list[AboutInfo] = field(default_factory=list)
+    shortcut_tables: list[list[tuple[str, str, str]]] = field(default_factory=list)
+
+    def show_details(self, parent: object, title: str, text: str,  # type: ignore[override]
+                     details: str) -> None:
+        self.details.append((title, text, details))
+
+    def ask_preferences(self, parent: object,  # type: ignore[override]
+                        initial: Preferences) -> Preferences | None:
+        self.preferences_offered.append(initial)
+        return self.preferences_answer
+
+    def ask_practitioner_name(self, parent: object) -> str | None:  # type: ignore[override]
+        self.names_asked += 1
+        return self.name_answer
+
+    def show_about(self, parent: object, info: AboutInfo) -> None:  # type: ignore[override]
+        self.abouts.append(info)
+
+    def show_shortcuts(self, parent: object,  # type: ignore[override]
+                       rows: list[tuple[str, str, str]]) -> None:
+        self.shortcut_tables.append(rows)
 
     def error(self, parent: object, title: str, text: str) -> None:  # type: ignore[override]
         self.errors.append((title, text))

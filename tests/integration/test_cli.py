@@ -56,7 +56,7 @@ def test_export_json_to_stdout(demo_db: Path, tmp_path: Path) -> None:
     assert len(document["patients"]) == PATIENTS
     for record in document["patients"]:
         assert {"cramp_profile", "conditions", "medications"} <= record.keys()
-    assert not (tmp_path / "data").exists()  # --db was used, not the default file
+    assert not (tmp_path / "data" / "records.db").exists()  # --db was used, not the default
     # About half the demo patients keep a cramp diary between visits.
     keepers = [r for r in document["patients"] if r["diary"]]
     assert 0 < len(keepers) < PATIENTS

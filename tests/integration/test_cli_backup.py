@@ -89,3 +89,18 @@ def test_import_backs_up_first(records: Path, tmp_path: Path) -> None:
     assert f"Backed up first to {backup}" in result.stderr
     assert _patients(backup) == RECORDS_PATIENTS  # The state before the import.
     assert _patients(target) == 2 * RECORDS_PATIENTS
+
+
+def test_backup_uses_the_folder_and_count_set_in_preferences(
+    records: Path, tmp_path: Path,
+) -> None:
+    folder = tmp_path / "usb"
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "settings.ini").write_text(
+        f"[backups]\nfolder={folder}\nkeep=1\n", encoding="utf-8")
+    for _ in range(2):
+        made = run_cli(tmp_path, "--db", records, "backup")
+        assert made.returncode == 0, made.stderr
+    [backup] = folder.iterdir()  # rotation kept one
+    assert made.stdout.strip() == f"Backed up {records} to {backup}."
+    assert not (tmp_path / "backups").exists()

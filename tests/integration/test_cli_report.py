@@ -120,6 +120,29 @@ def test_report_writes_a_referral_letter_with_its_reasons(tmp_path: Path) -> Non
 
 
 @pytest.mark.slow
+def test_a_letter_is_signed_and_headed_as_set_in_preferences(tmp_path: Path) -> None:
+    db, patient_id = _demo_db(tmp_path)
+    (tmp_path / "data").mkdir(exist_ok=True)
+    (tmp_path / "data" / "settings.ini").write_text(
+        '[practitioner]\nname=Dr Jane Doe\ncredentials=MBAcC\n'
+        '[practice]\nname=Harbour Acupuncture\n', encoding="utf-8")
+    out = tmp_path / "letter.pdf"
+    result = run_cli(tmp_path, "--db", db, "report", "--patient", str(patient_id), "--out", out,
+                     "--kind", "referral", "--to", "Dr Grey", "--library", FIXTURE_LIBRARY)
+    assert result.returncode == 0, result.stderr
+    open_sqlite(db)
+    try:
+        [kept] = LetterService().letters(patient_id)
+    finally:
+        close_database()
+    assert kept.written_by == "Dr Jane Doe"
+    if PDFTOTEXT is not None:
+        text = pdf_text(out)
+        for wanted in ("Harbour Acupuncture", "Dr Jane Doe, MBAcC"):
+            assert wanted in text, wanted
+
+
+@pytest.mark.slow
 @needs_pdftotext
 def test_a_hostile_patient_name_is_printed_literally(tmp_path: Path) -> None:
     db = tmp_path / "records.db"

@@ -26,8 +26,9 @@ from practitioner.clinic_address import save_address
 from practitioner.db.cipher import FileKind, file_kind
 from practitioner.db.connection import close_database, open_sqlite
 from practitioner.domain.server_address import parse_server_url
-from practitioner.paths import DATA_DIR_ENV
+from practitioner.paths import DATA_DIR_ENV, data_dir
 from practitioner.services.patients import PatientService
+from practitioner.services.settings_file import ini_setting
 from tests.helpers.db_fixtures import PostgresTestServer
 from tests.helpers.demo_inputs import ann
 from tests.helpers.modals import Reply, answering, run_main_py
@@ -87,16 +88,21 @@ def test_the_entry_points_take_no_stand_ins_for_their_collaborators() -> None:
 
 # -- solo records file ------------------------------------------------------------------
 
+# The first start asks who is working, so the computer's user name never signs.
+WELCOME = Reply("Welcome to Cramp Practitioner", "OK", {"Your name": "Dr Ana Reyes"})
+
 
 def test_a_first_start_asks_for_a_passphrase_and_encrypts_the_new_file(
     no_event_loop: None, tmp_path: Path,
 ) -> None:
     path = tmp_path / "records.db"
-    with answering(Reply("Protect your records", "Encrypt records",
+    with answering(WELCOME,
+                   Reply("Protect your records", "Encrypt records",
                          {"New passphrase": PASSPHRASE,
                           "New passphrase again": PASSPHRASE})) as seen:
         assert app.main(["--db", str(path)]) == 0
-    assert "encrypted on disk" in seen.dialogs[0].text
+    assert "encrypted on disk" in seen.dialogs[1].text
+    assert ini_setting(data_dir() / "settings.ini", "practitioner/name") == "Dr Ana Reyes"
     assert file_kind(path) is FileKind.ENCRYPTED
     assert _patients(path, PASSPHRASE) == []
 
@@ -105,7 +111,7 @@ def test_a_first_start_without_a_passphrase_makes_a_plain_file(
     no_event_loop: None, tmp_path: Path,
 ) -> None:
     path = tmp_path / "records.db"
-    with answering(Reply("Protect your records", "No passphrase")):
+    with answering(WELCOME, Reply("Protect your records", "No passphrase")):
         assert app.main(["--db", str(path)]) == 0
     assert file_kind(path) is FileKind.PLAIN
 

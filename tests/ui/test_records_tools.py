@@ -48,7 +48,7 @@ def test_the_tools_menu_offers_backup_restore_and_check(
 ) -> None:
     menus = {a.text(): a.menu() for a in window.menuBar().actions()}
     titles = [a.text() for a in menus["&Tools"].actions()]
-    assert titles == ["&Back up now", "&Restore…", "&Check records"]
+    assert titles == ["&Back up now", "&Restore…", "&Check records", "", "&Preferences…"]
     assert window.findChild(RecordsTools) is tools
 
 
