@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication
 import practitioner
 from practitioner import app, paths
 from practitioner.ui.app_identity import APP_ID, ICON_NAME
-from tests.helpers.fakes import FakeMessages
+from tests.helpers.modals import Reply, answering
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -81,7 +81,8 @@ def test_every_window_gets_the_app_icon(qapp: QApplication, tmp_path: Path,
     QApplication.setWindowIcon(QIcon())
     bad = tmp_path / "notes.db"
     bad.write_text("not records")  # start-up stops at the first dialog: enough to see
-    assert app.main(["--db", str(bad), "--quit-after-startup"], messages=FakeMessages()) == 1
+    with answering(Reply("Cannot open the records", "OK")):
+        assert app.main(["--db", str(bad), "--quit-after-startup"]) == 1
     sizes = {s.width() for s in QApplication.windowIcon().availableSizes()}
     assert {16, 32, 48, 256} <= sizes
     assert QApplication.desktopFileName() == APP_ID
