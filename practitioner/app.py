@@ -427,13 +427,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     messages = _messages()
     _install_excepthook(messages, log_file)
-    if not args.quit_after_startup:  # unattended: the crash report stays in the log folder
+    if last_crash is not None and not args.quit_after_startup:
+        # Unattended starts leave the crash report in the log folder.
         from practitioner.ui.help_menu import offer_crash_report
-        from practitioner.ui.preferences import ask_name_on_first_start
 
-        if last_crash is not None:
-            offer_crash_report(messages, window, last_crash)
-        ask_name_on_first_start(messages, window, settings)
+        offer_crash_report(messages, window, last_crash)
     warning = storage_warning(path.resolve(), volume_of(path.resolve()))
     if warning is not None:
         messages.warn(window, "Records in a risky place", warning)
@@ -457,6 +455,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Not isVisibleTo: panels added to a shown window are shown from the event loop.
     if isinstance(tools, RecordsTools) and not tools.banner.isHidden():
         messages.warn(window, "The records are damaged", tools.banner.label.text())
+    if not args.quit_after_startup:  # asked once the records opened, never unattended
+        from practitioner.ui.preferences import ask_name_on_first_start
+
+        ask_name_on_first_start(messages, window, settings)
     if args.demo:
         window.open_first_patient()
     try:

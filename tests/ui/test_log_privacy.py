@@ -135,8 +135,9 @@ def test_the_start_offers_the_last_crash_report_and_writes_the_log(tmp_path: Pat
 
     with answering(Reply("Cramp Practitioner stopped unexpectedly", "Show report"),
                    Reply("Crash report", "OK"),
+                   Reply("Protect your records", "No passphrase"),
                    Reply("Welcome to Cramp Practitioner", "OK", {"Your name": "Dr Jane Doe"}),
-                   Reply("Protect your records", "No passphrase")) as seen:
+                   ) as seen:
         assert app.main(["--db", str(tmp_path / "r.db")]) == 0
     assert "stopped because of a fault" in seen.dialogs[0].text
     assert (folder / logs.CRASH_NAME).stat().st_size == 0  # this run's, empty

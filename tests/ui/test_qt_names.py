@@ -24,7 +24,7 @@ import practitioner.ui
 # Qt virtuals the app overrides on purpose (any `...Event` handler is one too).
 OVERRIDES = {
     "__init__", "eventFilter", "polish", "data", "headerData", "rowCount", "columnCount",
-    "canFetchMore", "fetchMore",
+    "canFetchMore", "fetchMore", "accept", "reject", "done",
 }
 # The entry points outside `ui` that define Qt classes of their own.
 OTHER_MODULES = ("practitioner.app", "practitioner.clinic")

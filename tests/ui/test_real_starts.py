@@ -96,12 +96,12 @@ def test_a_first_start_asks_for_a_passphrase_and_encrypts_the_new_file(
     no_event_loop: None, tmp_path: Path,
 ) -> None:
     path = tmp_path / "records.db"
-    with answering(WELCOME,
-                   Reply("Protect your records", "Encrypt records",
+    with answering(Reply("Protect your records", "Encrypt records",
                          {"New passphrase": PASSPHRASE,
-                          "New passphrase again": PASSPHRASE})) as seen:
+                          "New passphrase again": PASSPHRASE}),
+                   WELCOME) as seen:
         assert app.main(["--db", str(path)]) == 0
-    assert "encrypted on disk" in seen.dialogs[1].text
+    assert "encrypted on disk" in seen.dialogs[0].text
     assert ini_setting(data_dir() / "settings.ini", "practitioner/name") == "Dr Ana Reyes"
     assert file_kind(path) is FileKind.ENCRYPTED
     assert _patients(path, PASSPHRASE) == []
@@ -111,7 +111,7 @@ def test_a_first_start_without_a_passphrase_makes_a_plain_file(
     no_event_loop: None, tmp_path: Path,
 ) -> None:
     path = tmp_path / "records.db"
-    with answering(WELCOME, Reply("Protect your records", "No passphrase")):
+    with answering(Reply("Protect your records", "No passphrase"), WELCOME):
         assert app.main(["--db", str(path)]) == 0
     assert file_kind(path) is FileKind.PLAIN
 
