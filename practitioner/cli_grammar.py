@@ -250,8 +250,7 @@ def build_parser(prog: str = PROGRAM) -> argparse.ArgumentParser:
 
     flags = _command(
         commands, "flags", "what the reference library flags for a patient, or for "
-        "medications and conditions", Records.OPTIONAL,
-        "Medications and conditions work without a records file too.",
+        "medications and conditions", Records.EXISTING,
     )
     flags.add_argument("--patient", type=_patient, default=None, help="a patient number")
     flags.add_argument("--medication", action="append", default=[], metavar="NAME",
