@@ -84,6 +84,7 @@ InstanceLock = Callable[[Path], AbstractContextManager[object]]
 # (`backup` only reads, through the online backup API, so it may run beside the app.)
 WRITING_COMMANDS = frozenset({"demo", "import", "restore", "purge", "encrypt",
                               "change-passphrase"})
+SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's companions of a records file
 BenchRunner = Callable[[str, int, bool], str]  # (size, seed, json) → the text to print
 
 
@@ -389,12 +390,12 @@ def _removed_unless_done(path: Path) -> Iterator[list[int]]:
     finally:
         if codes != [ExitCode.OK]:
             close_database()
-            for made in (path, *path.parent.glob(f"{path.name}-*")):
+            for made in (path, *(path.with_name(path.name + side) for side in SIDE_FILES)):
                 with contextlib.suppress(OSError):
                     if made == path and was_empty_file:
                         os.truncate(path, 0)
                     else:
-                        made.unlink()
+                        made.unlink(missing_ok=True)
             if not had_backups and backups.is_dir():
                 shutil.rmtree(backups, ignore_errors=True)
             for folder in folders:
@@ -427,7 +428,8 @@ def _run_on_file(args: argparse.Namespace, path: Path, pdf_writer: PdfWriter | N
                  lock: InstanceLock | None, bench: BenchRunner | None) -> int:
     """Run a command on the records file at `path`."""
     # "encrypt" opens the plain file as it is; the passphrase given is the new one.
-    passphrase = None if args.command == "encrypt" else _passphrase(args, path)
+    passphrase = None if args.command == "encrypt" or args.records is Records.NONE \
+        else _passphrase(args, path)
     if args.command == "check":
         line = _check(path, passphrase)
         print(json.dumps({"ok": True, "path": str(path), "message": line},

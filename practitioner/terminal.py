@@ -3,7 +3,8 @@
 Names, keys and paths echoed from files or the command line may hold escape sequences
 (`\\x1b[2J` clears the screen), bidirectional overrides, or lone surrogates (an
 undecodable file name) that the stream cannot even encode. Every line the command line
-prints passes through `escaped_output`, which writes them as visible escapes instead.
+prints passes through `escaped_output`, which writes them as visible escapes instead, as
+it does characters the terminal's encoding lacks.
 """
 
 from __future__ import annotations
@@ -44,7 +45,12 @@ class _Escaping(io.TextIOBase):
         self._target = target
 
     def write(self, text: str) -> int:
-        self._target.write(safe(text))
+        shown = safe(text)
+        try:
+            self._target.write(shown)
+        except UnicodeEncodeError:  # a terminal that cannot show “ or ü (LANG=C, a pipe)
+            encoding = getattr(self._target, "encoding", None) or "ascii"
+            self._target.write(shown.encode(encoding, "backslashreplace").decode(encoding))
         return len(text)
 
     def flush(self) -> None:

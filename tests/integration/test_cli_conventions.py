@@ -4,6 +4,7 @@ reads the answer, and exit codes that tell the failures apart, listed in the REA
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -160,3 +161,20 @@ def test_python_m_and_the_entry_point_run_the_same_grammar(
     assert capsys.readouterr().out.startswith(f"{cli_grammar.PROGRAM} ")
     assert cli_main(["check", "--no-such-option"]) == ExitCode.USAGE
     assert "unrecognized arguments" in capsys.readouterr().err
+
+
+def test_a_terminal_that_cannot_show_a_character_gets_an_escape_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    streams = [io.TextIOWrapper(io.BytesIO(), encoding="ascii") for _ in range(2)]
+    monkeypatch.setattr(sys, "stdout", streams[0])
+    monkeypatch.setattr(sys, "stderr", streams[1])
+    missing = tmp_path / "Müller “records”.db"
+
+    code = cli.main(["--db", str(missing), "check"])
+
+    streams[1].flush()
+    err = streams[1].buffer.getvalue().decode("ascii")  # type: ignore[attr-defined]
+    assert code == ExitCode.NO_RECORDS
+    assert err == f"error: There is no records file at {tmp_path}/M\\xfcller " \
+        "\\u201crecords\\u201d.db.\n"

@@ -49,7 +49,7 @@ PATHS = (*FILES, "folder", "missing.db", "no/such/folder/file.db", "Müller 📁
 # item 2, third point: non-UTF-8, an empty first line, NUL), fuzzed where that is fixed;
 # here they get only files that hold a line of text.
 PASSPHRASE_FILES = ("text", "folder", "missing.db")
-# Per subcommand: a few seconds in all. Set more for a deeper run (300 each ran clean).
+# Per subcommand: a few seconds in all. Set more for a deeper run (80 each ran clean).
 EXAMPLES = int(os.environ.get("CRAMP_HOSTILE_EXAMPLES", "8"))
 SAFE_EXITS = {int(code) for code in ExitCode} - {int(ExitCode.BUG)}
 
