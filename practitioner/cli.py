@@ -1,7 +1,9 @@
 """Headless commands over the same services as the GUI: demo, export, report, check,
 reference search and flags, audit and purge.
 
-Every failure ends in one line on stderr and a non-zero exit code, never a traceback.
+Every failure ends in one line on stderr and an exit code from `practitioner.exit_codes`,
+never a traceback; everything printed passes through `practitioner.terminal`. The grammar,
+and how each subcommand uses the records file, is `practitioner.cli_grammar`.
 """
 
 from __future__ import annotations
@@ -424,12 +426,26 @@ def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None,
     return _run_on_file(args, location, pdf_writer, lock, bench)
 
 
+def _refuse_writing_over(out: Path | None, records: Path) -> None:
+    """Refuse an output file that is the records file or one of its companions: writing
+    there would replace the records."""
+    if out is None:
+        return
+    for kept in (records, *(records.with_name(records.name + side) for side in SIDE_FILES)):
+        same = out.resolve() == kept.resolve() or (
+            out.exists() and kept.exists() and os.path.samefile(out, kept))
+        if same:
+            raise KnownError(ErrorKind.CANNOT_OPEN, f"{out} is the records file {kept.name}; "
+                             "write to another file. Nothing was changed.")
+
+
 def _run_on_file(args: argparse.Namespace, path: Path, pdf_writer: PdfWriter | None,
                  lock: InstanceLock | None, bench: BenchRunner | None) -> int:
     """Run a command on the records file at `path`."""
     # "encrypt" opens the plain file as it is; the passphrase given is the new one.
     passphrase = None if args.command == "encrypt" or args.records is Records.NONE \
         else _passphrase(args, path)
+    _refuse_writing_over(getattr(args, "out", None), path)
     if args.command == "check":
         line = _check(path, passphrase)
         print(json.dumps({"ok": True, "path": str(path), "message": line},

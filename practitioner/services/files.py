@@ -22,6 +22,8 @@ def write_files_atomically(files: Sequence[tuple[Path, str]],
             if not path.parent.is_dir():
                 raise FileNotFoundError(errno.ENOENT, "there is no such folder",
                                         str(path.parent))
+            if path.is_dir():
+                raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path))
             fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
                                         dir=path.parent)
             temps.append((temp, path))

@@ -135,3 +135,31 @@ def test_restoring_the_records_file_onto_itself_is_refused_unchanged(
     assert sha256(records) == before and _names(records.parent) == listing
     shutil.copyfile(records, records.with_name("copy.db"))
     assert _run(capsys, "--db", records, "restore", records.with_name("copy.db"))[0] == 0
+
+
+@pytest.mark.parametrize("target", ["records.db", "records.db-wal", "link.db"])
+@pytest.mark.parametrize("command", [("export", "--format", "json"),
+                                     ("report", "--patient", "1")], ids=" ".join)
+def test_nothing_is_written_over_the_records_file_or_its_companions(
+    records: Path, capsys: pytest.CaptureFixture[str], target: str,
+    command: tuple[str, ...],
+) -> None:
+    (records.parent / "link.db").symlink_to(records)
+    before = sha256(records)
+
+    code, out, err = _run(capsys, "--db", records, *command, "--out", records.parent / target)
+
+    assert (code, out) == (ExitCode.FAILED, "") and "is the records file" in err
+    assert sha256(records) == before
+
+
+def test_an_export_onto_a_folder_fails_before_its_audit_entry(
+    records: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    trail = _run(capsys, "--db", records, "audit", "show")[1]
+
+    code, _, err = _run(capsys, "--db", records, "export", "--format", "json",
+                        "--out", tmp_path)
+
+    assert code == ExitCode.FAILED and "folder" in err
+    assert _run(capsys, "--db", records, "audit", "show")[1] == trail
