@@ -186,6 +186,8 @@ def test_hostile_values_end_in_one_documented_line_and_leave_nothing_behind(
             shown = out + err
             assert "Traceback" not in shown and "\x1b" not in shown, (argv, shown)
             assert code in SAFE_EXITS, (argv, code, err)
+            if words != ("encrypt",):  # whatever happened, the records are still records
+                assert (folder / "records").read_bytes()[:16] == b"SQLite format 3\0", argv
             if code not in (ExitCode.OK, ExitCode.USAGE):
                 assert err.strip(), f"{argv}: exit {code} without a reason"
                 assert Snapshot.of(folder) == before, (argv, code, err)
