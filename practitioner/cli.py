@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -412,6 +413,7 @@ def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None,
     location = default_database_path() if args.db is None else _db_location(args.db)
     if isinstance(location, str):
         return _run_on_server(args, location, pdf_writer)
+    _refuse_devices(args, location)
     if args.records is Records.OPTIONAL and not _has_records(location):
         # The reference library needs a database to search in, not the practitioner's.
         with tempfile.TemporaryDirectory(prefix="cramp-reference-") as scratch:
@@ -424,6 +426,23 @@ def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None,
             codes.append(_run_on_file(args, location, pdf_writer, lock, bench))
             return codes[0]
     return _run_on_file(args, location, pdf_writer, lock, bench)
+
+
+def _refuse_devices(args: argparse.Namespace, records: Path) -> None:
+    """Refuse a device (`/dev/zero`, a terminal) given as the records or any file, and
+    anything but a plain file as --out: reading one never ends, and writing the export
+    beside it and renaming would replace the device itself."""
+    for name, value in (("db", records), *vars(args).items()):
+        if not isinstance(value, Path):
+            continue
+        try:
+            mode = value.stat().st_mode
+        except (OSError, ValueError):
+            continue  # missing or unreadable: the command says so itself
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or (
+                name == "out" and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))):
+            raise KnownError(ErrorKind.CANNOT_OPEN, f"{value} is a device or pipe, not a "
+                             "file. Nothing was changed.")
 
 
 def _refuse_writing_over(out: Path | None, records: Path) -> None:

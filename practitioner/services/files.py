@@ -24,6 +24,8 @@ def write_files_atomically(files: Sequence[tuple[Path, str]],
                                         str(path.parent))
             if path.is_dir():
                 raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path))
+            if path.exists() and not path.is_file():  # a device or pipe: never replace it
+                raise OSError(errno.EINVAL, "it is a device or pipe, not a file", str(path))
             fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
                                         dir=path.parent)
             temps.append((temp, path))

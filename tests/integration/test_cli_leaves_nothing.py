@@ -4,7 +4,9 @@ inputs the adversarial run found end in one line, not a traceback."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -163,3 +165,18 @@ def test_an_export_onto_a_folder_fails_before_its_audit_entry(
 
     assert code == ExitCode.FAILED and "folder" in err
     assert _run(capsys, "--db", records, "audit", "show")[1] == trail
+
+
+def test_a_device_or_pipe_is_neither_read_as_records_nor_replaced_by_an_export(
+    records: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    for argv in (["--db", "/dev/zero", "check"],
+                 ["--db", records, "import", "/dev/null"],
+                 ["--db", records, "export", "--format", "json", "--out", pipe],
+                 ["--db", records, "report", "--patient", "1", "--out", pipe]):
+        code, out, err = _run(capsys, *argv)
+        assert (code, out) == (ExitCode.FAILED, ""), argv
+        assert "is a device or pipe, not a file" in err
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
