@@ -414,11 +414,13 @@ def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None,
     if isinstance(location, str):
         return _run_on_server(args, location, pdf_writer)
     _refuse_devices(args, location)
-    if args.records is Records.OPTIONAL and not _has_records(location):
+    needed = args.records is Records.EXISTING or (
+        args.records is Records.OPTIONAL and getattr(args, "patient", None) is not None)
+    if args.records is Records.OPTIONAL and not needed and not _has_records(location):
         # The reference library needs a database to search in, not the practitioner's.
         with tempfile.TemporaryDirectory(prefix="cramp-reference-") as scratch:
             return _run_on_file(args, Path(scratch) / "reference.db", pdf_writer, lock, bench)
-    if args.records is Records.EXISTING and not _has_records(location):
+    if needed and not _has_records(location):
         empty = " (the file there is empty)" if location.is_file() else ""
         raise KnownError(ErrorKind.MISSING, f"There is no records file at {location}{empty}.")
     if args.records is Records.MAKES:

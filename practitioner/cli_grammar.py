@@ -29,7 +29,9 @@ class Records(enum.Enum):
 
     MAKES = "makes"  # may create it when there is none (and removes it again on failure)
     EXISTING = "existing"  # needs one: "there is no records file" otherwise
-    OPTIONAL = "optional"  # the reference library only: a throwaway file when there is none
+    # The reference library: a throwaway file when there is none, unless it is asked
+    # about a patient (--patient), who can only be in the records.
+    OPTIONAL = "optional"
     NONE = "none"  # does not open the records (bench)
 
 
@@ -250,7 +252,8 @@ def build_parser(prog: str = PROGRAM) -> argparse.ArgumentParser:
 
     flags = _command(
         commands, "flags", "what the reference library flags for a patient, or for "
-        "medications and conditions", Records.EXISTING,
+        "medications and conditions", Records.OPTIONAL,
+        "Medications and conditions work without a records file too.",
     )
     flags.add_argument("--patient", type=_patient, default=None, help="a patient number")
     flags.add_argument("--medication", action="append", default=[], metavar="NAME",
