@@ -59,6 +59,13 @@ class _Escaping(io.TextIOBase):
     def isatty(self) -> bool:
         return self._target.isatty()
 
+    def fileno(self) -> int:  # for faulthandler and child processes: the real stream
+        return self._target.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self._target.encoding
+
 
 @contextlib.contextmanager
 def escaped_output() -> Iterator[None]:
