@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from practitioner import cli, cli_grammar
+from practitioner import cli, cli_grammar, terminal
 from practitioner.db.cipher import PASSPHRASE_ENV
 from practitioner.db.connection import close_database, open_sqlite
 from practitioner.domain.demo_scale import Size
@@ -178,3 +178,13 @@ def test_a_terminal_that_cannot_show_a_character_gets_an_escape_not_a_crash(
     assert code == ExitCode.NO_RECORDS
     assert err == f"error: There is no records file at {tmp_path}/M\\xfcller " \
         "\\u201crecords\\u201d.db.\n"
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("\x1b[2J", "\\x1b[2J"), ("a\x07b\x7f\x9b", "a\\x07b\\x7f\\x9b"),
+    ("\u202eevil\u2066", "\\u202eevil\\u2066"), ("bad\udcff.db", "bad\\udcff.db"),
+    ("Müller „ok“\ttab", "Müller „ok“\ttab"),
+])
+def test_terminal_text_shows_control_characters_as_escapes(text: str, shown: str) -> None:
+    assert terminal.safe(text) == shown
+    assert terminal.one_line(f"{text}\nnext\r") == f"{shown}\\x0anext\\x0d"
