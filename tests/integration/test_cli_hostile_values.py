@@ -79,6 +79,8 @@ def _hostile(action: argparse.Action) -> st.SearchStrategy[str]:
         return st.sampled_from([*map(str, action.choices), *TEXTS[:3]])
     if action.type is cli_grammar._path:
         return st.sampled_from(PATHS)
+    if action.dest == "db":  # (never a server address: the test must not reach one)
+        return st.sampled_from((*PATHS, *TEXTS))
     if action.type in (None, str, cli_grammar._text):
         return st.sampled_from(TEXTS)
     return st.sampled_from(NUMBERS)
