@@ -19,7 +19,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -376,22 +376,20 @@ def _has_records(path: Path) -> bool:
     return path.exists() and not (path.is_file() and path.stat().st_size == 0)
 
 
-@contextlib.contextmanager
-def _removed_unless_done(path: Path) -> Iterator[list[int]]:
-    """For a command that may make the records file at `path`: if it made it (and maybe
-    its folders and backups/) but then failed, remove what it made. The block appends its
-    exit code to the list it is given."""
+def _removed_unless_done(path: Path, command: Callable[[], int]) -> int:
+    """Run `command`, which may make the records file at `path`: if it made it (and maybe
+    its folders and backups/) but then failed, remove what it made."""
     if _has_records(path):
-        yield []
-        return
+        return command()
     folders = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
     backups = path.parent / "backups"
     had_backups, was_empty_file = backups.exists(), path.is_file()
-    codes: list[int] = []
+    code: int = ExitCode.BUG
     try:
-        yield codes
+        code = command()
+        return code
     finally:
-        if codes != [ExitCode.OK]:
+        if code != ExitCode.OK:
             close_database()
             for made in (path, *(path.with_name(path.name + side) for side in SIDE_FILES)):
                 with contextlib.suppress(OSError):
@@ -424,9 +422,9 @@ def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None,
         empty = " (the file there is empty)" if location.is_file() else ""
         raise KnownError(ErrorKind.MISSING, f"There is no records file at {location}{empty}.")
     if args.records is Records.MAKES:
-        with _removed_unless_done(location) as codes:
-            codes.append(_run_on_file(args, location, pdf_writer, lock, bench))
-            return codes[0]
+        path = location
+        return _removed_unless_done(
+            path, lambda: _run_on_file(args, path, pdf_writer, lock, bench))
     return _run_on_file(args, location, pdf_writer, lock, bench)
 
 
