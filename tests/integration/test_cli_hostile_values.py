@@ -50,7 +50,7 @@ PATHS = (*FILES, "folder", "missing.db", "no/such/folder/file.db", "Müller 📁
 # here they get only files that hold a line of text.
 PASSPHRASE_FILES = ("text", "folder", "missing.db")
 # Per subcommand: a few seconds in all. Set more for a deeper run (80 each ran clean).
-EXAMPLES = int(os.environ.get("CRAMP_HOSTILE_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("CRAMP_HOSTILE_EXAMPLES", "6"))
 SAFE_EXITS = {int(code) for code in ExitCode} - {int(ExitCode.BUG)}
 
 
