@@ -2,4 +2,4 @@
 
 from practitioner.reporting import cli_main
 
-raise SystemExit(cli_main())
+raise SystemExit(cli_main(prog="python -m practitioner"))

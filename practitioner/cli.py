@@ -1,7 +1,9 @@
 """Headless commands over the same services as the GUI: demo, export, report, check,
 reference search and flags, audit and purge.
 
-Every failure ends in one line on stderr and a non-zero exit code, never a traceback.
+Every failure ends in one line on stderr and an exit code from `practitioner.exit_codes`,
+never a traceback; everything printed passes through `practitioner.terminal`. The grammar,
+and how each subcommand uses the records file, is `practitioner.cli_grammar`.
 """
 
 from __future__ import annotations
@@ -13,12 +15,16 @@ import getpass
 import json
 import logging
 import os
+import shutil
+import stat
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
 from practitioner import __version__, cli_privacy
+from practitioner.cli_grammar import PROGRAM, Records, parsed
 from practitioner.content.errors import ContentError
 from practitioner.content.reference import load_reference
 from practitioner.db.backup import opened_file
@@ -47,6 +53,7 @@ from practitioner.domain.reference_flags import CONDITION_ENTRIES, Flag
 from practitioner.domain.report_content import ReportData, ReportKind, default_letter_body
 from practitioner.domain.spelling import fold
 from practitioner.errors import ErrorKind, KnownError
+from practitioner.exit_codes import ExitCode, exit_code_for
 from practitioner.logs import current_log_file, setup_logging
 from practitioner.paths import data_dir, default_database_path
 from practitioner.process_privacy import protect_process
@@ -68,12 +75,13 @@ from practitioner.services.reports import ReportService
 from practitioner.services.security import SecurityService
 from practitioner.services.sessions import SessionService
 from practitioner.services.settings_file import ini_setting
+from practitioner.terminal import escaped_output, one_line
 
 log = logging.getLogger(__name__)
 
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_BUG = 70
+EXIT_OK = ExitCode.OK
+EXIT_FAILURE = ExitCode.FAILED
+EXIT_BUG = ExitCode.BUG
 
 PdfWriter = Callable[[ReportData, Path], bytes]  # writes the PDF, returns its bytes
 # Holds the one-instance lock on a records file for a `with` block (practitioner.reporting
@@ -83,14 +91,8 @@ InstanceLock = Callable[[Path], AbstractContextManager[object]]
 # (`backup` only reads, through the online backup API, so it may run beside the app.)
 WRITING_COMMANDS = frozenset({"demo", "import", "restore", "purge", "encrypt",
                               "change-passphrase"})
+SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's companions of a records file
 BenchRunner = Callable[[str, int, bool], str]  # (size, seed, json) → the text to print
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return value
 
 
 def _db_location(text: str) -> Path | str:
@@ -98,154 +100,6 @@ def _db_location(text: str) -> Path | str:
     if text.startswith(tuple(f"{scheme}://" for scheme in SCHEMES)):
         return text
     return Path(text)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The command-line grammar."""
-    parser = argparse.ArgumentParser(
-        prog="python -m practitioner",
-        description="Cramp Practitioner records from the command line.",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--verbose", action="store_true",
-                        help="write debug lines to the log file and to stderr")
-    parser.add_argument(
-        "--db",
-        type=_db_location,
-        default=None,
-        help=f"records file to use (default: {default_database_path()}), or a clinic "
-        "server: postgresql://USER@HOST/DBNAME?sslmode=require (the password from "
-        "$PGPASSWORD, else asked for)",
-    )
-    parser.add_argument(
-        "--passphrase-file", type=Path, default=None, metavar="FILE",
-        help="read the passphrase of an encrypted records file from FILE (its first line); "
-        f"else ${PASSPHRASE_ENV}, else it is asked for. A new file is created encrypted "
-        "when a passphrase is given",
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    demo = commands.add_parser(
-        "demo",
-        help="add deterministic synthetic patients, their treatment sessions and outcomes",
-    )
-    demo.add_argument("--patients", type=_positive, default=40, help="how many (default 40)")
-    demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    demo.add_argument("--size", choices=[s.name for s in Size], default=None,
-                      help="instead of --patients: build a whole synthetic dataset into a "
-                      "new --db file: S 300 patients, M 3,000 (40,000 visits), "
-                      "L 100,000 (1,000,000 visits)")
-
-    bench = commands.add_parser(
-        "bench", help="measure start-up, search, open, save and memory against their targets"
-    )
-    bench.add_argument("--size", choices=[s.name for s in Size], default="M",
-                       help="dataset size (default M; generated once, then cached)")
-    bench.add_argument("--seed", type=int, default=1, help="dataset seed (default 1)")
-    bench.add_argument("--json", action="store_true",
-                       help="one JSON object per figure: name, median, p95, target, met")
-    bench.add_argument("--clinic", metavar="URL", default=None,
-                       help="instead: the clinic load test — simulated workstations on the "
-                       "PostgreSQL server at URL (a role that may create a scratch database, "
-                       "dropped afterwards), checking for lost updates and errors")
-    bench.add_argument("--workstations", type=_positive, default=10,
-                       help="with --clinic: how many workstations (processes; default 10)")
-    bench.add_argument("--seconds", type=_positive, default=60,
-                       help="with --clinic: how long they work (default 60)")
-    bench.add_argument("--patients", type=_positive, default=300,
-                       help="with --clinic: how many patients to make first (default 300)")
-
-    export = commands.add_parser(
-        "export", help="write patient records with their sessions, diary and progress"
-    )
-    export.add_argument(
-        "--format", choices=["json", "csv"], required=True,
-        help="json: one whole-record document; csv: two spreadsheet-safe files, "
-        "<stem>-sessions.csv (one row per visit, a column per measure) and "
-        "<stem>-diary.csv (one row per diary day), both beside --out",
-    )
-    export.add_argument("--patient", type=int, default=None, help="only this patient number")
-    export.add_argument("--out", type=Path, default=None,
-                        help="file to write (default stdout; csv needs it)")
-
-    report = commands.add_parser(
-        "report", help="write a patient's progress report or referral letter as PDF"
-    )
-    report.add_argument("--patient", type=int, required=True, help="the patient number")
-    report.add_argument("--out", type=Path, required=True, help="the PDF file to write")
-    report.add_argument("--kind", choices=["progress", "referral"], default="progress",
-                        help="progress report (default) or referral letter")
-    report.add_argument("--practice", default="", help="practice name for the header "
-                        "(default: the one set in Preferences)")
-    report.add_argument("--practitioner", default="", help="name for the signature block "
-                        "(default: the one set in Preferences)")
-    report.add_argument("--to", default="", metavar="NAME",
-                        help="the physician a referral letter is addressed to")
-    report.add_argument("--library", type=Path, default=None,
-                        help="reference library folder to use instead of the shipped one")
-
-    commands.add_parser("check", help="full check of the records file: every page and "
-                        "index (integrity_check), every link (foreign_key_check), schema")
-
-    backup = commands.add_parser(
-        "backup", help="make a verified backup of the records file (online backup API)")
-    backup.add_argument("--to", type=Path, default=None, metavar="DIR",
-                        help="folder to write it to (default: backups/ beside the records, "
-                        "with rotation)")
-
-    restore = commands.add_parser(
-        "restore", help="replace the records file by a backup; the current file is kept "
-        "as <name>.before-restore (or <name>.damaged)")
-    restore.add_argument("file", type=Path, metavar="FILE", help="the backup to restore")
-
-    encrypt = commands.add_parser(
-        "encrypt", help="encrypt a plain records file under a new passphrase; its backups "
-        "are re-encrypted under it, and the plain original and local drafts overwritten and "
-        "deleted"
-    )
-    encrypt.add_argument("--new-passphrase-file", type=Path, default=None, metavar="FILE",
-                         help="read the new passphrase from FILE (its first line) instead "
-                         "of asking twice")
-
-    change = commands.add_parser(
-        "change-passphrase", help="re-encrypt an encrypted records file under a new passphrase"
-    )
-    change.add_argument("--new-passphrase-file", type=Path, default=None, metavar="FILE",
-                        help="read the new passphrase from FILE (its first line) instead of "
-                        "asking twice")
-
-    importing = commands.add_parser(
-        "import", help="add the patients of a JSON export (all of them, or none on error)"
-    )
-    importing.add_argument("file", type=Path, metavar="FILE", help="a JSON export")
-    importing.add_argument(
-        "--on-duplicate", choices=["skip", "new"], default="skip",
-        help="a patient with the same name and date of birth as one already here: "
-        "skip it (default) or import it as a new patient",
-    )
-
-    library_help = "reference library folder to use instead of the shipped one"
-    reference = commands.add_parser("reference", help="the reference library")
-    actions = reference.add_subparsers(dest="action", required=True, metavar="ACTION")
-    search = actions.add_parser("search", help="search titles, synonyms and texts")
-    search.add_argument("query", nargs="+", metavar="QUERY", help="words to look for")
-    search.add_argument("--limit", type=_positive, default=20, help="at most (default 20)")
-    search.add_argument("--json", action="store_true", help="a JSON list, best first")
-    search.add_argument("--library", type=Path, default=None, help=library_help)
-
-    flags = commands.add_parser(
-        "flags", help="what the reference library flags for a patient, or for medications "
-        "and conditions"
-    )
-    flags.add_argument("--patient", type=int, default=None, help="a patient number")
-    flags.add_argument("--medication", action="append", default=[], metavar="NAME",
-                       help="a medication name, dose text allowed (repeatable)")
-    flags.add_argument("--condition", action="append", default=[], metavar="NAME",
-                       help="a condition code such as diabetes or pregnancy (repeatable)")
-    flags.add_argument("--json", action="store_true", help="a JSON list, most urgent first")
-    flags.add_argument("--library", type=Path, default=None, help=library_help)
-    cli_privacy.add_commands(commands)
-    return parser
 
 
 def condition_named(name: str) -> Condition:
@@ -394,8 +248,6 @@ def _encrypt(args: argparse.Namespace, path: Path) -> str:
 
 def _check(path: Path, passphrase: str | None) -> str:
     state = inspect_file(path, full_check=True, passphrase=passphrase)
-    if state.is_new:
-        raise KnownError(ErrorKind.CANNOT_OPEN, f"There is no records file at {path}.")
     latest = max((m.idx for m in known_migrations()), default=0)
     note = "" if state.user_version == latest else "; it will be upgraded when next opened"
     return f"ok: {path}: integrity ok, schema version {state.user_version} of {latest}{note}"
@@ -404,7 +256,7 @@ def _check(path: Path, passphrase: str | None) -> str:
 def _demo_dataset(args: argparse.Namespace) -> str:
     if args.db is None:
         raise KnownError(ErrorKind.CANNOT_OPEN, "demo --size needs --db NEW_FILE.")
-    made = generate_dataset(args.db, Size[args.size].value, args.seed,
+    made = generate_dataset(Path(args.db), Size[args.size].value, args.seed,
                             progress=lambda text: print(text, file=sys.stderr))
     return f"Built dataset {made.size} in {made.path}: {made.patients} patients, " \
         f"{made.sessions} treatment sessions, {made.diary_days} diary days."
@@ -419,16 +271,15 @@ def _audit_export(audit: AuditService, patients: PatientService,
     audit.record_access(AuditAction.EXPORT, ids, f"{args.format} via command line")
 
 
-def _backup(path: Path, folder: Path | None, passphrase: str | None) -> str:
-    """Back up the records file without opening it for writing (no migration)."""
-    state = inspect_file(path, passphrase=passphrase)
-    if state.is_new:
-        raise KnownError(ErrorKind.NOT_FOUND, f"There is no records file at {path}.")
+def _backup(path: Path, folder: Path | None, passphrase: str | None) -> Path:
+    """Back up the records file without opening it for writing (no migration); returns
+    the backup made."""
+    inspect_file(path, passphrase=passphrase)
     with opened_file(path, read_only=True, passphrase=passphrase) as source:
         backups = BackupService(path, source=lambda: source, passphrase=passphrase)
         backups.configure(saved_preferences(data_dir() / "settings.ini"))  # as the window
         made = backups.back_up("manual", folder)
-    return f"Backed up {path} to {made.path}."
+    return made.path
 
 
 def _restore(path: Path, backup: Path, passphrase: str | None) -> str:
@@ -532,19 +383,105 @@ def _run_on_server(args: argparse.Namespace, url: str,
         close_database()
 
 
+def _has_records(path: Path) -> bool:
+    """Whether something is at `path` that a command should open rather than make (an
+    empty file is where a new one may be made)."""
+    return path.exists() and not (path.is_file() and path.stat().st_size == 0)
+
+
+def _removed_unless_done(path: Path, command: Callable[[], int]) -> int:
+    """Run `command`, which may make the records file at `path`: if it made it (and maybe
+    its folders and backups/) but then failed, remove what it made."""
+    if _has_records(path):
+        return command()
+    folders = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
+    backups = path.parent / "backups"
+    had_backups, was_empty_file = backups.exists(), path.is_file()
+    code: int = ExitCode.BUG
+    try:
+        code = command()
+        return code
+    finally:
+        if code != ExitCode.OK:
+            close_database()
+            for made in (path, *(path.with_name(path.name + side) for side in SIDE_FILES)):
+                with contextlib.suppress(OSError):
+                    if made == path and was_empty_file:
+                        os.truncate(path, 0)
+                    else:
+                        made.unlink(missing_ok=True)
+            if not had_backups and backups.is_dir():
+                shutil.rmtree(backups, ignore_errors=True)
+            for folder in folders:
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+
+
 def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None,
          lock: InstanceLock | None = None, bench: BenchRunner | None = None) -> int:
     if args.command == "bench" and args.clinic:
         return _clinic_load(args)
-    if isinstance(args.db, str):
-        return _run_on_server(args, args.db, pdf_writer)
-    path: Path = args.db or default_database_path()
+    location = default_database_path() if args.db is None else _db_location(args.db)
+    if isinstance(location, str):
+        return _run_on_server(args, location, pdf_writer)
+    _refuse_devices(args, location)
+    needed = args.records is Records.EXISTING or (
+        args.records is Records.OPTIONAL and getattr(args, "patient", None) is not None)
+    if args.records is Records.OPTIONAL and not needed and not _has_records(location):
+        # The reference library needs a database to search in, not the practitioner's.
+        with tempfile.TemporaryDirectory(prefix="cramp-reference-") as scratch:
+            return _run_on_file(args, Path(scratch) / "reference.db", pdf_writer, lock, bench)
+    if needed and not _has_records(location):
+        empty = " (the file there is empty)" if location.is_file() else ""
+        raise KnownError(ErrorKind.MISSING, f"There is no records file at {location}{empty}.")
+    if args.records is Records.MAKES:
+        path = location
+        return _removed_unless_done(
+            path, lambda: _run_on_file(args, path, pdf_writer, lock, bench))
+    return _run_on_file(args, location, pdf_writer, lock, bench)
+
+
+def _refuse_devices(args: argparse.Namespace, records: Path) -> None:
+    """Refuse a device (`/dev/zero`, a terminal) given as the records or any file, and
+    anything but a plain file as --out: reading one never ends, and writing the export
+    beside it and renaming would replace the device itself."""
+    for name, value in (("db", records), *vars(args).items()):
+        if not isinstance(value, Path):
+            continue
+        try:
+            mode = value.stat().st_mode
+        except (OSError, ValueError):
+            continue  # missing or unreadable: the command says so itself
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or (
+                name == "out" and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))):
+            raise KnownError(ErrorKind.CANNOT_OPEN, f"{value} is a device or pipe, not a "
+                             "file. Nothing was changed.")
+
+
+def _refuse_writing_over(out: Path | None, records: Path) -> None:
+    """Refuse an output file that is the records file or one of its companions: writing
+    there would replace the records."""
+    if out is None:
+        return
+    for kept in (records, *(records.with_name(records.name + side) for side in SIDE_FILES)):
+        same = out.resolve() == kept.resolve() or (
+            out.exists() and kept.exists() and os.path.samefile(out, kept))
+        if same:
+            raise KnownError(ErrorKind.CANNOT_OPEN, f"{out} is the records file {kept.name}; "
+                             "write to another file. Nothing was changed.")
+
+
+def _run_on_file(args: argparse.Namespace, path: Path, pdf_writer: PdfWriter | None,
+                 lock: InstanceLock | None, bench: BenchRunner | None) -> int:
+    """Run a command on the records file at `path`."""
     # "encrypt" opens the plain file as it is; the passphrase given is the new one.
-    passphrase = None if args.command == "encrypt" else _passphrase(args, path)
-    if args.command == "encrypt" and not path.is_file():
-        raise KnownError(ErrorKind.CANNOT_OPEN, f"There is no records file at {path}.")
+    passphrase = None if args.command == "encrypt" or args.records is Records.NONE \
+        else _passphrase(args, path)
+    _refuse_writing_over(getattr(args, "out", None), path)
     if args.command == "check":
-        print(_check(path, passphrase))
+        line = _check(path, passphrase)
+        print(json.dumps({"ok": True, "path": str(path), "message": line},
+                         ensure_ascii=False) if args.json else line)
         return EXIT_OK
     if args.command == "demo" and args.size is not None:
         print(_demo_dataset(args))
@@ -559,7 +496,10 @@ def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None,
         else contextlib.nullcontext()
     with holding:
         if args.command == "backup":
-            print(_backup(path, args.to, passphrase))
+            made = _backup(path, args.to, passphrase)
+            line = f"Backed up {path} to {made}."
+            print(json.dumps({"ok": True, "path": str(path), "backup": str(made),
+                              "message": line}, ensure_ascii=False) if args.json else line)
             return EXIT_OK
         if args.command == "restore":
             print(_restore(path, args.file, passphrase))
@@ -605,17 +545,18 @@ def _on_open_records(args: argparse.Namespace, path: Path | str,
         print(f"Added {added.patients} demo patients with {added.sessions} treatment "
               f"sessions to {path}.")
     elif args.command == "export" and args.format == "csv":
-        written = export_csv(patients, args.out, args.patient, SessionService())
-        _audit_export(audit, patients, args)
+        # The files take their names only once the audit entry is written.
+        written = export_csv(patients, args.out, args.patient, SessionService(),
+                             before_replace=lambda: _audit_export(audit, patients, args))
         print(f"Wrote {written[0]} and {written[1]}.", file=sys.stderr)
     elif args.command == "export":
         text = export_json(patients, args.patient, SessionService())
         if args.out is None:
+            _audit_export(audit, patients, args)
             sys.stdout.write(text)
         else:
-            write_files_atomically([(args.out, text)])
-        _audit_export(audit, patients, args)
-        if args.out is not None:
+            write_files_atomically([(args.out, text)],
+                                   lambda: _audit_export(audit, patients, args))
             print(f"Wrote {args.out}.", file=sys.stderr)
     elif args.command == "import":
         backups = BackupService(path, passphrase=passphrase) if isinstance(path, Path) \
@@ -633,8 +574,9 @@ def _on_open_records(args: argparse.Namespace, path: Path | str,
 
 
 def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = None,
-         lock: InstanceLock | None = None, bench: BenchRunner | None = None) -> int:
-    """Run one command; returns the process exit code.
+         lock: InstanceLock | None = None, bench: BenchRunner | None = None,
+         prog: str = PROGRAM) -> int:
+    """Run one command; returns the process exit code (see practitioner.exit_codes).
 
     `pdf_writer` renders a report to a PDF file. The command line never imports Qt, so
     the caller wires one in (`practitioner.reporting.cli_main`, behind `python -m
@@ -642,31 +584,46 @@ def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = No
     `lock` likewise holds the one-instance lock around the commands that write, and
     `bench` runs the benchmarks (which need Qt too).
     """
+    args = parsed(argv, prog)
+    if isinstance(args, int):
+        return args
+    return run(args, pdf_writer=pdf_writer, lock=lock, bench=bench)
+
+
+def run(args: argparse.Namespace, *, pdf_writer: PdfWriter | None = None,
+        lock: InstanceLock | None = None, bench: BenchRunner | None = None) -> int:
+    """Run the parsed command (see `main`); every failure ends in one line on stderr and
+    an exit code from practitioner.exit_codes, never in a traceback."""
     protect_process()
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    setup_logging(verbose=args.verbose)
+    setup_logging(verbose=args.verbose, warnings_to_stderr=False)
     log.info("command line %s: %s", __version__, args.command)
-    if args.command == "export" and args.format == "csv" and args.out is None:
-        parser.error("export --format csv needs --out FILE")
-    if args.command == "flags" and (args.patient is None) == (
-        not args.medication and not args.condition
-    ):
-        parser.error("flags needs either --patient, or --medication and --condition names")
-    try:
-        return _run(args, pdf_writer, lock, bench)
-    except KnownError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
-        return EXIT_FAILURE
-    except ContentError as exc:
-        print(f"error: the reference library cannot be loaded: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
-    except OSError as exc:
-        print(f"error: {exc.strerror or exc} ({exc.filename or 'file'})", file=sys.stderr)
-        return EXIT_FAILURE
-    except Exception as exc:
-        log.exception("unexpected failure")  # types and places only (practitioner.logs)
-        where = current_log_file()
-        print(f"error: unexpected failure ({type(exc).__name__}); please report it"
-              + (f" with the log file {where}." if where else "."), file=sys.stderr)
-        return EXIT_BUG
+    if not logging.getLogger().handlers:
+        # Log lines are for a log file (when one is set up), not the terminal: without a
+        # handler, logging would print warnings and a bug's traceback to stderr.
+        logging.getLogger().addHandler(logging.NullHandler())
+    with escaped_output():
+        try:
+            return _run(args, pdf_writer, lock, bench)
+        except KnownError as exc:
+            return _failed(args, exc.message, exit_code_for(exc.kind), exc.kind.value)
+        except ContentError as exc:
+            return _failed(args, f"the reference library cannot be loaded: {exc}",
+                           ExitCode.FAILED, "content")
+        except OSError as exc:
+            return _failed(args, f"{exc.strerror or exc} ({exc.filename or 'file'})",
+                           ExitCode.FAILED, "file")
+        except Exception as exc:  # a bug: its details go to the log, never to the terminal
+            log.exception("unexpected failure")  # types and places only (practitioner.logs)
+            where = current_log_file()
+            return _failed(args, f"unexpected failure ({type(exc).__name__}); please "
+                           "report it" + (f" with the log file {where}." if where else "."),
+                           ExitCode.BUG, "bug")
+
+
+def _failed(args: argparse.Namespace, message: str, code: ExitCode, kind: str) -> int:
+    """Say why the command failed, on its one line (and as JSON under --json)."""
+    if getattr(args, "json", False):
+        print(json.dumps({"ok": False, "error": kind, "message": message},
+                         ensure_ascii=False))
+    print(f"error: {one_line(message)}", file=sys.stderr)
+    return code

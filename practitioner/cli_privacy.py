@@ -1,11 +1,13 @@
 """The command line's audit and privacy commands: `audit verify`, `audit show`, `purge`.
 
-Kept apart from `practitioner.cli`, which wires them in; like it, never imports Qt.
+Kept apart from `practitioner.cli`, which wires them in; like it, never imports Qt. Their
+grammar is in `practitioner.cli_grammar`.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 
 from practitioner.domain.audit import AuditEntry
 from practitioner.errors import ErrorKind, KnownError
@@ -14,34 +16,6 @@ from practitioner.services.audit import AuditService
 from practitioner.services.privacy import PrivacyService, retention_years_from
 
 COMMANDS = ("audit", "purge")
-
-
-def _anchor(text: str) -> tuple[int, str]:
-    seq, _, digest = text.partition(":")
-    if not seq.isdigit() or len(digest) != 64:
-        raise argparse.ArgumentTypeError("expected SEQ:HASH as printed by `audit verify`")
-    return int(seq), digest.lower()
-
-
-def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add `audit` and `purge` to the command-line grammar."""
-    audit = commands.add_parser("audit", help="the audit trail: verify it, or show entries")
-    actions = audit.add_subparsers(dest="action", required=True, metavar="ACTION")
-    verify = actions.add_parser(
-        "verify", help="check every link of the hash chain; names the first tampered entry"
-    )
-    verify.add_argument("--anchor", type=_anchor, default=None, metavar="SEQ:HASH",
-                        help="a head printed by an earlier verify, kept outside the records "
-                        "file: also catches entries cut off the end and rewritten")
-    show = actions.add_parser("show", help="list entries, oldest first")
-    show.add_argument("--patient", type=int, default=None, help="only this patient number")
-
-    purge = commands.add_parser(
-        "purge", help="erase a patient permanently once the retention period is over"
-    )
-    purge.add_argument("--patient", type=int, required=True, help="the patient number")
-    purge.add_argument("--force-after-retention", action="store_true",
-                       help="really erase (without it, only say from when erasure is allowed)")
 
 
 def format_entry(entry: AuditEntry) -> str:
@@ -57,6 +31,14 @@ def run(args: argparse.Namespace, audit: AuditService) -> tuple[int, str]:
     """Run an audit or purge command on the open records; (exit code, text to print)."""
     if args.command == "audit" and args.action == "verify":
         result = audit.verify(anchor=args.anchor)
+        if args.json:
+            broken = result.broken
+            return int(broken is not None), json.dumps({
+                "ok": broken is None, "rows": result.rows,
+                "head": f"{result.head.fields.seq}:{result.head.hash}" if result.head else None,
+                "broken_at": broken.seq if broken else None,
+                "reason": broken.reason if broken else None,
+            }, ensure_ascii=False)
         if result.broken is not None:
             return 1, (f"audit trail broken at row {result.broken.seq}: "
                        f"{result.broken.reason}")

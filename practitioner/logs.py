@@ -92,10 +92,11 @@ class _OursOrWarnings(logging.Filter):
 
 
 def setup_logging(*, verbose: bool = False, stderr_format: str = "%(message)s",
-                  folder: Path | None = None) -> Path | None:
+                  folder: Path | None = None, warnings_to_stderr: bool = True) -> Path | None:
     """Log to the rotating file (INFO and up, DEBUG with `verbose`) and warnings to
-    stderr. Returns the log file, or None when its folder cannot be written (then only
-    stderr). Calling it again replaces what an earlier call set up."""
+    stderr (all lines with `verbose`; none without it when not `warnings_to_stderr`, as
+    the CLI, whose failures are said in one line of their own). Returns the log file, or
+    None when its folder cannot be written. Calling it again replaces an earlier call's."""
     root = logging.getLogger()
     for handler in [h for h in root.handlers if getattr(h, _MARK, False)]:
         root.removeHandler(handler)
@@ -106,7 +107,7 @@ def setup_logging(*, verbose: bool = False, stderr_format: str = "%(message)s",
     stream.setLevel(logging.DEBUG if verbose else logging.WARNING)
     stream.setFormatter(PrivateFormatter(stderr_format))
     stream.addFilter(_OursOrWarnings())
-    handlers: list[logging.Handler] = [stream]
+    handlers: list[logging.Handler] = [stream] if verbose or warnings_to_stderr else []
     path: Path | None = (folder or log_folder()) / LOG_NAME
     assert path is not None
     from logging.handlers import RotatingFileHandler  # not before the first paint (~8 ms)

@@ -4,7 +4,8 @@
 import-linter contracts "only app imports ui" and "... never import Qt"), so its `report`
 command takes the renderer as an argument and this module, like `app` for the GUI, does
 the wiring. `python -m practitioner` runs `cli_main`. Qt is imported only when a report is
-actually written, so the other commands start as fast as before.
+actually written, and the services only once the command line parsed, so `--help` and the
+other commands start fast.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ import sys
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from practitioner import cli
-from practitioner.domain.report_content import ReportData
+from practitioner import cli_grammar
 from practitioner.errors import ErrorKind, KnownError
+
+if TYPE_CHECKING:
+    from practitioner.domain.report_content import ReportData
 
 
 def write_report_pdf(data: ReportData, path: Path) -> bytes:
@@ -52,10 +56,16 @@ def run_bench(size: str, seed: int, as_json: bool) -> str:
     return measure(size, seed, as_json)
 
 
-def cli_main(argv: Sequence[str] | None = None) -> int:
+def cli_main(argv: Sequence[str] | None = None, prog: str = cli_grammar.PROGRAM) -> int:
     """Run one command-line command, with PDF reports and benchmarks available and the
-    records file locked against a second instance while a command writes to it."""
-    return cli.main(argv, pdf_writer=write_report_pdf, lock=hold_instance_lock, bench=run_bench)
+    records file locked against a second instance while a command writes to it.
+    `--help` and usage errors answer before the services are loaded."""
+    args = cli_grammar.parsed(argv, prog)
+    if isinstance(args, int):
+        return args
+    from practitioner import cli
+
+    return cli.run(args, pdf_writer=write_report_pdf, lock=hold_instance_lock, bench=run_bench)
 
 
 def hold_instance_lock(records: Path) -> AbstractContextManager[object]:

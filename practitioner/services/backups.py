@@ -291,6 +291,9 @@ class BackupService:
         file back in place, when anything fails.
         """
         restored = self.describe(backup)
+        if self.records.exists() and os.path.samefile(restored.path, self.records):
+            raise KnownError(ErrorKind.CANNOT_OPEN, f"{backup} is the records file itself, "
+                             "not a backup of it; nothing was changed.")
         key = self._key()
         close_database()
         damaged, safety = False, None

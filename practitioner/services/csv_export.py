@@ -10,7 +10,7 @@ leaves a partial file under a final name.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,9 +99,12 @@ def export_csv(
     patient_id: int | None = None,
     sessions: SessionService | None = None,
     outcomes: OutcomeService | None = None,
+    before_replace: Callable[[], None] = lambda: None,
 ) -> tuple[Path, Path]:
-    """Write the sessions and diary CSV files for `out` (see `csv_paths`); returns them."""
+    """Write the sessions and diary CSV files for `out` (see `csv_paths`); returns them.
+    `before_replace`: see `write_files_atomically`."""
     tables = csv_tables(patients, patient_id, sessions, outcomes)
     sessions_path, diary_path = csv_paths(out)
-    write_files_atomically([(sessions_path, tables.sessions), (diary_path, tables.diary)])
+    write_files_atomically([(sessions_path, tables.sessions), (diary_path, tables.diary)],
+                           before_replace)
     return sessions_path, diary_path

@@ -6,22 +6,28 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
 
-def write_files_atomically(files: Sequence[tuple[Path, str]]) -> None:
+def write_files_atomically(files: Sequence[tuple[Path, str]],
+                           before_replace: Callable[[], None] = lambda: None) -> None:
     """Write every (path, text) as UTF-8: all temporary files first, then each moved into
     place with os.replace. The folders must exist. On failure (disk full, unwritable or
     missing folder) no temporary file is left and no final name holds a partial file;
-    OSError says why."""
+    OSError says why. `before_replace` runs once every temporary file is written (an
+    export's audit entry): when it raises, no final name is touched either."""
     temps: list[tuple[str, Path]] = []
     try:
         for path, text in files:
             if not path.parent.is_dir():
                 raise FileNotFoundError(errno.ENOENT, "there is no such folder",
                                         str(path.parent))
+            if path.is_dir():
+                raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path))
+            if path.exists() and not path.is_file():  # a device or pipe: never replace it
+                raise OSError(errno.EINVAL, "it is a device or pipe, not a file", str(path))
             fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
                                         dir=path.parent)
             temps.append((temp, path))
@@ -29,6 +35,7 @@ def write_files_atomically(files: Sequence[tuple[Path, str]]) -> None:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
+        before_replace()
         for temp, path in temps:
             os.replace(temp, path)
     finally:

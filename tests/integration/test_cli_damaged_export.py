@@ -10,6 +10,7 @@ import pytest
 
 from practitioner import cli
 from practitioner.db.connection import close_database
+from practitioner.exit_codes import ExitCode
 from tests.helpers.files import sha256
 from tests.helpers.records import DAMAGE, demo_records
 
@@ -35,7 +36,7 @@ def test_export_of_damaged_records_saves_what_is_readable(
             assert json.loads(out)["patients"][0]["id"] == patient
             exported.append(patient)
         else:
-            assert code == cli.EXIT_FAILURE and out == ""
+            assert code == ExitCode.DAMAGED and out == ""
             assert lines[0].startswith("error: ") and "cannot be read" in lines[0]
             refused.append(patient)
     close_database()

@@ -18,6 +18,7 @@ from practitioner import cli
 from practitioner.db.cipher import PASSPHRASE_ENV, FileKind, file_kind
 from practitioner.db.connection import close_database, open_sqlite
 from practitioner.domain.session import Draft
+from practitioner.exit_codes import ExitCode
 from practitioner.services.drafts import LocalDrafts
 from practitioner.services.patients import PatientService
 from practitioner.services.sessions import SessionService
@@ -83,7 +84,7 @@ def test_an_unusable_passphrase_file_fails_in_one_line(
                  ("--db", plain, "encrypt", "--new-passphrase-file", bad),
                  ("--db", tmp_path / "new.db", "--passphrase-file", bad, "demo")):
         code, err = _run(capsys, *args)
-        assert code == cli.EXIT_FAILURE, args
+        assert code == ExitCode.PASSPHRASE, args
         assert err.startswith("error: ") and len(err.splitlines()) == 1, err
         assert str(bad) in err, err
     assert (encrypted.read_bytes(), plain.read_bytes()) == before
@@ -107,17 +108,17 @@ def test_a_new_passphrase_meets_the_one_rule_on_every_path(
     key = _key_file(tmp_path, weak.encode() + b"\n")
     new = tmp_path / "new.db"
     code, err = _run(capsys, "--db", new, "--passphrase-file", key, "demo", "--patients", "1")
-    assert code == cli.EXIT_FAILURE and ("at least" in err or "space" in err), err
+    assert code == ExitCode.PASSPHRASE and ("at least" in err or "space" in err), err
     assert not new.exists()
     monkeypatch.setenv(PASSPHRASE_ENV, weak)
-    assert _run(capsys, "--db", new, "demo", "--patients", "1")[0] == cli.EXIT_FAILURE
+    assert _run(capsys, "--db", new, "demo", "--patients", "1")[0] == ExitCode.PASSPHRASE
     assert not new.exists()
     monkeypatch.delenv(PASSPHRASE_ENV)
 
     plain = tmp_path / "plain.db"
     _marked_records(plain)
     assert _run(capsys, "--db", plain, "encrypt", "--new-passphrase-file", key)[0] \
-        == cli.EXIT_FAILURE
+        == ExitCode.PASSPHRASE
     assert file_kind(plain) is FileKind.PLAIN
 
 

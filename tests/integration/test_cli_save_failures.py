@@ -18,6 +18,7 @@ import pytest
 
 from practitioner import cli
 from practitioner.db.connection import close_database, open_sqlite
+from practitioner.exit_codes import ExitCode, exit_code_for
 from tests.helpers.cli import assert_one_line_failure, run_cli
 from tests.helpers.faults import Damaged, DiskFull, Fault, FolderMissing, Locked, is_root
 
@@ -79,7 +80,7 @@ def test_a_fault_while_writing_is_one_line_and_the_command_then_works(
 
     code, line = _main(capsys, empty_records, *DEMO)
 
-    assert code == cli.EXIT_FAILURE
+    assert code == exit_code_for(fault.kind)
     assert fault.says in line
     fault.remove()
     stop_faulting()
@@ -99,7 +100,7 @@ def test_a_damaged_file_is_one_line_unchanged_and_the_command_works_once_repaire
 
     code, line = _main(capsys, empty_records, *DEMO)
 
-    assert code == cli.EXIT_FAILURE
+    assert code == ExitCode.DAMAGED
     assert "damaged" in line and "was not changed" in line
     assert empty_records.read_bytes() == damaged
     fault.remove()
