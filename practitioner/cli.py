@@ -554,10 +554,13 @@ def _run_on_open_records(args: argparse.Namespace, path: Path,
     damage = _open_for(args.command, path, passphrase)
     try:
         code = _on_open_records(args, path, pdf_writer, passphrase)
-    except KnownError as exc:
+    except Exception as exc:
+        # On damaged records anything read may be garbage (a date that is text, a row
+        # missing from its index): whatever fails, that part cannot be read.
         if damage is None:
             raise
-        raise KnownError(exc.kind, f"{damage.message} It was opened read-only, but the "
+        kind = exc.kind if isinstance(exc, KnownError) else damage.kind
+        raise KnownError(kind, f"{damage.message} It was opened read-only, but the "
                          "part this command needs cannot be read.") from exc
     finally:
         close_database()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from practitioner.db.cipher import DRIVER_ERRORS, connect_raw, is_cipher_connection
 from practitioner.db.errors import known_error
+from practitioner.domain.backup_policy import BACKUP_FOLDER
 from practitioner.errors import BugError, ErrorKind, KnownError
 
 BUSY_TIMEOUT_SECONDS = 5
@@ -46,7 +47,7 @@ def opened_file(path: Path, *, read_only: bool = False,
 
 def backup_folder(records: Path) -> Path:
     """Where the backups of the records file `records` live: `backups/` beside it."""
-    return Path(records).parent / "backups"
+    return Path(records).parent / BACKUP_FOLDER
 
 
 def remove_partials(folder: Path) -> list[Path]:

@@ -20,20 +20,19 @@ from practitioner.db.base import database
 from practitioner.db.cipher import (
     DATABASE_ERRORS,
     DRIVER_ERRORS,
-    FileKind,
     connect_raw,
-    file_kind,
     peewee_database,
 )
 from practitioner.db.errors import MESSAGES, known_error
 from practitioner.db.file_guard import guard_writes
+from practitioner.db.header import FileKind, cut_short, header_damage, recognise
 from practitioner.db.migrate import (
     HISTORY_TABLE,
     MIGRATIONS_DIR,
     known_migrations,
     migrate,
 )
-from practitioner.domain.backup_policy import backup_file_name
+from practitioner.domain.backup_policy import BACKUP_FOLDER, backup_file_name
 from practitioner.errors import ErrorKind, KnownError
 
 APPLICATION_ID = 0x43524D50  # "CRMP": marks a file as a Cramp Practitioner records file.
@@ -67,18 +66,46 @@ class FileState:
 
 
 def _driver_passphrase(path: Path, passphrase: str | None) -> str | None:
-    """The passphrase to open `path` with: None for a plain file (the standard driver),
-    the given one for an encrypted file. Raises KnownError when the file is neither."""
-    kind = file_kind(path)
-    if kind is FileKind.NOT_A_DATABASE:
-        raise KnownError(ErrorKind.NOT_A_DATABASE,
-                         f"{MESSAGES[ErrorKind.NOT_A_DATABASE]} File: {path}. "
-                         "It was not changed.")
-    if kind is FileKind.ENCRYPTED and passphrase is None:
+    """The one check every way into a records file passes before a driver opens it.
+
+    Returns the passphrase to open `path` with: None for a plain file (the standard
+    driver), the given one for an encrypted file. Raises KnownError when the file is not
+    a records file, is damaged (empty or cut short with backups beside it, a header field
+    out of range, shorter than its header says), or needs a passphrase not given.
+    """
+    found = recognise(path)
+    if found.kind is FileKind.NOT_A_DATABASE:
+        what = f"{path} is {found.looks_like}, not a Cramp Practitioner records file" \
+            if found.looks_like else f"{MESSAGES[ErrorKind.NOT_A_DATABASE]} File: {path}"
+        raise KnownError(ErrorKind.NOT_A_DATABASE, f"{what}. It was not changed.")
+    if found.kind is FileKind.DAMAGED:
+        raise KnownError(
+            ErrorKind.DAMAGED,
+            f"The records file {path} is damaged: it is {found.looks_like or 'not a database'}"
+            f", yet backups of it lie in {path.parent / BACKUP_FOLDER}. Restore the newest "
+            "backup. It was not changed.")
+    if found.kind is FileKind.ENCRYPTED and passphrase is None:
         raise KnownError(ErrorKind.PASSPHRASE,
-                         f"{path} is encrypted (or damaged): its passphrase is needed to "
+                         f"{path} is encrypted: its passphrase is needed to "
                          "open it. It was not changed.")
-    return passphrase if kind is FileKind.ENCRYPTED else None
+    if found.kind is FileKind.PLAIN:
+        _refuse_bad_header(path)
+    return passphrase if found.kind is FileKind.ENCRYPTED else None
+
+
+def _refuse_bad_header(path: Path) -> None:
+    damage = header_damage(path)
+    if damage is None:
+        return
+    if damage.newer_format:
+        raise KnownError(
+            ErrorKind.TOO_NEW,
+            f"{path} was written in a newer or unknown SQLite file format ({damage.problem})"
+            ", so this app will not change it. Open it with the app that wrote it, or "
+            "restore a backup. It was not changed.")
+    raise KnownError(ErrorKind.DAMAGED,
+                     f"The records file {path} is damaged ({damage.problem}). "
+                     "It was not changed.")
 
 
 def inspect_file(
@@ -95,13 +122,18 @@ def inspect_file(
     """
     if path.is_dir():
         raise KnownError(ErrorKind.CANNOT_OPEN, f"{path} is a folder, not a records file.")
-    if not path.exists() or path.stat().st_size == 0:
+    if recognise(path).kind is FileKind.NEW:
         return FileState(path=path, is_new=True)
     try:
         conn = connect_raw(path, _driver_passphrase(path, passphrase), read_only=True)
     except DRIVER_ERRORS as exc:
         raise _as_known(exc, path) from exc
     try:
+        short = cut_short(path, int(conn.execute("PRAGMA page_count").fetchone()[0]),
+                          int(conn.execute("PRAGMA page_size").fetchone()[0]))
+        if short:
+            raise KnownError(ErrorKind.DAMAGED, f"The records file {path} is damaged "
+                             f"({short}). It was not changed.")
         application_id = conn.execute("PRAGMA application_id").fetchone()[0]
         user_version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {
@@ -316,18 +348,24 @@ def open_damaged_read_only(
     path = Path(path)
     stamps = _header_stamps(path)
     latest = max((m.idx for m in known_migrations(migrations_dir)), default=0)
+    header = header_damage(path)
     if damage.kind is not ErrorKind.DAMAGED or stamps is None or stamps[0] != APPLICATION_ID \
-            or stamps[1] > latest:
-        raise damage
+            or stamps[1] > latest or (header is not None and not header.readable):
+        raise damage  # Nothing read from a wrong header could be trusted.
     db = ReadOnlyDatabase(f"{path.resolve().as_uri()}?mode=ro", uri=True,
                           pragmas=list(READ_ONLY_PRAGMAS.items()),
                           timeout=BUSY_TIMEOUT_SECONDS)
     try:
         db.connect()
-        db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()  # type: ignore[no-untyped-call]
+        found = db.execute_sql(  # type: ignore[no-untyped-call]
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+            (HISTORY_TABLE,)).fetchone()[0]
     except DATABASE_ERRORS as exc:
         db.close()
         raise damage from exc
+    if not found:  # Its list of tables is lost: there is nothing to read.
+        db.close()
+        raise damage
     database.initialize(db)
     return db
 
