@@ -419,6 +419,22 @@ def _restore(path: Path, backup: Path, passphrase: str | None) -> str:
     return f"Restored {path} from the backup taken on {done.restored.when_text}{kept}."
 
 
+def _restore_hint(args: argparse.Namespace, exc: KnownError) -> str:
+    """For damaged records: the newest verified backup, and the command restoring it."""
+    if exc.kind is not ErrorKind.DAMAGED or isinstance(args.db, str) \
+            or args.command == "restore":
+        return ""
+    path: Path = args.db or default_database_path()
+    try:
+        newest = BackupService(path, passphrase=passphrase_from_env()).newest_verified()
+    except (KnownError, OSError):
+        return ""
+    if newest is None:
+        return ""
+    return f" The newest verified backup is {newest.path} (taken on {newest.when_text}): " \
+        f"restore it with “restore {newest.path}”."
+
+
 def _open_for(command: str, path: Path, passphrase: str | None) -> KnownError | None:
     """Open the records; export and report may read a damaged file read-only, and then
     get the damage back."""
@@ -639,7 +655,7 @@ def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = No
     try:
         return _run(args, pdf_writer, lock, bench)
     except KnownError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+        print(f"error: {exc.message}{_restore_hint(args, exc)}", file=sys.stderr)
         return EXIT_FAILURE
     except ContentError as exc:
         print(f"error: the reference library cannot be loaded: {exc}", file=sys.stderr)

@@ -272,12 +272,14 @@ class BackupService:
         restored = self.describe(backup)
         close_database()
         damaged, safety = False, None
-        if self.records.exists() and self.records.stat().st_size > 0:
+        if self.records.exists():
+            healthy = False
             try:
-                inspect_file(self.records, passphrase=self._passphrase)
+                # An empty file is "new" here, or damaged once it has backups.
+                healthy = not inspect_file(self.records, passphrase=self._passphrase).is_new
             except KnownError as exc:
                 damaged = exc.kind in (ErrorKind.DAMAGED, ErrorKind.NOT_A_DATABASE)
-            else:
+            if healthy:
                 with opened_file(self.records, read_only=True,
                                  passphrase=self._passphrase) as current:
                     safety = BackupService(
