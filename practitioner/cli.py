@@ -38,6 +38,7 @@ from practitioner.db.server import (
     open_postgres,
     server_health,
 )
+from practitioner.disk_space import disk_full_error, no_space_errno
 from practitioner.domain.audit import AuditAction
 from practitioner.domain.demo_scale import Size
 from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
@@ -661,7 +662,12 @@ def main(argv: Sequence[str] | None = None, *, pdf_writer: PdfWriter | None = No
         print(f"error: the reference library cannot be loaded: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except OSError as exc:
-        print(f"error: {exc.strerror or exc} ({exc.filename or 'file'})", file=sys.stderr)
+        if no_space_errno(exc):
+            where = Path(exc.filename) if isinstance(exc.filename, str) else Path.cwd()
+            print(f"error: {disk_full_error(where, 'write the file').message}",
+                  file=sys.stderr)
+        else:
+            print(f"error: {exc.strerror or exc} ({exc.filename or 'file'})", file=sys.stderr)
         return EXIT_FAILURE
     except Exception as exc:
         log.exception("unexpected failure")

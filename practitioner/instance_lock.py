@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile
 
+from practitioner.disk_space import disk_full_error, is_full, no_space_errno
 from practitioner.errors import ErrorKind, KnownError
 
 # How long to wait for another instance that is just closing.
@@ -46,6 +47,8 @@ def acquire(records: Path) -> InstanceLock:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        if no_space_errno(exc):
+            raise disk_full_error(path.parent, "create the folder for the records") from exc
         raise KnownError(ErrorKind.CANNOT_OPEN, f"Cannot create the folder {path.parent}: "
                          f"{exc.strerror}.") from exc
     lock = QLockFile(str(path))
@@ -65,6 +68,9 @@ def acquire(records: Path) -> InstanceLock:
             f"The records file {records} is already open{holder}. Close it there first; "
             "two windows on the same records could overwrite each other's work.",
         )
+    if is_full(path.parent):  # Qt says only that the lock file could not be made
+        raise disk_full_error(path.parent, f"make the lock file {path.name} that keeps two "
+                              "windows off the same records")
     raise KnownError(ErrorKind.READ_ONLY, f"The folder {path.parent} is read-only for you "
                      f"(the lock file {path.name} cannot be made there). Allow writing to "
                      "the folder and try again.")

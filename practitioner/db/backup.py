@@ -16,6 +16,7 @@ from pathlib import Path
 
 from practitioner.db.cipher import DRIVER_ERRORS, connect_raw, is_cipher_connection
 from practitioner.db.errors import known_error
+from practitioner.disk_space import disk_full_error, is_full, no_space_errno
 from practitioner.domain.backup_policy import BACKUP_FOLDER
 from practitioner.errors import BugError, ErrorKind, KnownError
 
@@ -151,13 +152,17 @@ def backup_sqlite(
         raise
     except DRIVER_ERRORS as exc:
         _discard(partial)
-        known = known_error(exc)
+        known = known_error(exc, path=partial)
         if known is None:
             raise
+        if known.kind is ErrorKind.DISK_FULL:
+            raise disk_full_error(target.parent, "write the backup") from exc
         raise KnownError(known.kind, f"The backup could not be written: {known.message} "
                          f"({target.parent})") from exc
     except OSError as exc:
         _discard(partial)
+        if no_space_errno(exc) or is_full(target.parent):
+            raise disk_full_error(target.parent, "write the backup") from exc
         raise KnownError(ErrorKind.CANNOT_OPEN, f"The backup could not be written to "
                          f"{target.parent}: {exc.strerror or exc}.") from exc
     return target

@@ -32,6 +32,7 @@ from practitioner.db.migrate import (
     known_migrations,
     migrate,
 )
+from practitioner.disk_space import disk_full_error, no_space_errno
 from practitioner.domain.backup_policy import BACKUP_FOLDER, backup_file_name
 from practitioner.errors import ErrorKind, KnownError
 
@@ -208,7 +209,7 @@ def check_file(path: Path, *, passphrase: str | None = None,
 
 
 def _as_known(exc: Exception, path: Path) -> KnownError:
-    known = known_error(exc)
+    known = known_error(exc, path=path)
     if known is None:
         return KnownError(ErrorKind.CANNOT_OPEN, f"Cannot read {path}: {exc}.")
     return KnownError(known.kind, f"{known.message} File: {path}. It was not changed.")
@@ -258,6 +259,8 @@ def open_sqlite(
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        if no_space_errno(exc):
+            raise disk_full_error(path, "create the folder for the records") from exc
         raise KnownError(
             ErrorKind.CANNOT_OPEN, f"Cannot create the folder {path.parent}: {exc.strerror}."
         ) from exc
@@ -275,7 +278,7 @@ def open_sqlite(
             db.pragma("application_id", APPLICATION_ID)
     except DATABASE_ERRORS as exc:
         db.close()
-        known = known_error(exc)
+        known = known_error(exc, path=path)
         if known is None:
             raise
         raise KnownError(known.kind, f"{known.message} File: {path}.") from exc
