@@ -27,6 +27,7 @@ from practitioner.db.connection import (
     close_database,
     inspect_file,
     open_damaged_read_only,
+    open_read_only,
     open_sqlite,
 )
 from practitioner.db.migrate import known_migrations
@@ -378,12 +379,24 @@ def _encrypt(args: argparse.Namespace, path: Path) -> str:
 
 
 def _check(path: Path, passphrase: str | None) -> str:
+    """Every page, index and link, the schema, then the audit trail: all read-only."""
     state = inspect_file(path, full_check=True, passphrase=passphrase)
     if state.is_new:
         raise KnownError(ErrorKind.CANNOT_OPEN, f"There is no records file at {path}.")
     latest = max((m.idx for m in known_migrations()), default=0)
-    note = "" if state.user_version == latest else "; it will be upgraded when next opened"
-    return f"ok: {path}: integrity ok, schema version {state.user_version} of {latest}{note}"
+    if state.user_version != latest:
+        return f"ok: {path}: integrity ok, schema version {state.user_version} of " \
+            f"{latest}; it will be upgraded (and its audit trail verified) when next opened"
+    open_read_only(path, passphrase=passphrase)
+    try:
+        trail = AuditService().verify()
+    finally:
+        close_database()
+    if trail.broken is not None:
+        raise KnownError(ErrorKind.AUDIT_BROKEN, f"{path}: every page is whole, but the audit "
+                         f"trail is broken at row {trail.broken.seq}: {trail.broken.reason}.")
+    return f"ok: {path}: integrity ok, audit trail intact ({trail.rows} entries), " \
+        f"schema version {state.user_version} of {latest}"
 
 
 def _demo_dataset(args: argparse.Namespace) -> str:

@@ -14,6 +14,8 @@ from peewee import PostgresqlDatabase, SqliteDatabase
 
 from practitioner.db.base import database
 from practitioner.db.models.audit import AUDIT_TABLE, AuditRow
+from practitioner.db.models.patient import PatientRow
+from practitioner.db.models.session import SessionRow
 from practitioner.domain.audit import AuditEntry, AuditFields, chained, check_fields
 
 # The advisory lock appenders queue on (PostgreSQL); any 64-bit number no other program uses.
@@ -83,3 +85,36 @@ def highest_issued() -> int | None:
         "SELECT seq FROM sqlite_sequence WHERE name = ?", (AUDIT_TABLE,)
     ).fetchone()
     return int(row[0]) if row else 0
+
+
+def trail_exists() -> bool:
+    """Whether the records still have their audit trail table (it can be dropped)."""
+    return bool(database.table_exists(AUDIT_TABLE))
+
+
+def _created(entity: str, entity_id: int, actions: tuple[str, ...]) -> bool:
+    return AuditRow.select().where(
+        (AuditRow.entity == entity) & (AuditRow.entity_id == entity_id)
+        & AuditRow.action.in_(actions)
+    ).exists()
+
+
+def newest_unrecorded() -> str:
+    """The newest patient or session whose making the trail does not record, or "".
+
+    Every patient is made with a `create` (or `import`) entry and every session with a
+    `create` entry (an imported one with its patient's `import`), in the same
+    transaction, so the newest of each must have its entry; a trail cut back or emptied
+    (its sequence reset too, which the chain alone cannot show) loses it. Only the newest
+    are asked about: records cloned in bulk for benchmarks (`services/datasets.py`) have
+    none, and the newest records of a dataset are made through the services.
+    """
+    patient = PatientRow.select(PatientRow.id).order_by(PatientRow.id.desc()).first()
+    if patient is not None and not _created("patient", patient.id, ("create", "import")):
+        return f"patient {patient.id} exists, but no entry records its making"
+    session = SessionRow.select(SessionRow.id, SessionRow.patient).order_by(
+        SessionRow.id.desc()).first()
+    if session is not None and not _created("session", session.id, ("create",)) \
+            and not _created("patient", session.patient_id, ("import",)):
+        return f"session {session.id} exists, but no entry records its making"
+    return ""

@@ -103,14 +103,19 @@ def is_cipher_connection(conn: object) -> bool:
 
 
 def peewee_database(
-    path: Path, passphrase: str | None, pragmas: dict[str, object], timeout: int
+    path: Path, passphrase: str | None, pragmas: dict[str, object], timeout: int,
+    *, read_only: bool = False,
 ) -> peewee.SqliteDatabase:
-    """The peewee database for `path`: SQLCipher's when a passphrase is given."""
+    """The peewee database for `path`: SQLCipher's when a passphrase is given;
+    `read_only` opens the file with `mode=ro`, so not one byte can be written."""
+    target = f"{path.resolve().as_uri()}?mode=ro" if read_only else str(path)
     if passphrase is None:
-        return peewee.SqliteDatabase(str(path), pragmas=list(pragmas.items()), timeout=timeout)
+        return peewee.SqliteDatabase(target, pragmas=list(pragmas.items()), timeout=timeout,
+                                     uri=read_only)
     key_literal(passphrase)  # Refuse an empty or NUL-bearing passphrase before use.
     db: peewee.SqliteDatabase = SqlCipherDatabase(
-        str(path), passphrase=passphrase, pragmas=list(pragmas.items()), timeout=timeout
+        target, passphrase=passphrase, pragmas=list(pragmas.items()), timeout=timeout,
+        uri=read_only,
     )
     return db
 

@@ -154,7 +154,24 @@ def inspect_file(
     _refuse_damaged(path, problems)
     state = FileState(path, False, application_id, user_version, applied, len(tables))
     _refuse_incompatible(state, migrations_dir)
+    if migrations_dir == MIGRATIONS_DIR:
+        _refuse_missing_tables(state, tables)
     return state
+
+
+def _refuse_missing_tables(state: FileState, tables: set[str]) -> None:
+    """A fully migrated file lacking a table of its schema (one was dropped) is damaged:
+    every command would otherwise fail at its first query of it."""
+    from practitioner.db.models import MODELS  # the live schema, only once it is needed
+
+    latest = max((m.idx for m in known_migrations()), default=0)
+    if state.user_version != latest:
+        return
+    missing = sorted(str(model._meta.table_name) for model in MODELS  # noqa: SLF001
+                     if model._meta.table_name not in tables)  # noqa: SLF001
+    if missing:
+        raise KnownError(ErrorKind.DAMAGED, f"The records file {state.path} is damaged "
+                         f"(its table {', '.join(missing)} is missing). It was not changed.")
 
 
 def _page_problems(conn: sqlite3.Connection, full_check: bool) -> list[str]:
@@ -369,6 +386,23 @@ def open_damaged_read_only(
     if not found:  # Its list of tables is lost: there is nothing to read.
         db.close()
         raise damage
+    database.initialize(db)
+    return db
+
+
+def open_read_only(path: Path, *, passphrase: str | None = None) -> peewee.SqliteDatabase:
+    """Bind the models to the healthy records file `path`, opened so that nothing can be
+    written (`mode=ro`, `query_only`), for checks that must not change it. Call
+    `inspect_file` first."""
+    path = Path(path)
+    key = _driver_passphrase(path, passphrase)
+    pragmas = {k: v for k, v in READ_ONLY_PRAGMAS.items() if k != "writable_schema"}
+    db = peewee_database(path, key, pragmas, BUSY_TIMEOUT_SECONDS, read_only=True)
+    try:
+        db.connect()
+    except DATABASE_ERRORS as exc:
+        db.close()
+        raise _as_known(exc, path) from exc
     database.initialize(db)
     return db
 
