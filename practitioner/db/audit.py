@@ -92,11 +92,13 @@ def trail_exists() -> bool:
     return bool(database.table_exists(AUDIT_TABLE))
 
 
-def _created(entity: str, entity_id: int, actions: tuple[str, ...]) -> bool:
-    return AuditRow.select().where(
-        (AuditRow.entity == entity) & (AuditRow.entity_id == entity_id)
-        & AuditRow.action.in_(actions)
-    ).exists()
+def _recorded(entity: str, entity_id: int, actions: tuple[str, ...] = ()) -> bool:
+    about = (AuditRow.entity == entity) & (AuditRow.entity_id == entity_id)
+    if entity == "patient" and not actions:
+        about |= AuditRow.patient_id == entity_id
+    if actions:
+        about &= AuditRow.action.in_(actions)
+    return bool(AuditRow.select().where(about).exists())
 
 
 def newest_unrecorded() -> str:
@@ -104,17 +106,19 @@ def newest_unrecorded() -> str:
 
     Every patient is made with a `create` (or `import`) entry and every session with a
     `create` entry (an imported one with its patient's `import`), in the same
-    transaction, so the newest of each must have its entry; a trail cut back or emptied
-    (its sequence reset too, which the chain alone cannot show) loses it. Only the newest
-    are asked about: records cloned in bulk for benchmarks (`services/datasets.py`) have
-    none, and the newest records of a dataset are made through the services.
+    transaction, and whatever is done to them later is entered after it; a trail cut
+    back or emptied (its sequence reset too, which the chain alone cannot show) loses
+    them. Only the newest are asked about: records cloned in bulk for benchmarks
+    (`services/datasets.py`) have no entries, and the newest records of a dataset are
+    made through the services. A patient counts as recorded by any entry about it (files
+    older than the trail have only later ones).
     """
     patient = PatientRow.select(PatientRow.id).order_by(PatientRow.id.desc()).first()
-    if patient is not None and not _created("patient", patient.id, ("create", "import")):
-        return f"patient {patient.id} exists, but no entry records its making"
+    if patient is not None and not _recorded("patient", patient.id):
+        return f"patient {patient.id} exists, but no entry is about it"
     session = SessionRow.select(SessionRow.id, SessionRow.patient).order_by(
         SessionRow.id.desc()).first()
-    if session is not None and not _created("session", session.id, ("create",)) \
-            and not _created("patient", session.patient_id, ("import",)):
+    if session is not None and not _recorded("session", session.id, ("create",)) \
+            and not _recorded("patient", session.patient_id, ("import",)):
         return f"session {session.id} exists, but no entry records its making"
     return ""

@@ -136,6 +136,10 @@ def backup_sqlite(
         _discard(partial)
         with opened_file(partial, passphrase=passphrase if encrypted else None) as dest:
             source.backup(dest, pages=pages, progress=progress)
+            # A rollback-journal copy: a read-only look at it (which backup is newest
+            # and sound) then leaves no -wal/-shm beside it. Opening it as the records
+            # turns WAL on again.
+            dest.execute("PRAGMA journal_mode = DELETE").fetchone()
             problem = _first_problem(dest, "integrity_check")
             found = _stamps(dest)
         if problem or found != expected:

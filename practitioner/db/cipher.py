@@ -15,7 +15,7 @@ import peewee
 from playhouse.sqlcipher_ext import SqlCipherDatabase
 from sqlcipher3 import dbapi2 as sqlcipher
 
-from practitioner.db.header import PLAIN_HEADER as PLAIN_HEADER  # noqa: F401 - re-exported
+from practitioner.db.header import PLAIN_HEADER as PLAIN_HEADER
 from practitioner.db.header import FileKind as FileKind
 from practitioner.db.header import recognise
 from practitioner.errors import ErrorKind, KnownError

@@ -167,8 +167,8 @@ def _refuse_missing_tables(state: FileState, tables: set[str]) -> None:
     latest = max((m.idx for m in known_migrations()), default=0)
     if state.user_version != latest:
         return
-    missing = sorted(str(model._meta.table_name) for model in MODELS  # noqa: SLF001
-                     if model._meta.table_name not in tables)  # noqa: SLF001
+    missing = sorted(str(model._meta.table_name) for model in MODELS
+                     if model._meta.table_name not in tables)
     if missing:
         raise KnownError(ErrorKind.DAMAGED, f"The records file {state.path} is damaged "
                          f"(its table {', '.join(missing)} is missing). It was not changed.")

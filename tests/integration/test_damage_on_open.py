@@ -88,7 +88,7 @@ def test_no_command_writes_to_a_damaged_file_and_each_says_damaged(
     for name, args in COMMANDS.items():
         code = cli.main(["--db", str(records), *args])
         close_database()
-        out, err = capsys.readouterr()
+        err = capsys.readouterr().err
         assert "Traceback" not in err and "unexpected" not in err, (name, err)
         assert "damaged" in err, (name, err)
         if code == cli.EXIT_OK:  # export reads what it can, read-only, and says so
