@@ -98,6 +98,11 @@ def _refuse_bad_header(path: Path) -> None:
     damage = header_damage(path)
     if damage is None:
         return
+    stamps = _header_stamps(path)
+    if not damage.readable and (stamps is None or stamps[0] != APPLICATION_ID):
+        raise KnownError(ErrorKind.NOT_A_DATABASE,  # only our own file can be damaged records
+                         f"{MESSAGES[ErrorKind.NOT_A_DATABASE]} File: {path} "
+                         f"({damage.problem}). It was not changed.")
     if damage.newer_format:
         raise KnownError(
             ErrorKind.TOO_NEW,

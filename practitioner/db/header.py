@@ -146,12 +146,15 @@ class HeaderDamage:
 
 
 def _hot_wal(path: Path) -> bool:
-    """A non-empty -wal beside the file: until it is replayed, the file's length and
-    header page count are not final."""
-    try:
-        return os.stat(path.with_name(path.name + "-wal")).st_size > 0
-    except OSError:
-        return False
+    """A non-empty -wal (or rollback -journal) beside the file: until it is replayed,
+    the file's length and header page count are not final."""
+    for suffix in ("-wal", "-journal"):
+        try:
+            if os.stat(path.with_name(path.name + suffix)).st_size > 0:
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def header_damage(path: Path) -> HeaderDamage | None:
@@ -168,9 +171,6 @@ def header_damage(path: Path) -> HeaderDamage | None:
     raw_page = field(header[16:18], "big")
     page_size = 65536 if raw_page == 1 else raw_page
     write_version, read_version = header[18], header[19]
-    if write_version > 2 or read_version > 2:
-        return HeaderDamage(f"file format version {max(write_version, read_version)}",
-                            newer_format=True)
     problems = []
     if page_size < MIN_PAGE or page_size > 65536 or page_size & (page_size - 1):
         problems.append(f"page size {raw_page} in its header")
@@ -190,6 +190,9 @@ def header_damage(path: Path) -> HeaderDamage | None:
         problems.append("non-zero reserved bytes in its header")
     if problems:
         return HeaderDamage("; ".join(problems))
+    if write_version > 2 or read_version > 2:  # the rest is sound: a format to come
+        return HeaderDamage(f"file format version {max(write_version, read_version)}",
+                            newer_format=True)
     if _hot_wal(path):
         return None
     pages = field(header[28:32], "big")
