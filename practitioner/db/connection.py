@@ -25,7 +25,7 @@ from practitioner.db.cipher import (
 )
 from practitioner.db.errors import MESSAGES, known_error
 from practitioner.db.file_guard import guard_writes
-from practitioner.db.header import FileKind, cut_short, header_damage, recognise
+from practitioner.db.header import FileKind, cut_short, has_backups, header_damage, recognise
 from practitioner.db.migrate import (
     HISTORY_TABLE,
     MIGRATIONS_DIR,
@@ -99,11 +99,12 @@ def _refuse_bad_header(path: Path) -> None:
     if damage is None:
         return
     stamps = _header_stamps(path)
-    if not damage.readable and (stamps is None or stamps[0] != APPLICATION_ID):
+    if not damage.readable and (stamps is None or stamps[0] != APPLICATION_ID) \
+            and not has_backups(path):
         raise KnownError(ErrorKind.NOT_A_DATABASE,  # only our own file can be damaged records
                          f"{MESSAGES[ErrorKind.NOT_A_DATABASE]} File: {path} "
                          f"({damage.problem}). It was not changed.")
-    if damage.newer_format:
+    if damage.newer_format and stamps is not None and stamps[0] == APPLICATION_ID:
         raise KnownError(
             ErrorKind.TOO_NEW,
             f"{path} was written in a newer or unknown SQLite file format ({damage.problem})"

@@ -59,6 +59,7 @@ FAULTS: dict[str, Callable[[Path], None]] = {
     "header-reserved-area": _poke(80, b"\x01"),
     "more-free-pages-than-pages": _poke(36, (10**6).to_bytes(4, "big")),
     "cut-to-its-header": lambda path: os.truncate(path, 100),
+    "cut-inside-its-header": lambda path: os.truncate(path, 50),
 }
 # Commands that open the records to write, and the ones that only read them.
 COMMANDS: dict[str, list[str]] = {
@@ -143,7 +144,7 @@ def test_the_window_never_writes_to_a_damaged_file(
     assert not any(title == "Something went wrong" for title, _ in messages.errors)
 
 
-@pytest.mark.parametrize("fault", ["emptied", "text-encoding-7"])
+@pytest.mark.parametrize("fault", ["emptied", "text-encoding-7", "cut-inside-its-header"])
 def test_the_window_offers_the_newest_backup_for_a_file_it_cannot_read(
     qtbot: QtBot, records: Path, tmp_path: Path, fault: str,
 ) -> None:
