@@ -36,6 +36,7 @@ from practitioner.domain.backup_policy import (
     parse_backup_name,
 )
 from practitioner.errors import ErrorKind, KnownError
+from practitioner.services.audit import AuditService
 
 log = logging.getLogger(__name__)
 
@@ -245,18 +246,25 @@ class BackupService:
         return None
 
     def full_check(self) -> str:
-        """integrity_check + foreign_key_check of the records; the line to show.
+        """integrity_check + foreign_key_check of the records, then their audit trail
+        (of the open records); the line to show.
 
-        Raises KnownError (DAMAGED) naming the first problem found.
+        Raises KnownError (DAMAGED, AUDIT_BROKEN) naming the first problem found.
         """
         try:
             state = inspect_file(self.records, full_check=True, passphrase=self._passphrase)
+            trail = AuditService().verify()
+            if trail.broken is not None:
+                raise KnownError(ErrorKind.AUDIT_BROKEN, "Every page of the records is "
+                                 f"whole, but the audit trail is broken at entry "
+                                 f"{trail.broken.seq}: {trail.broken.reason}.")
         except KnownError as exc:
-            log.warning("full check failed: %s", exc.message)
+            log.warning("full check failed: %s", exc.kind.value)
             raise
         log.info("full check passed: %s", self.records)
-        return (f"The records passed the full check (every page, index and link); "
-                f"schema version {state.user_version}. File: {self.records}")
+        return (f"The records passed the full check (every page, index and link, and "
+                f"the audit trail: {trail.rows} entries); schema version "
+                f"{state.user_version}. File: {self.records}")
 
     # -- restoring ----------------------------------------------------------------------
 

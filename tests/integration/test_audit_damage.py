@@ -14,6 +14,7 @@ from practitioner import cli
 from practitioner.app import audit_backup_event
 from practitioner.db.connection import close_database, open_sqlite
 from practitioner.domain.audit import AuditAction
+from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.audit import AuditService
 from practitioner.services.backups import BackupService
 from tests.helpers.files import sha256
@@ -110,3 +111,15 @@ def test_a_backup_of_records_whose_path_has_undecodable_bytes_is_audited_escaped
         assert audit.verify().intact
     finally:
         close_database()
+
+
+def test_the_windows_full_check_verifies_the_trail_too(records: Path) -> None:
+    _tamper(records, *TAMPERING["emptied with its sequence row"])
+    open_sqlite(records)
+    try:
+        with pytest.raises(KnownError) as raised:
+            BackupService(records).full_check()
+    finally:
+        close_database()
+    assert raised.value.kind is ErrorKind.AUDIT_BROKEN
+    assert "audit trail is broken" in raised.value.message
