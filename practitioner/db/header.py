@@ -108,9 +108,14 @@ def recognise(path: Path) -> Recognised:
         return Recognised(FileKind.PLAIN)  # Unreachable: the driver's own open says why.
     if path.is_dir():
         return Recognised(FileKind.NOT_A_DATABASE, "a folder")
-    lost = has_backups(path)
+
+    def unless_lost(kind: FileKind) -> FileKind:
+        """A file neither sound nor anything else is a lost records file when backups
+        of it lie beside it."""
+        return FileKind.DAMAGED if has_backups(path) else kind
+
     if size == 0:
-        return Recognised(FileKind.DAMAGED if lost else FileKind.NEW, "an empty file")
+        return Recognised(unless_lost(FileKind.NEW), "an empty file")
     try:
         with path.open("rb") as handle:
             start = handle.read(_ENTROPY_SAMPLE)
@@ -122,13 +127,12 @@ def recognise(path: Path) -> Recognised:
         if start.startswith(magic):
             return Recognised(FileKind.NOT_A_DATABASE, name)
     if not start.strip(b"\x00"):
-        return Recognised(FileKind.DAMAGED if lost else FileKind.NOT_A_DATABASE,
-                          "a file of zero bytes only")
+        return Recognised(unless_lost(FileKind.NOT_A_DATABASE), "a file of zero bytes only")
     if _looks_like_text(start):
         return Recognised(FileKind.NOT_A_DATABASE, "a text file")
     if size >= MIN_PAGE and size % MIN_PAGE == 0 and _entropy(start) >= _CIPHER_ENTROPY:
         return Recognised(FileKind.ENCRYPTED)
-    return Recognised(FileKind.DAMAGED if lost else FileKind.NOT_A_DATABASE)
+    return Recognised(unless_lost(FileKind.NOT_A_DATABASE))
 
 
 @dataclass(frozen=True)
