@@ -68,6 +68,10 @@ COMMANDS: dict[str, list[str]] = {
     "check": ["check"],
     "backup": ["backup"],
     "audit": ["audit", "verify"],
+    "import": ["import", "no-such-export.json"],
+    "encrypt": ["encrypt", "--new-passphrase-file", "no-such-file"],
+    "flags": ["flags", "--medication", "furosemide"],
+    "purge": ["purge", "--patient", "1"],
 }
 
 
