@@ -214,3 +214,30 @@ def test_random_whole_pages_are_still_taken_for_an_encrypted_file(
     sealed.write_bytes(os.urandom(8192))
     assert cli.main(["--db", str(sealed), "check"]) == cli.EXIT_FAILURE
     assert "encrypted" in capsys.readouterr().err
+
+
+def test_the_window_names_an_unknown_sqlite_format_and_leaves_it_alone(
+    qtbot: QtBot, records: Path, tmp_path: Path,
+) -> None:
+    _poke(18, b"\x05")(records)
+    before = sha256(records)
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    with pytest.raises(KnownError) as raised:
+        open_window(records, FakeMessages(), settings, offer_encryption=False)
+    close_database()
+    assert raised.value.kind is ErrorKind.TOO_NEW
+    assert "SQLite file format" in raised.value.message
+    assert "read-only" not in raised.value.message
+    assert sha256(records) == before
+
+
+def test_restore_refuses_a_backup_with_a_damaged_header(
+    records: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    [backup] = BackupService(records).list_backups()
+    _poke(56, (7).to_bytes(4, "big"))(backup.path)
+    before = sha256(records)
+    assert cli.main(["--db", str(records), "restore", str(backup.path)]) == cli.EXIT_FAILURE
+    err = capsys.readouterr().err
+    assert "damaged" in err and "text encoding 7" in err, err
+    assert sha256(records) == before
