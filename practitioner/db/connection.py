@@ -176,8 +176,10 @@ def _refuse_missing_tables(state: FileState, tables: set[str]) -> None:
     missing = sorted(str(model._meta.table_name) for model in MODELS
                      if model._meta.table_name not in tables)
     if missing:
+        what = f"table {missing[0]} is" if len(missing) == 1 \
+            else f"tables {', '.join(missing)} are"
         raise KnownError(ErrorKind.DAMAGED, f"The records file {state.path} is damaged "
-                         f"(its table {', '.join(missing)} is missing). It was not changed.")
+                         f"(its {what} missing). It was not changed.")
 
 
 def _page_problems(conn: sqlite3.Connection, full_check: bool) -> list[str]:

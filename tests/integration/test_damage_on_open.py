@@ -241,3 +241,28 @@ def test_restore_refuses_a_backup_with_a_damaged_header(
     err = capsys.readouterr().err
     assert "damaged" in err and "text encoding 7" in err, err
     assert sha256(records) == before
+
+
+# The lowest byte of every header field SQLite reads (fileformat2.html), and the reserved
+# area; 7 is out of range for most of them.
+HEADER_FIELDS = (16, 17, 18, 19, 20, 21, 22, 23, 31, 35, 39, 47, 51, 55, 59, 67, 72, 80)
+
+
+@pytest.mark.parametrize("command", [["export", "--format", "json"], ["demo", "--patients", "1"]])
+def test_whatever_header_byte_is_wrong_a_command_leaves_a_sound_file_or_none(
+    records: Path, tmp_path: Path, command: list[str], capsys: pytest.CaptureFixture[str],
+) -> None:
+    for offset in HEADER_FIELDS:
+        copy = tmp_path / f"at-{offset}.db"
+        copy.write_bytes(records.read_bytes())
+        _poke(offset, b"\x07")(copy)
+        before = sha256(copy)
+        code = cli.main(["--db", str(copy), *command])
+        close_database()
+        err = capsys.readouterr().err
+        assert code in (cli.EXIT_OK, cli.EXIT_FAILURE), (offset, err)
+        assert "Traceback" not in err and "unexpected" not in err, (offset, err)
+        if sha256(copy) != before:  # a harmless byte (a cache size hint): still sound
+            assert code == cli.EXIT_OK
+            with opened_file(copy, read_only=True) as conn:
+                assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok", offset
