@@ -5,6 +5,7 @@ undecodable bytes are stored escaped."""
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -21,9 +22,18 @@ from tests.helpers.files import sha256
 from tests.helpers.records import demo_records
 
 
+@pytest.fixture(scope="module")
+def pristine(migrated_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo_records(migrated_template, tmp_path_factory.mktemp("trail") / "records.db",
+                        patients=4)
+
+
 @pytest.fixture
-def records(migrated_template: Path, tmp_path: Path) -> Path:
-    return demo_records(migrated_template, tmp_path / "records.db", patients=4)
+def records(pristine: Path, tmp_path: Path) -> Path:
+    """A copy of `pristine` for one test to tamper with."""
+    copy = tmp_path / "records.db"
+    shutil.copyfile(pristine, copy)
+    return copy
 
 
 def _tamper(path: Path, *statements: str) -> None:

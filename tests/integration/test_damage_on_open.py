@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import sys
 import zipfile
 from collections.abc import Callable
@@ -75,13 +76,22 @@ COMMANDS: dict[str, list[str]] = {
 }
 
 
-@pytest.fixture
-def records(migrated_template: Path, tmp_path: Path) -> Path:
-    """Ten demo patients with one verified backup beside them."""
-    path = demo_records(migrated_template, tmp_path / "records.db", patients=10)
+@pytest.fixture(scope="module")
+def pristine(migrated_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Ten demo patients with one verified backup beside them, made once."""
+    path = demo_records(migrated_template, tmp_path_factory.mktemp("pristine") / "records.db",
+                        patients=10)
     with opened_file(path, read_only=True) as source:
         BackupService(path, source=lambda: source).back_up("manual")
     return path
+
+
+@pytest.fixture
+def records(pristine: Path, tmp_path: Path) -> Path:
+    """A copy of `pristine`, with its backup, for one test to damage."""
+    folder = tmp_path / "records"
+    shutil.copytree(pristine.parent, folder)
+    return folder / pristine.name
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
