@@ -295,6 +295,10 @@ def open_window(
             return build_window(path, messages, settings, demo=demo, passphrase=passphrase,
                                 into=into, check_later=check_later)
         except KnownError as exc:
+            if exc.kind is ErrorKind.DAMAGED and not demo \
+                    and restored_newest(path, exc, messages, into, passphrase):
+                kind = file_kind(path)
+                continue
             if kind is not FileKind.ENCRYPTED or exc.kind is not ErrorKind.PASSPHRASE:
                 raise
             problem, passphrase = exc.message, None
@@ -318,6 +322,25 @@ def volume_of(path: Path) -> Volume | None:
         remote = ctypes.windll.kernel32.GetDriveTypeW(root) == drive_remote
     fs_type = info.fileSystemType().toStdString()
     return Volume(PurePath(root), fs_type, remote)
+
+
+def restored_newest(path: Path, damage: KnownError, messages: Messages,
+                    parent: QWidget | None, passphrase: str | None) -> bool:
+    """Records too damaged to open even read-only (empty, cut short, a wrong header):
+    offer the newest verified backup; whether it was restored."""
+    from practitioner.services.backups import BackupService
+
+    backups = BackupService(path, passphrase=passphrase)
+    newest = backups.newest_verified()
+    if newest is None or not messages.confirm(
+        parent, "The records are damaged",
+        f"{damage.message}\n\nRestore the newest backup, taken on {newest.when_text}?\n\n"
+        f"{newest.path}\n\nThe damaged file will be kept as {path.name}.damaged.",
+        "Restore",
+    ):
+        return False
+    backups.restore(newest.path, reopen=False)
+    return True
 
 
 def close_database() -> None:

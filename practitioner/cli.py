@@ -33,8 +33,10 @@ from practitioner.db.connection import (
     close_database,
     inspect_file,
     open_damaged_read_only,
+    open_read_only,
     open_sqlite,
 )
+from practitioner.db.header import has_backups
 from practitioner.db.migrate import known_migrations
 from practitioner.db.server import (
     SCHEMES,
@@ -44,6 +46,7 @@ from practitioner.db.server import (
     open_postgres,
     server_health,
 )
+from practitioner.disk_space import disk_full_error, no_space_errno
 from practitioner.domain.audit import AuditAction
 from practitioner.domain.demo_scale import Size
 from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
@@ -247,10 +250,22 @@ def _encrypt(args: argparse.Namespace, path: Path) -> str:
 
 
 def _check(path: Path, passphrase: str | None) -> str:
+    """Every page, index and link, the schema, then the audit trail: all read-only."""
     state = inspect_file(path, full_check=True, passphrase=passphrase)
     latest = max((m.idx for m in known_migrations()), default=0)
-    note = "" if state.user_version == latest else "; it will be upgraded when next opened"
-    return f"ok: {path}: integrity ok, schema version {state.user_version} of {latest}{note}"
+    if state.user_version != latest:
+        return f"ok: {path}: integrity ok, schema version {state.user_version} of " \
+            f"{latest}; it will be upgraded (and its audit trail verified) when next opened"
+    open_read_only(path, passphrase=passphrase)
+    try:
+        trail = AuditService().verify()
+    finally:
+        close_database()
+    if trail.broken is not None:
+        raise KnownError(ErrorKind.AUDIT_BROKEN, f"{path}: every page is whole, but the audit "
+                         f"trail is broken at row {trail.broken.seq}: {trail.broken.reason}.")
+    return f"ok: {path}: integrity ok, audit trail intact ({trail.rows} entries), " \
+        f"schema version {state.user_version} of {latest}"
 
 
 def _demo_dataset(args: argparse.Namespace) -> str:
@@ -286,6 +301,21 @@ def _restore(path: Path, backup: Path, passphrase: str | None) -> str:
     done = BackupService(path, passphrase=passphrase).restore(backup, reopen=False)
     kept = f"; the previous file was kept as {done.set_aside}" if done.set_aside else ""
     return f"Restored {path} from the backup taken on {done.restored.when_text}{kept}."
+
+
+def _restore_hint(args: argparse.Namespace, exc: KnownError) -> str:
+    """For damaged records: the newest verified backup, and the command restoring it."""
+    path = default_database_path() if args.db is None else _db_location(args.db)
+    if exc.kind is not ErrorKind.DAMAGED or isinstance(path, str) or args.command == "restore":
+        return ""
+    try:
+        newest = BackupService(path, passphrase=passphrase_from_env()).newest_verified()
+    except (KnownError, OSError):
+        return ""
+    if newest is None:
+        return ""
+    return f" The newest verified backup is {newest.path} (taken on {newest.when_text}): " \
+        f"restore it with “restore {newest.path}”."
 
 
 def _open_for(command: str, path: Path, passphrase: str | None) -> KnownError | None:
@@ -385,8 +415,11 @@ def _run_on_server(args: argparse.Namespace, url: str,
 
 def _has_records(path: Path) -> bool:
     """Whether something is at `path` that a command should open rather than make (an
-    empty file is where a new one may be made)."""
-    return path.exists() and not (path.is_file() and path.stat().st_size == 0)
+    empty file is where a new one may be made, unless backups of it lie beside it: then
+    it is records that were emptied, and opening says they are damaged)."""
+    if not path.exists():
+        return False
+    return not (path.is_file() and path.stat().st_size == 0) or has_backups(path)
 
 
 def _removed_unless_done(path: Path, command: Callable[[], int]) -> int:
@@ -512,10 +545,13 @@ def _run_on_open_records(args: argparse.Namespace, path: Path,
     damage = _open_for(args.command, path, passphrase)
     try:
         code = _on_open_records(args, path, pdf_writer, passphrase)
-    except KnownError as exc:
+    except Exception as exc:
+        # On damaged records anything read may be garbage (a date that is text, a row
+        # missing from its index): whatever fails, that part cannot be read.
         if damage is None:
             raise
-        raise KnownError(exc.kind, f"{damage.message} It was opened read-only, but the "
+        kind = exc.kind if isinstance(exc, KnownError) else damage.kind
+        raise KnownError(kind, f"{damage.message} It was opened read-only, but the "
                          "part this command needs cannot be read.") from exc
     finally:
         close_database()
@@ -605,18 +641,24 @@ def run(args: argparse.Namespace, *, pdf_writer: PdfWriter | None = None,
         try:
             return _run(args, pdf_writer, lock, bench)
         except KnownError as exc:
-            return _failed(args, exc.message, exit_code_for(exc.kind), exc.kind.value)
+            return _failed(args, exc.message + _restore_hint(args, exc),
+                           exit_code_for(exc.kind), exc.kind.value)
         except ContentError as exc:
             return _failed(args, f"the reference library cannot be loaded: {exc}",
                            ExitCode.FAILED, "content")
         except OSError as exc:
+            if no_space_errno(exc):
+                full = Path(exc.filename) if isinstance(exc.filename, str) else Path.cwd()
+                return _failed(args, disk_full_error(full, "write the file").message,
+                               exit_code_for(ErrorKind.DISK_FULL), ErrorKind.DISK_FULL.value)
             return _failed(args, f"{exc.strerror or exc} ({exc.filename or 'file'})",
                            ExitCode.FAILED, "file")
         except Exception as exc:  # a bug: its details go to the log, never to the terminal
             log.exception("unexpected failure")  # types and places only (practitioner.logs)
-            where = current_log_file()
+            log_file = current_log_file()
             return _failed(args, f"unexpected failure ({type(exc).__name__}); please "
-                           "report it" + (f" with the log file {where}." if where else "."),
+                           "report it" + (f" with the log file {log_file}." if log_file
+                                          else "."),
                            ExitCode.BUG, "bug")
 
 

@@ -19,6 +19,7 @@ class ErrorKind(enum.Enum):
     MISSING = "missing"  # the open file was moved or deleted (its folder, its drive)
     NOT_A_DATABASE = "not_a_database"
     DAMAGED = "damaged"
+    AUDIT_BROKEN = "audit_broken"  # the audit trail was tampered with (or cut, or dropped)
     TOO_NEW = "too_new"
     FOREIGN = "foreign"
     CONFLICT = "conflict"

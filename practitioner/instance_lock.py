@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from practitioner.disk_space import disk_full_error, is_full, no_space_errno
 from practitioner.errors import ErrorKind, KnownError
 
 # How long to wait for another instance that is just closing.
@@ -122,10 +123,9 @@ def _open_locked(path: Path) -> int | None:
 
 
 def _cannot_lock(path: Path, exc: OSError) -> KnownError:
-    if exc.errno == errno.ENOSPC:
-        return KnownError(ErrorKind.DISK_FULL, f"The disk holding {path.parent} is full "
-                          f"(the lock file {path.name} cannot be written). Free some space "
-                          "and try again.")
+    if no_space_errno(exc) or is_full(path.parent):
+        return disk_full_error(path.parent, f"make the lock file {path.name} that keeps two "
+                               "windows off the same records")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return KnownError(ErrorKind.READ_ONLY, f"The folder {path.parent} is read-only for "
                           f"you (the lock file {path.name} cannot be made there). Allow "
@@ -144,6 +144,8 @@ def acquire(records: Path) -> InstanceLock:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        if no_space_errno(exc):
+            raise disk_full_error(path.parent, "create the folder for the records") from exc
         raise KnownError(ErrorKind.CANNOT_OPEN, f"Cannot create the folder {path.parent}: "
                          f"{exc.strerror}.") from exc
     deadline = time.monotonic() + WAIT_MS / 1000

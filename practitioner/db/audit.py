@@ -14,6 +14,8 @@ from peewee import PostgresqlDatabase, SqliteDatabase
 
 from practitioner.db.base import database
 from practitioner.db.models.audit import AUDIT_TABLE, AuditRow
+from practitioner.db.models.patient import PatientRow
+from practitioner.db.models.session import SessionRow
 from practitioner.domain.audit import AuditEntry, AuditFields, chained, check_fields
 
 # The advisory lock appenders queue on (PostgreSQL); any 64-bit number no other program uses.
@@ -83,3 +85,40 @@ def highest_issued() -> int | None:
         "SELECT seq FROM sqlite_sequence WHERE name = ?", (AUDIT_TABLE,)
     ).fetchone()
     return int(row[0]) if row else 0
+
+
+def trail_exists() -> bool:
+    """Whether the records still have their audit trail table (it can be dropped)."""
+    return bool(database.table_exists(AUDIT_TABLE))
+
+
+def _recorded(entity: str, entity_id: int, actions: tuple[str, ...] = ()) -> bool:
+    about = (AuditRow.entity == entity) & (AuditRow.entity_id == entity_id)
+    if entity == "patient" and not actions:
+        about |= AuditRow.patient_id == entity_id
+    if actions:
+        about &= AuditRow.action.in_(actions)
+    return bool(AuditRow.select().where(about).exists())
+
+
+def newest_unrecorded() -> str:
+    """The newest patient or session whose making the trail does not record, or "".
+
+    Every patient is made with a `create` (or `import`) entry and every session with a
+    `create` entry (an imported one with its patient's `import`), in the same
+    transaction, and whatever is done to them later is entered after it; a trail cut
+    back or emptied (its sequence reset too, which the chain alone cannot show) loses
+    them. Only the newest are asked about: records cloned in bulk for benchmarks
+    (`services/datasets.py`) have no entries, and the newest records of a dataset are
+    made through the services. A patient counts as recorded by any entry about it (files
+    older than the trail have only later ones).
+    """
+    patient = PatientRow.select(PatientRow.id).order_by(PatientRow.id.desc()).first()
+    if patient is not None and not _recorded("patient", patient.id):
+        return f"patient {patient.id} exists, but no entry is about it"
+    session = SessionRow.select(SessionRow.id, SessionRow.patient).order_by(
+        SessionRow.id.desc()).first()
+    if session is not None and not _recorded("session", session.id, ("create",)) \
+            and not _recorded("patient", session.patient_id, ("import",)):
+        return f"session {session.id} exists, but no entry records its making"
+    return ""

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from practitioner.db.cipher import DRIVER_ERRORS, connect_raw, is_cipher_connection
 from practitioner.db.errors import known_error
+from practitioner.disk_space import disk_full_error, is_full, no_space_errno
+from practitioner.domain.backup_policy import BACKUP_FOLDER
 from practitioner.errors import BugError, ErrorKind, KnownError
 
 BUSY_TIMEOUT_SECONDS = 5
@@ -46,7 +48,7 @@ def opened_file(path: Path, *, read_only: bool = False,
 
 def backup_folder(records: Path) -> Path:
     """Where the backups of the records file `records` live: `backups/` beside it."""
-    return Path(records).parent / "backups"
+    return Path(records).parent / BACKUP_FOLDER
 
 
 def remove_partials(folder: Path) -> list[Path]:
@@ -134,6 +136,10 @@ def backup_sqlite(
         _discard(partial)
         with opened_file(partial, passphrase=passphrase if encrypted else None) as dest:
             source.backup(dest, pages=pages, progress=progress)
+            # A rollback-journal copy: a read-only look at it (which backup is newest
+            # and sound) then leaves no -wal/-shm beside it. Opening it as the records
+            # turns WAL on again.
+            dest.execute("PRAGMA journal_mode = DELETE").fetchone()
             problem = _first_problem(dest, "integrity_check")
             found = _stamps(dest)
         if problem or found != expected:
@@ -150,13 +156,17 @@ def backup_sqlite(
         raise
     except DRIVER_ERRORS as exc:
         _discard(partial)
-        known = known_error(exc)
+        known = known_error(exc, path=partial)
         if known is None:
             raise
+        if known.kind is ErrorKind.DISK_FULL:
+            raise disk_full_error(target.parent, "write the backup") from exc
         raise KnownError(known.kind, f"The backup could not be written: {known.message} "
                          f"({target.parent})") from exc
     except OSError as exc:
         _discard(partial)
+        if no_space_errno(exc) or is_full(target.parent):
+            raise disk_full_error(target.parent, "write the backup") from exc
         raise KnownError(ErrorKind.CANNOT_OPEN, f"The backup could not be written to "
                          f"{target.parent}: {exc.strerror or exc}.") from exc
     return target

@@ -7,7 +7,6 @@ starts with its random salt and is a whole number of pages long.
 
 from __future__ import annotations
 
-import enum
 import os
 import sqlite3
 from pathlib import Path
@@ -16,28 +15,19 @@ import peewee
 from playhouse.sqlcipher_ext import SqlCipherDatabase
 from sqlcipher3 import dbapi2 as sqlcipher
 
+from practitioner.db.header import PLAIN_HEADER as PLAIN_HEADER
+from practitioner.db.header import FileKind as FileKind
+from practitioner.db.header import recognise
 from practitioner.domain.passphrase import passphrase_problem
 from practitioner.errors import ErrorKind, KnownError
 
-PLAIN_HEADER = b"SQLite format 3\x00"
 PASSPHRASE_ENV = "CRAMP_PRACTITIONER_PASSPHRASE"
-# The smallest SQLite page; an encrypted file is a whole number of pages.
-_MIN_PAGE = 512
 
 # Every exception a raw connection can raise; the two drivers share no base class.
 DRIVER_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, sqlcipher.Error)
 DATABASE_ERRORS: tuple[type[Exception], ...] = (peewee.PeeweeException, *DRIVER_ERRORS)
 
 WRONG_PASSPHRASE = "Passphrase incorrect or file damaged"
-
-
-class FileKind(enum.Enum):
-    """What the first bytes of a file say it is."""
-
-    NEW = "new"
-    PLAIN = "plain"
-    ENCRYPTED = "encrypted"
-    NOT_A_DATABASE = "not_a_database"
 
 
 def _quiet_sqlcipher() -> None:
@@ -54,25 +44,8 @@ _quiet_sqlcipher()
 
 
 def file_kind(path: Path) -> FileKind:
-    """Which driver `path` needs, judged from its size and first 16 bytes."""
-    try:
-        size = path.stat().st_size
-    except (FileNotFoundError, NotADirectoryError):
-        return FileKind.NEW  # Opening it reports a missing or blocked folder.
-    if size == 0:
-        return FileKind.NEW
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(PLAIN_HEADER))
-    except IsADirectoryError:
-        return FileKind.NOT_A_DATABASE
-    except OSError:
-        return FileKind.PLAIN  # Unreadable: the driver's own open reports why.
-    if header == PLAIN_HEADER:
-        return FileKind.PLAIN
-    if size >= _MIN_PAGE and size % _MIN_PAGE == 0:
-        return FileKind.ENCRYPTED
-    return FileKind.NOT_A_DATABASE
+    """Which driver `path` needs, judged from its size and first bytes (`db/header.py`)."""
+    return recognise(path).kind
 
 
 def is_encrypted(path: Path) -> bool:
@@ -139,14 +112,19 @@ def is_cipher_connection(conn: object) -> bool:
 
 
 def peewee_database(
-    path: Path, passphrase: str | None, pragmas: dict[str, object], timeout: int
+    path: Path, passphrase: str | None, pragmas: dict[str, object], timeout: int,
+    *, read_only: bool = False,
 ) -> peewee.SqliteDatabase:
-    """The peewee database for `path`: SQLCipher's when a passphrase is given."""
+    """The peewee database for `path`: SQLCipher's when a passphrase is given;
+    `read_only` opens the file with `mode=ro`, so not one byte can be written."""
+    target = f"{path.resolve().as_uri()}?mode=ro" if read_only else str(path)
     if passphrase is None:
-        return peewee.SqliteDatabase(str(path), pragmas=list(pragmas.items()), timeout=timeout)
+        return peewee.SqliteDatabase(target, pragmas=list(pragmas.items()), timeout=timeout,
+                                     uri=read_only)
     key_literal(passphrase)  # Refuse an empty or NUL-bearing passphrase before use.
     db: peewee.SqliteDatabase = SqlCipherDatabase(
-        str(path), passphrase=passphrase, pragmas=list(pragmas.items()), timeout=timeout
+        target, passphrase=passphrase, pragmas=list(pragmas.items()), timeout=timeout,
+        uri=read_only,
     )
     return db
 

@@ -20,22 +20,22 @@ from practitioner.db.base import database
 from practitioner.db.cipher import (
     DATABASE_ERRORS,
     DRIVER_ERRORS,
-    FileKind,
     connect_raw,
-    file_kind,
     passphrase_of,
     peewee_database,
     refuse_unacceptable,
 )
 from practitioner.db.errors import MESSAGES, known_error
 from practitioner.db.file_guard import guard_writes
+from practitioner.db.header import FileKind, cut_short, has_backups, header_damage, recognise
 from practitioner.db.migrate import (
     HISTORY_TABLE,
     MIGRATIONS_DIR,
     known_migrations,
     migrate,
 )
-from practitioner.domain.backup_policy import backup_file_name
+from practitioner.disk_space import disk_full_error, no_space_errno
+from practitioner.domain.backup_policy import BACKUP_FOLDER, backup_file_name
 from practitioner.errors import ErrorKind, KnownError
 
 APPLICATION_ID = 0x43524D50  # "CRMP": marks a file as a Cramp Practitioner records file.
@@ -69,18 +69,52 @@ class FileState:
 
 
 def _driver_passphrase(path: Path, passphrase: str | None) -> str | None:
-    """The passphrase to open `path` with: None for a plain file (the standard driver),
-    the given one for an encrypted file. Raises KnownError when the file is neither."""
-    kind = file_kind(path)
-    if kind is FileKind.NOT_A_DATABASE:
-        raise KnownError(ErrorKind.NOT_A_DATABASE,
-                         f"{MESSAGES[ErrorKind.NOT_A_DATABASE]} File: {path}. "
-                         "It was not changed.")
-    if kind is FileKind.ENCRYPTED and passphrase is None:
+    """The one check every way into a records file passes before a driver opens it.
+
+    Returns the passphrase to open `path` with: None for a plain file (the standard
+    driver), the given one for an encrypted file. Raises KnownError when the file is not
+    a records file, is damaged (empty or cut short with backups beside it, a header field
+    out of range, shorter than its header says), or needs a passphrase not given.
+    """
+    found = recognise(path)
+    if found.kind is FileKind.NOT_A_DATABASE:
+        what = f"{path} is {found.looks_like}, not a Cramp Practitioner records file" \
+            if found.looks_like else f"{MESSAGES[ErrorKind.NOT_A_DATABASE]} File: {path}"
+        raise KnownError(ErrorKind.NOT_A_DATABASE, f"{what}. It was not changed.")
+    if found.kind is FileKind.DAMAGED:
+        raise KnownError(
+            ErrorKind.DAMAGED,
+            f"The records file {path} is damaged: it is {found.looks_like or 'not a database'}"
+            f", yet backups of it lie in {path.parent / BACKUP_FOLDER}. Restore the newest "
+            "backup. It was not changed.")
+    if found.kind is FileKind.ENCRYPTED and passphrase is None:
         raise KnownError(ErrorKind.PASSPHRASE,
-                         f"{path} is encrypted (or damaged): its passphrase is needed to "
+                         f"{path} is encrypted: its passphrase is needed to "
                          "open it. It was not changed.")
-    return passphrase if kind is FileKind.ENCRYPTED else None
+    if found.kind is FileKind.PLAIN:
+        _refuse_bad_header(path)
+    return passphrase if found.kind is FileKind.ENCRYPTED else None
+
+
+def _refuse_bad_header(path: Path) -> None:
+    damage = header_damage(path)
+    if damage is None:
+        return
+    stamps = _header_stamps(path)
+    if not damage.readable and (stamps is None or stamps[0] != APPLICATION_ID) \
+            and not has_backups(path):
+        raise KnownError(ErrorKind.NOT_A_DATABASE,  # only our own file can be damaged records
+                         f"{MESSAGES[ErrorKind.NOT_A_DATABASE]} File: {path} "
+                         f"({damage.problem}). It was not changed.")
+    if damage.newer_format and stamps is not None and stamps[0] == APPLICATION_ID:
+        raise KnownError(
+            ErrorKind.TOO_NEW,
+            f"{path} was written in a newer or unknown SQLite file format ({damage.problem})"
+            ", so this app will not change it. Open it with the app that wrote it, or "
+            "restore a backup. It was not changed.")
+    raise KnownError(ErrorKind.DAMAGED,
+                     f"The records file {path} is damaged ({damage.problem}). "
+                     "It was not changed.")
 
 
 def inspect_file(
@@ -97,13 +131,18 @@ def inspect_file(
     """
     if path.is_dir():
         raise KnownError(ErrorKind.CANNOT_OPEN, f"{path} is a folder, not a records file.")
-    if not path.exists() or path.stat().st_size == 0:
+    if recognise(path).kind is FileKind.NEW:
         return FileState(path=path, is_new=True)
     try:
         conn = connect_raw(path, _driver_passphrase(path, passphrase), read_only=True)
     except DRIVER_ERRORS as exc:
         raise _as_known(exc, path) from exc
     try:
+        short = cut_short(path, int(conn.execute("PRAGMA page_count").fetchone()[0]),
+                          int(conn.execute("PRAGMA page_size").fetchone()[0]))
+        if short:
+            raise KnownError(ErrorKind.DAMAGED, f"The records file {path} is damaged "
+                             f"({short}). It was not changed.")
         application_id = conn.execute("PRAGMA application_id").fetchone()[0]
         user_version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {
@@ -123,7 +162,26 @@ def inspect_file(
     _refuse_damaged(path, problems)
     state = FileState(path, False, application_id, user_version, applied, len(tables))
     _refuse_incompatible(state, migrations_dir)
+    if migrations_dir == MIGRATIONS_DIR:
+        _refuse_missing_tables(state, tables)
     return state
+
+
+def _refuse_missing_tables(state: FileState, tables: set[str]) -> None:
+    """A fully migrated file lacking a table of its schema (one was dropped) is damaged:
+    every command would otherwise fail at its first query of it."""
+    from practitioner.db.models import MODELS  # the live schema, only once it is needed
+
+    latest = max((m.idx for m in known_migrations()), default=0)
+    if state.user_version != latest:
+        return
+    missing = sorted(str(model._meta.table_name) for model in MODELS
+                     if model._meta.table_name not in tables)
+    if missing:
+        what = f"table {missing[0]} is" if len(missing) == 1 \
+            else f"tables {', '.join(missing)} are"
+        raise KnownError(ErrorKind.DAMAGED, f"The records file {state.path} is damaged "
+                         f"(its {what} missing). It was not changed.")
 
 
 def _page_problems(conn: sqlite3.Connection, full_check: bool) -> list[str]:
@@ -178,7 +236,7 @@ def check_file(path: Path, *, passphrase: str | None = None,
 
 
 def _as_known(exc: Exception, path: Path) -> KnownError:
-    known = known_error(exc)
+    known = known_error(exc, path=path)
     if known is None:
         return KnownError(ErrorKind.CANNOT_OPEN, f"Cannot read {path}: {exc}.")
     return KnownError(known.kind, f"{known.message} File: {path}. It was not changed.")
@@ -230,6 +288,8 @@ def open_sqlite(
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        if no_space_errno(exc):
+            raise disk_full_error(path, "create the folder for the records") from exc
         raise KnownError(
             ErrorKind.CANNOT_OPEN, f"Cannot create the folder {path.parent}: {exc.strerror}."
         ) from exc
@@ -247,7 +307,7 @@ def open_sqlite(
             db.pragma("application_id", APPLICATION_ID)
     except DATABASE_ERRORS as exc:
         db.close()
-        known = known_error(exc)
+        known = known_error(exc, path=path)
         if known is None:
             raise
         raise KnownError(known.kind, f"{known.message} File: {path}.") from exc
@@ -320,18 +380,41 @@ def open_damaged_read_only(
     path = Path(path)
     stamps = _header_stamps(path)
     latest = max((m.idx for m in known_migrations(migrations_dir)), default=0)
+    header = header_damage(path)
     if damage.kind is not ErrorKind.DAMAGED or stamps is None or stamps[0] != APPLICATION_ID \
-            or stamps[1] > latest:
-        raise damage
+            or stamps[1] > latest or (header is not None and not header.readable):
+        raise damage  # Nothing read from a wrong header could be trusted.
     db = ReadOnlyDatabase(f"{path.resolve().as_uri()}?mode=ro", uri=True,
                           pragmas=list(READ_ONLY_PRAGMAS.items()),
                           timeout=BUSY_TIMEOUT_SECONDS)
     try:
         db.connect()
-        db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()  # type: ignore[no-untyped-call]
+        found = db.execute_sql(  # type: ignore[no-untyped-call]
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+            (HISTORY_TABLE,)).fetchone()[0]
     except DATABASE_ERRORS as exc:
         db.close()
         raise damage from exc
+    if not found:  # Its list of tables is lost: there is nothing to read.
+        db.close()
+        raise damage
+    database.initialize(db)
+    return db
+
+
+def open_read_only(path: Path, *, passphrase: str | None = None) -> peewee.SqliteDatabase:
+    """Bind the models to the healthy records file `path`, opened so that nothing can be
+    written (`mode=ro`, `query_only`), for checks that must not change it. Call
+    `inspect_file` first."""
+    path = Path(path)
+    key = _driver_passphrase(path, passphrase)
+    pragmas = {k: v for k, v in READ_ONLY_PRAGMAS.items() if k != "writable_schema"}
+    db = peewee_database(path, key, pragmas, BUSY_TIMEOUT_SECONDS, read_only=True)
+    try:
+        db.connect()
+    except DATABASE_ERRORS as exc:
+        db.close()
+        raise _as_known(exc, path) from exc
     database.initialize(db)
     return db
 

@@ -10,10 +10,12 @@ import contextlib
 import sqlite3
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import peewee
 
 from practitioner.db.base import database
+from practitioner.disk_space import is_full, no_space_errno
 from practitioner.errors import ErrorKind, KnownError
 
 # Extended result codes that mean something other than their primary code.
@@ -158,6 +160,8 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
 def classify(exc: BaseException) -> ErrorKind | None:
     """The environmental cause of a database exception, or None when it looks like our bug."""
     found: ErrorKind | None = None
+    if no_space_errno(exc):
+        return ErrorKind.DISK_FULL
     for link in _chain(exc):
         state = getattr(link, "sqlstate", None)
         if isinstance(state, str):
@@ -180,16 +184,36 @@ def classify(exc: BaseException) -> ErrorKind | None:
     return found
 
 
-def known_error(exc: BaseException, where: str = "") -> KnownError | None:
-    """A `KnownError` describing `exc`, or None when it is not an environmental failure."""
+def known_error(exc: BaseException, where: str = "", path: Path | None = None,
+                ) -> KnownError | None:
+    """A `KnownError` describing `exc`, or None when it is not an environmental failure.
+
+    `path` is the file being opened or written (default: the open records file); when
+    SQLite blamed the folder or the drive and that disk is full, the full disk is named.
+    """
     kind = classify(exc)
     if kind is None:
         return None
+    kind = _full_disk_or(kind, path)
     message = MESSAGES[kind]
     reason = getattr(database.obj, "read_only_reason", None)
     if kind is ErrorKind.READ_ONLY and isinstance(reason, str):
         message = reason  # A damaged file opened read-only on purpose (db/connection.py).
     return KnownError(kind, f"{message} ({where})" if where else message)
+
+
+def _full_disk_or(kind: ErrorKind, path: Path | None) -> ErrorKind:
+    """SQLite says "unable to open" or "readonly" when it cannot make its -wal or -shm
+    file, whatever the reason; a full disk is the reason to name when it is one."""
+    if kind not in (ErrorKind.CANNOT_OPEN, ErrorKind.READ_ONLY):
+        return kind
+    if path is None:
+        db = database.obj
+        if not isinstance(db, peewee.SqliteDatabase) or getattr(db, "read_only_reason", None) \
+                or not isinstance(db.database, str) or db.database.startswith("file:"):
+            return kind
+        path = Path(db.database)
+    return ErrorKind.DISK_FULL if is_full(path) else kind
 
 
 def _driver_errors() -> tuple[type[BaseException], ...]:

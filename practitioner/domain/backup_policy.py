@@ -12,6 +12,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
+BACKUP_FOLDER = "backups"  # beside the records file
 BACKUP_SUFFIX = ".db"
 _STAMP_FORMAT = "%Y%m%dT%H%M%S"
 _REASON = re.compile(r"[a-z0-9_-]+")

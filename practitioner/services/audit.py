@@ -40,6 +40,12 @@ def iso_z(moment: dt.datetime) -> str:
     return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
+def storable(text: str) -> str:
+    """`text` with any lone surrogate (a file name's undecodable byte, say) written as
+    its escape, `\\udcff`: the trail stores UTF-8, which cannot hold one."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 @dataclass(frozen=True)
 class Verification:
     """The outcome of checking the whole trail."""
@@ -79,9 +85,9 @@ class AuditService:
         who = author or self.identity()
         with translated_errors(), write_transaction():
             entry = audit.append(
-                at=iso_z(self._clock()), practitioner=who.name or os_user(),
+                at=iso_z(self._clock()), practitioner=storable(who.name or os_user()),
                 action=action, entity=entity, entity_id=entity_id, patient_id=patient_id,
-                detail=detail, author_id=who.id,
+                detail=storable(detail), author_id=who.id,
             )
         with self._written_lock:
             self._written.add((entry.fields.seq, entry.hash))
@@ -128,6 +134,14 @@ class AuditService:
     def verify(self, anchor: tuple[int, str] | None = None) -> Verification:
         """Check every link of the chain; names the first entry that was tampered with."""
         with translated_errors(), database.atomic():
+            if not audit.trail_exists():
+                return Verification(0, ChainBreak(1, "the audit trail table is missing (it "
+                                                  "was dropped)"), None)
             found = audit.entries()
             broken = first_break(found, highest_issued=audit.highest_issued(), anchor=anchor)
+            if broken is None:
+                unrecorded = audit.newest_unrecorded()
+                if unrecorded:
+                    last = found[-1].fields.seq if found else 0
+                    broken = ChainBreak(last + 1, f"{unrecorded}: entries were removed")
         return Verification(len(found), broken, found[-1] if found else None)

@@ -40,6 +40,7 @@ from practitioner.domain.backup_policy import (
 )
 from practitioner.domain.preferences import Preferences
 from practitioner.errors import ErrorKind, KnownError
+from practitioner.services.audit import AuditService
 
 log = logging.getLogger(__name__)
 
@@ -266,18 +267,25 @@ class BackupService:
         return None
 
     def full_check(self) -> str:
-        """integrity_check + foreign_key_check of the records; the line to show.
+        """integrity_check + foreign_key_check of the records, then their audit trail
+        (of the open records); the line to show.
 
-        Raises KnownError (DAMAGED) naming the first problem found.
+        Raises KnownError (DAMAGED, AUDIT_BROKEN) naming the first problem found.
         """
         try:
             state = inspect_file(self.records, full_check=True, passphrase=self._key())
+            trail = AuditService().verify()
+            if trail.broken is not None:
+                raise KnownError(ErrorKind.AUDIT_BROKEN, "Every page of the records is "
+                                 f"whole, but the audit trail is broken at entry "
+                                 f"{trail.broken.seq}: {trail.broken.reason}.")
         except KnownError as exc:
             log.warning("full check failed: %s", exc.kind.value)
             raise
         log.info("full check passed: %s", self.records)
-        return (f"The records passed the full check (every page, index and link); "
-                f"schema version {state.user_version}. File: {self.records}")
+        return (f"The records passed the full check (every page, index and link, and "
+                f"the audit trail: {trail.rows} entries); schema version "
+                f"{state.user_version}. File: {self.records}")
 
     # -- restoring ----------------------------------------------------------------------
 
@@ -297,12 +305,14 @@ class BackupService:
         key = self._key()
         close_database()
         damaged, safety = False, None
-        if self.records.exists() and self.records.stat().st_size > 0:
+        if self.records.exists():
+            healthy = False
             try:
-                inspect_file(self.records, passphrase=key)
+                # An empty file is "new" here, or damaged once it has backups.
+                healthy = not inspect_file(self.records, passphrase=key).is_new
             except KnownError as exc:
                 damaged = exc.kind in (ErrorKind.DAMAGED, ErrorKind.NOT_A_DATABASE)
-            else:
+            if healthy:
                 with opened_file(self.records, read_only=True,
                                  passphrase=key) as current:
                     safety = BackupService(
