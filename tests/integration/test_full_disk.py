@@ -16,8 +16,8 @@ import pytest
 from practitioner import app, cli
 from practitioner.db.connection import close_database
 from practitioner.disk_space import is_full
-from tests.helpers.modals import Reply, answering
 from tests.helpers.files import sha256
+from tests.helpers.modals import Reply, answering
 from tests.helpers.records import demo_records
 
 # What a full disk must never be called.
