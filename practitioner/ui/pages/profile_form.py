@@ -37,7 +37,7 @@ from practitioner.domain.patient import (
     WorkPosture,
 )
 from practitioner.domain.screen import SCREEN_QUESTIONS, RedFlagScreen
-from practitioner.domain.validation import FieldError, parse_date, parse_number
+from practitioner.domain.validation import FieldError, number_text, parse_date, parse_number
 from practitioner.ui.widgets.code_checklist import CodeChecklist
 from practitioner.ui.widgets.inline_error import InlineError, add_field_row
 from practitioner.ui.widgets.medication_table import MedicationTable
@@ -50,10 +50,6 @@ T = TypeVar("T")
 
 def _date_text(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
-
-
-def _number_text(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
 
 
 class ProfileForm(QWidget):
@@ -190,8 +186,8 @@ class ProfileForm(QWidget):
             self.sites.set_value(profile.sites)
             self.timings.set_value(profile.timings)
             self.onset_date.setText(_date_text(profile.onset_date))
-            self.frequency.setText(_number_text(profile.frequency_per_week))
-            self.duration.setText(_number_text(profile.duration_minutes))
+            self.frequency.setText(number_text(profile.frequency_per_week))
+            self.duration.setText(number_text(profile.duration_minutes))
             self.severity.setText(
                 "" if profile.worst_severity is None else str(profile.worst_severity)
             )
@@ -203,9 +199,9 @@ class ProfileForm(QWidget):
                 [(m.name, m.dose, _date_text(m.since)) for m in data.medications]
             )
             self.exercise.setText(lifestyle.exercise)
-            self.exercise_hours.setText(_number_text(lifestyle.exercise_hours_per_week))
-            self.fluid.setText(_number_text(lifestyle.fluid_litres_per_day))
-            self.alcohol.setText(_number_text(lifestyle.alcohol_units_per_week))
+            self.exercise_hours.setText(number_text(lifestyle.exercise_hours_per_week))
+            self.fluid.setText(number_text(lifestyle.fluid_litres_per_day))
+            self.alcohol.setText(number_text(lifestyle.alcohol_units_per_week))
             self.posture.setCurrentIndex(self.posture.findData(lifestyle.work_posture))
             self.notes.setPlainText(data.notes)
             for code, box in self.screen.items():
