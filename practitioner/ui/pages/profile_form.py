@@ -26,13 +26,16 @@ from PySide6.QtWidgets import (
 from practitioner.domain.patient import (
     Condition,
     CrampProfile,
+    CrampSite,
     CrampTiming,
     Lifestyle,
     Medication,
+    MuscleGroup,
     Patient,
     PatientInput,
     Relief,
     Sex,
+    Side,
     Trigger,
     WorkPosture,
 )
@@ -50,6 +53,25 @@ T = TypeVar("T")
 
 def _date_text(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
+
+
+#: The form's fields by kind, as named in its drafts.
+_LINES = ("name", "date_of_birth", "phone", "email", "address", "onset_date", "frequency",
+          "duration", "severity", "exercise", "exercise_hours", "fluid", "alcohol")
+_TEXTS = ("conditions_notes", "notes")
+_CHECKLISTS = ("timings", "triggers", "reliefs", "conditions")
+_COMBOS = ("sex", "posture")
+
+
+def _sites(raw: Any) -> list[CrampSite]:
+    """The sites a draft names (pairs of muscle and side codes), skipping any it cannot."""
+    sites = []
+    for pair in raw if isinstance(raw, list) else []:
+        try:
+            sites.append(CrampSite(MuscleGroup(pair[0]), Side(pair[1])))
+        except (ValueError, TypeError, IndexError, KeyError):
+            continue
+    return sites
 
 
 class ProfileForm(QWidget):
@@ -212,6 +234,55 @@ class ProfileForm(QWidget):
     def is_dirty(self) -> bool:
         """Whether anything differs from what was last loaded or saved."""
         return self._snapshot() != self._loaded
+
+    def raw_state(self) -> dict[str, Any]:
+        """Every value exactly as shown (text that cannot be parsed too), for drafts."""
+        state: dict[str, Any] = {name: getattr(self, name).text() for name in _LINES}
+        state |= {name: getattr(self, name).toPlainText() for name in _TEXTS}
+        state |= {name: sorted(m.value for m in getattr(self, name).value())
+                  for name in _CHECKLISTS}
+        state |= {name: getattr(self, name).currentIndex() for name in _COMBOS}
+        state["sites"] = [[site.muscle.value, site.side.value] for site in self.sites.value()]
+        state["medications"] = [list(row) for row in self.medications.value()]
+        state["screen"] = {code: box.isChecked() for code, box in self.screen.items()}
+        return state
+
+    def restore_raw_state(self, state: dict[str, Any]) -> None:
+        """Bring back a draft's values (what it lacks or cannot hold is left as shown); the
+        loaded (saved) state stays the reference."""
+        def strings(value: Any) -> list[str]:
+            return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+        self.blockSignals(True)
+        try:
+            for name in _LINES:
+                if isinstance(state.get(name), str):
+                    getattr(self, name).setText(state[name])
+            for name in _TEXTS:
+                if isinstance(state.get(name), str):
+                    getattr(self, name).setPlainText(state[name])
+            for name in _CHECKLISTS:
+                if name in state:
+                    checklist = getattr(self, name)
+                    codes = set(strings(state[name]))
+                    checklist.set_value(m for m in checklist.boxes if m.value in codes)
+            for name in _COMBOS:
+                if isinstance(state.get(name), int):
+                    getattr(self, name).setCurrentIndex(state[name])
+            if "sites" in state:
+                self.sites.set_value(_sites(state["sites"]))
+            if isinstance(state.get("medications"), list):
+                self.medications.set_value([
+                    (row[0], row[1], row[2]) for row in map(strings, state["medications"])
+                    if len(row) == 3])
+            screen = state.get("screen")
+            if isinstance(screen, dict):
+                for code, box in self.screen.items():
+                    if isinstance(screen.get(code), bool):
+                        box.setChecked(screen[code])
+        finally:
+            self.blockSignals(False)
+        self.edited.emit()
 
     def read(self) -> tuple[PatientInput, list[FieldError]]:
         """What the form holds, plus errors for any text that could not be parsed.
