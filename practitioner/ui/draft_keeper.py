@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
+from shiboken6 import isValid
 
 from practitioner.domain.session import DraftForm
 from practitioner.errors import KnownError
@@ -117,5 +118,6 @@ class DraftKeeper(QObject):
             self._drafts.forget_local(*slot)
 
     def _on_focus_changed(self, old: QWidget | None, _new: QWidget | None) -> None:
-        if old is not None and self._form.isAncestorOf(old):
+        # Focus also moves while the window is torn down, once the form is gone.
+        if old is not None and isValid(self._form) and self._form.isAncestorOf(old):
             self.flush()
