@@ -332,6 +332,7 @@ EXTREME_MOMENTS = (
     "9999-12-31T23:59:59.999999", "0001-01-01T23:59:59+23:59", "9999-12-31T00:00:00-23:59",
     "0001-01-01T00:00:00Z",
 )
+EXTREME_DAYS = ("0001-01-01", "9999-12-31")
 LONE_SURROGATES = ("\ud800", "\udfff", "\udc80")
 
 
@@ -473,7 +474,7 @@ def mutated(draw: st.DrawFn, document: dict[str, Any]) -> Any:
                         | st.just("\x00"))
             holder[last] = text[:at] + lone + text[at:]
         elif action == "moment":
-            holder[last] = draw(st.sampled_from(EXTREME_MOMENTS))
+            holder[last] = draw(st.sampled_from((*EXTREME_MOMENTS, *EXTREME_DAYS)))
         elif action == "key" and isinstance(holder, dict):
             holder[draw(st.sampled_from(list(LONE_SURROGATES)))] = holder.pop(last)
         elif action == "drop":

@@ -8,9 +8,11 @@ import datetime as dt
 from pathlib import Path
 
 from practitioner.db.base import database
+from practitioner.domain.outcomes import CUSTOM_PREFIX
 from practitioner.domain.patient import CrampProfile, PatientInput
 from practitioner.domain.session import Draft, DraftForm
 from practitioner.services.drafts import DraftService, LocalDrafts
+from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
 from practitioner.services.sessions import SessionService
 from tests.helpers.db_fixtures import FakeClock
@@ -93,3 +95,19 @@ def test_a_profile_draft_kept_on_this_computer_goes_back_as_a_profile_draft(
     assert restored is not None and restored.payload == {"frequency": "4,5x"}
     assert drafts.get(ann.id, None) is None
     assert drafts.local_drafts() == []
+
+
+def test_an_unchanged_custom_measure_save_writes_nothing(
+    patients: PatientService, clock: FakeClock
+) -> None:
+    outcomes = OutcomeService(clock=clock)
+    grip = outcomes.save_custom_measure("Grip", "kg", 0, 80.5, False, False, 2.25)
+    measure_id = int(grip.code.removeprefix(CUSTOM_PREFIX))
+    version = outcomes.custom_measure_version(measure_id)
+    clock.advance(minutes=5)
+    audited = _audit_rows()
+    again = outcomes.save_custom_measure(" Grip ", "kg", 0, 80.5, False, False, 2.25,
+                                         measure_id, version)
+    assert again == grip
+    assert outcomes.custom_measure_version(measure_id) == version
+    assert _audit_rows() == audited
