@@ -368,6 +368,7 @@ class PatientWorkspace(QWidget):
                  if name in conflict.differing}
         try:
             self.kept.keep((current.id, None), {"patient": patient_to_dict(mine)}, texts)
+            self.drafts.discard()  # mine is kept aside now
             theirs = self._patients.get(current.id)
         except KnownError as exc:
             self._messages.error(self, self.tr("Your version could not be set aside"),
@@ -501,15 +502,15 @@ class PatientWorkspace(QWidget):
             self.drafts.edited()
 
     def _drop_profile_edits(self) -> bool:
-        """Show the stored record again and throw its profile draft away; False (with the
-        edits left in the form) when the draft could not be thrown away."""
+        """Show the stored record again and throw its profile draft away (a draft that
+        cannot be thrown away now is offered again next time: never a lost edit)."""
         if self._patient is None:
             return True
         try:
             self.drafts.discard()
         except KnownError as exc:
-            self._messages.error(self, self.tr("Draft not discarded"), exc.message)
-            return False
+            self._messages.error(self, self.tr("Draft not discarded"), exc.message + " " + self.tr(
+                "It is offered again the next time this record is opened."))
         self.form.set_patient(self._patient)
         return True
 
