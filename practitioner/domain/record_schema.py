@@ -581,9 +581,9 @@ def json_schema() -> dict[str, Any]:
         "that key measures.psfs), created_at and updated_at. Ids only link parts of one "
         "document. Every date-time carries its UTC offset: bookkeeping times are UTC "
         "(+00:00); started_at is the visit's local wall-clock time with the offset the "
-        "practitioner's zone had then, and is imported as that wall-clock time. The app "
-        "also reads exports of older versions, whose date-times carry no offset (UTC, and "
-        "local wall-clock time for started_at). The app also checks that ids are unique "
-        "and that PSFS ratings name an activity of the same patient.",
+        "practitioner's zone had then, and is imported as that wall-clock time. Exports of "
+        "older versions, whose date-times carry no offset (UTC, and local wall-clock time "
+        "for started_at), are read too. The app also checks that ids are unique and that "
+        "PSFS ratings name an activity of the same patient.",
         **_schema(DOCUMENT),
     }
