@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from practitioner.domain.letters import PDF_MAGIC
+from practitioner.domain.moments import read_moment
 from practitioner.domain.patient import (
     Condition,
     CrampTiming,
@@ -60,9 +61,30 @@ class DocumentError(ValueError):
     """The document does not match the export format; `path` names the offending element."""
 
     def __init__(self, path: str, reason: str):
+        path, reason = shown(path), shown(reason)
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+def shown(text: str) -> str:
+    """`text` (which may echo keys and values from the file) safe to print: characters
+    that are not printable (terminal controls, lone surrogates, …) as escapes."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else ascii(c)[1:-1] for c in text)
+
+
+def text_fault(value: str) -> str:
+    """Why `value` cannot be kept as text on every engine ("" when it can): a lone
+    surrogate is no Unicode text (UTF-8 cannot encode it), and PostgreSQL keeps no NUL."""
+    if "\x00" in value:
+        return "not valid text (holds a NUL character)"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "not valid text (holds a lone surrogate, which UTF-8 cannot encode)"
+    return ""
 
 
 # --- the spec ---------------------------------------------------------------------------
@@ -338,20 +360,25 @@ def _check_text(spec: Text, value: Any, path: str) -> None:
         raise DocumentError(path, f"expected text, found {_kind(value)}")
     if len(value) > spec.max_length:
         raise DocumentError(path, f"text longer than {spec.max_length} characters")
+    if fault := text_fault(value):
+        raise DocumentError(path, fault)
     if spec.non_blank and not value.strip():
         raise DocumentError(path, "must not be empty")
     if spec.choices and value not in spec.choices:
         shown = value if len(value) <= 40 else value[:40] + "…"
         raise DocumentError(path, f"unknown code “{shown}”")
-    try:
-        if spec.format == "date":
+    if spec.format == "date":
+        try:
             dt.date.fromisoformat(value)
             if len(value) != 10:
                 raise ValueError(value)
-        elif spec.format == "date-time":
-            dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise DocumentError(path, f"not an ISO {spec.format}") from None
+        except ValueError:
+            raise DocumentError(path, "not an ISO date") from None
+    elif spec.format == "date-time":
+        try:
+            read_moment(value)
+        except ValueError as exc:
+            raise DocumentError(path, str(exc)) from None
     if spec.format == "pdf-base64":
         try:
             content = base64.b64decode(value, validate=True)
@@ -395,7 +422,7 @@ def _check(spec: Spec, value: Any, path: str, version: int) -> None:
         if not isinstance(value, dict):
             raise DocumentError(path, f"expected an object, found {_kind(value)}")
         for key, item in value.items():
-            if not spec.key_check(key):
+            if text_fault(key) or not spec.key_check(key):
                 raise DocumentError(f"{path}.{key[:40]}", "not an allowed key")
             _check(spec.values, item, f"{path}.{key}", version)
     else:
@@ -552,7 +579,11 @@ def json_schema() -> dict[str, Any]:
         "description": "Volatile fields (differ between exports of the same records): "
         "exported_at, every id (patients, sessions, PSFS activities and the activity ids "
         "that key measures.psfs), created_at and updated_at. Ids only link parts of one "
-        "document. The app also checks that ids are unique and that PSFS ratings name an "
-        "activity of the same patient.",
+        "document. Every date-time carries its UTC offset: bookkeeping times are UTC "
+        "(+00:00); started_at is the visit's local wall-clock time with the offset the "
+        "practitioner's zone had then, and is imported as that wall-clock time. Exports of "
+        "older versions, whose date-times carry no offset (UTC, and local wall-clock time "
+        "for started_at), are read too. The app also checks that ids are unique and that "
+        "PSFS ratings name an activity of the same patient.",
         **_schema(DOCUMENT),
     }

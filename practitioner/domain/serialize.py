@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from practitioner.domain.letters import KeptLetter
+from practitioner.domain.moments import utc_text
 from practitioner.domain.outcome_serialize import (
     PatientOutcomes,
     definition_to_dict,
@@ -27,7 +28,8 @@ EXPORT_FORMAT = "cramp-practitioner/patients"
 # 4: each patient carries its red-flag screening answers and red-flag reviews.
 # 5: each session lists the reference paragraphs inserted into its note; each patient
 #    carries the referral letters kept in the record (text and PDF, base64).
-EXPORT_VERSION = 5
+# 6: every moment carries its UTC offset (RFC 3339); see `domain.moments`.
+EXPORT_VERSION = 6
 
 
 def _date(value: dt.date | None) -> str | None:
@@ -74,9 +76,9 @@ def patient_to_dict(patient: Patient) -> dict[str, Any]:
             q.code: bool(getattr(data.screen, q.code)) for q in SCREEN_QUESTIONS
         },
         "archived": patient.archived,
-        "archived_at": patient.archived_at.isoformat() if patient.archived_at else None,
-        "created_at": patient.created_at.isoformat(),
-        "updated_at": patient.updated_at.isoformat(),
+        "archived_at": utc_text(patient.archived_at) if patient.archived_at else None,
+        "created_at": utc_text(patient.created_at),
+        "updated_at": utc_text(patient.updated_at),
         "version": patient.version,
     }
 
@@ -87,7 +89,7 @@ def review_to_dict(review: RedFlagReview) -> dict[str, Any]:
         "key": review.key,
         "action": review.action,
         "note": review.note,
-        "recorded_at": review.recorded_at.isoformat(),
+        "recorded_at": utc_text(review.recorded_at),
         "recorded_by": review.recorded_by,
     }
 
@@ -98,14 +100,14 @@ def reference_to_dict(reference: SessionReference) -> dict[str, Any]:
         "slug": reference.slug,
         "entry_version": reference.version,
         "paragraph": reference.paragraph,
-        "inserted_at": reference.inserted_at.isoformat(),
+        "inserted_at": utc_text(reference.inserted_at),
     }
 
 
 def letter_to_dict(letter: KeptLetter) -> dict[str, Any]:
     """A kept referral letter as exported: its text, and the PDF as sent in base64."""
     return {
-        "written_at": letter.written_at.isoformat(),
+        "written_at": utc_text(letter.written_at),
         "written_by": letter.written_by,
         "recipient": letter.recipient,
         "body": letter.body,
@@ -139,7 +141,7 @@ def export_document(
     return {
         "format": EXPORT_FORMAT,
         "format_version": EXPORT_VERSION,
-        "exported_at": exported_at.isoformat(),
+        "exported_at": utc_text(exported_at),
         "measure_definitions": [definition_to_dict(d) for d in definitions],
         "patients": [
             {

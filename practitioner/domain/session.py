@@ -277,14 +277,23 @@ class Protocol:
     version: int = 1  # the stored row's version, named by a save that replaces it
 
 
+class DraftForm(enum.Enum):
+    """Which form a draft keeps: a session note, or the patient's profile (intake)."""
+
+    SESSION = "session"
+    PROFILE = "profile"
+
+
 @dataclass(frozen=True)
 class Draft:
-    """Unsaved form content: the raw widget values, so even unparseable text survives."""
+    """Unsaved form content: the raw widget values, so even unparseable text survives.
+    A profile draft has no `session_id`."""
 
     patient_id: int
     session_id: int | None
     payload: dict[str, object]
     updated_at: dt.datetime
+    form: DraftForm = DraftForm.SESSION
 
 
 @dataclass(frozen=True)
@@ -295,6 +304,7 @@ class DraftSummary:
     patient_name: str
     session_id: int | None
     updated_at: dt.datetime
+    form: DraftForm = DraftForm.SESSION
 
 
 @dataclass(frozen=True)

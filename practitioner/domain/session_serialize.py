@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, TypeVar
 
+from practitioner.domain.moments import as_wall_clock, local_text, utc_text
 from practitioner.domain.outcomes import SessionMeasures
 from practitioner.domain.patient import LabelledEnum
 from practitioner.domain.session import (
@@ -120,7 +121,7 @@ def session_input_from_dict(raw: dict[str, Any]) -> SessionInput:
     """Inverse of `session_input_to_dict`; raises KeyError/ValueError on malformed input."""
     tongue, pulse = raw["tongue"], raw["pulse"]
     return SessionInput(
-        started_at=dt.datetime.fromisoformat(raw["started_at"]),
+        started_at=as_wall_clock(raw["started_at"]),
         duration_minutes=raw["duration_minutes"],
         practitioner=raw["practitioner"],
         course_since_last=raw["course_since_last"],
@@ -171,23 +172,28 @@ def _measures_from_dict(raw: dict[str, Any] | None) -> SessionMeasures:
     )
 
 
+def _exported_input(data: SessionInput) -> dict[str, Any]:
+    return {**session_input_to_dict(data), "started_at": local_text(data.started_at)}
+
+
 def session_to_dict(session: Session) -> dict[str, Any]:
-    """A stored session for export: the visit plus status, signature and revisions."""
+    """A stored session for export: the visit plus status, signature and revisions, every
+    moment with its UTC offset."""
     return {
         "id": session.id,
-        **session_input_to_dict(session.data),
+        **_exported_input(session.data),
         "status": session.status.value,
-        "finalised_at": session.finalised_at.isoformat() if session.finalised_at else None,
+        "finalised_at": utc_text(session.finalised_at) if session.finalised_at else None,
         "finalised_by": session.finalised_by,
         "revisions": [
             {
                 "number": r.number,
-                "recorded_at": r.recorded_at.isoformat(),
+                "recorded_at": utc_text(r.recorded_at),
                 "recorded_by": r.recorded_by,
-                "replaced_at": r.replaced_at.isoformat(),
+                "replaced_at": utc_text(r.replaced_at),
                 "replaced_by": r.replaced_by,
                 "reason": r.reason,
-                "session": session_input_to_dict(r.data),
+                "session": _exported_input(r.data),
             }
             for r in session.revisions
         ],

@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from practitioner.domain.patient import PatientInput
 
@@ -61,11 +62,34 @@ def parse_date(text: str) -> dt.date | None:
         raise ValueError(f"There is no such day as {text.strip()}.") from None
 
 
-_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?$")
+
+
+def date_time_text(value: dt.datetime) -> str:
+    """`value` as a form shows it, read back exactly by `parse_date_time`: to the minute,
+    with seconds (and their fraction) only when it has them."""
+    text = value.strftime("%Y-%m-%d %H:%M")
+    if value.second or value.microsecond:
+        text += f":{value.second:02d}"
+        if value.microsecond:
+            text += f".{value.microsecond:06d}".rstrip("0")
+    return text
+
+
+def number_text(value: float | None) -> str:
+    """A number as a form shows it, read back exactly by `parse_number` (no exponent,
+    no trailing ".0"); empty for none."""
+    if value is None:
+        return ""
+    if value == 0:
+        return "0"  # -0.0 too
+    text = format(Decimal(repr(float(value))), "f")
+    return text.removesuffix(".0")
 
 
 def parse_date_time(text: str) -> dt.datetime:
-    """Parse a typed date and time such as `2026-11-24 09:30` (day-first dates work too).
+    """Parse a typed date and time such as `2026-11-24 09:30` or `2026-11-24 09:30:15`
+    (day-first dates work too).
 
     Raises ValueError with a message fit for the user, also for empty text.
     """
@@ -76,10 +100,11 @@ def parse_date_time(text: str) -> dt.datetime:
     match = _TIME.match(parts[1])
     if date is None or not match:
         raise ValueError("Enter a date and time, e.g. 2026-11-24 09:30.")
-    hour, minute = int(match.group(1)), int(match.group(2))
-    if hour > 23 or minute > 59:
+    hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
+    if hour > 23 or minute > 59 or second > 59:
         raise ValueError(f"There is no such time as {parts[1]}.")
-    return dt.datetime.combine(date, dt.time(hour, minute))
+    micro = int((match.group(4) or "").ljust(6, "0"))
+    return dt.datetime.combine(date, dt.time(hour, minute, second, micro))
 
 
 def parse_number(text: str, *, integer: bool = False) -> float | None:

@@ -1,4 +1,4 @@
-"""Unsaved session notes kept in the database while they are being written.
+"""Unsaved session notes and profile edits kept in the database while being written.
 
 When the database cannot take a draft (the clinic server went away, the records file
 cannot be written) it is kept in a local draft store on this computer instead, and moved
@@ -23,7 +23,7 @@ from practitioner.db.base import database
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import DraftRow, PatientRow, SessionRow
 from practitioner.db.transactions import write_transaction
-from practitioner.domain.session import Draft, DraftSummary
+from practitioner.domain.session import Draft, DraftForm, DraftSummary
 from practitioner.errors import KnownError
 from practitioner.process_privacy import owner_only
 from practitioner.services.changes import connection_errors_translated
@@ -35,9 +35,17 @@ log = logging.getLogger(__name__)
 LOCAL_FORMAT = 1
 
 
-def draft_key(patient_id: int, session_id: int | None) -> str:
-    """The one draft slot for a patient's new session, or for one existing session."""
+def draft_key(patient_id: int, session_id: int | None,
+              form: DraftForm = DraftForm.SESSION) -> str:
+    """The one draft slot for a patient's new session, for one existing session, or for
+    the patient's profile."""
+    if form is DraftForm.PROFILE:
+        return f"profile:{patient_id}"
     return f"session:{patient_id}:{'new' if session_id is None else session_id}"
+
+
+#: The key prefixes of drafts (not of versions kept aside), by form.
+DRAFT_PREFIXES = {f"{form.value}:": form for form in DraftForm}
 
 
 def kept_key(patient_id: int, session_id: int | None) -> str:
@@ -94,10 +102,11 @@ class LocalDrafts:
         """Write `draft` to its file, replacing an earlier one. Raises OSError."""
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         owner_only(self.folder)
-        key = draft_key(draft.patient_id, draft.session_id)
+        key = draft_key(draft.patient_id, draft.session_id, draft.form)
         text = json.dumps({
             "format": LOCAL_FORMAT, "database": self.identity(), "key": key,
             "patient_id": draft.patient_id, "session_id": draft.session_id,
+            "form": draft.form.value,
             "updated_at": draft.updated_at.replace(tzinfo=None).isoformat(),
             "payload": draft.payload,
         }, ensure_ascii=False, sort_keys=True)
@@ -130,7 +139,8 @@ class LocalDrafts:
                                    None if data["session_id"] is None
                                    else int(data["session_id"]),
                                    dict(data["payload"]),
-                                   aware(dt.datetime.fromisoformat(data["updated_at"]))))
+                                   aware(dt.datetime.fromisoformat(data["updated_at"])),
+                                   DraftForm(data.get("form", DraftForm.SESSION.value))))
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 log.warning("local draft %s not readable: %s", path.name, type(exc).__name__)
         found.sort(key=lambda draft: draft.updated_at)
@@ -161,9 +171,10 @@ class LocalDrafts:
                 continue  # not a draft this app can read: not this database's
         return found
 
-    def remove(self, patient_id: int, session_id: int | None) -> None:
+    def remove(self, patient_id: int, session_id: int | None,
+               form: DraftForm = DraftForm.SESSION) -> None:
         """Overwrite and delete the local draft of this slot, if any."""
-        path = self._path(draft_key(patient_id, session_id))
+        path = self._path(draft_key(patient_id, session_id, form))
         if path.is_file():
             overwrite_and_delete(path)
 
@@ -194,7 +205,7 @@ class DraftService:
         self.local = local
 
     def save(self, patient_id: int, session_id: int | None,
-             payload: dict[str, object]) -> DraftPlace:
+             payload: dict[str, object], form: DraftForm = DraftForm.SESSION) -> DraftPlace:
         """Keep `payload` as the draft for this slot, replacing any earlier one.
 
         Returns where it was kept. Raises the database's KnownError when it cannot be
@@ -202,28 +213,29 @@ class DraftService:
         """
         now = self._clock()
         try:
-            self._save_in_records(patient_id, session_id, payload, now)
+            self._save_in_records(draft_key(patient_id, session_id, form), patient_id,
+                                  session_id, payload, now)
         except KnownError as exc:
             if self.local is None:
                 raise
             try:
-                self.local.save(Draft(patient_id, session_id, payload, aware(now)))
+                self.local.save(Draft(patient_id, session_id, payload, aware(now), form))
             except OSError as local_exc:
                 log.warning("local draft not written: %s", type(local_exc).__name__)
                 raise exc from local_exc
             log.warning("draft kept on this computer: %s", exc.kind.value)
             return DraftPlace.LOCAL
         if self.local is not None:
-            self._forget_local(patient_id, session_id)
+            self._forget_local(patient_id, session_id, form)
         return DraftPlace.RECORDS
 
-    def _save_in_records(self, patient_id: int, session_id: int | None,
+    def _save_in_records(self, key: str, patient_id: int, session_id: int | None,
                          payload: dict[str, object], now: dt.datetime) -> None:
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
         with connection_errors_translated(), translated_errors(), write_transaction():
             (
                 DraftRow.insert(
-                    key=draft_key(patient_id, session_id),
+                    key=key,
                     patient=patient_id,
                     session=session_id,
                     payload=text,
@@ -236,30 +248,34 @@ class DraftService:
                 .execute()
             )
 
-    def get(self, patient_id: int, session_id: int | None) -> Draft | None:
+    def get(self, patient_id: int, session_id: int | None,
+            form: DraftForm = DraftForm.SESSION) -> Draft | None:
         """The draft in this slot, if any."""
         with translated_errors():
-            row = DraftRow.get_or_none(DraftRow.key == draft_key(patient_id, session_id))
+            row = DraftRow.get_or_none(DraftRow.key == draft_key(patient_id, session_id, form))
         if row is None:
             return None
         return Draft(row.patient_id, row.session_id, json.loads(row.payload),
-                     aware(row.updated_at))
+                     aware(row.updated_at), form)
 
-    def discard(self, patient_id: int, session_id: int | None) -> None:
+    def discard(self, patient_id: int, session_id: int | None,
+                form: DraftForm = DraftForm.SESSION) -> None:
         """Throw the draft in this slot away (its local copy too)."""
         with translated_errors(), write_transaction():
-            DraftRow.delete().where(DraftRow.key == draft_key(patient_id, session_id)).execute()
-        self._forget_local(patient_id, session_id)
+            self.delete_in_transaction(patient_id, session_id, form)
+        self._forget_local(patient_id, session_id, form)
 
-    def forget_local(self, patient_id: int, session_id: int | None) -> None:
-        """The note of this slot was saved: its local draft is not needed any more."""
-        self._forget_local(patient_id, session_id)
+    def forget_local(self, patient_id: int, session_id: int | None,
+                     form: DraftForm = DraftForm.SESSION) -> None:
+        """The form of this slot was saved: its local draft is not needed any more."""
+        self._forget_local(patient_id, session_id, form)
 
-    def _forget_local(self, patient_id: int, session_id: int | None) -> None:
+    def _forget_local(self, patient_id: int, session_id: int | None,
+                      form: DraftForm = DraftForm.SESSION) -> None:
         if self.local is None:
             return
         try:
-            self.local.remove(patient_id, session_id)
+            self.local.remove(patient_id, session_id, form)
         except OSError as exc:
             log.warning("local draft not removed: %s", type(exc).__name__)
 
@@ -277,7 +293,7 @@ class DraftService:
         """
         moved: list[Draft] = []
         for draft in self.local_drafts():
-            key = draft_key(draft.patient_id, draft.session_id)
+            key = draft_key(draft.patient_id, draft.session_id, draft.form)
             text = json.dumps(draft.payload, ensure_ascii=False, sort_keys=True)
             stamp = draft.updated_at.replace(tzinfo=None)
             with translated_errors(), write_transaction():
@@ -296,7 +312,7 @@ class DraftService:
                         update={DraftRow.payload: text, DraftRow.updated_at: stamp},
                     ).execute()
                     moved.append(draft)
-            self._forget_local(draft.patient_id, draft.session_id)
+            self._forget_local(draft.patient_id, draft.session_id, draft.form)
         return moved
 
     def keep_aside(self, patient_id: int, session_id: int | None,
@@ -332,9 +348,10 @@ class DraftService:
         """Every kept draft with its patient's name, newest first (versions set aside in
         a conflict are not drafts: their record shows them)."""
         query = (
-            DraftRow.select(DraftRow.session, DraftRow.updated_at, PatientRow.id, PatientRow.name)
+            DraftRow.select(DraftRow.key, DraftRow.session, DraftRow.updated_at, PatientRow.id,
+                            PatientRow.name)
             .join(PatientRow)
-            .where(DraftRow.key.startswith("session:"))
+            .where(DraftRow.key.startswith("session:") | DraftRow.key.startswith("profile:"))
             .order_by(DraftRow.updated_at.desc(), DraftRow.id.desc())
         )
         with translated_errors():
@@ -342,12 +359,18 @@ class DraftService:
             # shadowed by the joined row in peewee's results.
             return [
                 DraftSummary(row.patient.id, row.patient.name, row.session_id,
-                             aware(row.updated_at))
+                             aware(row.updated_at), _form_of(row.key))
                 for row in query
             ]
 
     @staticmethod
-    def delete_in_transaction(patient_id: int, session_id: int | None) -> None:
-        """Drop a draft as part of the caller's transaction (a saved session's own)."""
-        DraftRow.delete().where(DraftRow.key == draft_key(patient_id, session_id)).execute()
+    def delete_in_transaction(patient_id: int, session_id: int | None,
+                              form: DraftForm = DraftForm.SESSION) -> None:
+        """Drop a draft as part of the caller's transaction (a saved form's own)."""
+        DraftRow.delete().where(
+            DraftRow.key == draft_key(patient_id, session_id, form)).execute()
+
+
+def _form_of(key: str) -> DraftForm:
+    return next(form for prefix, form in DRAFT_PREFIXES.items() if key.startswith(prefix))
 

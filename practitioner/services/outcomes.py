@@ -168,6 +168,11 @@ class OutcomeService:
                 action = AuditAction.CREATE
             else:
                 base = row.version if expected_version is None else expected_version
+                if row.version == base and all(
+                    getattr(row, key) == value for key, value in fields.items()
+                    if key != "updated_at"
+                ):
+                    return definition_from_row(row)  # unedited: no new version, no audit
                 if not claim(CustomMeasureRow, CustomMeasureRow.id == row.id, base):
                     raise self._measure_conflict(row.id, base)
                 for key, value in fields.items():

@@ -18,7 +18,7 @@ from practitioner.db.models import (
     PatientScreenRow,
 )
 from practitioner.db.transactions import write_transaction
-from practitioner.domain.audit import AuditAction, changed_fields
+from practitioner.domain.audit import NO_CHANGE, AuditAction, changed_fields
 from practitioner.domain.conflicts import ConflictChoice
 from practitioner.domain.patient import (
     Condition,
@@ -39,6 +39,7 @@ from practitioner.domain.patient import (
 )
 from practitioner.domain.screen import RedFlagScreen
 from practitioner.domain.search import name_key, parse_query
+from practitioner.domain.session import DraftForm
 from practitioner.domain.validation import ValidationError, validate_patient
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.audit import AuditService
@@ -50,6 +51,7 @@ from practitioner.services.conflicts import (
     resolution_detail,
     stale_save,
 )
+from practitioner.services.drafts import DraftService
 
 # Which coded answers live in patient_code, under which category.
 _CATEGORIES: dict[str, type[CrampTiming | Trigger | Relief | Condition]] = {
@@ -260,11 +262,19 @@ class PatientService:
         """
         self._validate(data)
         with translated_errors(), write_transaction():
-            if not claim(PatientRow, PatientRow.id == patient_id, expected_version):
-                raise self._conflict(patient_id, data, expected_version)
-            row = PatientRow.get(PatientRow.id == patient_id)
+            row = PatientRow.get_or_none(PatientRow.id == patient_id)
+            current = (self._load([row])[0] if row is not None
+                       and row.version == expected_version else None)
             stored = self._as_stored(data)
-            changed = changed_fields(self._load([row])[0].data, stored)
+            changed = changed_fields(current.data, stored) if current else ""
+            if current is not None and changed == NO_CHANGE and not resolution:
+                # An unedited save changes nothing: no new version, no audit entry.
+                DraftService.delete_in_transaction(patient_id, None, DraftForm.PROFILE)
+                return current
+            if row is None or current is None or not claim(
+                PatientRow, PatientRow.id == patient_id, expected_version
+            ):
+                raise self._conflict(patient_id, data, expected_version)
             self._fill(row, data)
             row.version = expected_version + 1
             row.updated_at = self._clock()
@@ -274,6 +284,7 @@ class PatientService:
                           PatientNameWordRow):
                 model.delete().where(model.patient == patient_id).execute()
             self._write_children(patient_id, data)
+            DraftService.delete_in_transaction(patient_id, None, DraftForm.PROFILE)
             self._audit.record(AuditAction.UPDATE, entity="patient", entity_id=patient_id,
                                patient_id=patient_id, detail=changed)
             if resolution:

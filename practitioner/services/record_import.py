@@ -38,6 +38,7 @@ from practitioner.db.models import (
 )
 from practitioner.db.transactions import write_transaction
 from practitioner.domain.audit import AuditAction
+from practitioner.domain.moments import as_utc, as_wall_clock
 from practitioner.domain.outcomes import CUSTOM_PREFIX, DiaryEntry, validate_diary_entry
 from practitioner.domain.patient import (
     Condition,
@@ -83,14 +84,6 @@ class ImportResult:
 
 def _date(text: str | None) -> dt.date | None:
     return None if text is None else dt.date.fromisoformat(text)
-
-
-def _utc(text: str) -> dt.datetime:
-    """An exported moment as the database keeps bookkeeping times: naive UTC."""
-    moment = dt.datetime.fromisoformat(text)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-    return moment
 
 
 def patient_input_from_dict(raw: dict[str, Any]) -> PatientInput:
@@ -216,9 +209,9 @@ def _store_patient(raw: dict[str, Any], where: str, codes: dict[str, str],
     data = patient_input_from_dict(raw)
     _refuse(where, validate_patient(data, now.date()))
     row = PatientRow(
-        created_at=_utc(raw["created_at"]),
-        updated_at=_utc(raw["updated_at"]),
-        archived_at=_utc(raw["archived_at"]) if raw["archived_at"] else None,
+        created_at=as_utc(raw["created_at"]),
+        updated_at=as_utc(raw["updated_at"]),
+        archived_at=as_utc(raw["archived_at"]) if raw["archived_at"] else None,
         version=raw["version"],
     )
     PatientService._fill(row, data)
@@ -230,7 +223,7 @@ def _store_patient(raw: dict[str, Any], where: str, codes: dict[str, str],
             patient=row.id, position=activity["position"], wording=activity["wording"]
         ).execute()
     sessions = sorted(enumerate(raw.get("sessions", [])),
-                      key=lambda pair: _date_time(pair[1]["started_at"]))
+                      key=lambda pair: as_wall_clock(pair[1]["started_at"]))
     for index, session in sessions:
         _store_session(row.id, data.date_of_birth, session, activities, codes,
                        f"{where}.sessions[{index}]", now)
@@ -249,20 +242,16 @@ def _store_patient(raw: dict[str, Any], where: str, codes: dict[str, str],
     for review in raw.get("red_flag_reviews", []):
         RedFlagReviewRow.insert(
             patient=row.id, flag_key=review["key"], action=review["action"],
-            note=review["note"], recorded_at=_utc(review["recorded_at"]),
+            note=review["note"], recorded_at=as_utc(review["recorded_at"]),
             recorded_by=review["recorded_by"],
         ).execute()
     for letter in raw.get("referral_letters", []):
         ReferralLetterRow.insert(
-            patient=row.id, written_at=_utc(letter["written_at"]),
+            patient=row.id, written_at=as_utc(letter["written_at"]),
             written_by=letter["written_by"], recipient=letter["recipient"],
             body=letter["body"], pdf=base64.b64decode(letter["pdf"]),
         ).execute()
     return int(row.id)
-
-
-def _date_time(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=None)
 
 
 def _store_session(patient_id: int, born: dt.date | None, raw: dict[str, Any],
@@ -274,11 +263,11 @@ def _store_session(patient_id: int, born: dt.date | None, raw: dict[str, Any],
             + measure_errors(patient_id, None, data))
     row = SessionRow(
         patient=patient_id,
-        created_at=_utc(raw["finalised_at"] or raw["started_at"]),
-        updated_at=_utc(raw["finalised_at"] or raw["started_at"]),
+        created_at=as_utc(raw["finalised_at"] or raw["started_at"]),
+        updated_at=as_utc(raw["finalised_at"] or raw["started_at"]),
         version=raw["version"],
         status=raw["status"],
-        finalised_at=_utc(raw["finalised_at"]) if raw["finalised_at"] else None,
+        finalised_at=as_utc(raw["finalised_at"]) if raw["finalised_at"] else None,
         finalised_by=raw["finalised_by"],
     )
     SessionService._fill(row, data)
@@ -290,16 +279,16 @@ def _store_session(patient_id: int, born: dt.date | None, raw: dict[str, Any],
             session=row.id,
             number=revision["number"],
             snapshot=json.dumps(session_input_to_dict(kept), ensure_ascii=False),
-            recorded_at=_utc(revision["recorded_at"]),
+            recorded_at=as_utc(revision["recorded_at"]),
             recorded_by=revision["recorded_by"],
-            replaced_at=_utc(revision["replaced_at"]),
+            replaced_at=as_utc(revision["replaced_at"]),
             replaced_by=revision["replaced_by"],
             reason=revision["reason"],
         )
     for reference in raw.get("references", []):
         SessionReferenceRow.insert(
             session=row.id, slug=reference["slug"], entry_version=reference["entry_version"],
-            paragraph=reference["paragraph"], inserted_at=_utc(reference["inserted_at"]),
+            paragraph=reference["paragraph"], inserted_at=as_utc(reference["inserted_at"]),
         ).execute()
 
 

@@ -314,13 +314,19 @@ class SessionService:
             if (row.private or private) and not may_read_private(me, row.created_by_id):
                 raise KnownError(ErrorKind.NOT_ALLOWED, "This session's note is private: only "
                                  "its author or an administrator can change it.")
+            if row.version != expected_version:
+                raise self._conflict(session_id, data, expected_version)
+            current = self._to_session(row, me)
+            changed = changed_fields(current.data, self._as_stored(data))
+            if (changed == NO_CHANGE and not resolution and not (finalise and not current.final)
+                    and private in (None, bool(row.private))):
+                # An unedited save changes nothing: no new version, revision or audit entry.
+                DraftService.delete_in_transaction(row.patient_id, session_id)
+                return current
             if not claim(SessionRow, SessionRow.id == session_id, expected_version):
                 raise self._conflict(session_id, data, expected_version)
-            row = SessionRow.get(SessionRow.id == session_id)
-            current = self._to_session(row, me)
             self._validate(row.patient_id, session_id, data, finalise or current.final)
             now = self._clock()
-            changed = changed_fields(current.data, self._as_stored(data))
             amended = current.final and changed != NO_CHANGE
             kept = (self._keep_revision(current, now, reason),) if amended else ()
             self._fill(row, data)
@@ -420,6 +426,12 @@ class SessionService:
                         recorded_at=aware(row.recorded_at), recorded_by=row.recorded_by,
                         replaced_at=aware(row.replaced_at), replaced_by=row.replaced_by,
                         reason=row.reason)
+
+    @classmethod
+    def changes(cls, session: Session, data: SessionInput) -> bool:
+        """Whether saving `data` over the stored `session` would change its record (what
+        reads back the same, e.g. measures in another order, is no change)."""
+        return cls._as_stored(data) != session.data
 
     @staticmethod
     def _as_stored(data: SessionInput) -> SessionInput:

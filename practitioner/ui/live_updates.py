@@ -115,5 +115,5 @@ class LiveUpdates(QObject):
     def _on_reconnected(self, _moved: int) -> None:
         # The open note's text goes back into the records' drafts, and what changed
         # while the connection was away is shown.
-        self._workspace.sessions.flush_draft()
+        self._workspace.flush_drafts()
         self.poll()

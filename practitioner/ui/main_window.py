@@ -291,13 +291,15 @@ class MainWindow(QMainWindow):
             self.patient_list.select_patient(patient_id)
 
     def open_draft(self, draft: DraftSummary) -> None:
-        """Open the patient and session note a recovered draft belongs to."""
+        """Open the patient (and session note) a recovered draft belongs to."""
+        from practitioner.domain.session import DraftForm  # loaded with the records
         if not self.workspace.can_leave():
             return
-        if self.workspace.open_patient(draft.patient_id):
+        if self.workspace.open_patient(draft.patient_id):  # a profile draft comes back
             self.patient_list.select_patient(draft.patient_id)
-            self.workspace.show_sessions()
-            self.workspace.sessions.open_draft(draft.session_id)
+            if draft.form is DraftForm.SESSION:
+                self.workspace.show_sessions()
+                self.workspace.sessions.open_draft(draft.session_id)
 
     def offer_recovered_drafts(self) -> None:
         """At start-up: offer the session notes that were never saved last time (those
@@ -464,7 +466,7 @@ class MainWindow(QMainWindow):
         if not hasattr(self, "workspace"):  # the frame, closed before its records opened
             event.accept()
             return
-        self.workspace.sessions.flush_draft()
+        self.workspace.flush_drafts()
         if self.security.refuses_close():
             event.ignore()
             return

@@ -97,7 +97,7 @@ class SecurityController(QObject):
         """Hide every patient detail behind the lock screen, after keeping drafts."""
         if self.is_locked():
             return
-        self._workspace.sessions.flush_draft()
+        self._workspace.flush_drafts()
         # Tooltips and popups (completion lists) are windows of their own.
         QToolTip.hideText()
         while (popup := QApplication.activePopupWidget()) is not None:

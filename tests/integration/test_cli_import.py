@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from practitioner.domain.serialize import EXPORT_VERSION
 from tests.helpers.cli import assert_one_line_failure, run_cli
 from tests.unit.services.test_record_import import normalised
 
@@ -45,8 +46,8 @@ def test_truncated_and_newer_files_are_refused_in_one_line(tmp_path: Path) -> No
     line = assert_one_line_failure(run_cli(tmp_path, "--db", target, "import", truncated))
     assert "not valid JSON" in line and "line" in line and "column" in line
     newer = tmp_path / "newer.json"
-    newer.write_text(text.replace('"format_version": 5', '"format_version": 99', 1),
-                     encoding="utf-8")
+    newer.write_text(text.replace(f'"format_version": {EXPORT_VERSION}',
+                                  '"format_version": 99', 1), encoding="utf-8")
     line = assert_one_line_failure(run_cli(tmp_path, "--db", target, "import", newer))
     assert "$.format_version" in line and "newer" in line
     wrong = tmp_path / "wrong.json"

@@ -1,4 +1,5 @@
-"""A half-written session note survives the app being killed outright (SIGKILL)."""
+"""A half-written session note, and profile edits, survive the app being killed outright
+(SIGKILL)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from practitioner.app import build_window
 from practitioner.db.connection import close_database, open_sqlite
 from practitioner.domain.patient import PatientInput
+from practitioner.domain.session import DraftForm
 from practitioner.services.patients import PatientService
 from tests.helpers.fakes import FakeMessages
 from tests.helpers.typing_session import READY
@@ -24,19 +26,12 @@ ROOT = Path(__file__).resolve().parents[2]
 TEXT = "Left calf cramped twice; stretching helped"
 
 
-@pytest.mark.slow
-def test_a_draft_typed_before_sigkill_is_offered_on_the_next_start(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
-    records = tmp_path / "records.db"
-    settings = tmp_path / "settings.ini"
-    open_sqlite(records)
-    PatientService().create(PatientInput(name="Priya Nguyen"))
-    close_database()
-
+def _type_then_sigkill(records: Path, settings: Path, form: DraftForm) -> None:
+    """Type TEXT into `form` in the real app in its own process, then SIGKILL it once the
+    draft is stored."""
     with subprocess.Popen(
         [sys.executable, "-m", "tests.helpers.typing_session", str(records), str(settings),
-         TEXT],
+         TEXT, form.value],
         cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True,
     ) as app:
@@ -50,6 +45,18 @@ def test_a_draft_typed_before_sigkill_is_offered_on_the_next_start(
         assert line == READY, f"the app never reported the draft as stored: {errors}"
     assert app.returncode == -signal.SIGKILL
 
+
+@pytest.mark.slow
+def test_a_draft_typed_before_sigkill_is_offered_on_the_next_start(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    records = tmp_path / "records.db"
+    settings = tmp_path / "settings.ini"
+    open_sqlite(records)
+    PatientService().create(PatientInput(name="Priya Nguyen"))
+    close_database()
+    _type_then_sigkill(records, settings, DraftForm.SESSION)
+
     messages = FakeMessages(draft_choice=0)
     window = build_window(records, messages, QSettings(str(settings),
                                                        QSettings.Format.IniFormat))
@@ -60,4 +67,32 @@ def test_a_draft_typed_before_sigkill_is_offered_on_the_next_start(
     assert offered.patient_name == "Priya Nguyen"
     assert offered.session_id is None
     assert window.workspace.sessions.form.notes.toPlainText() == TEXT
+    close_database()
+
+
+@pytest.mark.slow
+def test_profile_edits_typed_before_sigkill_come_back_on_the_next_start(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    records = tmp_path / "records.db"
+    settings = tmp_path / "settings.ini"
+    open_sqlite(records)
+    PatientService().create(PatientInput(name="Priya Nguyen"))
+    close_database()
+    _type_then_sigkill(records, settings, DraftForm.PROFILE)
+
+    messages = FakeMessages(draft_choice=0)
+    window = build_window(records, messages, QSettings(str(settings),
+                                                       QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    window.offer_recovered_drafts()
+    [[offered]] = messages.drafts_offered
+    assert (offered.patient_name, offered.form) == ("Priya Nguyen", DraftForm.PROFILE)
+    workspace = window.workspace
+    assert workspace.form.conditions_notes.toPlainText() == TEXT
+    assert "Restored your unsaved draft" in workspace.save_status.text()
+    assert not workspace.sessions.is_open()
+    assert workspace.save()
+    assert workspace.patient is not None and workspace.patient.data.conditions_notes == TEXT
     close_database()

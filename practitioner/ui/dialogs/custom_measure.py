@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from practitioner.domain.validation import parse_number
+from practitioner.domain.validation import number_text, parse_number
 
 
 @dataclass(frozen=True)
@@ -77,12 +77,12 @@ class CustomMeasureDialog(QDialog):
         if initial is not None:
             self.name.setText(initial.name)
             self.unit.setText(initial.unit)
-            self.low.setText(f"{initial.low:g}")
-            self.high.setText(f"{initial.high:g}")
+            self.low.setText(number_text(initial.low))
+            self.high.setText(number_text(initial.high))
             self.integer.setChecked(initial.integer)
             self.lower_is_better.setChecked(initial.lower_is_better)
             mic = initial.minimal_important_change
-            self.mic.setText("" if mic is None else f"{mic:g}")
+            self.mic.setText(number_text(mic))
 
     def value(self) -> CustomMeasureInput | None:
         """The typed measure, or None (with the reason shown) when a number is unreadable."""

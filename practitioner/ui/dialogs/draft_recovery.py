@@ -1,4 +1,5 @@
-"""Offered at start-up: the unsaved session notes recovered from last time."""
+"""Offered at start-up: the unsaved session notes and profile edits recovered from last
+time."""
 
 from __future__ import annotations
 
@@ -11,12 +12,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from practitioner.domain.session import DraftSummary
+from practitioner.domain.session import DraftForm, DraftSummary
 
 
 def draft_label(draft: DraftSummary) -> str:
     """How a recovered draft is named to the practitioner: patient, which note, when."""
-    which = "new session" if draft.session_id is None else f"session no. {draft.session_id}"
+    if draft.form is DraftForm.PROFILE:
+        which = "profile"
+    elif draft.session_id is None:
+        which = "new session"
+    else:
+        which = f"session no. {draft.session_id}"
     when = draft.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
     return f"{draft.patient_name} — {which}, last typed {when}"
 
@@ -28,8 +34,8 @@ class DraftRecoveryDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Recovered notes"))
         intro = QLabel(self.tr(
-            "These session notes were being written when the app last closed and were never "
-            "saved. They are kept until you save or discard them."
+            "These session notes and profile edits were being written when the app last "
+            "closed and were never saved. They are kept until you save or discard them."
         ))
         intro.setWordWrap(True)
         self._drafts = list(drafts)

@@ -23,10 +23,12 @@ from practitioner.domain.conflicts import EditConflict, EditConflictError, text_
 from practitioner.domain.patient import Patient
 from practitioner.domain.points import PointCatalogue
 from practitioner.domain.serialize import patient_to_dict
+from practitioner.domain.session import DraftForm
 from practitioner.domain.validation import FieldError, ValidationError, validate_patient
 from practitioner.errors import KnownError
 from practitioner.services.bundle import Services
 from practitioner.services.record_import import patient_input_from_dict
+from practitioner.ui.draft_keeper import DraftKeeper, Slot
 from practitioner.ui.messages import Answer, Messages
 from practitioner.ui.pages.edit_conflicts import settle_conflict
 from practitioner.ui.pages.outcomes_page import OutcomesPage
@@ -154,6 +156,10 @@ class PatientWorkspace(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
 
+        # Profile edits of a stored patient are kept as a draft like a session note.
+        self.drafts = DraftKeeper(services.drafts, self.form, self._draft_slot,
+                                  self.form.raw_state, self.form.is_dirty, self)
+        self.drafts.status.connect(self.save_status.setText)
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.cancel_edits)
         self.archive_button.clicked.connect(self.toggle_archived)
@@ -185,15 +191,28 @@ class PatientWorkspace(QWidget):
         except KnownError as exc:
             self._messages.error(self, self.tr("Cannot open the record"), exc.message)
             return False
+        self.flush_drafts()
         self._patient, self._editing_new = patient, False
         self.form.set_patient(patient)
-        self.save_status.setText("")
+        try:
+            self.save_status.setText(self.drafts.restore(self.form.restore_raw_state))
+        except KnownError as exc:
+            self.save_status.setText(self.tr("Draft not read: %1").replace("%1", exc.message))
         self.kept.show_for((patient.id, None))
         self.changed_notice.hide()
         self._show_header()
         self.sessions.set_patient(patient)
         self.outcomes.set_patient(patient)
         return True
+
+    def _draft_slot(self) -> Slot | None:
+        return None if self._patient is None else (self._patient.id, None, DraftForm.PROFILE)
+
+    def flush_drafts(self) -> bool:
+        """Keep the unsaved profile edits and session note as drafts now; False when one
+        could not be kept (its text is then only in its form)."""
+        profile = self.drafts.flush()
+        return self.sessions.flush_draft() and profile
 
     def has_unsaved_edits(self) -> bool:
         """Whether the profile, the open session note or the PSFS activities hold text not
@@ -225,6 +244,8 @@ class PatientWorkspace(QWidget):
                     "is kept."),
             self.tr("Reload"),
         ):
+            return
+        if self.is_dirty() and not self._drop_profile_edits():
             return
         self._reload_record()
 
@@ -301,6 +322,7 @@ class PatientWorkspace(QWidget):
         return self._after_save(saved)
 
     def _after_save(self, saved: Patient) -> bool:
+        self.drafts.forget_local()  # the save removed the draft kept with the records
         self._patient, self._editing_new = saved, False
         self.form.set_patient(saved)
         self.sessions.update_patient(saved)
@@ -346,6 +368,7 @@ class PatientWorkspace(QWidget):
                  if name in conflict.differing}
         try:
             self.kept.keep((current.id, None), {"patient": patient_to_dict(mine)}, texts)
+            self.drafts.discard()  # mine is kept aside now
             theirs = self._patients.get(current.id)
         except KnownError as exc:
             self._messages.error(self, self.tr("Your version could not be set aside"),
@@ -383,8 +406,7 @@ class PatientWorkspace(QWidget):
             return
         if self._patient is None:
             self.close_record()
-        else:
-            self.form.set_patient(self._patient)
+        elif self._drop_profile_edits():
             self.save_status.setText(self.tr("Edits cancelled"))
 
     def save_current(self) -> bool:
@@ -411,9 +433,7 @@ class PatientWorkspace(QWidget):
         if answer is Answer.SAVE:
             return self.save()
         if answer is Answer.DISCARD:
-            if self._patient is not None:
-                self.form.set_patient(self._patient)
-            return True
+            return self._drop_profile_edits()
         return False
 
     def toggle_archived(self) -> None:
@@ -479,6 +499,20 @@ class PatientWorkspace(QWidget):
     def _on_form_edited(self) -> None:
         if self.is_dirty():
             self.save_status.setText(self.tr("Unsaved changes"))
+            self.drafts.edited()
+
+    def _drop_profile_edits(self) -> bool:
+        """Show the stored record again and throw its profile draft away (a draft that
+        cannot be thrown away now is offered again next time: never a lost edit)."""
+        if self._patient is None:
+            return True
+        try:
+            self.drafts.discard()
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Draft not discarded"), exc.message + " " + self.tr(
+                "It is offered again the next time this record is opened."))
+        self.form.set_patient(self._patient)
+        return True
 
     def _show_header(self) -> None:
         self.stack.setCurrentIndex(1 if self.is_open() else 0)

@@ -27,18 +27,21 @@ from PySide6.QtWidgets import (
 from practitioner.domain.patient import (
     Condition,
     CrampProfile,
+    CrampSite,
     CrampTiming,
     Lifestyle,
     Medication,
+    MuscleGroup,
     Patient,
     PatientInput,
     Relief,
     Sex,
+    Side,
     Trigger,
     WorkPosture,
 )
 from practitioner.domain.screen import SCREEN_QUESTIONS, RedFlagScreen
-from practitioner.domain.validation import FieldError, parse_date, parse_number
+from practitioner.domain.validation import FieldError, number_text, parse_date, parse_number
 from practitioner.ui.widgets.code_checklist import CodeChecklist
 from practitioner.ui.widgets.inline_error import InlineError, add_field_row
 from practitioner.ui.widgets.medication_table import MedicationTable
@@ -53,8 +56,23 @@ def _date_text(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def _number_text(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+#: The form's fields by kind, as named in its drafts.
+_LINES = ("name", "date_of_birth", "phone", "email", "address", "onset_date", "frequency",
+          "duration", "severity", "exercise", "exercise_hours", "fluid", "alcohol")
+_TEXTS = ("conditions_notes", "notes")
+_CHECKLISTS = ("timings", "triggers", "reliefs", "conditions")
+_COMBOS = ("sex", "posture")
+
+
+def _sites(raw: Any) -> list[CrampSite]:
+    """The sites a draft names (pairs of muscle and side codes), skipping any it cannot."""
+    sites = []
+    for pair in raw if isinstance(raw, list) else []:
+        try:
+            sites.append(CrampSite(MuscleGroup(pair[0]), Side(pair[1])))
+        except (ValueError, TypeError, IndexError, KeyError):
+            continue
+    return sites
 
 
 class ProfileForm(QWidget):
@@ -191,8 +209,8 @@ class ProfileForm(QWidget):
             self.sites.set_value(profile.sites)
             self.timings.set_value(profile.timings)
             self.onset_date.setText(_date_text(profile.onset_date))
-            self.frequency.setText(_number_text(profile.frequency_per_week))
-            self.duration.setText(_number_text(profile.duration_minutes))
+            self.frequency.setText(number_text(profile.frequency_per_week))
+            self.duration.setText(number_text(profile.duration_minutes))
             self.severity.setText(
                 "" if profile.worst_severity is None else str(profile.worst_severity)
             )
@@ -204,9 +222,9 @@ class ProfileForm(QWidget):
                 [(m.name, m.dose, _date_text(m.since)) for m in data.medications]
             )
             self.exercise.setText(lifestyle.exercise)
-            self.exercise_hours.setText(_number_text(lifestyle.exercise_hours_per_week))
-            self.fluid.setText(_number_text(lifestyle.fluid_litres_per_day))
-            self.alcohol.setText(_number_text(lifestyle.alcohol_units_per_week))
+            self.exercise_hours.setText(number_text(lifestyle.exercise_hours_per_week))
+            self.fluid.setText(number_text(lifestyle.fluid_litres_per_day))
+            self.alcohol.setText(number_text(lifestyle.alcohol_units_per_week))
             self.posture.setCurrentIndex(self.posture.findData(lifestyle.work_posture))
             self.notes.setPlainText(data.notes)
             for code, box in self.red_flag_boxes.items():
@@ -217,6 +235,55 @@ class ProfileForm(QWidget):
     def is_dirty(self) -> bool:
         """Whether anything differs from what was last loaded or saved."""
         return self._snapshot() != self._loaded
+
+    def raw_state(self) -> dict[str, Any]:
+        """Every value exactly as shown (text that cannot be parsed too), for drafts."""
+        state: dict[str, Any] = {name: getattr(self, name).text() for name in _LINES}
+        state |= {name: getattr(self, name).toPlainText() for name in _TEXTS}
+        state |= {name: sorted(m.value for m in getattr(self, name).value())
+                  for name in _CHECKLISTS}
+        state |= {name: getattr(self, name).currentIndex() for name in _COMBOS}
+        state["sites"] = [[site.muscle.value, site.side.value] for site in self.sites.value()]
+        state["medications"] = [list(row) for row in self.medications.value()]
+        state["screen"] = {code: box.isChecked() for code, box in self.red_flag_boxes.items()}
+        return state
+
+    def restore_raw_state(self, state: dict[str, Any]) -> None:
+        """Bring back a draft's values (what it lacks or cannot hold is left as shown); the
+        loaded (saved) state stays the reference."""
+        def strings(value: Any) -> list[str]:
+            return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+        self.blockSignals(True)
+        try:
+            for name in _LINES:
+                if isinstance(state.get(name), str):
+                    getattr(self, name).setText(state[name])
+            for name in _TEXTS:
+                if isinstance(state.get(name), str):
+                    getattr(self, name).setPlainText(state[name])
+            for name in _CHECKLISTS:
+                if name in state:
+                    checklist = getattr(self, name)
+                    codes = set(strings(state[name]))
+                    checklist.set_value(m for m in checklist.boxes if m.value in codes)
+            for name in _COMBOS:
+                if isinstance(state.get(name), int):
+                    getattr(self, name).setCurrentIndex(state[name])
+            if "sites" in state:
+                self.sites.set_value(_sites(state["sites"]))
+            if isinstance(state.get("medications"), list):
+                self.medications.set_value([
+                    (row[0], row[1], row[2]) for row in map(strings, state["medications"])
+                    if len(row) == 3])
+            screen = state.get("screen")
+            if isinstance(screen, dict):
+                for code, box in self.red_flag_boxes.items():
+                    if isinstance(screen.get(code), bool):
+                        box.setChecked(screen[code])
+        finally:
+            self.blockSignals(False)
+        self.edited.emit()
 
     def read(self) -> tuple[PatientInput, list[FieldError]]:
         """What the form holds, plus errors for any text that could not be parsed.

@@ -44,7 +44,13 @@ from practitioner.domain.session import (
     TongueShape,
     TreatmentPrinciple,
 )
-from practitioner.domain.validation import FieldError, parse_date, parse_date_time, parse_number
+from practitioner.domain.validation import (
+    FieldError,
+    date_time_text,
+    parse_date,
+    parse_date_time,
+    parse_number,
+)
 from practitioner.ui.widgets.code_checklist import CodeChecklist, E
 from practitioner.ui.widgets.inline_error import InlineError, add_field_row
 from practitioner.ui.widgets.measures_editor import MeasuresEditor
@@ -172,7 +178,7 @@ class SessionForm(QWidget):
         """Show `data` and treat it as the unchanged state."""
         self.blockSignals(True)
         try:
-            self.started_at.setText(data.started_at.strftime("%Y-%m-%d %H:%M"))
+            self.started_at.setText(date_time_text(data.started_at))
             self.duration.setText("" if data.duration_minutes is None
                                   else str(data.duration_minutes))
             self.practitioner.setText(data.practitioner)

@@ -1,8 +1,7 @@
 """The Sessions tab: the patient's visit timeline and the session note being written.
 
-Whatever is typed is kept as a draft in the database within a moment of the last
-keystroke and whenever focus leaves a field, so a switch of patient, a closed window or a
-killed process never loses it.
+Whatever is typed is kept as a draft (`ui.draft_keeper`), so a switch of patient, a closed
+window or a killed process never loses it.
 """
 
 from __future__ import annotations
@@ -10,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QHBoxLayout,
     QLabel,
@@ -28,21 +26,19 @@ from practitioner.domain.conflicts import EditConflict, EditConflictError, text_
 from practitioner.domain.outcomes import MeasureDefinition, PsfsActivity, validate_measures
 from practitioner.domain.patient import Patient
 from practitioner.domain.points import PointCatalogue
-from practitioner.domain.session import Protocol, Session
+from practitioner.domain.session import DraftForm, Protocol, Session
 from practitioner.domain.session_rules import changed_groups, validate_session
 from practitioner.domain.validation import FieldError, ValidationError
 from practitioner.errors import KnownError
 from practitioner.services.bundle import Services
-from practitioner.services.drafts import DraftPlace
 from practitioner.services.reference import CitedParagraph
+from practitioner.ui.draft_keeper import DraftKeeper, Slot
 from practitioner.ui.messages import Answer, Messages
 from practitioner.ui.pages.edit_conflicts import settle_conflict
 from practitioner.ui.pages.session_form import SessionForm
 from practitioner.ui.widgets.kept_version_bar import KeptVersionBar
 from practitioner.ui.widgets.protocol_bar import ProtocolBar
 from practitioner.ui.widgets.session_timeline import SessionTimeline
-
-DRAFT_DELAY_MS = 1000  # a draft is stored within a second of the last keystroke
 
 
 class SessionsPage(QWidget):
@@ -159,14 +155,11 @@ class SessionsPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
-        self._draft_timer = QTimer(self)
-        self._draft_timer.setSingleShot(True)
-        self._draft_timer.setInterval(DRAFT_DELAY_MS)
-        self._draft_timer.timeout.connect(self.flush_draft)
+        self.drafts = DraftKeeper(services.drafts, self.form, self._draft_slot,
+                                  self.form.raw_state, self.form.is_dirty, self)
+        self.drafts.status.connect(self.status.setText)
+        self.drafts.kept.connect(lambda: self.discard_button.setEnabled(True))
         self.form.edited.connect(self._on_edited)
-        app = QApplication.instance()
-        if isinstance(app, QApplication):  # always, once a widget exists
-            app.focusChanged.connect(self._on_focus_changed)
         self.new_button.clicked.connect(self.new_session)
         self.carry_button.clicked.connect(self.new_from_last_visit)
         self.timeline.session_chosen.connect(self._on_session_chosen)
@@ -189,7 +182,7 @@ class SessionsPage(QWidget):
         self._load_measure_context()
         if patient is not None:
             for draft in self._drafts.summaries():
-                if draft.patient_id == patient.id:
+                if draft.patient_id == patient.id and draft.form is DraftForm.SESSION:
                     self.open_draft(draft.session_id)
                     break
         self._show_state()
@@ -323,40 +316,21 @@ class SessionsPage(QWidget):
         self.form.started_at.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _restore_draft(self) -> str:
-        if self._patient is None or (self._session is not None and self._session.hidden):
-            return ""
-        draft = self._drafts.get(self._patient.id, self._slot())
-        if draft is None:
-            return ""
-        self.form.restore_raw_state(draft.payload)
-        when = draft.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        return self.tr("Restored your unsaved draft from %1. Save it, or discard the draft."
-                       ).replace("%1", when)
+        return self.drafts.restore(self.form.restore_raw_state)
 
     # -- drafts -------------------------------------------------------------------------
+
+    def _draft_slot(self) -> Slot | None:
+        if self._patient is None or not self._open:
+            return None
+        if self._session is not None and self._session.hidden:
+            return None  # A withheld private note's placeholder must never become a draft.
+        return self._patient.id, self._slot(), DraftForm.SESSION
 
     def flush_draft(self) -> bool:
         """Store the note as a draft now if it holds unsaved edits; False when it could
         not be stored (the text is then only in the form)."""
-        self._draft_timer.stop()
-        if self._patient is None or not self._open or not self.form.is_dirty():
-            return True
-        if self._session is not None and self._session.hidden:
-            return True  # A withheld private note's placeholder must never become a draft.
-        try:
-            place = self._drafts.save(self._patient.id, self._slot(), self.form.raw_state())
-        except KnownError as exc:
-            self.status.setText(self.tr("Draft NOT kept: %1").replace("%1", exc.message))
-            return False
-        now = dt.datetime.now().strftime("%H:%M:%S")
-        if place is DraftPlace.LOCAL:
-            self.status.setText(self.tr(
-                "Draft kept on this computer at %1: the records cannot be written just now. "
-                "It goes back into them when they can.").replace("%1", now))
-            return True
-        self.status.setText(self.tr("Draft kept at %1").replace("%1", now))
-        self.discard_button.setEnabled(True)
-        return True
+        return self.drafts.flush()
 
     def may_replace_note(self) -> bool:
         """Whether the note shown may give way to another; True once its text is safe.
@@ -380,9 +354,8 @@ class SessionsPage(QWidget):
             self.tr("Discard"),
         ):
             return
-        self._draft_timer.stop()
         try:
-            self._drafts.discard(self._patient.id, self._slot())
+            self.drafts.discard()
         except KnownError as exc:
             self._messages.error(self, self.tr("Draft not discarded"), exc.message)
             return
@@ -398,16 +371,9 @@ class SessionsPage(QWidget):
         return None if self._session is None else self._session.id
 
     def _on_edited(self) -> None:
-        # Runs on every keystroke: only restart the timer here; whether there is anything
-        # to keep is decided once, when the timer fires (flush_draft).
-        if self._open:
-            self._draft_timer.start()
+        self.drafts.edited()
         if self._previous is not None:
             self._update_marks()
-
-    def _on_focus_changed(self, old: QWidget | None, _new: QWidget | None) -> None:
-        if old is not None and self.form.isAncestorOf(old):
-            self.flush_draft()
 
     # -- saving -------------------------------------------------------------------------
 
@@ -433,7 +399,8 @@ class SessionsPage(QWidget):
         if errors or data is None:
             return self._refuse(errors)
         reason = ""
-        if self._session is not None and self._session.final and data != self._session.data:
+        if (self._session is not None and self._session.final
+                and self._sessions.changes(self._session, data)):
             asked = self._messages.ask_text(
                 self, self.tr("Amend a finalised session"),
                 self.tr("This session was finalised. The original is kept in its history.\n"
@@ -462,7 +429,7 @@ class SessionsPage(QWidget):
         return self._after_save(saved, patient.id, slot)
 
     def _after_save(self, saved: Session, patient_id: int, slot: int | None) -> bool:
-        self._draft_timer.stop()
+        self.drafts.stop()
         self._drafts.forget_local(patient_id, slot)
         self._record_references(saved.id)
         self._session, self._previous = saved, None
@@ -522,7 +489,7 @@ class SessionsPage(QWidget):
             self._messages.error(self, self.tr("Your version could not be set aside"),
                                  exc.message + " " + self.tr("It is still in the form."))
             return False
-        self._draft_timer.stop()
+        self.drafts.stop()
         self._session = theirs
         self.form.set_session(theirs.data)
         self.banner.setText(self._status_of(theirs))
@@ -639,6 +606,4 @@ class SessionsPage(QWidget):
                                                             and self._session.final))
         self.save_button.setEnabled(not hidden)
         self.private_box.setEnabled(not hidden)
-        has_draft = (self._patient is not None and self._open
-                     and self._drafts.get(self._patient.id, self._slot()) is not None)
-        self.discard_button.setEnabled(has_draft)
+        self.discard_button.setEnabled(self.drafts.has_draft())

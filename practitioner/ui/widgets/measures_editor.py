@@ -14,7 +14,7 @@ from practitioner.domain.outcomes import (
     PsfsActivity,
     SessionMeasures,
 )
-from practitioner.domain.validation import FieldError, parse_number
+from practitioner.domain.validation import FieldError, number_text, parse_number
 
 NOT_ASKED = "—"
 
@@ -89,14 +89,14 @@ class MeasuresEditor(QWidget):
         values = dict(measures.values)
         for code, edit in self.fields.items():
             value = values.get(code)
-            edit.setText("" if value is None else f"{value:g}")
+            edit.setText(number_text(value))
         if self.pgic is not None:
             pgic = values.get(PGIC.code)
             self.pgic.setCurrentIndex(0 if pgic is None else max(self.pgic.findData(int(pgic)), 0))
         ratings = dict(measures.psfs)
         for activity_id, edit in self.psfs.items():
             rating = ratings.get(activity_id)
-            edit.setText("" if rating is None else f"{rating:g}")
+            edit.setText(number_text(rating))
 
     def read(self) -> tuple[SessionMeasures, list[FieldError]]:
         """The typed measures, and errors for text that is not a number."""

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from practitioner.domain.points import PointCatalogue, normalize_point_code
 from practitioner.domain.session import NeedledPoint, NeedleSide, Technique
-from practitioner.domain.validation import parse_number
+from practitioner.domain.validation import number_text, parse_number
 
 # A row as typed: code, side code, technique code, retention text, EA text, custom flag.
 RawPoint = tuple[str, str, str, str, str, bool]
@@ -251,7 +251,7 @@ def _raw_of(point: NeedledPoint) -> RawPoint:
         point.side.value,
         point.technique.value,
         "" if point.retention_minutes is None else str(point.retention_minutes),
-        "" if point.electro_hz is None else f"{point.electro_hz:g}",
+        number_text(point.electro_hz),
         point.custom,
     )
 

@@ -12,7 +12,10 @@ from hypothesis import strategies as st
 from practitioner.domain.patient import CrampProfile, Lifestyle, Medication, PatientInput
 from practitioner.domain.validation import (
     NAME_MAX_LENGTH,
+    date_time_text,
+    number_text,
     parse_date,
+    parse_date_time,
     parse_number,
     validate_patient,
 )
@@ -219,3 +222,30 @@ def test_any_severity_outside_0_to_10_is_rejected(severity: int) -> None:
 @given(st.text(max_size=NAME_MAX_LENGTH).filter(lambda name: name.strip()))
 def test_any_non_blank_name_up_to_the_maximum_is_accepted(name: str) -> None:
     assert fields(PatientInput(name=name)) == []
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e15, max_value=1e15))
+def test_a_number_shown_in_a_form_reads_back_exactly(value: float) -> None:
+    text = number_text(value)
+    assert "e" not in text.lower()
+    assert parse_number(text) == value
+    assert parse_number(text.replace(".", ",")) == value
+
+
+def test_numbers_are_shown_plainly() -> None:
+    assert [number_text(v) for v in (None, 3.0, 2.25, -0.0, 1e-7, 1234567.0, 1.2345678)] == [
+        "", "3", "2.25", "0", "0.0000001", "1234567", "1.2345678"]
+
+
+@given(st.datetimes(min_value=dt.datetime(1000, 1, 1)))
+def test_a_visit_time_shown_in_a_form_reads_back_exactly(value: dt.datetime) -> None:
+    assert parse_date_time(date_time_text(value)) == value
+
+
+def test_a_visit_time_shows_seconds_only_when_it_has_them() -> None:
+    assert date_time_text(dt.datetime(2025, 1, 14, 10, 15)) == "2025-01-14 10:15"
+    assert date_time_text(dt.datetime(2025, 1, 14, 10, 15, 42)) == "2025-01-14 10:15:42"
+    assert date_time_text(dt.datetime(2025, 1, 14, 10, 15, 0, 500000)) == (
+        "2025-01-14 10:15:00.5")
+    with pytest.raises(ValueError, match="no such time"):
+        parse_date_time("2025-01-14 10:15:60")

@@ -358,7 +358,7 @@ def test_export_json_holds_every_patient(patients: PatientService) -> None:
     document = json.loads(export_json(patients))
 
     assert document["format"] == "cramp-practitioner/patients"
-    assert document["exported_at"] == NOW.isoformat()
+    assert document["exported_at"] == NOW.isoformat() + "+00:00"  # UTC, with its offset
     assert len(document["patients"]) == 7
     for record in document["patients"]:
         assert {"cramp_profile", "conditions", "medications"} <= record.keys()

@@ -323,11 +323,120 @@ def test_a_rejected_document_changes_nothing(
     assert logical_dump() == before
 
 
+# --- text and moments that cannot be kept ------------------------------------------
+
+#: Moments at the edge of the calendar: converting them to UTC (or showing them in a zone
+#: up to a day away) leaves the years 1 to 9999.
+EXTREME_MOMENTS = (
+    "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00",
+    "9999-12-31T23:59:59.999999", "0001-01-01T23:59:59+23:59", "9999-12-31T00:00:00-23:59",
+    "0001-01-01T00:00:00Z",
+)
+EXTREME_DAYS = ("0001-01-01", "9999-12-31")
+LONE_SURROGATES = ("\ud800", "\udfff", "\udc80")
+
+
+def _leaves(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    for path in _paths(value, prefix):
+        leaf: Any = value
+        for step in path:
+            leaf = leaf[step]
+        if isinstance(leaf, str):
+            yield path, leaf
+
+
+def _json_path(path: tuple[Any, ...]) -> str:
+    return "$" + "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in path)
+
+
+def _set(document: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    doc = copy.deepcopy(document)
+    *parents, last = path
+    holder: Any = doc
+    for step in parents:
+        holder = holder[step]
+    holder[last] = value
+    return doc
+
+
+def _moment_paths(document: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [path for path, text in _leaves(document)
+            if len(text) >= 19 and text[10] == "T" and text[:4].isdigit()]
+
+
+def test_every_text_field_refuses_a_lone_surrogate_or_nul_at_its_path(
+    small_document: dict[str, Any],
+) -> None:
+    unkeepable = (*LONE_SURROGATES, "\x00")  # no UTF-8 text; PostgreSQL keeps no NUL
+    checked = 0
+    for path, text in _leaves(small_document):
+        if "progress" in path:
+            continue  # computed on export, never read back
+        doc = _set(small_document, path, text + unkeepable[checked % len(unkeepable)])
+        error = _error(doc)
+        assert error.path == _json_path(path), (path, error)
+        assert error.reason.startswith("not valid text") or error.path == "$.format"
+        str(error).encode("utf-8")  # printable: the surrogate is escaped, not echoed
+        checked += 1
+    assert checked > 100
+
+
+def test_keys_with_lone_surrogates_or_controls_are_refused_and_escaped(
+    small_document: dict[str, Any],
+) -> None:
+    doc = copy.deepcopy(small_document)
+    doc["patients"][0]["contact"]["\x1b[2J\ud800"] = ""
+    error = _error(doc)
+    assert error.path == "$.patients[0].contact.\\x1b[2J\\ud800"
+    assert str(error).isprintable()
+    p, s = next((p, s) for p, patient in enumerate(doc["patients"])
+                for s, session in enumerate(patient["sessions"]))
+    doc = copy.deepcopy(small_document)
+    doc["patients"][p]["sessions"][s]["measures"]["values"]["custom:\ud800"] = 1
+    assert _error(doc).reason == "not an allowed key"
+
+
+def test_every_moment_at_the_edge_of_the_calendar_is_refused_at_its_path(
+    small_document: dict[str, Any],
+) -> None:
+    paths = _moment_paths(small_document)
+    assert len(paths) > 20
+    for index, path in enumerate(paths):
+        moment = EXTREME_MOMENTS[index % len(EXTREME_MOMENTS)]
+        error = _error(_set(small_document, path, moment))
+        assert error.path == _json_path(path)
+        assert "outside the supported dates" in error.reason
+
+
+@pytest.mark.parametrize("where", ["created_at", "updated_at"])
+@pytest.mark.parametrize("moment", EXTREME_MOMENTS[:2])
+def test_the_reported_edge_moments_are_refused_naming_the_field(
+    small_document: dict[str, Any], empty_db: Path, where: str, moment: str
+) -> None:
+    before = logical_dump()
+    with pytest.raises(DocumentError) as caught:
+        import_document(_set(small_document, ("patients", 1, where), moment))
+    assert caught.value.path == f"$.patients[1].{where}"
+    assert logical_dump() == before
+
+
+def test_a_custom_measure_named_with_a_lone_surrogate_is_refused_as_invalid_text(
+    demo_document: dict[str, Any], empty_db: Path
+) -> None:
+    doc = parse_document(json.dumps(demo_document).replace(
+        '"Grip strength"', '"Grip \\ud800"'))
+    with pytest.raises(DocumentError) as caught:
+        import_document(doc)
+    assert caught.value.path.startswith("$.measure_definitions[")
+    assert caught.value.path.endswith("].name")
+    assert "not valid text" in caught.value.reason
+
+
 # --- fuzzing -------------------------------------------------------------------------
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
-    | st.text(max_size=20),
+    | st.text(max_size=20) | st.sampled_from(EXTREME_MOMENTS),
     lambda inner: st.lists(inner, max_size=3)
     | st.dictionaries(st.text(max_size=8), inner, max_size=3),
     max_leaves=8,
@@ -356,8 +465,19 @@ def mutated(draw: st.DrawFn, document: dict[str, Any]) -> Any:
         holder: Any = doc
         for step in parents:
             holder = holder[step]
-        action = draw(st.sampled_from(["drop", "replace", "huge", "duplicate", "keep"]))
-        if action == "drop":
+        action = draw(st.sampled_from(["drop", "replace", "huge", "duplicate", "keep",
+                                       "surrogate", "moment", "key"]))
+        if action == "surrogate" and isinstance(holder[last], str):
+            text = holder[last]
+            at = draw(st.integers(0, len(text)))
+            lone = draw(st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
+                        | st.just("\x00"))
+            holder[last] = text[:at] + lone + text[at:]
+        elif action == "moment":
+            holder[last] = draw(st.sampled_from((*EXTREME_MOMENTS, *EXTREME_DAYS)))
+        elif action == "key" and isinstance(holder, dict):
+            holder[draw(st.sampled_from(list(LONE_SURROGATES)))] = holder.pop(last)
+        elif action == "drop":
             del holder[last]
         elif action == "replace":
             holder[last] = draw(JSON_VALUES)
@@ -384,6 +504,8 @@ def _whole_or_nothing(document: Any) -> None:
         assert logical_dump() == before
         return
     assert result.imported == len(document["patients"])
+    exported = parse_document(export_json(PatientService(), None, SessionService()))
+    validate_document(exported)  # what was kept can be shown and exported again
     assert _counts() == (
         patients + result.imported,
         sessions + sum(len(p.get("sessions", [])) for p in document["patients"]),

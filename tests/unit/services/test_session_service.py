@@ -20,6 +20,7 @@ from practitioner.db.models import (
     SessionRow,
 )
 from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
+from practitioner.domain.serialize import EXPORT_VERSION
 from practitioner.domain.session import (
     NeedledPoint,
     Pattern,
@@ -579,7 +580,7 @@ def test_export_json_holds_each_patients_sessions_oldest_first(
 
     document = json.loads(export_json(patients, sessions=sessions))
 
-    assert document["format_version"] == 5
+    assert document["format_version"] == EXPORT_VERSION
     for record in document["patients"]:
         expected = [{**session_to_dict(s), "references": []}
                     for s in sessions.for_patients([record["id"]])[record["id"]]]
