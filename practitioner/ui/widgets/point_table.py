@@ -215,6 +215,10 @@ class PointTable(QWidget):
         name = f"{known.pinyin} ({known.english})" if known else self.tr("custom point")
         name_item = QTableWidgetItem(name)
         name_item.setFlags(name_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        if known is not None:
+            # Hovering the point shows where it is and what to watch for.
+            code_item.setToolTip(known.details)
+            name_item.setToolTip(known.details)
         self.table.setItem(row, CODE, code_item)
         self.table.setItem(row, NAME, name_item)
         self.table.setCellWidget(row, SIDE, self._choice(list(NeedleSide), side, code, "side"))
