@@ -24,7 +24,9 @@ from typing import Any
 
 import peewee
 
+from practitioner.content.points import load_points
 from practitioner.content.reference import KINDS, Entry, entry_from_raw, entry_to_raw
+from practitioner.content.search_terms import load_search_terms
 from practitioner.db.base import database
 from practitioner.db.dialect import is_postgres, portable
 from practitioner.db.errors import translated_errors
@@ -49,7 +51,8 @@ from practitioner.domain.reference_flags import (
     open_red_flags,
     patient_flags,
 )
-from practitioner.domain.reference_query import FullTextQuery, full_text_query
+from practitioner.domain.forgiving_search import Forgiver, ForgivingQuery
+from practitioner.domain.reference_query import FullTextQuery
 from practitioner.domain.session import SessionReference
 from practitioner.domain.spelling import fold
 from practitioner.domain.validation import FieldError, ValidationError
@@ -63,6 +66,12 @@ from practitioner.services.patients import PatientService
 log = logging.getLogger(__name__)
 
 MAX_LIMIT = 200
+# Fewer entries than this matching every word typed: entries matching any word follow.
+FEW_HITS = 5
+# Entries to refer this soon are grave answers to a benign description.
+GRAVE_URGENCIES = frozenset({"soon", "urgent", "emergency"})
+# The kinds of entry that can stand first as the common cause of what was described.
+BENIGN_LEADS = frozenset({"cause", "condition"})
 # bm25 weights of the index columns, in FTS_COLUMNS order: a word in the title or among
 # the synonyms says far more about what an entry is about than one in the body.
 WEIGHTS = {"title": 10.0, "synonyms": 8.0, "summary": 4.0, "body": 1.0, "clues": 2.0}
@@ -220,6 +229,7 @@ class ReferenceService:
         # The parsed library, with the stamp of the rows it was parsed from: parsing every
         # entry's JSON took ~30 ms, paid twice on every patient opened.
         self._parsed: tuple[tuple[Any, ...], list[Entry]] | None = None
+        self._forgiving: tuple[list[Entry], Forgiver] | None = None
 
     # -- seeding ------------------------------------------------------------------------
 
@@ -377,27 +387,86 @@ class ReferenceService:
     # -- search -------------------------------------------------------------------------
 
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:
-        """Entries matching every word typed (as a word or the start of one, in British or
-        American spelling), best first; when none has them all, entries matching any.
+        """Entries for what was typed, best first. Forgiving (see
+        `practitioner.domain.forgiving_search`): lay words and synonyms, typos, point
+        codes in any notation and brand names all find their entries. Entries matching
+        every word come first; when few do, entries matching any word follow. A grave
+        entry is never the first answer to a description that does not name it: the
+        commonest benign match is put before it. A brand name comes first as its own
+        line ("Ventolin (salbutamol): …"), opening the entry to read.
 
         Any text is safe: it is reduced to words and never read as query syntax.
         """
-        query = full_text_query(text)
-        if query is None or limit < 1:
+        if limit < 1:
             return []
         limit = min(limit, MAX_LIMIT)
+        library = {entry.slug: entry for entry in self._library()}
+        forgiving = self._forgiver(library).expand(text)
+        hits = [] if forgiving.query is None else self._ranked(forgiving.query, limit)
+        hits = self._benign_first(_by_names(hits, forgiving, library), forgiving, library,
+                                  limit)
+        brand_hits = [
+            SearchHit(brand.see, brand.label, "medication", brand.label)
+            for brand in forgiving.brands if not brand.linked
+        ]
+        return (brand_hits + hits)[:limit]
+
+    def _ranked(self, query: FullTextQuery, limit: int, *, any_word: bool = False
+                ) -> list[SearchHit]:
+        """Hits matching every word group, then (when fewer than FEW_HITS do, or with
+        `any_word`) those matching any, without repeats."""
         with translated_errors():
-            if not self._uses_fts():
-                return self._like_search(query, limit)
-            if is_postgres():
-                hits = self._pg_search(query, limit, every_word=True)
-                if not hits and len(query.groups) > 1:
-                    hits = self._pg_search(query, limit, every_word=False)
-                return hits
-            hits = self._fts_search(query.all_words, limit)
-            if not hits and len(query.groups) > 1:
-                hits = self._fts_search(query.any_word, limit)
+            every = [] if any_word else self._match(query, limit, every_word=True)
+            if len(every) >= FEW_HITS or len(query.groups) < 2 and every:
+                return every
+            seen = {hit.slug for hit in every}
+            more = [hit for hit in self._match(query, limit, every_word=False)
+                    if hit.slug not in seen]
+            return (every + more)[:limit]
+
+    def _match(self, query: FullTextQuery, limit: int, *, every_word: bool
+               ) -> list[SearchHit]:
+        if not self._uses_fts():
+            return self._like_search(query, limit, every_word=every_word)
+        if is_postgres():
+            return self._pg_search(query, limit, every_word=every_word)
+        return self._fts_search(query.all_words if every_word else query.any_word, limit)
+
+    def _benign_first(self, hits: list[SearchHit], forgiving: ForgivingQuery,
+                      library: dict[str, Entry], limit: int) -> list[SearchHit]:
+        """`hits` with the best benign cause first when a grave entry leads that the text
+        does not name (a red flag, or an entry to refer soon or urgently)."""
+        if not hits or forgiving.query is None:
             return hits
+        lead = library.get(hits[0].slug)
+        if lead is None or not _grave(lead) or _names(lead, forgiving.typed):
+            return hits
+
+        def benign(hit: SearchHit) -> bool:
+            entry = library.get(hit.slug)
+            return entry is not None and entry.kind in BENIGN_LEADS and not _grave(entry)
+
+        found = [i for i, hit in enumerate(hits) if benign(hit)]
+        if not found:
+            seen = {hit.slug for hit in hits}
+            extra = [hit for hit in self._ranked(forgiving.query, limit, any_word=True)
+                     if benign(hit) and hit.slug not in seen]
+            if not extra:
+                return hits
+            return [extra[0], *hits][:limit]
+        first = found[0]
+        return [hits[first], *hits[:first], *hits[first + 1:]]
+
+    def _forgiver(self, library: dict[str, Entry]) -> Forgiver:
+        """The query widener for the stored library, rebuilt when the library changes."""
+        entries = self._library()
+        if self._forgiving is None or self._forgiving[0] is not entries:
+            texts: list[str] = []
+            for entry in library.values():
+                texts += _index_values(entry)
+            points = {point.code: point.pinyin for point in load_points()}
+            self._forgiving = (entries, Forgiver(load_search_terms(), texts, points))
+        return self._forgiving[1]
 
     def _pg_search(self, query: FullTextQuery, limit: int, *, every_word: bool) -> list[SearchHit]:
         """PostgreSQL's text search over the weighted document, ranked by ts_rank; the
@@ -468,7 +537,8 @@ class ReferenceService:
             hits.append(SearchHit(slug, title, kind, snippet, spans))
         return hits
 
-    def _like_search(self, query: FullTextQuery, limit: int) -> list[SearchHit]:
+    def _like_search(self, query: FullTextQuery, limit: int, *, every_word: bool = True
+                     ) -> list[SearchHit]:
         def where(any_group: bool) -> Any:
             conditions = [
                 functools.reduce(operator.or_, [
@@ -480,9 +550,7 @@ class ReferenceService:
             ]
             return functools.reduce(operator.or_ if any_group else operator.and_, conditions)
 
-        rows = list(ReferenceEntryRow.select().where(where(any_group=False)))
-        if not rows and len(query.groups) > 1:
-            rows = list(ReferenceEntryRow.select().where(where(any_group=True)))
+        rows = list(ReferenceEntryRow.select().where(where(any_group=not every_word)))
 
         def rank(row: ReferenceEntryRow) -> tuple[int, str]:
             title = row.title.casefold()
@@ -702,6 +770,48 @@ class ReferenceService:
                         r.id, r.session_id, r.slug, r.entry_version, r.paragraph,
                         aware(r.inserted_at)))
         return found
+
+
+def _grave(entry: Entry) -> bool:
+    return entry.kind == "red-flag" or entry.refer.urgency in GRAVE_URGENCIES
+
+
+@functools.lru_cache(maxsize=512)
+def _name_words(title: str, synonyms: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(_WORD.findall(fold(" ".join((title, *synonyms)))))
+
+
+def _matched(entry: Entry, groups: tuple[tuple[str, ...], ...], *,
+             title_only: bool = False) -> int:
+    """How many of the word groups match a word of the entry's title (and names)."""
+    words = _name_words(entry.title, () if title_only else entry.synonyms)
+    return sum(any(w.startswith(forms) for w in words) for forms in groups)
+
+
+def _names(entry: Entry, typed: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether every word typed is a word (or the start of one) of the entry's title or
+    names: "DVT" and "clot in the calf" name the DVT red flag, "calf swollen and hot"
+    describes it."""
+    return bool(typed) and _matched(entry, typed) == len(typed)
+
+
+def _by_names(hits: list[SearchHit], forgiving: ForgivingQuery,
+              library: dict[str, Entry]) -> list[SearchHit]:
+    """`hits` re-ranked by how much of what was typed their title and names say (the
+    words as typed counting twice their synonyms, the title once more); the index's
+    order breaks ties."""
+    query = forgiving.query
+    if query is None:
+        return hits
+
+    def score(hit: SearchHit) -> int:
+        entry = library.get(hit.slug)
+        if entry is None:
+            return 0
+        return (2 * _matched(entry, forgiving.typed) + _matched(entry, query.groups)
+                + _matched(entry, query.groups, title_only=True))
+
+    return sorted(hits, key=lambda hit: -score(hit))
 
 
 def _kind_order(kind: str) -> int:
