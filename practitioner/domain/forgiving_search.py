@@ -35,9 +35,6 @@ _WORD = re.compile(r"[^\W_]+")
 # A typo is corrected only in a word at least this long, to at most this many words.
 MIN_TYPO_LENGTH = 4
 MAX_CORRECTIONS = 2
-# A synonym shorter than this widens no query: as a prefix term "red" would find
-# "reduced" and "bed" "bedridden". Typed, such a word still finds its group.
-MIN_SYNONYM_LENGTH = 4
 
 
 @dataclass(frozen=True)
@@ -108,16 +105,15 @@ class Forgiver:
     def __init__(self, terms: SearchTerms, texts: Iterable[str],
                  point_names: Mapping[str, str] | None = None) -> None:
         self._stopwords = terms.stopwords
-        # Word (and its light stem) → the prefix forms of its synonym group, computed
-        # here once: widening a word with its spelling variants is the costly part.
+        # Word (and its light stem) → its synonym group. Synonyms are searched as whole
+        # words (the group lists their inflections): as prefixes "red" would find
+        # "reduced", and whole words are cheaper for the index to look up.
         self._groups: dict[str, tuple[str, ...]] = {}
         for group in terms.synonyms:
             folded = tuple(fold(word) for word in group)
-            forms = _minimal(f for w in folded if len(w) >= MIN_SYNONYM_LENGTH
-                             for f in word_forms(w))
             for word in folded:
-                self._groups.setdefault(word, forms)
-                self._groups.setdefault(light_stem(word), forms)
+                self._groups.setdefault(word, folded)
+                self._groups.setdefault(light_stem(word), folded)
         self._forms: dict[str, tuple[str, ...]] = {}
         self._brands: dict[str, BrandName] = {name_key(b.brand): b for b in terms.brands}
         self._brand_words = max((len(k.split()) for k in self._brands), default=1)
@@ -192,6 +188,7 @@ class Forgiver:
         """The widened query for what was typed."""
         tokens = _tokens(text)
         groups: list[tuple[str, ...]] = []
+        exact: list[tuple[str, ...]] = []
         typed: list[tuple[str, ...]] = []
         words: list[str] = []
         i = 0
@@ -202,6 +199,7 @@ class Forgiver:
                 if code[0] in self._point_names:
                     forms.append(self._point_names[code[0]])
                 groups.append(_minimal(forms))
+                exact.append(())
                 typed.append(groups[-1])
                 i += code[1]
                 continue
@@ -224,7 +222,10 @@ class Forgiver:
                 brand = self._brands.get(fixed)
                 if brand is not None and brand not in brands:
                     brands.append(brand)
-            groups.append(_minimal([*forms, *(group or ())]))
+            prefixes = _minimal(forms)
+            groups.append(prefixes)
+            exact.append(tuple(sorted({w for w in group or () if not w.startswith(prefixes)})))
             typed.append(own)
-        query = FullTextQuery(tuple(groups[:MAX_WORDS])) if groups else None
+        query = (FullTextQuery(tuple(groups[:MAX_WORDS]), tuple(exact[:MAX_WORDS]))
+                 if groups else None)
         return ForgivingQuery(query, tuple(brands), tuple(typed))

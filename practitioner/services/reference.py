@@ -17,6 +17,7 @@ import logging
 import operator
 import re
 import sqlite3
+import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from practitioner.db.models.reference import FTS_COLUMNS, FTS_TABLE
 from practitioner.db.transactions import write_transaction
 from practitioner.domain.audit import AuditAction
 from practitioner.domain.conflicts import EditConflict, EditConflictError
+from practitioner.domain.forgiving_search import Forgiver, ForgivingQuery
 from practitioner.domain.patient import Condition, Medication, PatientInput
 from practitioner.domain.reference_flags import (
     REVIEW_ACTIONS,
@@ -51,7 +53,6 @@ from practitioner.domain.reference_flags import (
     open_red_flags,
     patient_flags,
 )
-from practitioner.domain.forgiving_search import Forgiver, ForgivingQuery
 from practitioner.domain.reference_query import FullTextQuery
 from practitioner.domain.session import SessionReference
 from practitioner.domain.spelling import fold
@@ -85,6 +86,10 @@ _WORD = re.compile(r"[^\W_]+")
 SNIPPET_WORDS = 14
 SUMMARY_CHARS = 180
 _OPEN, _CLOSE = "\x02", "\x03"  # match markers inside snippets; never in content
+_MARKERS = re.compile("([\x02\x03])")
+# While typing, the parsed library is trusted this long before its stamp is read again
+# (reading it costs about as much as the search); seeding here resets it at once.
+LIBRARY_RECHECK_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -152,16 +157,18 @@ def _marked(snippet: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     plain: list[str] = []
     spans: list[tuple[int, int]] = []
     length, start = 0, None
-    for ch in snippet:
-        if ch == _OPEN:
+    # Split at the markers (runs of text between them), not character by character: this
+    # runs for every hit of every keystroke.
+    for piece in _MARKERS.split(snippet):
+        if piece == _OPEN:
             start = length
-        elif ch == _CLOSE:
+        elif piece == _CLOSE:
             if start is not None and length > start:
                 spans.append((start, length))
             start = None
-        else:
-            plain.append(ch)
-            length += 1
+        elif piece:
+            plain.append(piece)
+            length += len(piece)
     return "".join(plain), tuple(spans)
 
 
@@ -230,6 +237,7 @@ class ReferenceService:
         # entry's JSON took ~30 ms, paid twice on every patient opened.
         self._parsed: tuple[tuple[Any, ...], list[Entry]] | None = None
         self._forgiving: tuple[list[Entry], Forgiver] | None = None
+        self._checked_at = 0.0
 
     # -- seeding ------------------------------------------------------------------------
 
@@ -239,6 +247,7 @@ class ReferenceService:
 
         Idempotent: a second call with the same entries changes nothing and writes nothing.
         """
+        self._checked_at = 0.0  # the next search reads the library afresh
         shipped: dict[str, tuple[Entry, str]] = {}
         for entry in entries:
             if entry.slug in shipped:
@@ -400,8 +409,9 @@ class ReferenceService:
         if limit < 1:
             return []
         limit = min(limit, MAX_LIMIT)
-        library = {entry.slug: entry for entry in self._library()}
-        forgiving = self._forgiver(library).expand(text)
+        entries = self._recent_library()
+        library = {entry.slug: entry for entry in entries}
+        forgiving = self._forgiver(entries).expand(text)
         hits = [] if forgiving.query is None else self._ranked(forgiving.query, limit)
         hits = self._benign_first(_by_names(hits, forgiving, library), forgiving, library,
                                   limit)
@@ -417,7 +427,7 @@ class ReferenceService:
         `any_word`) those matching any, without repeats."""
         with translated_errors():
             every = [] if any_word else self._match(query, limit, every_word=True)
-            if len(every) >= FEW_HITS or len(query.groups) < 2 and every:
+            if len(every) >= FEW_HITS or (len(query.groups) < 2 and every):
                 return every
             seen = {hit.slug for hit in every}
             more = [hit for hit in self._match(query, limit, every_word=False)
@@ -457,12 +467,20 @@ class ReferenceService:
         first = found[0]
         return [hits[first], *hits[:first], *hits[first + 1:]]
 
-    def _forgiver(self, library: dict[str, Entry]) -> Forgiver:
+    def _recent_library(self) -> list[Entry]:
+        """The parsed library, its stamp read at most every LIBRARY_RECHECK_SECONDS."""
+        now = time.monotonic()
+        if self._parsed is None or now - self._checked_at > LIBRARY_RECHECK_SECONDS:
+            entries = self._library()
+            self._checked_at = now
+            return entries
+        return self._parsed[1]
+
+    def _forgiver(self, entries: list[Entry]) -> Forgiver:
         """The query widener for the stored library, rebuilt when the library changes."""
-        entries = self._library()
         if self._forgiving is None or self._forgiving[0] is not entries:
             texts: list[str] = []
-            for entry in library.values():
+            for entry in entries:
                 texts += _index_values(entry)
             points = {point.code: point.pinyin for point in load_points()}
             self._forgiving = (entries, Forgiver(load_search_terms(), texts, points))
@@ -473,8 +491,9 @@ class ReferenceService:
         snippet is cut here, as FTS5's snippet() would."""
         # Forms are runs of letters and digits only, so they cannot break out of the
         # tsquery syntax; each is a prefix term.
-        groups = ["(" + " | ".join(f"{form}:*" for form in group) + ")"
-                  for group in query.groups]
+        exact = query.exact or tuple(() for _ in query.groups)
+        groups = ["(" + " | ".join([*(f"{form}:*" for form in group), *words]) + ")"
+                  for group, words in zip(query.groups, exact, strict=True)]
         tsquery = (" & " if every_word else " | ").join(groups)
         sql = (
             f"SELECT e.slug, e.title, e.kind, f.summary, f.body, f.clues, f.synonyms "
@@ -492,7 +511,7 @@ class ReferenceService:
                 raise
             log.warning("full-text query refused (%d characters)", len(tsquery))
             return []
-        forms = tuple(form for group in query.groups for form in group)
+        forms = tuple(form for group in query.terms for form in group)
         hits = []
         for slug, title, kind, summary, *candidates in rows:
             snippet: str = _shortened(summary)
@@ -546,7 +565,7 @@ class ReferenceService:
                     | ReferenceEntryRow.content.contains(form)
                     for form in group
                 ])
-                for group in query.groups
+                for group in query.terms
             ]
             return functools.reduce(operator.or_ if any_group else operator.and_, conditions)
 
@@ -554,7 +573,7 @@ class ReferenceService:
 
         def rank(row: ReferenceEntryRow) -> tuple[int, str]:
             title = row.title.casefold()
-            in_title = sum(any(form in title for form in group) for group in query.groups)
+            in_title = sum(any(form in title for form in group) for group in query.terms)
             return (-in_title, title)
 
         hits = []
@@ -651,7 +670,7 @@ class ReferenceService:
         """What the library flags for this patient, most urgent first (see
         `practitioner.domain.reference_flags.patient_flags`)."""
         patient = self._patients.get(patient_id)
-        return patient_flags(patient.data, self._library())
+        return patient_flags(patient.data, self._library(), load_search_terms().generic_of())
 
     def flags_for(self, medications: Iterable[str],
                   conditions: Iterable[Condition] = ()) -> list[Flag]:
@@ -662,7 +681,7 @@ class ReferenceService:
             conditions=frozenset(conditions),
             medications=tuple(Medication(name) for name in medications if name.strip()),
         )
-        return patient_flags(probe, self._library())
+        return patient_flags(probe, self._library(), load_search_terms().generic_of())
 
     def open_red_flags(self, patient_id: int) -> list[Flag]:
         """The patient's red flags that have no recorded review yet."""
@@ -777,15 +796,17 @@ def _grave(entry: Entry) -> bool:
 
 
 @functools.lru_cache(maxsize=512)
-def _name_words(title: str, synonyms: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(_WORD.findall(fold(" ".join((title, *synonyms)))))
+def _name_words(title: str, synonyms: tuple[str, ...]) -> str:
+    """The folded words of a title and names, each after a space (" night cramps")."""
+    return " " + " ".join(_WORD.findall(fold(" ".join((title, *synonyms)))))
 
 
 def _matched(entry: Entry, groups: tuple[tuple[str, ...], ...], *,
              title_only: bool = False) -> int:
-    """How many of the word groups match a word of the entry's title (and names)."""
+    """How many of the word groups match a word (or its start) of the entry's title, and
+    of its names unless `title_only`."""
     words = _name_words(entry.title, () if title_only else entry.synonyms)
-    return sum(any(w.startswith(forms) for w in words) for forms in groups)
+    return sum(any(f" {form}" in words for form in forms) for forms in groups)
 
 
 def _names(entry: Entry, typed: tuple[tuple[str, ...], ...]) -> bool:
@@ -808,8 +829,8 @@ def _by_names(hits: list[SearchHit], forgiving: ForgivingQuery,
         entry = library.get(hit.slug)
         if entry is None:
             return 0
-        return (2 * _matched(entry, forgiving.typed) + _matched(entry, query.groups)
-                + _matched(entry, query.groups, title_only=True))
+        return (2 * _matched(entry, forgiving.typed) + _matched(entry, query.terms)
+                + _matched(entry, query.terms, title_only=True))
 
     return sorted(hits, key=lambda hit: -score(hit))
 

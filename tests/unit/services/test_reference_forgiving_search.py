@@ -46,7 +46,7 @@ def _slugs(hits: list[SearchHit]) -> list[str]:
 def test_the_query_set_is_large_and_names_real_entries() -> None:
     slugs = {entry.slug for entry in load_reference()}
     assert len(CASES) >= 120
-    assert {slug for _, slug, _ in CASES} <= slugs
+    assert {one for _, slug, _ in CASES for one in slug.split("/")} <= slugs
     assert len({query.casefold() for query, _, _ in CASES}) == len(CASES)
 
 
@@ -54,7 +54,8 @@ def test_the_query_set_is_large_and_names_real_entries() -> None:
 def test_each_query_finds_its_entry_near_the_top(
     library: ReferenceService, query: str, slug: str, within: int
 ) -> None:
-    assert slug in _slugs(library.search(query))[:within]
+    top = _slugs(library.search(query))[:within]
+    assert set(slug.split("/")) & set(top), top
 
 
 @pytest.mark.parametrize(
