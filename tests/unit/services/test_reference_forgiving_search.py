@@ -102,3 +102,9 @@ def test_little_found_by_every_word_is_followed_by_any_word(library: ReferenceSe
     # No entry has all of these words; each word alone finds entries.
     hits = _slugs(library.search("magnesium zebra quinine"))
     assert {"low-magnesium", "quinine-and-tonic-water"} <= set(hits)
+
+
+def test_a_flag_for_a_brand_names_the_generic(library: ReferenceService) -> None:
+    flags = library.flags_for(["Evista"])
+    assert [f.entry for f in flags] == ["other-listed-medications"]
+    assert flags[0].reason.startswith("Evista (raloxifene) is a brand listed under")
