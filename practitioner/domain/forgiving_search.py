@@ -74,8 +74,8 @@ class SearchTerms:
 @dataclass(frozen=True)
 class ForgivingQuery:
     """What was typed, widened: the query (None when no word was searchable), the brands
-    the text names, and each group's forms for the words typed only (not their
-    synonyms), to tell whether the text names an entry."""
+    the text names, and each group's forms for the words typed (and their typo
+    corrections, not their synonyms), to tell whether the text names an entry."""
 
     query: FullTextQuery | None
     brands: tuple[BrandName, ...] = ()
@@ -216,7 +216,8 @@ class Forgiver:
                 continue
             forms = list(own)
             group = self._groups.get(word) or self._groups.get(light_stem(word))
-            for fixed in self.corrections(word):
+            fixes = self.corrections(word)
+            for fixed in fixes:
                 forms += self._word_forms(fixed)
                 group = group or self._groups.get(fixed)
                 brand = self._brands.get(fixed)
@@ -225,7 +226,8 @@ class Forgiver:
             prefixes = _minimal(forms)
             groups.append(prefixes)
             exact.append(tuple(sorted({w for w in group or () if not w.startswith(prefixes)})))
-            typed.append(own)
+            # A corrected word is what was meant: it counts as typed.
+            typed.append(prefixes if fixes else own)
         query = (FullTextQuery(tuple(groups[:MAX_WORDS]), tuple(exact[:MAX_WORDS]))
                  if groups else None)
         return ForgivingQuery(query, tuple(brands), tuple(typed))

@@ -71,6 +71,8 @@ MAX_LIMIT = 200
 FEW_HITS = 5
 # Entries to refer this soon are grave answers to a benign description.
 GRAVE_URGENCIES = frozenset({"soon", "urgent", "emergency"})
+# A name this many entries share ("leg cramps") names none of them.
+SHARED_NAME = 5
 # The kinds of entry that can stand first as the common cause of what was described.
 BENIGN_LEADS = frozenset({"cause", "condition"})
 # bm25 weights of the index columns, in FTS_COLUMNS order: a word in the title or among
@@ -238,6 +240,7 @@ class ReferenceService:
         self._parsed: tuple[tuple[Any, ...], list[Entry]] | None = None
         self._forgiving: tuple[list[Entry], Forgiver] | None = None
         self._checked_at = 0.0
+        self._shared: frozenset[str] = frozenset()
 
     # -- seeding ------------------------------------------------------------------------
 
@@ -412,9 +415,12 @@ class ReferenceService:
         entries = self._recent_library()
         library = {entry.slug: entry for entry in entries}
         forgiving = self._forgiver(entries).expand(text)
-        hits = [] if forgiving.query is None else self._ranked(forgiving.query, limit)
-        hits = self._benign_first(_by_names(hits, forgiving, library), forgiving, library,
-                                  limit)
+        every, more = ([], []) if forgiving.query is None else self._ranked(forgiving.query,
+                                                                           limit)
+        # Entries with every word stay ahead of those with some; within each, the ones
+        # whose title and names say most of what was typed come first.
+        hits = _by_names(every, forgiving, library) + _by_names(more, forgiving, library)
+        hits = self._benign_first(hits, forgiving, library, limit)
         brand_hits = [
             SearchHit(brand.see, brand.label, "medication", brand.label)
             for brand in forgiving.brands if not brand.linked
@@ -422,17 +428,17 @@ class ReferenceService:
         return (brand_hits + hits)[:limit]
 
     def _ranked(self, query: FullTextQuery, limit: int, *, any_word: bool = False
-                ) -> list[SearchHit]:
+                ) -> tuple[list[SearchHit], list[SearchHit]]:
         """Hits matching every word group, then (when fewer than FEW_HITS do, or with
         `any_word`) those matching any, without repeats."""
         with translated_errors():
             every = [] if any_word else self._match(query, limit, every_word=True)
             if len(every) >= FEW_HITS or (len(query.groups) < 2 and every):
-                return every
+                return every, []
             seen = {hit.slug for hit in every}
             more = [hit for hit in self._match(query, limit, every_word=False)
                     if hit.slug not in seen]
-            return (every + more)[:limit]
+            return every, more[:max(0, limit - len(every))]
 
     def _match(self, query: FullTextQuery, limit: int, *, every_word: bool
                ) -> list[SearchHit]:
@@ -449,7 +455,7 @@ class ReferenceService:
         if not hits or forgiving.query is None:
             return hits
         lead = library.get(hits[0].slug)
-        if lead is None or not _grave(lead) or _names(lead, forgiving.typed):
+        if lead is None or not _grave(lead) or _names(lead, forgiving.typed, self._shared):
             return hits
 
         def benign(hit: SearchHit) -> bool:
@@ -459,7 +465,7 @@ class ReferenceService:
         found = [i for i, hit in enumerate(hits) if benign(hit)]
         if not found:
             seen = {hit.slug for hit in hits}
-            extra = [hit for hit in self._ranked(forgiving.query, limit, any_word=True)
+            extra = [hit for hit in self._ranked(forgiving.query, limit, any_word=True)[1]
                      if benign(hit) and hit.slug not in seen]
             if not extra:
                 return hits
@@ -484,6 +490,7 @@ class ReferenceService:
                 texts += _index_values(entry)
             points = {point.code: point.pinyin for point in load_points()}
             self._forgiving = (entries, Forgiver(load_search_terms(), texts, points))
+            self._shared = _shared_names(entries)
         return self._forgiving[1]
 
     def _pg_search(self, query: FullTextQuery, limit: int, *, every_word: bool) -> list[SearchHit]:
@@ -801,19 +808,46 @@ def _name_words(title: str, synonyms: tuple[str, ...]) -> str:
     return " " + " ".join(_WORD.findall(fold(" ".join((title, *synonyms)))))
 
 
+def _all_names(entry: Entry) -> tuple[str, ...]:
+    """The entry's synonyms and, for a medication, its generic and brand names."""
+    if entry.medication is None:
+        return entry.synonyms
+    return (*entry.synonyms, *entry.medication.generics, *entry.medication.brands)
+
+
 def _matched(entry: Entry, groups: tuple[tuple[str, ...], ...], *,
              title_only: bool = False) -> int:
     """How many of the word groups match a word (or its start) of the entry's title, and
     of its names unless `title_only`."""
-    words = _name_words(entry.title, () if title_only else entry.synonyms)
+    words = _name_words(entry.title, () if title_only else _all_names(entry))
     return sum(any(f" {form}" in words for form in forms) for forms in groups)
 
 
-def _names(entry: Entry, typed: tuple[tuple[str, ...], ...]) -> bool:
-    """Whether every word typed is a word (or the start of one) of the entry's title or
-    names: "DVT" and "clot in the calf" name the DVT red flag, "calf swollen and hot"
-    describes it."""
-    return bool(typed) and _matched(entry, typed) == len(typed)
+def _names(entry: Entry, typed: tuple[tuple[str, ...], ...],
+           shared: frozenset[str]) -> bool:
+    """Whether what was typed names the entry: every word typed is a word (or the start
+    of one) of its title or of one of its names, a name not common to many entries
+    ("DVT", "clot in the calf"). "calf swollen and hot" and "legs twitching" only
+    describe."""
+    if not typed:
+        return False
+    for name in (entry.title, *_all_names(entry)):
+        if fold(name) in shared:
+            continue
+        words = _name_words(name, ())
+        if all(any(f" {form}" in words for form in forms) for forms in typed):
+            return True
+    return False
+
+
+def _shared_names(entries: Iterable[Entry]) -> frozenset[str]:
+    """Names (folded) so common that they name no one entry: those SHARED_NAME entries
+    or more have, such as "leg cramps" and "charley horse"."""
+    seen: dict[str, int] = {}
+    for entry in entries:
+        for name in {fold(n) for n in (entry.title, *_all_names(entry))}:
+            seen[name] = seen.get(name, 0) + 1
+    return frozenset(name for name, count in seen.items() if count >= SHARED_NAME)
 
 
 def _by_names(hits: list[SearchHit], forgiving: ForgivingQuery,

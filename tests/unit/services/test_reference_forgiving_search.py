@@ -61,7 +61,8 @@ def test_each_query_finds_its_entry_near_the_top(
 @pytest.mark.parametrize(
     "query",
     ["twitchy legs at night", "muscle twitching at night", "calf swollen and hot",
-     "red hot calf", "legs feel weak at night", "twitching calf"],
+     "red hot calf", "legs feel weak at night", "twitching calf", "legs twitching",
+     "hot red swollen calf after surgery"],
 )
 def test_a_description_is_never_answered_first_by_a_grave_entry(
     library: ReferenceService, query: str
