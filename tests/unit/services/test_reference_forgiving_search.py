@@ -103,6 +103,10 @@ def test_little_found_by_every_word_is_followed_by_any_word(library: ReferenceSe
     # No entry has all of these words; each word alone finds entries.
     hits = _slugs(library.search("magnesium zebra quinine"))
     assert {"low-magnesium", "quinine-and-tonic-water"} <= set(hits)
+    # Few entries have both words: they come first, then those with either.
+    every = _slugs(library.search("cirrhosis quinine"))
+    assert len(every) > 3
+    assert {"liver-cirrhosis", "quinine-and-tonic-water"} <= set(every[1:])
 
 
 def test_a_flag_for_a_brand_names_the_generic(library: ReferenceService) -> None:
