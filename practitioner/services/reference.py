@@ -25,6 +25,7 @@ from typing import Any
 
 import peewee
 
+from practitioner.content.errors import ContentError
 from practitioner.content.points import load_points
 from practitioner.content.reference import KINDS, Entry, entry_from_raw, entry_to_raw
 from practitioner.content.search_terms import load_search_terms
@@ -43,7 +44,7 @@ from practitioner.db.models.reference import FTS_COLUMNS, FTS_TABLE
 from practitioner.db.transactions import write_transaction
 from practitioner.domain.audit import AuditAction
 from practitioner.domain.conflicts import EditConflict, EditConflictError
-from practitioner.domain.forgiving_search import Forgiver, ForgivingQuery
+from practitioner.domain.forgiving_search import Forgiver, ForgivingQuery, SearchTerms
 from practitioner.domain.patient import Condition, Medication, PatientInput
 from practitioner.domain.reference_flags import (
     REVIEW_ACTIONS,
@@ -488,8 +489,12 @@ class ReferenceService:
             texts: list[str] = []
             for entry in entries:
                 texts += _index_values(entry)
-            points = {point.code: point.pinyin for point in load_points()}
-            self._forgiving = (entries, Forgiver(load_search_terms(), texts, points))
+            try:
+                points = {point.code: point.pinyin for point in load_points()}
+            except ContentError as exc:
+                log.warning("points catalogue unreadable, codes searched as typed: %s", exc)
+                points = {}
+            self._forgiving = (entries, Forgiver(_search_terms(), texts, points))
             self._shared = _shared_names(entries)
         return self._forgiving[1]
 
@@ -677,7 +682,7 @@ class ReferenceService:
         """What the library flags for this patient, most urgent first (see
         `practitioner.domain.reference_flags.patient_flags`)."""
         patient = self._patients.get(patient_id)
-        return patient_flags(patient.data, self._library(), load_search_terms().generic_of())
+        return patient_flags(patient.data, self._library(), _search_terms().generic_of())
 
     def flags_for(self, medications: Iterable[str],
                   conditions: Iterable[Condition] = ()) -> list[Flag]:
@@ -688,7 +693,7 @@ class ReferenceService:
             conditions=frozenset(conditions),
             medications=tuple(Medication(name) for name in medications if name.strip()),
         )
-        return patient_flags(probe, self._library(), load_search_terms().generic_of())
+        return patient_flags(probe, self._library(), _search_terms().generic_of())
 
     def open_red_flags(self, patient_id: int) -> list[Flag]:
         """The patient's red flags that have no recorded review yet."""
@@ -796,6 +801,16 @@ class ReferenceService:
                         r.id, r.session_id, r.slug, r.entry_version, r.paragraph,
                         aware(r.inserted_at)))
         return found
+
+
+def _search_terms() -> SearchTerms:
+    """The shipped search vocabulary; none (search as typed) if it cannot be read, so a
+    damaged install still searches rather than failing at every keystroke."""
+    try:
+        return load_search_terms()
+    except ContentError as exc:
+        log.warning("search vocabulary unreadable, searching words as typed: %s", exc)
+        return SearchTerms()
 
 
 def _grave(entry: Entry) -> bool:

@@ -113,3 +113,20 @@ def test_a_flag_for_a_brand_names_the_generic(library: ReferenceService) -> None
     flags = library.flags_for(["Evista"])
     assert [f.entry for f in flags] == ["other-listed-medications"]
     assert flags[0].reason.startswith("Evista (raloxifene) is a brand listed under")
+
+
+def test_a_damaged_search_vocabulary_still_leaves_search_working(
+    library: ReferenceService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from practitioner.content import search_terms
+
+    broken = tmp_path / "search_terms.toml"
+    broken.write_text("stopwords = [", encoding="utf-8")
+    monkeypatch.setattr(search_terms, "default_terms_path", lambda: broken)
+    search_terms._shipped.cache_clear()
+    try:
+        fresh = ReferenceService()
+        assert _slugs(fresh.search("dehydration"))[0] == "dehydration"
+        assert fresh.flags_for(["Evista"])[0].entry == "other-listed-medications"
+    finally:
+        search_terms._shipped.cache_clear()
