@@ -44,7 +44,8 @@ class PointTable(QWidget):
         self._catalogue = catalogue
         self._pending_custom = ""
         self.entry = QLineEdit()
-        self.entry.setPlaceholderText(self.tr("Type a point code and press Enter, e.g. GB34"))
+        self.entry.setPlaceholderText(
+            self.tr("Type a point code or name and press Enter, e.g. GB34, liver 3, Zusanli"))
         self.entry.setAccessibleName(self.tr("Add point by code"))
         self.suggestions = QLabel()
         self.suggestions.setObjectName("inlineError")
