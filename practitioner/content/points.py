@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from practitioner.content.errors import ContentError
-from practitioner.domain.points import AcupuncturePoint, PointCatalogue, parse_point_code
+from practitioner.domain.points import (
+    AH_SHI,
+    EXTRA,
+    AcupuncturePoint,
+    PointCatalogue,
+    compact_name,
+    extra_code,
+    parse_point_code,
+)
 from practitioner.paths import shipped
 
 FORMAT = "cramp-practitioner/points"
@@ -21,7 +29,9 @@ POINTS_FILENAME = "points.json"
 
 _TOP_KEYS = frozenset({"format", "format_version", "source", "points"})
 _REQUIRED_POINT_KEYS = frozenset({"code", "pinyin", "english", "channel"})
-_OPTIONAL_POINT_KEYS = frozenset({"note"})
+_OPTIONAL_POINT_KEYS = frozenset(
+    {"note", "pinyin_tones", "hanzi", "location", "caution", "pregnancy", "aliases"}
+)
 
 
 def default_points_path() -> Path:
@@ -110,38 +120,58 @@ def _parse_point(path: Path, index: int, entry: object) -> AcupuncturePoint:
     if isinstance(code, str):
         where = f"{where} ({code})"
     _check_keys(path, where, entry, _REQUIRED_POINT_KEYS, _OPTIONAL_POINT_KEYS)
-    for key in sorted(entry):
+    aliases = entry.get("aliases", [])
+    if not isinstance(aliases, list) or not all(
+        isinstance(a, str) and a.strip() == a and a for a in aliases
+    ):
+        raise ContentError(f"{path}: {where}: aliases must be a list of non-empty strings")
+    for key in sorted(entry.keys() - {"aliases"}):
         if not isinstance(entry[key], str):
             raise ContentError(f"{path}: {where}: {key} must be a string")
-    values: dict[str, str] = entry
+    values: dict[str, str] = {k: v for k, v in entry.items() if k != "aliases"}
 
-    parsed = parse_point_code(values["code"])
-    canonical = None if parsed is None else f"{parsed[0]}{parsed[1]}"
-    if canonical != values["code"]:
+    code = values["code"]
+    if code == AH_SHI or code.upper().startswith("EX"):
+        canonical = AH_SHI if code == AH_SHI else extra_code(code)
+        channel = EXTRA
+        kind = "extra point code"
+    else:
+        parsed = parse_point_code(code)
+        canonical = None if parsed is None else f"{parsed[0]}{parsed[1]}"
+        channel = "" if parsed is None else parsed[0]
+        kind = "WHO code"
+    if canonical != code:
         hint = "" if canonical is None else f" (write {canonical!r})"
-        raise ContentError(
-            f"{path}: {where}: code {values['code']!r} is not a canonical WHO code{hint}"
-        )
+        raise ContentError(f"{path}: {where}: code {code!r} is not a canonical {kind}{hint}")
     for key in ("pinyin", "english"):
         if not values[key].strip():
             raise ContentError(f"{path}: {where}: {key} is empty")
-        if values[key] != values[key].strip():
+    for key, value in values.items():
+        if value != value.strip():
             raise ContentError(f"{path}: {where}: {key} has surrounding spaces")
-    assert parsed is not None  # canonical == code, so the code parsed
-    if values["channel"] != parsed[0]:
+    if values["channel"] != channel:
         raise ContentError(
             f"{path}: {where}: channel {values['channel']!r} does not match the code "
-            f"(expected {parsed[0]!r})"
+            f"(expected {channel!r})"
         )
-    note = values.get("note", "")
-    if note != note.strip():
-        raise ContentError(f"{path}: {where}: note has surrounding spaces")
+    tones = values.get("pinyin_tones", "")
+    if tones and compact_name(tones) != compact_name(values["pinyin"]):
+        raise ContentError(
+            f"{path}: {where}: pinyin_tones {tones!r} does not spell pinyin "
+            f"{values['pinyin']!r}"
+        )
     return AcupuncturePoint(
-        code=values["code"],
+        code=code,
         pinyin=values["pinyin"],
         english=values["english"],
         channel=values["channel"],
-        note=note,
+        note=values.get("note", ""),
+        pinyin_tones=tones,
+        hanzi=values.get("hanzi", ""),
+        location=values.get("location", ""),
+        caution=values.get("caution", ""),
+        pregnancy=values.get("pregnancy", ""),
+        aliases=tuple(aliases),
     )
 
 

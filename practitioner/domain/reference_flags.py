@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -175,25 +175,29 @@ def _first_match(typed: Sequence[str], names: MedicationNamesLike) -> _Match | N
 
 
 def _medication_reason(typed: str, match: _Match, entry: LibraryEntry,
-                       association: str) -> str:
+                       association: str, generics: Mapping[str, str]) -> str:
     what = "a brand listed under" if match.brand else "one of"
+    generic = generics.get(match.name) if match.brand else None
+    named = f"{match.name} ({generic})" if generic else match.name
     if fold(typed) == fold(match.name):
-        start = f"{match.name} is {what} “{entry.title}”"
+        start = f"{named} is {what} “{entry.title}”"
     else:
-        start = f"“{typed}”: {match.name} is {what} “{entry.title}”"
+        start = f"“{typed}”: {named} is {what} “{entry.title}”"
     strength = STRENGTH.get(association, f"association: {association}")
     note = MEDICATION_NOTES.get(entry.slug)
     return f"{start}; {strength}." + (f" {note}" if note else "")
 
 
 def medication_flags(medication_names: Iterable[str],
-                     entries: Iterable[LibraryEntry]) -> list[Flag]:
+                     entries: Iterable[LibraryEntry],
+                     generics: Mapping[str, str] | None = None) -> list[Flag]:
     """A flag for each typed medication name that is a generic or brand of a medication
     entry; case-insensitive, tolerant of dose and form text ("Indapamide 2.5mg",
     "Symbicort 200/6 turbohaler") and of British and American drug names.
 
-    The reason names the drug matched, its class and the strength of the association;
-    strong and moderate associations are a caution, weak and list-only ones information.
+    The reason names the drug matched (a brand with its generic from `generics`,
+    "Evista (raloxifene)"), its class and the strength of the association; strong and
+    moderate associations are a caution, weak and list-only ones information.
     """
     classes = [e for e in entries if e.kind == "medication" and e.medication is not None]
     flags: list[Flag] = []
@@ -213,7 +217,8 @@ def medication_flags(medication_names: Iterable[str],
             )
             flags.append(Flag(
                 entry=entry.slug,
-                reason=_medication_reason(typed, match, entry, names.association),
+                reason=_medication_reason(typed, match, entry, names.association,
+                                          generics or {}),
                 level=level,
                 key=f"medication:{entry.slug}:{' '.join(tokens)}",
                 title=entry.title,
@@ -333,14 +338,15 @@ def screen_flags(patient: PatientInput, on_statin: bool = False) -> list[Flag]:
     return flags
 
 
-def patient_flags(patient: PatientInput, entries: Iterable[LibraryEntry]) -> list[Flag]:
+def patient_flags(patient: PatientInput, entries: Iterable[LibraryEntry],
+                  generics: Mapping[str, str] | None = None) -> list[Flag]:
     """Everything the library flags for this patient, most urgent first: red-flag
     screening answers, medication cautions, conditions and the cramp profile.
 
     Flags whose entry is not in `entries` are dropped.
     """
     library = list(entries)
-    meds = medication_flags((m.name for m in patient.medications), library)
+    meds = medication_flags((m.name for m in patient.medications), library, generics)
     on_statin = any(f.entry == "statins" for f in meds)
     flags = [*screen_flags(patient, on_statin), *meds, *condition_flags(patient.conditions),
              *profile_flags(patient)]

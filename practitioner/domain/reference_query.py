@@ -76,23 +76,39 @@ def word_forms(word: str) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class FullTextQuery:
     """A query ready for an FTS5 MATCH: every word required (`all_words`), or any of them
-    (`any_word`, a fallback when no entry has them all)."""
+    (`any_word`, a fallback when no entry has them all).
+
+    Each group is one word typed: `groups` holds its prefix forms, `exact` (when given,
+    one tuple per group) whole words that also stand for it, such as its synonyms. A
+    whole word is both cheaper to look up than a prefix and stricter ("red" must not
+    find "reduced")."""
 
     groups: tuple[tuple[str, ...], ...]
+    exact: tuple[tuple[str, ...], ...] = ()
 
     @property
     def all_words(self) -> str:
-        return " AND ".join(self._group(g) for g in self.groups)
+        return " AND ".join(self._group(g, e) for g, e in self._pairs())
 
     @property
     def any_word(self) -> str:
-        return " OR ".join(self._group(g) for g in self.groups)
+        return " OR ".join(self._group(g, e) for g, e in self._pairs())
+
+    @property
+    def terms(self) -> tuple[tuple[str, ...], ...]:
+        """Each group's prefix forms and whole words together (for matching by prefix)."""
+        return tuple(g + e for g, e in self._pairs())
+
+    def _pairs(self) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        exact = self.exact or tuple(() for _ in self.groups)
+        return list(zip(self.groups, exact, strict=True))
 
     @staticmethod
-    def _group(forms: tuple[str, ...]) -> str:
+    def _group(forms: tuple[str, ...], exact: tuple[str, ...] = ()) -> str:
         # Forms are runs of letters and digits only, so the double quotes cannot be broken
         # out of; quoted, even "AND" or "NEAR" is just a word.
-        return "(" + " OR ".join(f'"{form}"*' for form in forms) + ")"
+        terms = [f'"{form}"*' for form in forms] + [f'"{word}"' for word in exact]
+        return "(" + " OR ".join(terms) + ")"
 
 
 def full_text_query(text: str) -> FullTextQuery | None:

@@ -17,6 +17,7 @@ import logging
 import operator
 import re
 import sqlite3
+import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,7 +25,10 @@ from typing import Any
 
 import peewee
 
+from practitioner.content.errors import ContentError
+from practitioner.content.points import load_points
 from practitioner.content.reference import KINDS, Entry, entry_from_raw, entry_to_raw
+from practitioner.content.search_terms import load_search_terms
 from practitioner.db.base import database
 from practitioner.db.dialect import is_postgres, portable
 from practitioner.db.errors import translated_errors
@@ -40,6 +44,7 @@ from practitioner.db.models.reference import FTS_COLUMNS, FTS_TABLE
 from practitioner.db.transactions import write_transaction
 from practitioner.domain.audit import AuditAction
 from practitioner.domain.conflicts import EditConflict, EditConflictError
+from practitioner.domain.forgiving_search import Forgiver, ForgivingQuery, SearchTerms
 from practitioner.domain.patient import Condition, Medication, PatientInput
 from practitioner.domain.reference_flags import (
     REVIEW_ACTIONS,
@@ -49,7 +54,7 @@ from practitioner.domain.reference_flags import (
     open_red_flags,
     patient_flags,
 )
-from practitioner.domain.reference_query import FullTextQuery, full_text_query
+from practitioner.domain.reference_query import FullTextQuery
 from practitioner.domain.session import SessionReference
 from practitioner.domain.spelling import fold
 from practitioner.domain.validation import FieldError, ValidationError
@@ -63,6 +68,14 @@ from practitioner.services.patients import PatientService
 log = logging.getLogger(__name__)
 
 MAX_LIMIT = 200
+# Fewer entries than this matching every word typed: entries matching any word follow.
+FEW_HITS = 5
+# Entries to refer this soon are grave answers to a benign description.
+GRAVE_URGENCIES = frozenset({"soon", "urgent", "emergency"})
+# A name this many entries share ("leg cramps") names none of them.
+SHARED_NAME = 5
+# The kinds of entry that can stand first as the common cause of what was described.
+BENIGN_LEADS = frozenset({"cause", "condition"})
 # bm25 weights of the index columns, in FTS_COLUMNS order: a word in the title or among
 # the synonyms says far more about what an entry is about than one in the body.
 WEIGHTS = {"title": 10.0, "synonyms": 8.0, "summary": 4.0, "body": 1.0, "clues": 2.0}
@@ -76,6 +89,10 @@ _WORD = re.compile(r"[^\W_]+")
 SNIPPET_WORDS = 14
 SUMMARY_CHARS = 180
 _OPEN, _CLOSE = "\x02", "\x03"  # match markers inside snippets; never in content
+_MARKERS = re.compile("([\x02\x03])")
+# While typing, the parsed library is trusted this long before its stamp is read again
+# (reading it costs about as much as the search); seeding here resets it at once.
+LIBRARY_RECHECK_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -143,16 +160,18 @@ def _marked(snippet: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     plain: list[str] = []
     spans: list[tuple[int, int]] = []
     length, start = 0, None
-    for ch in snippet:
-        if ch == _OPEN:
+    # Split at the markers (runs of text between them), not character by character: this
+    # runs for every hit of every keystroke.
+    for piece in _MARKERS.split(snippet):
+        if piece == _OPEN:
             start = length
-        elif ch == _CLOSE:
+        elif piece == _CLOSE:
             if start is not None and length > start:
                 spans.append((start, length))
             start = None
-        else:
-            plain.append(ch)
-            length += 1
+        elif piece:
+            plain.append(piece)
+            length += len(piece)
     return "".join(plain), tuple(spans)
 
 
@@ -220,6 +239,9 @@ class ReferenceService:
         # The parsed library, with the stamp of the rows it was parsed from: parsing every
         # entry's JSON took ~30 ms, paid twice on every patient opened.
         self._parsed: tuple[tuple[Any, ...], list[Entry]] | None = None
+        self._forgiving: tuple[list[Entry], Forgiver] | None = None
+        self._checked_at = 0.0
+        self._shared: frozenset[str] = frozenset()
 
     # -- seeding ------------------------------------------------------------------------
 
@@ -229,6 +251,7 @@ class ReferenceService:
 
         Idempotent: a second call with the same entries changes nothing and writes nothing.
         """
+        self._checked_at = 0.0  # the next search reads the library afresh
         shipped: dict[str, tuple[Entry, str]] = {}
         for entry in entries:
             if entry.slug in shipped:
@@ -377,35 +400,112 @@ class ReferenceService:
     # -- search -------------------------------------------------------------------------
 
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:
-        """Entries matching every word typed (as a word or the start of one, in British or
-        American spelling), best first; when none has them all, entries matching any.
+        """Entries for what was typed, best first. Forgiving (see
+        `practitioner.domain.forgiving_search`): lay words and synonyms, typos, point
+        codes in any notation and brand names all find their entries. Entries matching
+        every word come first; when few do, entries matching any word follow. A grave
+        entry is never the first answer to a description that does not name it: the
+        commonest benign match is put before it. A brand name comes first as its own
+        line ("Ventolin (salbutamol): …"), opening the entry to read.
 
         Any text is safe: it is reduced to words and never read as query syntax.
         """
-        query = full_text_query(text)
-        if query is None or limit < 1:
+        if limit < 1:
             return []
         limit = min(limit, MAX_LIMIT)
+        entries = self._recent_library()
+        library = {entry.slug: entry for entry in entries}
+        forgiving = self._forgiver(entries).expand(text)
+        every, more = ([], []) if forgiving.query is None else self._ranked(forgiving.query,
+                                                                           limit)
+        # Entries with every word stay ahead of those with some; within each, the ones
+        # whose title and names say most of what was typed come first.
+        hits = _by_names(every, forgiving, library) + _by_names(more, forgiving, library)
+        hits = self._benign_first(hits, forgiving, library, limit)
+        brand_hits = [
+            SearchHit(brand.see, brand.label, "medication", brand.label)
+            for brand in forgiving.brands if not brand.linked
+        ]
+        return (brand_hits + hits)[:limit]
+
+    def _ranked(self, query: FullTextQuery, limit: int, *, any_word: bool = False
+                ) -> tuple[list[SearchHit], list[SearchHit]]:
+        """Hits matching every word group, then (when fewer than FEW_HITS do, or with
+        `any_word`) those matching any, without repeats."""
         with translated_errors():
-            if not self._uses_fts():
-                return self._like_search(query, limit)
-            if is_postgres():
-                hits = self._pg_search(query, limit, every_word=True)
-                if not hits and len(query.groups) > 1:
-                    hits = self._pg_search(query, limit, every_word=False)
-                return hits
-            hits = self._fts_search(query.all_words, limit)
-            if not hits and len(query.groups) > 1:
-                hits = self._fts_search(query.any_word, limit)
+            every = [] if any_word else self._match(query, limit, every_word=True)
+            if len(every) >= FEW_HITS or (len(query.groups) < 2 and every):
+                return every, []
+            seen = {hit.slug for hit in every}
+            more = [hit for hit in self._match(query, limit, every_word=False)
+                    if hit.slug not in seen]
+            return every, more[:max(0, limit - len(every))]
+
+    def _match(self, query: FullTextQuery, limit: int, *, every_word: bool
+               ) -> list[SearchHit]:
+        if not self._uses_fts():
+            return self._like_search(query, limit, every_word=every_word)
+        if is_postgres():
+            return self._pg_search(query, limit, every_word=every_word)
+        return self._fts_search(query.all_words if every_word else query.any_word, limit)
+
+    def _benign_first(self, hits: list[SearchHit], forgiving: ForgivingQuery,
+                      library: dict[str, Entry], limit: int) -> list[SearchHit]:
+        """`hits` with the best benign cause first when a grave entry leads that the text
+        does not name (a red flag, or an entry to refer soon or urgently)."""
+        if not hits or forgiving.query is None:
             return hits
+        lead = library.get(hits[0].slug)
+        if lead is None or not _grave(lead) or _names(lead, forgiving.typed, self._shared):
+            return hits
+
+        def benign(hit: SearchHit) -> bool:
+            entry = library.get(hit.slug)
+            return entry is not None and entry.kind in BENIGN_LEADS and not _grave(entry)
+
+        found = [i for i, hit in enumerate(hits) if benign(hit)]
+        if not found:
+            seen = {hit.slug for hit in hits}
+            extra = [hit for hit in self._ranked(forgiving.query, limit, any_word=True)[1]
+                     if benign(hit) and hit.slug not in seen]
+            if not extra:
+                return hits
+            return [extra[0], *hits][:limit]
+        first = found[0]
+        return [hits[first], *hits[:first], *hits[first + 1:]]
+
+    def _recent_library(self) -> list[Entry]:
+        """The parsed library, its stamp read at most every LIBRARY_RECHECK_SECONDS."""
+        now = time.monotonic()
+        if self._parsed is None or now - self._checked_at > LIBRARY_RECHECK_SECONDS:
+            entries = self._library()
+            self._checked_at = now
+            return entries
+        return self._parsed[1]
+
+    def _forgiver(self, entries: list[Entry]) -> Forgiver:
+        """The query widener for the stored library, rebuilt when the library changes."""
+        if self._forgiving is None or self._forgiving[0] is not entries:
+            texts: list[str] = []
+            for entry in entries:
+                texts += _index_values(entry)
+            try:
+                points = {point.code: point.pinyin for point in load_points()}
+            except ContentError as exc:
+                log.warning("points catalogue unreadable, codes searched as typed: %s", exc)
+                points = {}
+            self._forgiving = (entries, Forgiver(_search_terms(), texts, points))
+            self._shared = _shared_names(entries)
+        return self._forgiving[1]
 
     def _pg_search(self, query: FullTextQuery, limit: int, *, every_word: bool) -> list[SearchHit]:
         """PostgreSQL's text search over the weighted document, ranked by ts_rank; the
         snippet is cut here, as FTS5's snippet() would."""
         # Forms are runs of letters and digits only, so they cannot break out of the
         # tsquery syntax; each is a prefix term.
-        groups = ["(" + " | ".join(f"{form}:*" for form in group) + ")"
-                  for group in query.groups]
+        exact = query.exact or tuple(() for _ in query.groups)
+        groups = ["(" + " | ".join([*(f"{form}:*" for form in group), *words]) + ")"
+                  for group, words in zip(query.groups, exact, strict=True)]
         tsquery = (" & " if every_word else " | ").join(groups)
         sql = (
             f"SELECT e.slug, e.title, e.kind, f.summary, f.body, f.clues, f.synonyms "
@@ -423,7 +523,7 @@ class ReferenceService:
                 raise
             log.warning("full-text query refused (%d characters)", len(tsquery))
             return []
-        forms = tuple(form for group in query.groups for form in group)
+        forms = tuple(form for group in query.terms for form in group)
         hits = []
         for slug, title, kind, summary, *candidates in rows:
             snippet: str = _shortened(summary)
@@ -468,7 +568,8 @@ class ReferenceService:
             hits.append(SearchHit(slug, title, kind, snippet, spans))
         return hits
 
-    def _like_search(self, query: FullTextQuery, limit: int) -> list[SearchHit]:
+    def _like_search(self, query: FullTextQuery, limit: int, *, every_word: bool = True
+                     ) -> list[SearchHit]:
         def where(any_group: bool) -> Any:
             conditions = [
                 functools.reduce(operator.or_, [
@@ -476,17 +577,15 @@ class ReferenceService:
                     | ReferenceEntryRow.content.contains(form)
                     for form in group
                 ])
-                for group in query.groups
+                for group in query.terms
             ]
             return functools.reduce(operator.or_ if any_group else operator.and_, conditions)
 
-        rows = list(ReferenceEntryRow.select().where(where(any_group=False)))
-        if not rows and len(query.groups) > 1:
-            rows = list(ReferenceEntryRow.select().where(where(any_group=True)))
+        rows = list(ReferenceEntryRow.select().where(where(any_group=not every_word)))
 
         def rank(row: ReferenceEntryRow) -> tuple[int, str]:
             title = row.title.casefold()
-            in_title = sum(any(form in title for form in group) for group in query.groups)
+            in_title = sum(any(form in title for form in group) for group in query.terms)
             return (-in_title, title)
 
         hits = []
@@ -583,7 +682,7 @@ class ReferenceService:
         """What the library flags for this patient, most urgent first (see
         `practitioner.domain.reference_flags.patient_flags`)."""
         patient = self._patients.get(patient_id)
-        return patient_flags(patient.data, self._library())
+        return patient_flags(patient.data, self._library(), _search_terms().generic_of())
 
     def flags_for(self, medications: Iterable[str],
                   conditions: Iterable[Condition] = ()) -> list[Flag]:
@@ -594,7 +693,7 @@ class ReferenceService:
             conditions=frozenset(conditions),
             medications=tuple(Medication(name) for name in medications if name.strip()),
         )
-        return patient_flags(probe, self._library())
+        return patient_flags(probe, self._library(), _search_terms().generic_of())
 
     def open_red_flags(self, patient_id: int) -> list[Flag]:
         """The patient's red flags that have no recorded review yet."""
@@ -702,6 +801,87 @@ class ReferenceService:
                         r.id, r.session_id, r.slug, r.entry_version, r.paragraph,
                         aware(r.inserted_at)))
         return found
+
+
+def _search_terms() -> SearchTerms:
+    """The shipped search vocabulary; none (search as typed) if it cannot be read, so a
+    damaged install still searches rather than failing at every keystroke."""
+    try:
+        return load_search_terms()
+    except ContentError as exc:
+        log.warning("search vocabulary unreadable, searching words as typed: %s", exc)
+        return SearchTerms()
+
+
+def _grave(entry: Entry) -> bool:
+    return entry.kind == "red-flag" or entry.refer.urgency in GRAVE_URGENCIES
+
+
+@functools.lru_cache(maxsize=512)
+def _name_words(title: str, synonyms: tuple[str, ...]) -> str:
+    """The folded words of a title and names, each after a space (" night cramps")."""
+    return " " + " ".join(_WORD.findall(fold(" ".join((title, *synonyms)))))
+
+
+def _all_names(entry: Entry) -> tuple[str, ...]:
+    """The entry's synonyms and, for a medication, its generic and brand names."""
+    if entry.medication is None:
+        return entry.synonyms
+    return (*entry.synonyms, *entry.medication.generics, *entry.medication.brands)
+
+
+def _matched(entry: Entry, groups: tuple[tuple[str, ...], ...], *,
+             title_only: bool = False) -> int:
+    """How many of the word groups match a word (or its start) of the entry's title, and
+    of its names unless `title_only`."""
+    words = _name_words(entry.title, () if title_only else _all_names(entry))
+    return sum(any(f" {form}" in words for form in forms) for forms in groups)
+
+
+def _names(entry: Entry, typed: tuple[tuple[str, ...], ...],
+           shared: frozenset[str]) -> bool:
+    """Whether what was typed names the entry: every word typed is a word (or the start
+    of one) of its title or of one of its names, a name not common to many entries
+    ("DVT", "clot in the calf"). "calf swollen and hot" and "legs twitching" only
+    describe."""
+    if not typed:
+        return False
+    for name in (entry.title, *_all_names(entry)):
+        if fold(name) in shared:
+            continue
+        words = _name_words(name, ())
+        if all(any(f" {form}" in words for form in forms) for forms in typed):
+            return True
+    return False
+
+
+def _shared_names(entries: Iterable[Entry]) -> frozenset[str]:
+    """Names (folded) so common that they name no one entry: those SHARED_NAME entries
+    or more have, such as "leg cramps" and "charley horse"."""
+    seen: dict[str, int] = {}
+    for entry in entries:
+        for name in {fold(n) for n in (entry.title, *_all_names(entry))}:
+            seen[name] = seen.get(name, 0) + 1
+    return frozenset(name for name, count in seen.items() if count >= SHARED_NAME)
+
+
+def _by_names(hits: list[SearchHit], forgiving: ForgivingQuery,
+              library: dict[str, Entry]) -> list[SearchHit]:
+    """`hits` re-ranked by how much of what was typed their title and names say (the
+    words as typed counting twice their synonyms, the title once more); the index's
+    order breaks ties."""
+    query = forgiving.query
+    if query is None:
+        return hits
+
+    def score(hit: SearchHit) -> int:
+        entry = library.get(hit.slug)
+        if entry is None:
+            return 0
+        return (2 * _matched(entry, forgiving.typed) + _matched(entry, query.terms)
+                + _matched(entry, query.terms, title_only=True))
+
+    return sorted(hits, key=lambda hit: -score(hit))
 
 
 def _kind_order(kind: str) -> int:

@@ -44,7 +44,8 @@ class PointTable(QWidget):
         self._catalogue = catalogue
         self._pending_custom = ""
         self.entry = QLineEdit()
-        self.entry.setPlaceholderText(self.tr("Type a point code and press Enter, e.g. GB34"))
+        self.entry.setPlaceholderText(
+            self.tr("Type a point code or name and press Enter, e.g. GB34, liver 3, Zusanli"))
         self.entry.setAccessibleName(self.tr("Add point by code"))
         self.suggestions = QLabel()
         self.suggestions.setObjectName("inlineError")
@@ -215,6 +216,10 @@ class PointTable(QWidget):
         name = f"{known.pinyin} ({known.english})" if known else self.tr("custom point")
         name_item = QTableWidgetItem(name)
         name_item.setFlags(name_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        if known is not None:
+            # Hovering the point shows where it is and what to watch for.
+            code_item.setToolTip(known.details)
+            name_item.setToolTip(known.details)
         self.table.setItem(row, CODE, code_item)
         self.table.setItem(row, NAME, name_item)
         self.table.setCellWidget(row, SIDE, self._choice(list(NeedleSide), side, code, "side"))
