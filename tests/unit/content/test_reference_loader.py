@@ -185,6 +185,7 @@ def test_an_entry_keeps_its_public_fields() -> None:
     assert [f.name for f in dataclasses.fields(Entry)] == [
         "slug", "kind", "title", "synonyms", "summary", "body", "clues", "related",
         "evidence", "last_reviewed", "version", "refer", "sources", "medication",
+        "history",
     ]
 
 

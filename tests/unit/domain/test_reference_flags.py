@@ -220,7 +220,7 @@ def test_dark_urine_on_a_statin_says_so() -> None:
 def test_liquorice_with_a_thiazide_adds_an_interaction_caution() -> None:
     patient = _patient(medications=(Medication("indapamide"), Medication("Gan Cao")))
     keys = [f.key for f in patient_flags(patient, LIBRARY)]
-    assert "interaction:liquorice-diuretic" in keys
+    assert "interaction:liquorice:diuretics-thiazide" in keys
 
 
 def test_the_same_flag_is_raised_once() -> None:
