@@ -256,3 +256,34 @@ FLAG_SLUGS = {
 def test_every_slug_the_flags_use_is_in_the_shipped_library() -> None:
     shipped = {e.slug for e in load_reference()}
     assert sorted(FLAG_SLUGS - shipped) == []
+
+
+SHIPPED = load_reference()
+
+
+@pytest.mark.parametrize("diuretic", ["furosemide 40mg", "Bumetanide", "indapamide",
+                                      "bendroflumethiazide", "prednisolone 5mg"])
+def test_liquorice_with_any_potassium_lowering_medicine_adds_the_caution(
+        diuretic: str) -> None:
+    patient = _patient(medications=(Medication(diuretic), Medication("Shao Yao Gan Cao Tang")))
+    cautions = [f for f in patient_flags(patient, SHIPPED)
+                if f.key.startswith("interaction:liquorice:")]
+    assert len(cautions) == 1 and cautions[0].level == "caution"
+    assert "potassium" in cautions[0].reason
+
+
+def test_liquorice_with_a_potassium_sparing_diuretic_adds_no_low_potassium_caution() -> None:
+    patient = _patient(medications=(Medication("amiloride"), Medication("liquorice")))
+    assert not [f for f in patient_flags(patient, SHIPPED)
+                if f.key.startswith("interaction:liquorice:")]
+
+
+@pytest.mark.parametrize("typed", ["quinine", "Quinine sulfate 200mg", "tonic water",
+                                   "Qualaquin"])
+def test_the_quinine_flag_calls_it_a_treatment_not_a_cause(typed: str) -> None:
+    [flag] = [f for f in medication_flags([typed], SHIPPED)
+              if f.entry == "quinine-and-tonic-water"]
+    reason = flag.reason.lower()
+    assert "evidence of an association with cramps" not in reason
+    assert "taken to treat cramps, not a cause" in reason and "harms" in reason
+    assert "a brand listed" not in reason or typed == "Qualaquin"
