@@ -27,7 +27,8 @@ ORGANISATIONS = (
     "Anonymous (", "Zhang Zhongjing", "Cheng Xinnong",
 )
 # "Surname AB, Surname C, et al" up to the first full stop.
-_NAME = r"(?:(?:van|der|de|von|al|el) )*[A-Z][\w'’-]+(?: (?:van |der |de )*[A-Z][\w'’-]+)* [A-Z]{1,3}"
+_NAME = (r"(?:(?:van|der|de|von|al|el) )*[A-Z][\w'’-]+(?: (?:van |der |de )*[A-Z][\w'’-]+)*"
+         r" [A-Z]{1,3}")
 PERSONS = re.compile(rf"{_NAME}(?:, {_NAME})*(?:,? et al)?(?:;.*)?")
 YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 
