@@ -268,9 +268,16 @@ PREGNANCY_POINT_ENTRIES: tuple[str, ...] = (
 )
 
 
+# Conditions that make the foot and lower leg an at-risk limb for needling and moxibustion.
+AT_RISK_LIMB_CONDITIONS = frozenset({
+    Condition.PERIPHERAL_ARTERIAL_DISEASE, Condition.PERIPHERAL_NEUROPATHY, Condition.DIABETES,
+})
+
+
 def condition_flags(conditions: Iterable[Condition]) -> list[Flag]:
     """An information flag per recorded condition, linked to its condition entry; for
-    pregnancy also the cautions that go with it (quinine, traditionally avoided points)."""
+    pregnancy also the cautions that go with it (quinine, traditionally avoided points); for
+    poor circulation, neuropathy or diabetes the caution on needling and moxa in the foot."""
     flags: list[Flag] = []
     for condition in sorted(set(conditions), key=list(Condition).index):
         slug = CONDITION_ENTRIES[condition]
@@ -279,6 +286,13 @@ def condition_flags(conditions: Iterable[Condition]) -> list[Flag]:
             reason=f"Recorded condition: {condition.label}. It can cause or worsen cramps; "
                    "the entry says how to tell it apart and when to refer.",
         ))
+        if condition in AT_RISK_LIMB_CONDITIONS:
+            flags.append(Flag(
+                entry="needling-in-the-at-risk-limb", level="caution", key="at-risk-limb",
+                reason=f"{condition.label}: the feet and lower legs may heal poorly or not "
+                       "feel injury. Check the skin, pulses and sensation before needling "
+                       "there, and avoid moxa or heat on numb skin.",
+            ))
         if condition is Condition.PREGNANCY:
             flags.append(Flag(
                 entry="quinine-and-tonic-water", level="caution", key="pregnancy:quinine",
@@ -341,6 +355,10 @@ def screen_flags(patient: PatientInput, on_statin: bool = False) -> list[Flag]:
                   f"{question.meaning}: refer rather than treat.")
         if question.code == "dark_urine" and on_statin:
             reason += " The patient takes a statin: it may need stopping; seek care today."
+        if question.code == "tingling_around_mouth_or_spasm":
+            reason += (" If it came only with over-breathing (anxiety, panic) and settled as "
+                       "breathing slowed, it is most likely hyperventilation: the entry says "
+                       "when no same-day referral is needed.")
         flags.append(Flag(entry=question.entry, level="refer", key=question.entry,
                           reason=reason))
     return flags
@@ -371,13 +389,26 @@ POTASSIUM_LOWERING: dict[str, str] = {
 }
 
 
+# Diuretic classes that, with a proton pump inhibitor, add to the risk of low magnesium.
+MAGNESIUM_LOWERING_DIURETICS = ("diuretics-thiazide", "diuretics-loop")
+
+
 def potassium_interactions(meds: Iterable[Flag]) -> list[Flag]:
-    """A caution when liquorice (Gan Cao) is taken with a medicine that lowers potassium:
-    one per such class, since each adds to the liquorice's own potassium loss."""
+    """A caution when liquorice (Gan Cao) is taken with a medicine that lowers potassium,
+    one per such class, since each adds to the liquorice's own potassium loss; and a note
+    when a proton pump inhibitor is taken with a thiazide or loop diuretic (magnesium)."""
     entries = {f.entry for f in meds}
+    flags = []
+    if "proton-pump-inhibitors" in entries and any(
+            slug in entries for slug in MAGNESIUM_LOWERING_DIURETICS):
+        flags.append(Flag(
+            entry="proton-pump-inhibitors", level="info", key="interaction:ppi-diuretic",
+            reason="A proton pump inhibitor with a thiazide or loop diuretic: both can lower "
+                   "magnesium, and the UK regulator advises considering a magnesium check.",
+        ))
     if "liquorice-gan-cao" not in entries:
-        return []
-    return [Flag(
+        return flags
+    return flags + [Flag(
         entry="liquorice-gan-cao", level="caution", key=f"interaction:liquorice:{slug}",
         reason=f"Liquorice (Gan Cao) with {what}: both lower potassium, and low potassium "
                "causes cramps and weakness; the prescriber may check potassium.",

@@ -287,3 +287,35 @@ def test_the_quinine_flag_calls_it_a_treatment_not_a_cause(typed: str) -> None:
     assert "evidence of an association with cramps" not in reason
     assert "taken to treat cramps, not a cause" in reason and "harms" in reason
     assert "a brand listed" not in reason or typed == "Qualaquin"
+
+
+@pytest.mark.parametrize("condition", [Condition.DIABETES, Condition.PERIPHERAL_NEUROPATHY,
+                                       Condition.PERIPHERAL_ARTERIAL_DISEASE])
+def test_an_at_risk_foot_brings_the_needling_and_moxa_caution(condition: Condition) -> None:
+    flags = patient_flags(_patient(conditions=frozenset({condition})), SHIPPED)
+    [caution] = [f for f in flags if f.entry == "needling-in-the-at-risk-limb"]
+    assert caution.level == "caution" and "moxa" in caution.reason
+
+
+def test_the_at_risk_limb_caution_is_raised_once_for_several_conditions() -> None:
+    patient = _patient(conditions=frozenset({Condition.DIABETES,
+                                             Condition.PERIPHERAL_NEUROPATHY}))
+    assert [f.key for f in patient_flags(patient, SHIPPED)].count("at-risk-limb") == 1
+
+
+def test_a_ppi_with_a_loop_diuretic_notes_magnesium() -> None:
+    patient = _patient(medications=(Medication("omeprazole"), Medication("furosemide")))
+    [note] = [f for f in patient_flags(patient, SHIPPED) if f.key == "interaction:ppi-diuretic"]
+    assert "magnesium" in note.reason
+
+
+def test_the_tetany_screen_answer_names_over_breathing() -> None:
+    patient = _patient(screen=RedFlagScreen(tingling_around_mouth_or_spasm=True))
+    [red] = patient_flags(patient, SHIPPED)
+    assert red.level == "refer" and "hyperventilation" in red.reason
+
+
+def test_pregnancy_lists_bl67_among_the_points_avoided() -> None:
+    flags = patient_flags(_patient(conditions=frozenset({Condition.PREGNANCY})), SHIPPED)
+    [points] = [f for f in flags if f.key == "pregnancy:points"]
+    assert "BL67" in points.reason and "distal" not in points.reason
