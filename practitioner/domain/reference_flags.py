@@ -402,7 +402,7 @@ def potassium_interactions(meds: Iterable[Flag]) -> list[Flag]:
     if "proton-pump-inhibitors" in entries and any(
             slug in entries for slug in MAGNESIUM_LOWERING_DIURETICS):
         flags.append(Flag(
-            entry="proton-pump-inhibitors", level="info", key="interaction:ppi-diuretic",
+            entry="low-magnesium", level="info", key="interaction:ppi-diuretic",
             reason="A proton pump inhibitor with a thiazide or loop diuretic: both can lower "
                    "magnesium, and the UK regulator advises considering a magnesium check.",
         ))
