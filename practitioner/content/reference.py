@@ -28,6 +28,10 @@ File format (all keys required unless marked optional)::
     generics = ["indapamide"]
     brands = ["Natrilix"]
     association = "strong"        # see ASSOCIATIONS
+    [[history]]                   # optional; the entry's review log, oldest first
+    date = 2026-11-24
+    change = "What was written or changed."
+    checked = ["Sources checked for this review."]
 """
 
 from __future__ import annotations
@@ -60,7 +64,7 @@ _TOP_KEYS = {
     "slug", "kind", "title", "synonyms", "summary", "body", "clues", "related", "evidence",
     "last_reviewed", "version", "refer", "sources",
 }
-_OPTIONAL_KEYS = {"medication"}
+_OPTIONAL_KEYS = {"medication", "history"}
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -91,6 +95,15 @@ class MedicationNames:
 
 
 @dataclass(frozen=True)
+class Review:
+    """One review of an entry: when, what changed, and which sources were checked."""
+
+    date: dt.date
+    change: str
+    checked: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Entry:
     """One topic of the reference library."""
 
@@ -108,6 +121,7 @@ class Entry:
     refer: Referral
     sources: tuple[Source, ...]
     medication: MedicationNames | None = None
+    history: tuple[Review, ...] = ()
 
     @property
     def paragraphs(self) -> tuple[str, ...]:
@@ -149,6 +163,31 @@ def _exact_keys(path: Path, raw: Mapping[str, Any], required: set[str],
         raise _fail(path, f"unknown key(s){place}: {', '.join(sorted(unknown))}.")
     if missing:
         raise _fail(path, f"missing key(s){place}: {', '.join(sorted(missing))}.")
+
+
+def _date(path: Path, raw: Any, where: str) -> dt.date:
+    if isinstance(raw, str):
+        with contextlib.suppress(ValueError):  # JSON copies carry ISO text
+            raw = dt.date.fromisoformat(raw)
+    if not isinstance(raw, dt.date) or isinstance(raw, dt.datetime):
+        raise _fail(path, f"{where} must be a date such as 2026-11-24.")
+    return raw
+
+
+def _history(path: Path, raw: Any) -> tuple[Review, ...]:
+    if not isinstance(raw, list):
+        raise _fail(path, "“history” must be a list of [[history]] tables.")
+    reviews = []
+    for index, item in enumerate(raw):
+        where = f"history {index + 1}"
+        item = _table(path, item, where)
+        _exact_keys(path, item, {"date", "change", "checked"}, where=where)
+        reviews.append(Review(_date(path, item["date"], f"{where}: date"),
+                              _text(path, item, "change"),
+                              _strings(path, item["checked"], "checked", required=True)))
+    if [r.date for r in reviews] != sorted(r.date for r in reviews):
+        raise _fail(path, "history must be oldest first.")
+    return tuple(reviews)
 
 
 def parse_entry(path: Path, raw: Mapping[str, Any]) -> Entry:
@@ -195,9 +234,10 @@ def parse_entry(path: Path, raw: Mapping[str, Any]) -> Entry:
                                      names["association"])
     elif kind == "medication":
         raise _fail(path, "a medication entry needs a [medication] table.")
-    reviewed = raw["last_reviewed"]
-    if not isinstance(reviewed, dt.date) or isinstance(reviewed, dt.datetime):
-        raise _fail(path, "last_reviewed must be a date such as 2026-11-24.")
+    reviewed = _date(path, raw["last_reviewed"], "last_reviewed")
+    history = _history(path, raw.get("history", []))
+    if history and history[-1].date != reviewed:
+        raise _fail(path, "last_reviewed must be the date of the latest [[history]] review.")
     version = raw["version"]
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise _fail(path, "version must be a whole number from 1.")
@@ -212,7 +252,7 @@ def parse_entry(path: Path, raw: Mapping[str, Any]) -> Entry:
         related=related,
         evidence=_text(path, raw, "evidence"), last_reviewed=reviewed, version=version,
         refer=Referral(refer["urgency"], _text(path, refer, "advice")),
-        sources=tuple(sources), medication=medication,
+        sources=tuple(sources), medication=medication, history=history,
     )
 
 
@@ -266,6 +306,9 @@ def entry_to_raw(entry: Entry) -> dict[str, Any]:
         raw["medication"] = {"generics": list(entry.medication.generics),
                              "brands": list(entry.medication.brands),
                              "association": entry.medication.association}
+    if entry.history:
+        raw["history"] = [{"date": r.date.isoformat(), "change": r.change,
+                           "checked": list(r.checked)} for r in entry.history]
     return raw
 
 
@@ -274,12 +317,7 @@ def entry_from_raw(raw: Mapping[str, Any]) -> Entry:
 
     Raises ContentError naming the entry when `raw` breaks them.
     """
-    copy = dict(raw)
-    reviewed = copy.get("last_reviewed")
-    if isinstance(reviewed, str):
-        with contextlib.suppress(ValueError):  # else parse_entry names the problem
-            copy["last_reviewed"] = dt.date.fromisoformat(reviewed)
-    return parse_entry(Path(f"{copy.get('slug', 'unknown')}.toml"), copy)
+    return parse_entry(Path(f"{raw.get('slug', 'unknown')}.toml"), raw)
 
 
 @functools.lru_cache(maxsize=1)

@@ -95,6 +95,14 @@ _LEVEL_BY_ASSOCIATION: dict[str, Level] = {
 }
 # A level that does not follow from the association: quinine is flagged for its own harms.
 _LEVEL_OVERRIDES: dict[str, Level] = {"quinine-and-tonic-water": "caution"}
+# What replaces the strength text where the association is not a cause: quinine is taken
+# for cramps, so its link with them is its use, not a harm.
+ASSOCIATION_TEXT: dict[str, str] = {
+    "quinine-and-tonic-water": (
+        "it is taken to treat cramps, not a cause of them, and it has serious harms; "
+        "tonic water holds far too little to treat cramps"
+    ),
+}
 
 # What a practitioner should know beyond the strength of the association, per entry.
 MEDICATION_NOTES: dict[str, str] = {
@@ -122,6 +130,10 @@ MEDICATION_NOTES: dict[str, str] = {
         "Quinine is not advised for routine cramp treatment because of rare but serious "
         "harms (blood disorders, heart rhythm problems); unexplained bruising or bleeding "
         "needs urgent review."
+    ),
+    "calcium-potassium-lowering-medicines": (
+        "These medicines can lower calcium or potassium, and low calcium or potassium can "
+        "itself cause cramps or tetany; the prescriber monitors the levels."
     ),
     "liquorice-gan-cao": (
         "Liquorice (Gan Cao, e.g. in Shao Yao Gan Cao Tang) can lower potassium, which can "
@@ -183,7 +195,8 @@ def _medication_reason(typed: str, match: _Match, entry: LibraryEntry,
         start = f"{named} is {what} “{entry.title}”"
     else:
         start = f"“{typed}”: {named} is {what} “{entry.title}”"
-    strength = STRENGTH.get(association, f"association: {association}")
+    strength = ASSOCIATION_TEXT.get(entry.slug) or STRENGTH.get(
+        association, f"association: {association}")
     note = MEDICATION_NOTES.get(entry.slug)
     return f"{start}; {strength}." + (f" {note}" if note else "")
 
@@ -260,9 +273,16 @@ PREGNANCY_POINT_ENTRIES: tuple[str, ...] = (
 )
 
 
+# Conditions that make the foot and lower leg an at-risk limb for needling and moxibustion.
+AT_RISK_LIMB_CONDITIONS = frozenset({
+    Condition.PERIPHERAL_ARTERIAL_DISEASE, Condition.PERIPHERAL_NEUROPATHY, Condition.DIABETES,
+})
+
+
 def condition_flags(conditions: Iterable[Condition]) -> list[Flag]:
     """An information flag per recorded condition, linked to its condition entry; for
-    pregnancy also the cautions that go with it (quinine, traditionally avoided points)."""
+    pregnancy also the cautions that go with it (quinine, traditionally avoided points); for
+    poor circulation, neuropathy or diabetes the caution on needling and moxa in the foot."""
     flags: list[Flag] = []
     for condition in sorted(set(conditions), key=list(Condition).index):
         slug = CONDITION_ENTRIES[condition]
@@ -271,6 +291,13 @@ def condition_flags(conditions: Iterable[Condition]) -> list[Flag]:
             reason=f"Recorded condition: {condition.label}. It can cause or worsen cramps; "
                    "the entry says how to tell it apart and when to refer.",
         ))
+        if condition in AT_RISK_LIMB_CONDITIONS:
+            flags.append(Flag(
+                entry="needling-in-the-at-risk-limb", level="caution", key="at-risk-limb",
+                reason=f"{condition.label}: the feet and lower legs may heal poorly or not "
+                       "feel injury. Check the skin, pulses and sensation before needling "
+                       "there, and avoid moxa or heat on numb skin.",
+            ))
         if condition is Condition.PREGNANCY:
             flags.append(Flag(
                 entry="quinine-and-tonic-water", level="caution", key="pregnancy:quinine",
@@ -279,8 +306,8 @@ def condition_flags(conditions: Iterable[Condition]) -> list[Flag]:
             ))
             flags.extend(Flag(
                 entry=slug, level="caution", key="pregnancy:points",
-                reason="Pregnancy: some points (such as LI4, SP6, BL60 and GB21, and points "
-                       "on the lower abdomen and sacrum) are traditionally avoided. Trials "
+                reason="Pregnancy: some points (such as LI4, SP6, BL60, BL67 and GB21, and "
+                       "points on the lower abdomen and sacrum) are traditionally avoided. Trials "
                        "have not shown harm, but follow your practice's policy.",
             ) for slug in PREGNANCY_POINT_ENTRIES)
             flags.append(Flag(
@@ -333,6 +360,10 @@ def screen_flags(patient: PatientInput, on_statin: bool = False) -> list[Flag]:
                   f"{question.meaning}: refer rather than treat.")
         if question.code == "dark_urine" and on_statin:
             reason += " The patient takes a statin: it may need stopping; seek care today."
+        if question.code == "tingling_around_mouth_or_spasm":
+            reason += (" If it came only with over-breathing (anxiety, panic) and settled as "
+                       "breathing slowed, it is most likely hyperventilation: the entry says "
+                       "when no same-day referral is needed.")
         flags.append(Flag(entry=question.entry, level="refer", key=question.entry,
                           reason=reason))
     return flags
@@ -350,12 +381,44 @@ def patient_flags(patient: PatientInput, entries: Iterable[LibraryEntry],
     on_statin = any(f.entry == "statins" for f in meds)
     flags = [*screen_flags(patient, on_statin), *meds, *condition_flags(patient.conditions),
              *profile_flags(patient)]
-    if {"liquorice-gan-cao", "diuretics-thiazide"} <= {f.entry for f in meds}:
-        flags.append(Flag(
-            entry="liquorice-gan-cao", level="caution", key="interaction:liquorice-diuretic",
-            reason="Liquorice (Gan Cao) with a thiazide diuretic: both lower potassium.",
-        ))
+    flags.extend(potassium_interactions(meds))
     return ordered(flags, library)
+
+
+# Medication entries whose class lowers potassium, as said in a combined caution. Every
+# potassium-wasting class is here, so liquorice with any of them raises the caution.
+POTASSIUM_LOWERING: dict[str, str] = {
+    "diuretics-thiazide": "a thiazide or thiazide-like diuretic",
+    "diuretics-loop": "a loop diuretic (such as furosemide or bumetanide)",
+    "calcium-potassium-lowering-medicines": "a medicine that can lower potassium or calcium "
+                                            "(such as a corticosteroid)",
+}
+
+
+# Diuretic classes that, with a proton pump inhibitor, add to the risk of low magnesium.
+MAGNESIUM_LOWERING_DIURETICS = ("diuretics-thiazide", "diuretics-loop")
+
+
+def potassium_interactions(meds: Iterable[Flag]) -> list[Flag]:
+    """A caution when liquorice (Gan Cao) is taken with a medicine that lowers potassium,
+    one per such class, since each adds to the liquorice's own potassium loss; and a note
+    when a proton pump inhibitor is taken with a thiazide or loop diuretic (magnesium)."""
+    entries = {f.entry for f in meds}
+    flags = []
+    if "proton-pump-inhibitors" in entries and any(
+            slug in entries for slug in MAGNESIUM_LOWERING_DIURETICS):
+        flags.append(Flag(
+            entry="low-magnesium", level="info", key="interaction:ppi-diuretic",
+            reason="A proton pump inhibitor with a thiazide or loop diuretic: both can lower "
+                   "magnesium, and the UK regulator advises considering a magnesium check.",
+        ))
+    if "liquorice-gan-cao" not in entries:
+        return flags
+    return flags + [Flag(
+        entry="liquorice-gan-cao", level="caution", key=f"interaction:liquorice:{slug}",
+        reason=f"Liquorice (Gan Cao) with {what}: both lower potassium, and low potassium "
+               "causes cramps and weakness; the prescriber may check potassium.",
+    ) for slug, what in POTASSIUM_LOWERING.items() if slug in entries]
 
 
 def ordered(flags: Iterable[Flag], library: Iterable[LibraryEntry] | None = None) -> list[Flag]:

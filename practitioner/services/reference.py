@@ -660,6 +660,21 @@ class ReferenceService:
             "Nothing was overwritten and your text is still here.",
         )
 
+    def record_practice_review(self, slug: str, comment: str = "",
+                               expected_version: int | None = None) -> str:
+        """Add a dated line recording the practice's own review of entry `slug` (who,
+        when, which content version, and `comment`) to the end of its note, and save it.
+
+        The practice's reviews live in the entry's note, so they survive content updates
+        and are edited, merged on conflict and audited like any note. Returns the note.
+        """
+        entry = self.get(slug)
+        who = current(self._user).name or "the practice"
+        line = (f"Practice review {self._clock():%Y-%m-%d} by {who}, content version "
+                f"{entry.version}" + (f": {comment.strip()}" if comment.strip() else "."))
+        note = self.note(slug).rstrip()
+        return self.save_note(slug, f"{note}\n{line}" if note else line, expected_version)
+
     def noted_slugs(self) -> set[str]:
         """The slugs of the entries the practitioner has written a note on."""
         with translated_errors():

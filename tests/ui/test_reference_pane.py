@@ -119,3 +119,21 @@ def test_screening_answers_are_saved_from_the_profile_form(
     assert saved is not None and saved.data.screen.dark_urine
     assert window.workspace.red_flags.isVisible()
     assert "urine" in window.workspace.red_flags.text.text().lower()
+
+
+def test_an_entry_shows_its_review_history_and_records_the_practice_review(
+    window: MainWindow, seeded: Services
+) -> None:
+    pane = window.reference
+    pane.open_entry("red-flag-tetany")
+    shown = pane.view.toPlainText()
+    assert "Review history" in shown and "Hyperventilation added" in shown
+    assert "First written" in shown
+    pane.note.setPlainText("Our protocol: slow breathing first.")  # typed, not yet saved
+    pane.review_button.click()
+    note = seeded.reference.note("red-flag-tetany")
+    assert note.startswith("Our protocol: slow breathing first.\nPractice review ")
+    assert "content version 2" in note
+    assert pane.note.toPlainText() == note
+    pane.review_button.click()  # a second review adds a second line
+    assert seeded.reference.note("red-flag-tetany").count("Practice review ") == 2

@@ -103,6 +103,11 @@ class ReferencePane(QWidget):
         self.note.setMaximumHeight(70)
         self.save_note_button = QPushButton(self.tr("Save note"))
         self.save_note_button.setAccessibleName(self.tr("Save your note on this entry"))
+        self.review_button = QPushButton(self.tr("Record our review"))
+        self.review_button.setToolTip(self.tr(
+            "Add a dated line to the note saying your practice reviewed this entry"))
+        self.review_button.setAccessibleName(self.tr("Record your practice's review of "
+                                                     "this entry"))
 
         top = QWidget()
         top_layout = QVBoxLayout(top)
@@ -119,7 +124,11 @@ class ReferencePane(QWidget):
         bottom_layout.addWidget(self.view, 1)
         note_row = QHBoxLayout()
         note_row.addWidget(self.note, 1)
-        note_row.addWidget(self.save_note_button, 0, Qt.AlignmentFlag.AlignBottom)
+        note_buttons = QVBoxLayout()
+        note_buttons.addStretch(1)
+        note_buttons.addWidget(self.review_button)
+        note_buttons.addWidget(self.save_note_button)
+        note_row.addLayout(note_buttons)
         bottom_layout.addLayout(note_row)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
@@ -142,6 +151,7 @@ class ReferencePane(QWidget):
         self.relevant.anchorClicked.connect(self._on_link)
         self.medication.returnPressed.connect(self.check_medication)
         self.save_note_button.clicked.connect(self.save_note)
+        self.review_button.clicked.connect(self.record_review)
         self.show_patient_flags([])
         self.view.setHtml(self.tr("<p>Search the reference, or follow a flag above.</p>"))
 
@@ -237,6 +247,30 @@ class ReferencePane(QWidget):
         except KnownError as exc:
             self._messages.error(self, self.tr("Note not saved"), exc.message)
 
+    def record_review(self) -> None:
+        """Record the practice's review of the open entry in its note; any unsaved text
+        in the note box is kept and saved with it."""
+        if self._entry is None:
+            return
+        slug, typed = self._entry.slug, self.note.toPlainText()
+        try:
+            if typed != self._reference.note(slug):
+                self._reference.save_note(slug, typed, self._note_version)
+                self._note_version = self._reference.note_version(slug)
+            text = self._reference.record_practice_review(slug, "", self._note_version)
+            self._note_version = self._reference.note_version(slug)
+        except EditConflictError as exc:
+            self._messages.error(self, self.tr("Review not recorded"), exc.message + " " +
+                                 self.tr("Their note and yours are now both in the box: "
+                                         "merge them and save again."))
+            self.note.setPlainText(merged_text(str(exc.conflict.theirs), typed))
+            self._note_version = exc.conflict.their_version
+            return
+        except KnownError as exc:
+            self._messages.error(self, self.tr("Review not recorded"), exc.message)
+            return
+        self.note.setPlainText(text)
+
     def _entry_html(self, entry: Entry) -> str:
         e = html.escape
         parts = [f"<h2>{e(entry.title)}</h2>",
@@ -259,6 +293,11 @@ class ReferencePane(QWidget):
                 f"<a href='entry:{e(slug)}'>{e(slug)}</a>" for slug in entry.related) + "</p>")
         parts.append(f"<p><small>Last reviewed {entry.last_reviewed:%Y-%m-%d}, content "
                      f"version {entry.version}.</small></p>")
+        if entry.history:
+            parts.append("<p><b>Review history</b></p><ul>" + "".join(
+                f"<li><small>{r.date:%Y-%m-%d}: {e(r.change)} <i>Checked: "
+                f"{e('; '.join(r.checked))}</i></small></li>"
+                for r in reversed(entry.history)) + "</ul>")
         return "".join(parts)
 
     def _on_link(self, url: QUrl) -> None:

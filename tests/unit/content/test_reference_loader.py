@@ -56,6 +56,21 @@ brands = ["Natrilix"]
 association = "moderate"
 '''
 
+HISTORY = '''
+[[history]]
+date = 2026-11-24
+change = "First written."
+checked = ["Allen RE, Kirby KA 2012"]
+'''
+
+
+def test_an_entry_keeps_its_review_history_through_a_json_copy(tmp_path: Path) -> None:
+    _write(tmp_path, "night-cramps.toml", GOOD + HISTORY)
+    [entry] = load_reference(tmp_path)
+    assert [(r.date, r.change, r.checked) for r in entry.history] == [
+        (dt.date(2026, 11, 24), "First written.", ("Allen RE, Kirby KA 2012",))]
+    assert entry_from_raw(json.loads(json.dumps(entry_to_raw(entry)))) == entry
+
 
 def _write(folder: Path, name: str, text: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
@@ -122,6 +137,16 @@ def _replace_line(key: str, line: str) -> str:
         (_replace_line("kind", 'kind = "medication"')
          + MEDICATION.replace('["indapamide"]', "[]"), "“generics” must name at least one"),
         (GOOD.replace('title = "Night cramps"', 'title = "Night cramps'), "cannot be read"),
+        (GOOD + HISTORY.replace("date = 2026-11-24", 'date = "soon"'),
+         "history 1: date must be a date"),
+        (GOOD + HISTORY.replace('checked = ["Allen RE, Kirby KA 2012"]', "checked = []"),
+         "“checked” must name at least one"),
+        (GOOD + HISTORY.replace('change = "First written."', ""),
+         "missing key(s) in [history 1]: change"),
+        (GOOD + HISTORY.replace("date = 2026-11-24", "date = 2026-11-20"),
+         "last_reviewed must be the date of the latest [[history]] review"),
+        (GOOD + HISTORY.replace("2026-11-24", "2026-12-01") + HISTORY,
+         "history must be oldest first"),
     ],
     ids=lambda v: v if isinstance(v, str) and len(v) < 60 else "entry",
 )
@@ -185,6 +210,7 @@ def test_an_entry_keeps_its_public_fields() -> None:
     assert [f.name for f in dataclasses.fields(Entry)] == [
         "slug", "kind", "title", "synonyms", "summary", "body", "clues", "related",
         "evidence", "last_reviewed", "version", "refer", "sources", "medication",
+        "history",
     ]
 
 

@@ -220,7 +220,7 @@ def test_dark_urine_on_a_statin_says_so() -> None:
 def test_liquorice_with_a_thiazide_adds_an_interaction_caution() -> None:
     patient = _patient(medications=(Medication("indapamide"), Medication("Gan Cao")))
     keys = [f.key for f in patient_flags(patient, LIBRARY)]
-    assert "interaction:liquorice-diuretic" in keys
+    assert "interaction:liquorice:diuretics-thiazide" in keys
 
 
 def test_the_same_flag_is_raised_once() -> None:
@@ -256,3 +256,66 @@ FLAG_SLUGS = {
 def test_every_slug_the_flags_use_is_in_the_shipped_library() -> None:
     shipped = {e.slug for e in load_reference()}
     assert sorted(FLAG_SLUGS - shipped) == []
+
+
+SHIPPED = load_reference()
+
+
+@pytest.mark.parametrize("diuretic", ["furosemide 40mg", "Bumetanide", "indapamide",
+                                      "bendroflumethiazide", "prednisolone 5mg"])
+def test_liquorice_with_any_potassium_lowering_medicine_adds_the_caution(
+        diuretic: str) -> None:
+    patient = _patient(medications=(Medication(diuretic), Medication("Shao Yao Gan Cao Tang")))
+    cautions = [f for f in patient_flags(patient, SHIPPED)
+                if f.key.startswith("interaction:liquorice:")]
+    assert len(cautions) == 1 and cautions[0].level == "caution"
+    assert "potassium" in cautions[0].reason
+
+
+def test_liquorice_with_a_potassium_sparing_diuretic_adds_no_low_potassium_caution() -> None:
+    patient = _patient(medications=(Medication("amiloride"), Medication("liquorice")))
+    assert not [f for f in patient_flags(patient, SHIPPED)
+                if f.key.startswith("interaction:liquorice:")]
+
+
+@pytest.mark.parametrize("typed", ["quinine", "Quinine sulfate 200mg", "tonic water",
+                                   "Qualaquin"])
+def test_the_quinine_flag_calls_it_a_treatment_not_a_cause(typed: str) -> None:
+    [flag] = [f for f in medication_flags([typed], SHIPPED)
+              if f.entry == "quinine-and-tonic-water"]
+    reason = flag.reason.lower()
+    assert "evidence of an association with cramps" not in reason
+    assert "taken to treat cramps, not a cause" in reason and "harms" in reason
+    assert "a brand listed" not in reason or typed == "Qualaquin"
+
+
+@pytest.mark.parametrize("condition", [Condition.DIABETES, Condition.PERIPHERAL_NEUROPATHY,
+                                       Condition.PERIPHERAL_ARTERIAL_DISEASE])
+def test_an_at_risk_foot_brings_the_needling_and_moxa_caution(condition: Condition) -> None:
+    flags = patient_flags(_patient(conditions=frozenset({condition})), SHIPPED)
+    [caution] = [f for f in flags if f.entry == "needling-in-the-at-risk-limb"]
+    assert caution.level == "caution" and "moxa" in caution.reason
+
+
+def test_the_at_risk_limb_caution_is_raised_once_for_several_conditions() -> None:
+    patient = _patient(conditions=frozenset({Condition.DIABETES,
+                                             Condition.PERIPHERAL_NEUROPATHY}))
+    assert [f.key for f in patient_flags(patient, SHIPPED)].count("at-risk-limb") == 1
+
+
+def test_a_ppi_with_a_loop_diuretic_notes_magnesium() -> None:
+    patient = _patient(medications=(Medication("omeprazole"), Medication("furosemide")))
+    [note] = [f for f in patient_flags(patient, SHIPPED) if f.key == "interaction:ppi-diuretic"]
+    assert "magnesium" in note.reason
+
+
+def test_the_tetany_screen_answer_names_over_breathing() -> None:
+    patient = _patient(screen=RedFlagScreen(tingling_around_mouth_or_spasm=True))
+    [red] = patient_flags(patient, SHIPPED)
+    assert red.level == "refer" and "hyperventilation" in red.reason
+
+
+def test_pregnancy_lists_bl67_among_the_points_avoided() -> None:
+    flags = patient_flags(_patient(conditions=frozenset({Condition.PREGNANCY})), SHIPPED)
+    [points] = [f for f in flags if f.key == "pregnancy:points"]
+    assert "BL67" in points.reason and "distal" not in points.reason

@@ -15,6 +15,7 @@ from practitioner.content.reference import Entry
 from practitioner.db.base import database
 from practitioner.db.dialect import is_postgres, portable
 from practitioner.db.models import ReferenceEntryRow, ReferenceNoteRow, SessionRow
+from practitioner.domain.conflicts import EditConflictError
 from practitioner.domain.patient import Condition, Medication
 from practitioner.domain.screen import RedFlagScreen
 from practitioner.domain.validation import ValidationError
@@ -337,3 +338,24 @@ def test_a_reference_for_an_unknown_session_is_refused(library: ReferenceService
     assert caught.value.kind is ErrorKind.NOT_FOUND
     with pytest.raises(ValueError):
         library.record_reference(404, "stretching", 0, 0)
+
+
+def test_a_practice_review_is_a_dated_line_in_the_entry_note(library: ReferenceService) -> None:
+    library.save_note("diabetes", "Check HbA1c letter.")
+    version = library.note_version("diabetes")
+    note = library.record_practice_review("diabetes", "checked against our policy",
+                                          expected_version=version)
+    assert note == library.note("diabetes")
+    first, second = note.split("\n")
+    assert first == "Check HbA1c letter."
+    assert second.startswith(f"Practice review {NOW:%Y-%m-%d} by Dr Lee, content version ")
+    assert second.endswith(": checked against our policy")
+    with pytest.raises(EditConflictError):  # a stale version writes nothing
+        library.record_practice_review("diabetes", expected_version=version)
+    assert library.note("diabetes") == note
+
+
+def test_a_practice_review_of_an_unknown_entry_is_refused(library: ReferenceService) -> None:
+    with pytest.raises(KnownError) as caught:
+        library.record_practice_review("no-such-entry")
+    assert caught.value.kind is ErrorKind.NOT_FOUND
