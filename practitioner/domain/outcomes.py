@@ -92,11 +92,14 @@ class Thresholds:
     severity_points: float = 2.0
     severity_percent: float = 30.0
     psfs_points: float = 2.0
+    diary_min_days: int = 10  # of a 4-week period, for the diary to speak for it
     sources: tuple[str, ...] = (
         "Responder: cramps/week down by at least 50% — the project's own, stricter than the "
         "25% used in the Cochrane magnesium review.",
         "Severity: 2 points or 30% on the 0–10 scale (Farrar 2001).",
         "PSFS: 2 points on the average score (Stratford 1995).",
+        "Diary: a 4-week period counts when at least 10 of its 28 days were recorded "
+        "(the project's own rule; setting outcomes/diary_min_days).",
     )
 
 
@@ -243,6 +246,7 @@ class MeasureProgress:
     latest: float
     latest_date: dt.date
     count: int
+    source: str = ""  # where both figures come from, periods included; "" = not said
 
     @property
     def change(self) -> float:
@@ -268,6 +272,15 @@ class Progress:
     measures: tuple[MeasureProgress, ...] = ()
     flags: frozenset[Flag] = frozenset()
     notes: tuple[str, ...] = field(default=())
+    # The session answers for measures whose figures above come from the diary.
+    beside: tuple[MeasureProgress, ...] = ()
+    # Which figures each flag that applies was judged on.
+    flag_sources: tuple[tuple[Flag, str], ...] = ()
+    # Plain statements of where the diary and the session answers point different ways.
+    disagreements: tuple[str, ...] = ()
+
+    def flag_source(self, flag: Flag) -> str:
+        return dict(self.flag_sources).get(flag, "")
 
     def for_code(self, code: str) -> MeasureProgress | None:
         return next((m for m in self.measures if m.definition.code == code), None)
@@ -313,7 +326,46 @@ def compute_progress(
         if not points:
             continue
         (first_day, first), (last_day, last) = points[0], points[-1]
-        rows.append(MeasureProgress(definition, first, first_day, last, last_day, len(points)))
+        rows.append(MeasureProgress(
+            definition, first, first_day, last, last_day, len(points),
+            source=session_source(first_day, last_day),
+        ))
+    flags, flag_notes = judge_flags(rows, thresholds)
+    notes += flag_notes
+    if len(visits) == 1:
+        notes.append("One session so far: changes appear from the second session on.")
+    return Progress(tuple(rows), flags, tuple(notes), flag_sources=flag_sources(flags, rows))
+
+
+def session_source(first: dt.date, last: dt.date) -> str:
+    """How a figure taken from the session answers names its source and periods."""
+    return f"session answers, {first:%Y-%m-%d} vs {last:%Y-%m-%d}"
+
+
+_FLAG_MEASURE = {
+    Flag.RESPONDER: CRAMPS_PER_WEEK.code,
+    Flag.SEVERITY_IMPORTANT: WORST_SEVERITY.code,
+    Flag.PSFS_IMPORTANT: "psfs_average",
+}
+
+
+def flag_sources(
+    flags: Iterable[Flag], rows: Sequence[MeasureProgress]
+) -> tuple[tuple[Flag, str], ...]:
+    """Each flag with the source of the measure it was judged on."""
+    by_code = {row.definition.code: row for row in rows}
+    return tuple(
+        (flag, by_code[_FLAG_MEASURE[flag]].source)
+        for flag in sorted(flags, key=list(Flag).index)
+        if _FLAG_MEASURE[flag] in by_code
+    )
+
+
+def judge_flags(
+    rows: Sequence[MeasureProgress], thresholds: Thresholds
+) -> tuple[frozenset[Flag], list[str]]:
+    """The flags `rows` earn, and notes on a rule that cannot apply."""
+    notes: list[str] = []
     flags: set[Flag] = set()
     by_code = {row.definition.code: row for row in rows}
     cramps = by_code.get(CRAMPS_PER_WEEK.code)
@@ -334,7 +386,4 @@ def compute_progress(
     if (psfs is not None and psfs.count > 1
             and _reaches(abs(psfs.change), thresholds.psfs_points)):
         flags.add(Flag.PSFS_IMPORTANT)
-    if len(visits) == 1:
-        notes.append("One session so far: changes appear from the second session on.")
-    return Progress(tuple(rows), frozenset(flags), tuple(notes))
-
+    return frozenset(flags), notes

@@ -1,7 +1,7 @@
 """The "what worked" views: responder rates across the caseload, and one patient's course.
 
 Everything is computed locally from `PatientCourse` values; nothing leaves the machine.
-The responder rule is `compute_progress`'s, so the caseload and the progress panel can
+The responder rule is `progress_with_diary`'s, so the caseload and the progress panel can
 never disagree about a patient. These are descriptive counts from one practice, not
 evidence that a pattern or protocol causes improvement: small groups, no control, and
 patients who stop coming are undetermined rather than failures.
@@ -15,11 +15,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from practitioner.domain.caseload import PatientCourse, VisitSummary
+from practitioner.domain.diary_progress import progress_with_diary
 from practitioner.domain.outcomes import (
     CRAMPS_PER_WEEK,
     Flag,
     Thresholds,
-    compute_progress,
 )
 from practitioner.domain.points import normalize_point_code, parse_point_code
 from practitioner.domain.session import Pattern, Protocol
@@ -65,11 +65,12 @@ def _in_date_order(course: PatientCourse) -> list[VisitSummary]:
 
 
 def is_responder(course: PatientCourse, thresholds: Thresholds = Thresholds()) -> bool | None:
-    """Whether cramps/week fell by the responder percentage from the first to the last visit
-    that recorded it; None when that cannot be judged (fewer than two such visits, or no
-    cramps at baseline)."""
+    """Whether cramps/week fell by the responder percentage from baseline to latest, judged
+    as the progress panel judges it (the diary where it covers both periods, else the
+    visits); None when that cannot be judged (fewer than two values, or no cramps at
+    baseline)."""
     visits = [(visit.day, visit.measures) for visit in _in_date_order(course)]
-    progress = compute_progress(visits, (CRAMPS_PER_WEEK,), thresholds)
+    progress = progress_with_diary(visits, (CRAMPS_PER_WEEK,), thresholds, course.diary)
     row = progress.for_code(CRAMPS_PER_WEEK.code)
     if row is None or row.count < 2 or row.change_percent is None:
         return None

@@ -36,6 +36,7 @@ from practitioner.db.transactions import write_transaction
 from practitioner.domain.audit import AuditAction
 from practitioner.domain.caseload import PatientCourse, VisitSummary
 from practitioner.domain.conflicts import EditConflict, EditConflictError
+from practitioner.domain.diary_progress import progress_with_diary
 from practitioner.domain.outcomes import (
     PSFS_MAX_ACTIVITIES,
     STANDARD_MEASURES,
@@ -569,7 +570,9 @@ class OutcomeService:
     # -- progress and the caseload -------------------------------------------------------
 
     def progress(self, patient_id: int, thresholds: Thresholds = Thresholds()) -> Progress:
-        """Each measure's baseline (first recorded value) against its latest, with flags."""
+        """Each measure's baseline against its latest, with flags: the diary's weekly
+        figures where it covers both periods, else the session answers
+        (`progress_with_diary`)."""
         with translated_errors():
             sessions = SessionRow.select(SessionRow.id).where(SessionRow.patient == patient_id)
             dates = list(tuples(
@@ -579,8 +582,9 @@ class OutcomeService:
             ))
             measures = measures_for_select(sessions) if dates else {}
             definitions = all_definitions()
+        diary = self.diary(patient_id)
         visits = [(at.date(), measures.get(sid, SessionMeasures())) for sid, at in dates]
-        return compute_progress(visits, definitions, thresholds)
+        return progress_with_diary(visits, definitions, thresholds, diary)
 
     def caseload_courses(self) -> list[PatientCourse]:
         """Every current (not archived) patient's visits in date order, in a fixed number
@@ -595,10 +599,9 @@ class OutcomeService:
             raise KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")
         return found[0]
 
-    @staticmethod
-    def _courses(patients: Any) -> list[PatientCourse]:
-        """The courses of the patients `patients` (a condition on PatientRow) picks, by id;
-        six queries whatever their number."""
+    def _courses(self, patients: Any) -> list[PatientCourse]:
+        """The courses of the patients `patients` (a condition on PatientRow) picks, by id,
+        with their diaries; a fixed number of queries per 500 patients."""
         with translated_errors():
             patient_ids = [
                 pid for (pid,) in tuples(
@@ -636,7 +639,9 @@ class OutcomeService:
                     measures=measures.get(session_id, SessionMeasures()),
                 )
             )
-        return [PatientCourse(pid, tuple(found)) for pid, found in courses.items()]
+        diaries = self.diary_for_patients(patient_ids)
+        return [PatientCourse(pid, tuple(found), tuple(diaries[pid]))
+                for pid, found in courses.items()]
 
     # -- helpers ----------------------------------------------------------------------
 

@@ -15,15 +15,19 @@ THRESHOLD_KEYS = {
     "severity_points": "outcomes/severity_points",
     "severity_percent": "outcomes/severity_percent",
     "psfs_points": "outcomes/psfs_points",
+    "diary_min_days": "outcomes/diary_min_days",
 }
+# Whole numbers of days, at most the 28 days of a diary period.
+_DAY_COUNTS = {"diary_min_days": 28}
 
 
 def thresholds(settings: QSettings) -> Thresholds:
     """The progress-flag thresholds, with any set in the settings file taking precedence.
 
-    A value that is not a positive number is ignored (the documented default applies).
+    A value that is not a positive number (for `diary_min_days`, a whole number of days
+    from 1 to 28) is ignored: the documented default applies.
     """
-    changes: dict[str, float] = {}
+    changes: dict[str, float | int] = {}
     for name, key in THRESHOLD_KEYS.items():
         raw = settings.value(key)
         if raw is None:
@@ -32,7 +36,10 @@ def thresholds(settings: QSettings) -> Thresholds:
             value = float(str(raw))
         except ValueError:
             continue
-        if math.isfinite(value) and value > 0:
+        if name in _DAY_COUNTS:
+            if value.is_integer() and 0 < value <= _DAY_COUNTS[name]:
+                changes[name] = int(value)
+        elif math.isfinite(value) and value > 0:
             changes[name] = value
     default = Thresholds()
     if not changes:

@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
 
 from practitioner.domain.caseload import PatientCourse, VisitSummary
 from practitioner.domain.diary_csv import parse_diary_csv
+from practitioner.domain.diary_progress import progress_with_diary
 from practitioner.domain.outcomes import (
     PSFS_AVERAGE,
     PSFS_MAX_ACTIVITIES,
     DiaryEntry,
     PsfsActivity,
     Thresholds,
-    compute_progress,
     diary_weeks,
 )
 from practitioner.domain.patient import Patient
@@ -171,8 +171,8 @@ class OutcomesPage(QWidget):
             self._messages.error(self, self.tr("Cannot load outcomes"), exc.message)
             return
         weeks = diary_weeks(entries)
-        progress = compute_progress([(v.day, v.measures) for v in course.visits],
-                                    definitions, self.thresholds)
+        progress = progress_with_diary([(v.day, v.measures) for v in course.visits],
+                                       definitions, self.thresholds, entries)
         self.progress.show_progress(progress, self.thresholds)
         if self.chart is None:
             self.chart = OutcomeChart()
