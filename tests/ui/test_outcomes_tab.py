@@ -173,8 +173,11 @@ def test_the_caseload_view_groups_responders(
     record_visit(opened, "2025-01-02 10:00", "8", "7")
     record_visit(opened, "2025-01-09 10:00", "2", "3", pgic=2)
     opened.commands.caseload.trigger()
-    [(by_pattern, by_protocol)] = messages.caseloads
-    assert isinstance(by_pattern, list) and isinstance(by_protocol, list)
+    [(by_pattern, by_protocol, by_point)] = messages.caseloads
+    assert [t.title for t in (by_pattern, by_protocol, by_point)] == [
+        "By pattern", "By protocol", "By point"]
+    assert by_point.caseload == 1 and by_point.grouped == 1
+    assert [rate.label for rate in by_point.rates] == ["GB34"]
 
 
 def test_thresholds_come_from_the_settings_file(
