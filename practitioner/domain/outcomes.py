@@ -32,6 +32,24 @@ class MeasureDefinition:
     source: str = ""
     from_second_session: bool = False
     latest_only: bool = False  # a rating of change itself (PGIC) has no baseline to compare
+    anchors: str = ""  # what the ends of the scale mean, as the patient is told
+
+    def scale(self) -> str:
+        """The range and the unit, each said once: "0–10", "nights of 7", "0–500 cramps"."""
+        span = f"{self.low:g}–{self.high:g}"
+        unit = self.unit.strip()
+        if not unit or unit == span:
+            return span
+        if unit.endswith(f"of {self.high:g}"):
+            return unit
+        return f"{span} {unit}"
+
+    def anchor_text(self) -> str:
+        """The scale's anchors; for a measure without its own, which end is better."""
+        if self.anchors:
+            return self.anchors
+        best, worst = (self.low, self.high) if self.lower_is_better else (self.high, self.low)
+        return f"{best:g} = best, {worst:g} = worst"
 
     def check(self, value: float) -> str | None:
         """Why `value` is not acceptable for this measure, or None when it is."""
@@ -46,24 +64,28 @@ class MeasureDefinition:
 
 CRAMPS_PER_WEEK = MeasureDefinition(
     "cramps_per_week", "Cramps per week", "cramps", 0, 500,
-    minimal_important_change=1,
+    minimal_important_change=1, anchors="0 = no cramps in the past week",
     source="Cochrane reviews' primary outcome (Blyton 2021); ~1 cramp/week as reference "
            "(Cochrane magnesium review; MHRA on quinine).",
 )
 WORST_SEVERITY = MeasureDefinition(
     "worst_severity", "Worst cramp severity", "0–10", 0, 10, minimal_important_change=2,
+    anchors="0 = no pain, 10 = worst pain imaginable",
     source="0–10 NRS; ≈2 points or ≈30% matched 'much improved' (Farrar 2001).",
 )
 DURATION = MeasureDefinition(
     "duration_minutes", "Typical cramp duration", "min", 0, 1440, integer=False,
+    anchors="Minutes one typical cramp lasts; 0 = no cramps",
     source="Cramp duration as recorded in Sebo 2019 and the quinine review.",
 )
 DISTURBED_NIGHTS = MeasureDefinition(
-    "disturbed_nights", "Nights disturbed by cramps", "of 7", 0, 7, minimal_important_change=1,
+    "disturbed_nights", "Nights disturbed by cramps", "nights of 7", 0, 7,
+    minimal_important_change=1, anchors="0 = no night disturbed, 7 = every night of the week",
     source="Nights with cramps during sleep (NHANES single question; Sebo 2019).",
 )
 SLEEP_DISTURBANCE = MeasureDefinition(
     "sleep_disturbance", "Sleep disturbance", "0–10", 0, 10, minimal_important_change=2,
+    anchors="0 = sleep not disturbed, 10 = worst disturbance imaginable",
     source="Single-item cramp-related sleep disturbance 0–10 (Sebo 2019).",
 )
 PGIC = MeasureDefinition(
@@ -72,6 +94,7 @@ PGIC = MeasureDefinition(
            "7 = very much worse (Farrar 2001).",
     from_second_session=True,
     latest_only=True,
+    anchors="1 = very much improved, 4 = no change, 7 = very much worse",
 )
 STANDARD_MEASURES: tuple[MeasureDefinition, ...] = (
     CRAMPS_PER_WEEK, WORST_SEVERITY, DURATION, DISTURBED_NIGHTS, SLEEP_DISTURBANCE, PGIC,
@@ -290,6 +313,7 @@ PSFS_AVERAGE = MeasureDefinition(
     "psfs_average", "Function (PSFS average)", "0–10", 0, 10, integer=False,
     lower_is_better=False, minimal_important_change=2,
     source="Patient-Specific Functional Scale, mean of the activities rated (Stratford 1995).",
+    anchors="0 = unable to perform the activity, 10 = able to perform it as before",
 )
 
 

@@ -220,3 +220,13 @@ def test_a_custom_measure_is_defined_refused_with_its_reason_and_asked_in_notes(
     sessions.new_session()
     assert any(e.accessibleName() == "Stairs without cramp"
                for e in sessions.form.measures.fields.values())
+
+
+def test_measure_fields_say_their_scale_once_and_show_its_anchors(opened: MainWindow) -> None:
+    page = opened.workspace.sessions
+    page.new_session()
+    fields = page.form.measures.fields
+    assert fields["worst_severity"].placeholderText() == "0–10"
+    assert fields["disturbed_nights"].placeholderText() == "nights of 7"
+    assert fields["worst_severity"].toolTip().startswith("0 = no pain, 10 = worst")
+    assert opened.workspace.outcomes.diary.severity.toolTip().startswith("0 = no pain")

@@ -82,7 +82,7 @@ class ProgressPanel(QWidget):
                 _short_source(measure.source),
             )
             tips = (
-                measure.definition.source,
+                f"{measure.definition.anchor_text()}\n{measure.definition.source}".strip(),
                 f"Baseline {measure.baseline_date:%Y-%m-%d}",
                 f"Latest {measure.latest_date:%Y-%m-%d} ({measure.count} values)",
             )
