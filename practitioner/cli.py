@@ -156,9 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument(
         "--format", choices=["json", "csv"], required=True,
-        help="json: one whole-record document; csv: two spreadsheet-safe files, "
-        "<stem>-sessions.csv (one row per visit, a column per measure) and "
-        "<stem>-diary.csv (one row per diary day), both beside --out",
+        help="json: one whole-record document; csv: spreadsheet-safe files beside --out, "
+        "<stem>-sessions.csv (one row per visit, a column per measure and PSFS activity), "
+        "<stem>-diary.csv (one row per diary day) and <stem>-dictionary.csv (each "
+        "column's meaning, unit, range and source)",
     )
     export.add_argument("--patient", type=int, default=None, help="only this patient number")
     export.add_argument("--out", type=Path, default=None,
@@ -598,7 +599,8 @@ def _on_open_records(args: argparse.Namespace, path: Path | str,
     elif args.command == "export" and args.format == "csv":
         written = export_csv(patients, args.out, args.patient, SessionService())
         _audit_export(audit, patients, args)
-        print(f"Wrote {written[0]} and {written[1]}.", file=sys.stderr)
+        print(f"Wrote {written[0]}, {written[1]} and the column descriptions {written[2]}.",
+              file=sys.stderr)
     elif args.command == "export":
         text = export_json(patients, args.patient, SessionService())
         if args.out is None:
