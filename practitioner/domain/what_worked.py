@@ -24,7 +24,6 @@ from practitioner.domain.outcomes import (
 from practitioner.domain.points import normalize_point_code, parse_point_code
 from practitioner.domain.session import Pattern, Protocol
 
-
 MIN_GROUP_PATIENTS = 5  # below this a row's rate is not offered for comparison
 
 

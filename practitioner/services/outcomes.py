@@ -47,7 +47,6 @@ from practitioner.domain.outcomes import (
     PsfsActivity,
     SessionMeasures,
     Thresholds,
-    compute_progress,
     diary_weeks,
     validate_diary_entry,
 )
@@ -79,13 +78,16 @@ _DIARY_BATCH = 100
 def progress_of(
     sessions: Iterable[Session],
     definitions: Sequence[MeasureDefinition],
+    diary: Sequence[DiaryEntry] = (),
     thresholds: Thresholds = Thresholds(),
 ) -> Progress:
-    """Baseline-anchored progress over stored sessions (in any order)."""
+    """Baseline-anchored progress over stored sessions (in any order) and the diary (oldest
+    day first), as `OutcomeService.progress` works it out."""
     visits = sorted(
         ((s.data.started_at, s.id, s.data.measures) for s in sessions), key=lambda v: v[:2]
     )
-    return compute_progress([(at.date(), m) for at, _, m in visits], definitions, thresholds)
+    return progress_with_diary([(at.date(), m) for at, _, m in visits], definitions,
+                               thresholds, diary)
 
 
 def _finite(value: float) -> bool:

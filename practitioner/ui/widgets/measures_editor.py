@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from practitioner.domain.outcomes import (
     PGIC,
-    PSFS_AVERAGE,
     PGIC_LABELS,
+    PSFS_AVERAGE,
     MeasureDefinition,
     PsfsActivity,
     SessionMeasures,
