@@ -128,10 +128,9 @@ _WORDS = {Trend.BETTER: "better", Trend.WORSE: "worse", Trend.SAME: "no change"}
 def _disagreement(diary: MeasureProgress, session: MeasureProgress) -> str | None:
     if session.count < 2 or {diary.trend, session.trend} != {Trend.BETTER, Trend.WORSE}:
         return None
-    return (f"{diary.definition.name}: the diary shows {_WORDS[diary.trend]} "
-            f"({diary.baseline:g} → {diary.latest:g}), the session answers show "
-            f"{_WORDS[session.trend]} ({session.baseline:g} → {session.latest:g}). "
-            "The figures and flags use the diary.")
+    return (f"{diary.definition.name}: {_WORDS[diary.trend]} in the diary "
+            f"({diary.baseline:g} → {diary.latest:g}), {_WORDS[session.trend]} in the session "
+            f"answers ({session.baseline:g} → {session.latest:g}).")
 
 
 def progress_with_diary(
@@ -142,6 +141,7 @@ def progress_with_diary(
 ) -> Progress:
     """`compute_progress`, with the diary's figures in place of the session answers for
     the measures the diary records whenever it covers a baseline and the latest period.
+    Where the two point different ways, `disagreements` says so, a sentence a measure.
 
     `visits` and `diary` are in date order.
     """
@@ -171,11 +171,10 @@ def progress_with_diary(
     if (Flag.RESPONDER in session_flags) != (Flag.RESPONDER in flags) and any(
         row.definition.code == CRAMPS_PER_WEEK.code and row.count > 1 for row in beside
     ):
-        said = "would" if Flag.RESPONDER in session_flags else "would not"
-        is_ = "is" if Flag.RESPONDER in flags else "is not"
-        disagreements.append(
-            f"On the session answers alone the patient {said} count as a responder; on the "
-            f"diary the patient {is_} one.")
+        on_diary = "a responder" if Flag.RESPONDER in flags else "not a responder"
+        on_answers = "a responder" if Flag.RESPONDER in session_flags else "not a responder"
+        disagreements.append(f"{on_diary.capitalize()} on the diary, {on_answers} on the "
+                             "session answers.")
     baseline, latest = periods
     notes.insert(0, f"Diary periods: {baseline.start:%Y-%m-%d} to {baseline.end:%Y-%m-%d} "
                     f"({baseline.days_recorded} days recorded) vs {latest.start:%Y-%m-%d} "

@@ -196,8 +196,8 @@ def _changes(data: ReportData) -> str:
         parts.append(_table(("Measure", "Baseline", "Latest", "Change", "Trend", "Source"),
                             rows))
     if data.outcome_disagreements:
-        parts.append("<p><b>The diary and the session answers disagree.</b> "
-                     + _e(" ".join(data.outcome_disagreements)) + "</p>")
+        parts.append("<p><b>The diary and the session answers disagree; the figures and "
+                     "flags use the diary.</b></p>" + _list(data.outcome_disagreements))
     else:
         parts.append("<p>No measures recorded yet.</p>")
     if data.outcome_flags:

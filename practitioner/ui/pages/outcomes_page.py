@@ -89,7 +89,7 @@ class OutcomesPage(QWidget):
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.progress)
         top.addWidget(chart_side)
-        top.setSizes([420, 520])
+        top.setSizes([560, 440])
 
         self.diary = DiaryPanel()
         self.visits = read_only_table(

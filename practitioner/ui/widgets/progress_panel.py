@@ -16,12 +16,14 @@ from practitioner.domain.outcomes import MeasureProgress, Progress, Thresholds, 
 
 ARROWS = {Trend.BETTER: "▲ better", Trend.WORSE: "▼ worse", Trend.SAME: "● same"}
 COLUMNS = ("Measure", "Baseline", "Latest", "Change", "%", "Trend", "From")
-BESIDE_SUFFIX = " — session answers"
+BESIDE_LABEL = "  ↳ at the visits"  # the session answers beside a figure from the diary
+_SHORT_SOURCES = {"diary": "diary", "session answers": "visits"}
 
 
 def _short_source(source: str) -> str:
-    """The first words of a source ("diary", "session answers") for the narrow column."""
-    return source.split(",", 1)[0]
+    """A source in a word for the narrow column; the tooltip gives it in full."""
+    first = source.split(",", 1)[0]
+    return _SHORT_SOURCES.get(first, first)
 
 
 class ProgressPanel(QWidget):
@@ -43,6 +45,8 @@ class ProgressPanel(QWidget):
         self.table.setAccessibleName(self.tr("Progress since baseline"))
         self.table.horizontalHeader().setAccessibleName(self.tr("Progress columns"))
         self.table.verticalHeader().hide()
+        # The notices above and below wrap onto several lines; the figures stay readable.
+        self.table.setMinimumHeight(160)
         self.table.verticalHeader().setAccessibleName(self.tr("Row numbers"))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -67,7 +71,7 @@ class ProgressPanel(QWidget):
         for measure in progress.measures:
             rows.append((measure.definition.name, measure))
             if (other := beside.get(measure.definition.code)) is not None:
-                rows.append((measure.definition.name + BESIDE_SUFFIX, other))
+                rows.append((BESIDE_LABEL, other))
         self.table.setRowCount(len(rows))
         for row, (name, measure) in enumerate(rows):
             percent = measure.change_percent
@@ -82,7 +86,9 @@ class ProgressPanel(QWidget):
                 _short_source(measure.source),
             )
             tips = (
-                f"{measure.definition.anchor_text()}\n{measure.definition.source}".strip(),
+                "\n".join(part for part in (
+                    measure.definition.anchor_text(), measure.definition.source,
+                    f"Figures from the {measure.source}." if measure.source else "") if part),
                 f"Baseline {measure.baseline_date:%Y-%m-%d}",
                 f"Latest {measure.latest_date:%Y-%m-%d} ({measure.count} values)",
             )
@@ -98,8 +104,8 @@ class ProgressPanel(QWidget):
         self.flags.setText(" · ".join(flags) if flags else self.tr("No flags yet."))
         self.flags.setToolTip("\n".join(thresholds.sources))
         self.disagreement.setText(
-            self.tr("The diary and the session answers disagree.") + " "
-            + " ".join(progress.disagreements))
+            self.tr("The diary and the session answers disagree; the figures and flags "
+                    "use the diary.") + "\n" + "\n".join(progress.disagreements))
         self.disagreement.setVisible(bool(progress.disagreements))
         notes = list(progress.notes)
         if not progress.measures:

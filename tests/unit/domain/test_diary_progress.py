@@ -55,9 +55,9 @@ def test_disagreeing_sources_give_the_diary_verdict_the_notice_and_the_named_sou
     assert (session_row.baseline, session_row.latest) == (14, 5)
     assert session_row.source.startswith("session answers")
     notice = " ".join(progress.disagreements)
-    assert "Cramps per week: the diary shows worse (7 → 14)" in notice
-    assert "session answers show better (14 → 5)" in notice
-    assert "would count as a responder" in notice
+    assert "Cramps per week: worse in the diary (7 → 14)" in notice
+    assert "better in the session answers (14 → 5)" in notice
+    assert "Not a responder on the diary, a responder on the session answers." in notice
     severity_source = progress.flag_source(Flag.SEVERITY_IMPORTANT)
     assert Flag.SEVERITY_IMPORTANT in progress.flags and severity_source.startswith("diary")
 

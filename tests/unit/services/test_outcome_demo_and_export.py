@@ -207,5 +207,5 @@ def test_demo_diaries_agree_with_the_visits_except_two_that_show_the_notice(
     assert len(disagreeing) == DEMO_CONFLICTS
     assert len(from_diary) > 2 * DEMO_CONFLICTS, "most diaries speak, and agree"
     for pid in disagreeing:
-        assert "Cramps per week: the diary shows worse" in progress[pid].disagreements[0]
+        assert "Cramps per week: worse in the diary" in progress[pid].disagreements[0]
         assert Flag.RESPONDER not in progress[pid].flags
