@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import Any
 
 from PySide6.QtCore import QSettings
 
@@ -27,7 +28,7 @@ def thresholds(settings: QSettings) -> Thresholds:
     A value that is not a positive number (for `diary_min_days`, a whole number of days
     from 1 to 28) is ignored: the documented default applies.
     """
-    changes: dict[str, float | int] = {}
+    changes: dict[str, Any] = {}  # floats, and whole days for diary_min_days
     for name, key in THRESHOLD_KEYS.items():
         raw = settings.value(key)
         if raw is None:
