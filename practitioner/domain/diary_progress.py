@@ -82,6 +82,7 @@ def diary_periods(
     None."""
     if not entries:
         return None
+    entries = sorted(entries, key=lambda entry: entry.day)
     baseline: DiaryPeriod | None = None
     if visit_days:
         before = diary_period(entries, visit_days[0] - dt.timedelta(days=PERIOD_DAYS),

@@ -305,6 +305,13 @@ class Progress:
     def flag_source(self, flag: Flag) -> str:
         return dict(self.flag_sources).get(flag, "")
 
+    def flag_lines(self) -> tuple[str, ...]:
+        """Each flag that applies, with the figures it was judged on, in a fixed order."""
+        return tuple(
+            f"{flag.value} — {source}" if (source := self.flag_source(flag)) else flag.value
+            for flag in sorted(self.flags, key=lambda flag: flag.value)
+        )
+
     def for_code(self, code: str) -> MeasureProgress | None:
         return next((m for m in self.measures if m.definition.code == code), None)
 

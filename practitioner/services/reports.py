@@ -194,10 +194,7 @@ class ReportService:
 
     @staticmethod
     def _outcome_flags(progress: Progress) -> tuple[str, ...]:
-        return tuple(
-            f"{flag.value} ({source})" if (source := progress.flag_source(flag)) else flag.value
-            for flag in sorted(progress.flags, key=lambda flag: flag.value)
-        )
+        return progress.flag_lines()
 
     @staticmethod
     def _threshold_sources(progress: Progress) -> tuple[str, ...]:

@@ -263,7 +263,7 @@ def test_a_diary_that_disagrees_with_the_visits_gives_the_verdict_the_notice_and
     notice = page.progress.disagreement.text()
     assert "The diary and the session answers disagree" in notice
     assert "Cramps per week: worse in the diary (7 → 14)" in notice
-    severity = f"{Flag.SEVERITY_IMPORTANT.value} (diary, 4 weeks before the first visit vs"
+    severity = f"{Flag.SEVERITY_IMPORTANT.value} — diary, 4 weeks before the first visit vs"
     assert severity in page.progress.flags.text()
 
     report = ReportService(services.patients, services.sessions, services.outcomes).build(

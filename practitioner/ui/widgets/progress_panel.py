@@ -97,11 +97,8 @@ class ProgressPanel(QWidget):
                 item.setToolTip(measure.source if column == len(cells) - 1
                                 else tips[min(column, 2)])
                 self.table.setItem(row, column, item)
-        flags = [
-            f"{flag.value} ({source})" if (source := progress.flag_source(flag)) else flag.value
-            for flag in sorted(progress.flags, key=lambda flag: flag.value)
-        ]
-        self.flags.setText(" · ".join(flags) if flags else self.tr("No flags yet."))
+        flags = progress.flag_lines()
+        self.flags.setText("\n".join(flags) if flags else self.tr("No flags yet."))
         self.flags.setToolTip("\n".join(thresholds.sources))
         self.disagreement.setText(
             self.tr("The diary and the session answers disagree; the figures and flags "
