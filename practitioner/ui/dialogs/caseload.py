@@ -22,7 +22,7 @@ COLUMNS = ("Group", "Patients", "Responders", "Undetermined", "Responder rate")
 
 def _rate_text(rate: GroupRate) -> str:
     if rate.too_few:
-        return f"too few to compare (under {MIN_GROUP_PATIENTS})"
+        return f"too few (< {MIN_GROUP_PATIENTS})"
     return "—" if rate.rate is None else f"{100 * rate.rate:.0f}%"
 
 
@@ -67,7 +67,7 @@ class CaseloadDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
-        self.resize(640, 460)
+        self.resize(760, 600)
 
     @classmethod
     def show_for(cls, tables: Sequence[GroupTable], thresholds_note: str,
