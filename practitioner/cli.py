@@ -584,7 +584,8 @@ def _on_open_records(args: argparse.Namespace, path: Path | str,
         # The files take their names only once the audit entry is written.
         written = export_csv(patients, args.out, args.patient, SessionService(),
                              before_replace=lambda: _audit_export(audit, patients, args))
-        print(f"Wrote {written[0]} and {written[1]}.", file=sys.stderr)
+        print(f"Wrote {written[0]}, {written[1]} and the column descriptions {written[2]}.",
+              file=sys.stderr)
     elif args.command == "export":
         text = export_json(patients, args.patient, SessionService())
         if args.out is None:

@@ -164,9 +164,10 @@ def build_parser(prog: str = PROGRAM) -> argparse.ArgumentParser:
     )
     export.add_argument(
         "--format", choices=["json", "csv"], required=True,
-        help="json: one whole-record document; csv: two spreadsheet-safe files, "
-        "<stem>-sessions.csv (one row per visit, a column per measure) and "
-        "<stem>-diary.csv (one row per diary day), both beside --out",
+        help="json: one whole-record document; csv: spreadsheet-safe files beside --out, "
+        "<stem>-sessions.csv (one row per visit, a column per measure and PSFS activity), "
+        "<stem>-diary.csv (one row per diary day) and <stem>-dictionary.csv (each "
+        "column's meaning, unit, range and source)",
     )
     export.add_argument("--patient", type=_patient, default=None,
                         help="only this patient number")

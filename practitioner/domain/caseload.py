@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from practitioner.domain.outcomes import SessionMeasures
+from practitioner.domain.outcomes import DiaryEntry, SessionMeasures
 from practitioner.domain.session import Pattern
 
 
@@ -21,7 +21,8 @@ class VisitSummary:
 
 @dataclass(frozen=True)
 class PatientCourse:
-    """One patient's visits in date order."""
+    """One patient's visits in date order, and their cramp diary (oldest day first)."""
 
     patient_id: int
     visits: tuple[VisitSummary, ...]
+    diary: tuple[DiaryEntry, ...] = ()

@@ -4,7 +4,11 @@ Each visit of a `DemoCourse` gets the standard measures (cramps per week, worst 
 typical duration, disturbed nights, sleep disturbance, and PGIC from the second visit on)
 following the cramp figures its course text reports; each patient names 2–3 activities
 for the Patient-Specific Functional Scale in their own words, rated at every visit; and
-about half the patients keep a daily cramp diary between their first and last visits.
+about half the patients keep a daily cramp diary from four weeks before their first visit
+to the day before their last. A diary-keeper's answers at the first and last visits agree
+with their diary (`progress_with_diary` compares the two), except for a patient drawn as
+`conflicting`: their diary worsens over the last weeks while their answers at the visits
+say the cramps got better, so the disagreement notice has something true to show.
 Every value lies within the ranges `practitioner.domain.outcomes` accepts.
 """
 
@@ -12,12 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from practitioner.domain.demo_sessions import DemoCourse
+from practitioner.domain.diary_progress import diary_periods
 from practitioner.domain.outcomes import (
     CRAMPS_PER_WEEK,
     DISTURBED_NIGHTS,
@@ -27,6 +31,7 @@ from practitioner.domain.outcomes import (
     WORST_SEVERITY,
     DiaryEntry,
     SessionMeasures,
+    Thresholds,
 )
 from practitioner.domain.patient import CrampTiming, MuscleGroup, PatientInput, WorkPosture
 
@@ -34,6 +39,8 @@ from practitioner.domain.patient import CrampTiming, MuscleGroup, PatientInput, 
 DIARY_SHARE = 0.5
 # Days a diary-keeper forgets to fill in.
 _MISSED_DAY = 0.05
+# The shortest course, first to last visit, whose diary is drawn to conflict with it.
+_CONFLICT_SPAN_DAYS = 42
 
 _NIGHT_ACTIVITIES = ("Sleeping through the night", "Getting back to sleep after a cramp")
 # (word in the patient's exercise, activity in their words)
@@ -86,6 +93,7 @@ class DemoOutcomes:
     activities: tuple[str, ...] = ()
     measures: tuple[SessionMeasures, ...] = ()
     diary: tuple[DiaryEntry, ...] = ()
+    conflicting: bool = False  # the diary contradicts the answers at the visits
 
     def measures_with(self, activity_ids: Sequence[int]) -> list[SessionMeasures]:
         """Each visit's measures, rating the activities stored under `activity_ids`
@@ -108,15 +116,6 @@ def _clamp(value: float, low: float, high: float) -> float:
 def _half(value: float) -> float:
     """Rounded to the nearest half."""
     return round(value * 2) / 2
-
-
-def _poisson(rng: random.Random, mean: float) -> int:
-    """A Poisson draw (Knuth's method; the means here are small)."""
-    limit, count, product = math.exp(-mean), 0, rng.random()
-    while product > limit:
-        count += 1
-        product *= rng.random()
-    return count
 
 
 def _activities(rng: random.Random, patient: PatientInput) -> tuple[str, ...]:
@@ -157,11 +156,13 @@ def _psfs(rng: random.Random, baseline: int, gain: float, ratio: float, first: b
 
 
 def demo_outcomes(
-    rng: random.Random, patient: PatientInput, course: DemoCourse
+    rng: random.Random, patient: PatientInput, course: DemoCourse, *,
+    conflicting: bool = False,
 ) -> DemoOutcomes:
-    """Outcomes following `course` (the visits `demo_course` drew for `patient`).
+    """Outcomes following `course` (the visits `demo_course` drew for `patient`); with
+    `conflicting`, a diary (if the patient keeps one) that contradicts the visits.
 
-    The same `rng` state, patient and course always give the same outcomes.
+    The same `rng` state, patient, course and `conflicting` always give the same outcomes.
     """
     if not course.sessions:
         return DemoOutcomes()
@@ -195,19 +196,81 @@ def demo_outcomes(
         measures.append(SessionMeasures(values=tuple(sorted(values.items())), psfs=psfs))
     diary: tuple[DiaryEntry, ...] = ()
     if len(course.sessions) > 1 and rng.random() < DIARY_SHARE:
-        diary = _diary(rng, course, night_share, base_duration)
-    return DemoOutcomes(activities, tuple(measures), diary)
+        # Only a course long enough for separate baseline and latest periods can conflict.
+        span = course.sessions[-1].started_at - course.sessions[0].started_at
+        conflicting = conflicting and span.days >= _CONFLICT_SPAN_DAYS
+        diary = _diary(rng, course, night_share, base_duration, conflicting)
+        measures = _answers_beside_diary(measures, course, diary, conflicting)
+    else:
+        conflicting = False
+    return DemoOutcomes(activities, tuple(measures), diary, conflicting)
+
+
+def _with(measures: SessionMeasures, changes: dict[str, float]) -> SessionMeasures:
+    values = {**dict(measures.values), **changes}
+    return SessionMeasures(tuple(sorted(values.items())), measures.psfs)
+
+
+def _responds(baseline: float, latest: float) -> bool:
+    return baseline > 0 and 100 * (baseline - latest) / baseline >= (
+        Thresholds().responder_percent)
+
+
+def _answers_beside_diary(
+    measures: list[SessionMeasures], course: DemoCourse, diary: Sequence[DiaryEntry],
+    conflicting: bool,
+) -> list[SessionMeasures]:
+    """The first and last visits' answers as the diary's baseline and latest periods read
+    (whole numbers); for a `conflicting` patient, last answers that claim a clear
+    improvement instead."""
+    visit_days = [s.started_at.date() for s in course.sessions]
+    periods = diary_periods(diary, visit_days, Thresholds().diary_min_days)
+    if periods is None:
+        return measures
+    baseline, latest = periods
+
+    def answers(cramps: float, severity: float | None, nights: float) -> dict[str, float]:
+        found = {CRAMPS_PER_WEEK.code: float(round(cramps)),
+                 DISTURBED_NIGHTS.code: float(min(7, round(nights)))}
+        if severity is not None:
+            found[WORST_SEVERITY.code] = float(round(severity))
+        return found
+
+    first = answers(baseline.cramps_per_week, baseline.worst_severity,
+                    baseline.disturbed_nights)
+    if baseline.cramps_per_week:  # a few cramps at baseline are not said as none
+        first[CRAMPS_PER_WEEK.code] = max(first[CRAMPS_PER_WEEK.code], 1.0)
+    if conflicting:
+        last = {CRAMPS_PER_WEEK.code: float(round(first[CRAMPS_PER_WEEK.code] * 0.35)),
+                DISTURBED_NIGHTS.code: float(round(first[DISTURBED_NIGHTS.code] * 0.3)),
+                WORST_SEVERITY.code: max(0.0, first.get(WORST_SEVERITY.code, 3.0) - 3)}
+    elif measures[-1].get(CRAMPS_PER_WEEK.code) == 0:
+        return [_with(measures[0], first), *measures[1:]]  # "No cramps" stays said
+    else:
+        last = answers(latest.cramps_per_week, latest.worst_severity, latest.disturbed_nights)
+        # Whole numbers can cross the responder line the diary's decimals did not cross.
+        said = (first[CRAMPS_PER_WEEK.code], last[CRAMPS_PER_WEEK.code])
+        if _responds(*said) != _responds(baseline.cramps_per_week, latest.cramps_per_week):
+            last[CRAMPS_PER_WEEK.code] = max(0.0, said[1] + (-1 if not _responds(*said) else 1))
+    return [_with(measures[0], first), *measures[1:-1], _with(measures[-1], last)]
 
 
 def _diary(
-    rng: random.Random, course: DemoCourse, night_share: float, base_duration: float
+    rng: random.Random, course: DemoCourse, night_share: float, base_duration: float,
+    conflicting: bool = False,
 ) -> tuple[DiaryEntry, ...]:
-    """Daily entries from the first visit to the day before the last, with each day's
-    cramp rate moving from one visit's figure to the next."""
-    days = [s.started_at.date() for s in course.sessions]
+    """Daily entries from four weeks before the first visit (at its cramp rate) to the day
+    before the last, with each day's cramp rate moving from one visit's figure to the
+    next; a `conflicting` diary runs well above the first rate over the last five weeks."""
+    visit_days = [s.started_at.date() for s in course.sessions]
+    days = [visit_days[0] - dt.timedelta(days=28), *visit_days]
+    figures = [course.figures[0], *course.figures]
+    first = course.figures[0]
+    relapse_from = visit_days[-1] - dt.timedelta(days=35)
     entries: list[DiaryEntry] = []
+    owed = 0.0
     for (start, end), (before, after) in zip(
-        itertools.pairwise(days), itertools.pairwise(course.figures), strict=True
+        itertools.pairwise(days), itertools.pairwise(figures), strict=True
     ):
         span = (end - start).days
         for offset in range(span):
@@ -218,7 +281,16 @@ def _diary(
                                                  - before.cramps_per_week) * share
             severity = before.worst_severity + (after.worst_severity
                                                 - before.worst_severity) * share
-            cramps = min(200, _poisson(rng, per_week / 7))
+            if conflicting and start + dt.timedelta(days=offset) >= relapse_from:
+                per_week = max(first.cramps_per_week * 1.6, first.cramps_per_week + 4)
+                severity = min(10, first.worst_severity + 2)
+            elif after.weekly_cramps == 0:
+                per_week = 0  # "No cramps since the last visit."
+            # Error diffusion rather than independent draws: the days add up to the course's
+            # rate, so the diary's four-week figures tell the visits' story.
+            owed += per_week / 7
+            cramps = min(200, max(0, int(owed + rng.uniform(-0.3, 0.3))))
+            owed -= cramps
             if not cramps:
                 entries.append(DiaryEntry(start + dt.timedelta(days=offset), 0))
                 continue

@@ -32,6 +32,24 @@ class MeasureDefinition:
     source: str = ""
     from_second_session: bool = False
     latest_only: bool = False  # a rating of change itself (PGIC) has no baseline to compare
+    anchors: str = ""  # what the ends of the scale mean, as the patient is told
+
+    def scale(self) -> str:
+        """The range and the unit, each said once: "0–10", "nights of 7", "0–500 cramps"."""
+        span = f"{self.low:g}–{self.high:g}"
+        unit = self.unit.strip()
+        if not unit or unit == span:
+            return span
+        if unit.endswith(f"of {self.high:g}"):
+            return unit
+        return f"{span} {unit}"
+
+    def anchor_text(self) -> str:
+        """The scale's anchors; for a measure without its own, which end is better."""
+        if self.anchors:
+            return self.anchors
+        best, worst = (self.low, self.high) if self.lower_is_better else (self.high, self.low)
+        return f"{best:g} = best, {worst:g} = worst"
 
     def check(self, value: float) -> str | None:
         """Why `value` is not acceptable for this measure, or None when it is."""
@@ -46,24 +64,28 @@ class MeasureDefinition:
 
 CRAMPS_PER_WEEK = MeasureDefinition(
     "cramps_per_week", "Cramps per week", "cramps", 0, 500,
-    minimal_important_change=1,
+    minimal_important_change=1, anchors="0 = no cramps in the past week",
     source="Cochrane reviews' primary outcome (Blyton 2021); ~1 cramp/week as reference "
            "(Cochrane magnesium review; MHRA on quinine).",
 )
 WORST_SEVERITY = MeasureDefinition(
     "worst_severity", "Worst cramp severity", "0–10", 0, 10, minimal_important_change=2,
+    anchors="0 = no pain, 10 = worst pain imaginable",
     source="0–10 NRS; ≈2 points or ≈30% matched 'much improved' (Farrar 2001).",
 )
 DURATION = MeasureDefinition(
     "duration_minutes", "Typical cramp duration", "min", 0, 1440, integer=False,
+    anchors="Minutes one typical cramp lasts; 0 = no cramps",
     source="Cramp duration as recorded in Sebo 2019 and the quinine review.",
 )
 DISTURBED_NIGHTS = MeasureDefinition(
-    "disturbed_nights", "Nights disturbed by cramps", "of 7", 0, 7, minimal_important_change=1,
+    "disturbed_nights", "Nights disturbed by cramps", "nights of 7", 0, 7,
+    minimal_important_change=1, anchors="0 = no night disturbed, 7 = every night of the week",
     source="Nights with cramps during sleep (NHANES single question; Sebo 2019).",
 )
 SLEEP_DISTURBANCE = MeasureDefinition(
     "sleep_disturbance", "Sleep disturbance", "0–10", 0, 10, minimal_important_change=2,
+    anchors="0 = sleep not disturbed, 10 = worst disturbance imaginable",
     source="Single-item cramp-related sleep disturbance 0–10 (Sebo 2019).",
 )
 PGIC = MeasureDefinition(
@@ -72,6 +94,7 @@ PGIC = MeasureDefinition(
            "7 = very much worse (Farrar 2001).",
     from_second_session=True,
     latest_only=True,
+    anchors="1 = very much improved, 4 = no change, 7 = very much worse",
 )
 STANDARD_MEASURES: tuple[MeasureDefinition, ...] = (
     CRAMPS_PER_WEEK, WORST_SEVERITY, DURATION, DISTURBED_NIGHTS, SLEEP_DISTURBANCE, PGIC,
@@ -92,11 +115,14 @@ class Thresholds:
     severity_points: float = 2.0
     severity_percent: float = 30.0
     psfs_points: float = 2.0
+    diary_min_days: int = 10  # of a 4-week period, for the diary to speak for it
     sources: tuple[str, ...] = (
         "Responder: cramps/week down by at least 50% — the project's own, stricter than the "
         "25% used in the Cochrane magnesium review.",
         "Severity: 2 points or 30% on the 0–10 scale (Farrar 2001).",
         "PSFS: 2 points on the average score (Stratford 1995).",
+        "Diary: a 4-week period counts when at least 10 of its 28 days were recorded "
+        "(the project's own rule; setting outcomes/diary_min_days).",
     )
 
 
@@ -243,6 +269,7 @@ class MeasureProgress:
     latest: float
     latest_date: dt.date
     count: int
+    source: str = ""  # where both figures come from, periods included; "" = not said
 
     @property
     def change(self) -> float:
@@ -268,6 +295,22 @@ class Progress:
     measures: tuple[MeasureProgress, ...] = ()
     flags: frozenset[Flag] = frozenset()
     notes: tuple[str, ...] = field(default=())
+    # The session answers for measures whose figures above come from the diary.
+    beside: tuple[MeasureProgress, ...] = ()
+    # Which figures each flag that applies was judged on.
+    flag_sources: tuple[tuple[Flag, str], ...] = ()
+    # Plain statements of where the diary and the session answers point different ways.
+    disagreements: tuple[str, ...] = ()
+
+    def flag_source(self, flag: Flag) -> str:
+        return dict(self.flag_sources).get(flag, "")
+
+    def flag_lines(self) -> tuple[str, ...]:
+        """Each flag that applies, with the figures it was judged on, in a fixed order."""
+        return tuple(
+            f"{flag.value} — {source}" if (source := self.flag_source(flag)) else flag.value
+            for flag in sorted(self.flags, key=lambda flag: flag.value)
+        )
 
     def for_code(self, code: str) -> MeasureProgress | None:
         return next((m for m in self.measures if m.definition.code == code), None)
@@ -277,6 +320,7 @@ PSFS_AVERAGE = MeasureDefinition(
     "psfs_average", "Function (PSFS average)", "0–10", 0, 10, integer=False,
     lower_is_better=False, minimal_important_change=2,
     source="Patient-Specific Functional Scale, mean of the activities rated (Stratford 1995).",
+    anchors="0 = unable to perform the activity, 10 = able to perform it as before",
 )
 
 
@@ -313,7 +357,46 @@ def compute_progress(
         if not points:
             continue
         (first_day, first), (last_day, last) = points[0], points[-1]
-        rows.append(MeasureProgress(definition, first, first_day, last, last_day, len(points)))
+        rows.append(MeasureProgress(
+            definition, first, first_day, last, last_day, len(points),
+            source=session_source(first_day, last_day),
+        ))
+    flags, flag_notes = judge_flags(rows, thresholds)
+    notes += flag_notes
+    if len(visits) == 1:
+        notes.append("One session so far: changes appear from the second session on.")
+    return Progress(tuple(rows), flags, tuple(notes), flag_sources=flag_sources(flags, rows))
+
+
+def session_source(first: dt.date, last: dt.date) -> str:
+    """How a figure taken from the session answers names its source and periods."""
+    return f"session answers, {first:%Y-%m-%d} vs {last:%Y-%m-%d}"
+
+
+_FLAG_MEASURE = {
+    Flag.RESPONDER: CRAMPS_PER_WEEK.code,
+    Flag.SEVERITY_IMPORTANT: WORST_SEVERITY.code,
+    Flag.PSFS_IMPORTANT: "psfs_average",
+}
+
+
+def flag_sources(
+    flags: Iterable[Flag], rows: Sequence[MeasureProgress]
+) -> tuple[tuple[Flag, str], ...]:
+    """Each flag with the source of the measure it was judged on."""
+    by_code = {row.definition.code: row for row in rows}
+    return tuple(
+        (flag, by_code[_FLAG_MEASURE[flag]].source)
+        for flag in sorted(flags, key=list(Flag).index)
+        if _FLAG_MEASURE[flag] in by_code
+    )
+
+
+def judge_flags(
+    rows: Sequence[MeasureProgress], thresholds: Thresholds
+) -> tuple[frozenset[Flag], list[str]]:
+    """The flags `rows` earn, and notes on a rule that cannot apply."""
+    notes: list[str] = []
     flags: set[Flag] = set()
     by_code = {row.definition.code: row for row in rows}
     cramps = by_code.get(CRAMPS_PER_WEEK.code)
@@ -334,7 +417,4 @@ def compute_progress(
     if (psfs is not None and psfs.count > 1
             and _reaches(abs(psfs.change), thresholds.psfs_points)):
         flags.add(Flag.PSFS_IMPORTANT)
-    if len(visits) == 1:
-        notes.append("One session so far: changes appear from the second session on.")
-    return Progress(tuple(rows), frozenset(flags), tuple(notes))
-
+    return frozenset(flags), notes

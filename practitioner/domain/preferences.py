@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, fields
 
 from practitioner.domain.backup_policy import RotationPolicy
+from practitioner.domain.diary_progress import PERIOD_DAYS as DIARY_PERIOD_DAYS
 from practitioner.domain.outcomes import Thresholds
 from practitioner.domain.server_address import DEFAULT_PORT, ServerAddress
 
@@ -42,6 +43,7 @@ class Preferences:
     severity_points: float = _DEFAULT_THRESHOLDS.severity_points
     severity_percent: float = _DEFAULT_THRESHOLDS.severity_percent
     psfs_points: float = _DEFAULT_THRESHOLDS.psfs_points
+    diary_min_days: int = _DEFAULT_THRESHOLDS.diary_min_days
     lock_after_minutes: int = DEFAULT_LOCK_MINUTES
     backup_folder: str = ""  # empty: `backups/` beside the records
     backups_to_keep: int = RotationPolicy().recent
@@ -61,7 +63,8 @@ class Preferences:
 
     def thresholds(self) -> Thresholds:
         """The progress-flag thresholds, saying where changed numbers come from."""
-        names = ("responder_percent", "severity_points", "severity_percent", "psfs_points")
+        names = ("responder_percent", "severity_points", "severity_percent", "psfs_points",
+                 "diary_min_days")
         changed = {n: getattr(self, n) for n in names
                    if getattr(self, n) != getattr(_DEFAULT_THRESHOLDS, n)}
         if not changed:
@@ -163,6 +166,9 @@ def read_preferences(texts: dict[str, str], *, name_required: bool = True,
         number, problem = _number(t[name], 0.1, high, what)
         note(name, problem)
         values[name] = number
+    days, problem = _whole(t["diary_min_days"], 1, DIARY_PERIOD_DAYS, "days")
+    note("diary_min_days", problem)
+    values["diary_min_days"] = days
     minutes, problem = _whole(t["lock_after_minutes"], 0, MAX_LOCK_MINUTES, "minutes")
     note("lock_after_minutes", problem)
     values["lock_after_minutes"] = minutes

@@ -49,6 +49,7 @@ class ChangeLine:
     latest_day: dt.date
     change: str
     trend: str
+    source: str = ""  # where both figures come from, periods included
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class ReportData:
     visits: tuple[VisitLine, ...] = ()
     changes: tuple[ChangeLine, ...] = ()
     outcome_flags: tuple[str, ...] = ()
+    outcome_disagreements: tuple[str, ...] = ()
     outcome_notes: tuple[str, ...] = ()
     threshold_sources: tuple[str, ...] = ()
     flags: tuple[FlagLine, ...] = ()
@@ -191,10 +193,14 @@ def _changes(data: ReportData) -> str:
         rows = [
             (c.measure + (f" ({c.unit})" if c.unit else ""),
              f"{c.baseline} ({c.baseline_day.isoformat()})",
-             f"{c.latest} ({c.latest_day.isoformat()})", c.change, c.trend)
+             f"{c.latest} ({c.latest_day.isoformat()})", c.change, c.trend, c.source)
             for c in data.changes
         ]
-        parts.append(_table(("Measure", "Baseline", "Latest", "Change", "Trend"), rows))
+        parts.append(_table(("Measure", "Baseline", "Latest", "Change", "Trend", "Source"),
+                            rows))
+    if data.outcome_disagreements:
+        parts.append("<p><b>The diary and the session answers disagree; the figures and "
+                     "flags use the diary.</b></p>" + _list(data.outcome_disagreements))
     else:
         parts.append("<p>No measures recorded yet.</p>")
     if data.outcome_flags:

@@ -1,7 +1,7 @@
 """The "what worked" views: responder rates across the caseload, and one patient's course.
 
 Everything is computed locally from `PatientCourse` values; nothing leaves the machine.
-The responder rule is `compute_progress`'s, so the caseload and the progress panel can
+The responder rule is `progress_with_diary`'s, so the caseload and the progress panel can
 never disagree about a patient. These are descriptive counts from one practice, not
 evidence that a pattern or protocol causes improvement: small groups, no control, and
 patients who stop coming are undetermined rather than failures.
@@ -15,14 +15,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from practitioner.domain.caseload import PatientCourse, VisitSummary
+from practitioner.domain.diary_progress import progress_with_diary
 from practitioner.domain.outcomes import (
     CRAMPS_PER_WEEK,
     Flag,
     Thresholds,
-    compute_progress,
 )
 from practitioner.domain.points import normalize_point_code, parse_point_code
 from practitioner.domain.session import Pattern, Protocol
+
+MIN_GROUP_PATIENTS = 5  # below this a row's rate is not offered for comparison
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,44 @@ class GroupRate:
         """Responders among the patients whose response can be judged; None when none can."""
         return self.responders / self.determinable if self.determinable else None
 
+    @property
+    def too_few(self) -> bool:
+        """Whether the row has too few patients for its rate to be compared with others."""
+        return self.patients < MIN_GROUP_PATIENTS
+
+
+@dataclass(frozen=True)
+class GroupTable:
+    """One "what worked" table and how its rows add up against the caseload.
+
+    Each patient counts once in each row they belong to, so the rows add up to more than
+    the patients in the table when some belong to several rows.
+    """
+
+    title: str  # "By pattern"
+    grouped_by: str  # "pattern", as in "a patient with two patterns appears in both rows"
+    rates: tuple[GroupRate, ...]
+    caseload: int
+    grouped: int  # patients in at least one row
+    in_several: int  # patients in more than one row
+
+    @property
+    def row_total(self) -> int:
+        return sum(rate.patients for rate in self.rates)
+
+    def summary(self) -> str:
+        """How the rows add up, in words."""
+        left_out = self.caseload - self.grouped
+        text = (f"{self.caseload} patients in the caseload: {self.grouped} in this table, "
+                f"{left_out} without a {self.grouped_by} to count them under. Each patient "
+                f"is counted once per row; a patient with two {self.grouped_by}s appears in "
+                f"both rows")
+        if self.in_several:
+            text += (f" ({self.in_several} patients do), so the rows add up to "
+                     f"{self.row_total}")
+        return (text + f". Rows with fewer than {MIN_GROUP_PATIENTS} patients are too few "
+                       "to compare.")
+
 
 @dataclass(frozen=True)
 class VisitLine:
@@ -65,11 +105,12 @@ def _in_date_order(course: PatientCourse) -> list[VisitSummary]:
 
 
 def is_responder(course: PatientCourse, thresholds: Thresholds = Thresholds()) -> bool | None:
-    """Whether cramps/week fell by the responder percentage from the first to the last visit
-    that recorded it; None when that cannot be judged (fewer than two such visits, or no
-    cramps at baseline)."""
+    """Whether cramps/week fell by the responder percentage from baseline to latest, judged
+    as the progress panel judges it (the diary where it covers both periods, else the
+    visits); None when that cannot be judged (fewer than two values, or no cramps at
+    baseline)."""
     visits = [(visit.day, visit.measures) for visit in _in_date_order(course)]
-    progress = compute_progress(visits, (CRAMPS_PER_WEEK,), thresholds)
+    progress = progress_with_diary(visits, (CRAMPS_PER_WEEK,), thresholds, course.diary)
     row = progress.for_code(CRAMPS_PER_WEEK.code)
     if row is None or row.count < 2 or row.change_percent is None:
         return None
@@ -102,6 +143,14 @@ def _rates(
     groups_of: Iterable[tuple[PatientCourse, Iterable[str]]], thresholds: Thresholds
 ) -> list[GroupRate]:
     """Count each patient once under each of their group labels."""
+    return _counted(groups_of, thresholds)[0]
+
+
+def _counted(
+    groups_of: Iterable[tuple[PatientCourse, Iterable[str]]], thresholds: Thresholds
+) -> tuple[list[GroupRate], int, int]:
+    """The rates, the patients in any row and the patients in more than one."""
+    grouped = in_several = 0
     order: dict[str, None] = {}
     patients: Counter[str] = Counter()
     responders: Counter[str] = Counter()
@@ -110,6 +159,8 @@ def _rates(
         unique = list(dict.fromkeys(labels))
         if not unique:
             continue
+        grouped += 1
+        in_several += len(unique) > 1
         outcome = is_responder(course, thresholds)
         for label in unique:
             order.setdefault(label)
@@ -122,7 +173,7 @@ def _rates(
         GroupRate(label, patients[label], responders[label], undetermined[label])
         for label in order
     ]
-    return sorted(rates, key=lambda rate: (-rate.patients, rate.label))
+    return sorted(rates, key=lambda rate: (-rate.patients, rate.label)), grouped, in_several
 
 
 def responder_rates_by_pattern(
@@ -133,12 +184,13 @@ def responder_rates_by_pattern(
     A patient counts under the pattern(s) recorded at most of their visits (every tied
     pattern on a tie). Patients with no pattern recorded are left out.
     """
-    def groups() -> Iterable[tuple[PatientCourse, Iterable[str]]]:
-        for course in courses:
-            patterns = sorted(dominant_patterns(course), key=list(Pattern).index)
-            yield course, [pattern.label for pattern in patterns]
+    return _rates(_by_pattern(courses), thresholds)
 
-    return _rates(groups(), thresholds)
+
+def _by_pattern(courses: Sequence[PatientCourse]) -> Iterable[tuple[PatientCourse, list[str]]]:
+    for course in courses:
+        patterns = sorted(dominant_patterns(course), key=list(Pattern).index)
+        yield course, [pattern.label for pattern in patterns]
 
 
 def responder_rates_by_protocol(
@@ -152,16 +204,45 @@ def responder_rates_by_protocol(
     lists (other points may be added). Protocols with no points, and protocols no patient
     received, are left out. Two protocols with the same name are reported together.
     """
+    return _rates(_by_protocol(courses, protocols), thresholds)
+
+
+def _by_protocol(
+    courses: Sequence[PatientCourse], protocols: Sequence[Protocol]
+) -> Iterable[tuple[PatientCourse, list[str]]]:
     codes = [(protocol.name, _protocol_codes(protocol)) for protocol in protocols]
+    for course in courses:
+        yield course, [
+            name for name, protocol_codes in codes
+            if any(_used(protocol_codes, visit) for visit in course.visits)
+        ]
 
-    def groups() -> Iterable[tuple[PatientCourse, Iterable[str]]]:
-        for course in courses:
-            yield course, [
-                name for name, protocol_codes in codes
-                if any(_used(protocol_codes, visit) for visit in course.visits)
-            ]
 
-    return _rates(groups(), thresholds)
+def _by_point(courses: Sequence[PatientCourse]) -> Iterable[tuple[PatientCourse, list[str]]]:
+    for course in courses:
+        received = {_point_key(code) for visit in course.visits for code in visit.point_codes}
+        yield course, sorted(received, key=_point_order)
+
+
+def caseload_tables(
+    courses: Sequence[PatientCourse],
+    protocols: Sequence[Protocol],
+    thresholds: Thresholds = Thresholds(),
+) -> tuple[GroupTable, ...]:
+    """The "what worked" tables by pattern, protocol and point, each with its totals.
+
+    A point counts for a patient when any of their visits needled it.
+    """
+    tables = []
+    for title, grouped_by, groups in (
+        ("By pattern", "pattern", _by_pattern(courses)),
+        ("By protocol", "protocol", _by_protocol(courses, protocols)),
+        ("By point", "point", _by_point(courses)),
+    ):
+        rates, grouped, in_several = _counted(groups, thresholds)
+        tables.append(GroupTable(title, grouped_by, tuple(rates), len(courses), grouped,
+                                 in_several))
+    return tuple(tables)
 
 
 def _point_order(code: str) -> tuple[int, str, int, str]:

@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from practitioner.db.errors import translated_errors
 from practitioner.db.transactions import write_transaction
@@ -20,6 +21,8 @@ from practitioner.services.sessions import SessionService
 
 # How often a patient's latest visit is left open (not yet signed), as if still in progress.
 _LATEST_LEFT_OPEN = 0.3
+# Diary-keepers, the first ones drawn, whose diary contradicts their answers at the visits.
+DEMO_CONFLICTS = 2
 
 
 @dataclass(frozen=True)
@@ -46,9 +49,11 @@ def fill_demo(
     Each patient gets between `sessions_per_patient` visits (fewer if the cramps began
     too recently), all signed as final except, for some patients, the latest one; every
     visit has its measures, the patient 2–3 PSFS activities, and about half the patients
-    a daily diary between visits (stored through `outcomes`, by default one whose today
-    is `today`). The same seed and day always give the same records (the signing times
-    aside).
+    a daily diary from four weeks before their first visit (stored through `outcomes`, by
+    default one whose today is `today`); the first `DEMO_CONFLICTS` diaries contradict
+    their patients' answers at the visits (when the course is long enough), the others
+    agree with them. The same seed and day always give the same records (the signing
+    times aside).
     """
     day = today or dt.date.today()
     inputs = demo_patients(count, seed, day)
@@ -58,19 +63,28 @@ def fill_demo(
     outcome_rng = random.Random(f"demo-outcomes:{seed}")
     keeper = outcomes or OutcomeService(today=lambda: day)
     low, high = sessions_per_patient
-    added = diary_days = 0
+    added = diary_days = conflicting = 0
     with translated_errors(), write_transaction():
         for data in inputs:
             patient = patients.create(data)
             if sessions is None:
                 continue
-            visits, days = add_demo_course(
+            course = add_demo_course(
                 patient.id, data, rng.randint(low, high), day, rng, outcome_rng,
-                sessions, keeper,
+                sessions, keeper, conflicting=conflicting < DEMO_CONFLICTS,
             )
-            added += visits
-            diary_days += days
+            conflicting += course.conflicting
+            added += course.visits
+            diary_days += course.diary_days
     return DemoAdded(patients=len(inputs), sessions=added, diary_days=diary_days)
+
+
+class CourseAdded(NamedTuple):
+    """What `add_demo_course` added for one patient."""
+
+    visits: int
+    diary_days: int
+    conflicting: bool  # their diary contradicts their answers at the visits
 
 
 def add_demo_course(
@@ -82,11 +96,14 @@ def add_demo_course(
     outcome_rng: random.Random,
     sessions: SessionService,
     outcomes: OutcomeService,
-) -> tuple[int, int]:
+    *,
+    conflicting: bool = False,
+) -> CourseAdded:
     """Give one stored demo patient up to `visits` visits with their measures, PSFS
-    activities and perhaps a diary; returns (visits added, diary days added)."""
+    activities and perhaps a diary (with `conflicting`, one that contradicts the visits
+    when the course is long enough)."""
     course = demo_course(rng, data, day, visits)
-    figures = demo_outcomes(outcome_rng, data, course)
+    figures = demo_outcomes(outcome_rng, data, course, conflicting=conflicting)
     activities = (
         outcomes.set_psfs_activities(patient_id, figures.activities)
         if figures.activities else []
@@ -101,4 +118,4 @@ def add_demo_course(
         outcomes.import_diary(patient_id, figures.diary, replace_existing=False)
         if figures.diary else 0
     )
-    return len(course.sessions), diary_days
+    return CourseAdded(len(course.sessions), diary_days, figures.conflicting)

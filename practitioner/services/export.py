@@ -70,7 +70,7 @@ def export_json(
         pid: PatientOutcomes(
             psfs_activities=tuple(activities[pid]),
             diary=tuple(diaries[pid]),
-            progress=progress_of(visits[pid], definitions),
+            progress=progress_of(visits[pid], definitions, diaries[pid]),
         )
         for pid in ids
     }

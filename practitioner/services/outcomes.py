@@ -36,6 +36,7 @@ from practitioner.db.transactions import write_transaction
 from practitioner.domain.audit import AuditAction
 from practitioner.domain.caseload import PatientCourse, VisitSummary
 from practitioner.domain.conflicts import EditConflict, EditConflictError
+from practitioner.domain.diary_progress import progress_with_diary
 from practitioner.domain.outcomes import (
     PSFS_MAX_ACTIVITIES,
     STANDARD_MEASURES,
@@ -46,7 +47,6 @@ from practitioner.domain.outcomes import (
     PsfsActivity,
     SessionMeasures,
     Thresholds,
-    compute_progress,
     diary_weeks,
     validate_diary_entry,
 )
@@ -78,13 +78,16 @@ _DIARY_BATCH = 100
 def progress_of(
     sessions: Iterable[Session],
     definitions: Sequence[MeasureDefinition],
+    diary: Sequence[DiaryEntry] = (),
     thresholds: Thresholds = Thresholds(),
 ) -> Progress:
-    """Baseline-anchored progress over stored sessions (in any order)."""
+    """Baseline-anchored progress over stored sessions (in any order) and the diary (oldest
+    day first), as `OutcomeService.progress` works it out."""
     visits = sorted(
         ((s.data.started_at, s.id, s.data.measures) for s in sessions), key=lambda v: v[:2]
     )
-    return compute_progress([(at.date(), m) for at, _, m in visits], definitions, thresholds)
+    return progress_with_diary([(at.date(), m) for at, _, m in visits], definitions,
+                               thresholds, diary)
 
 
 def _finite(value: float) -> bool:
@@ -574,7 +577,9 @@ class OutcomeService:
     # -- progress and the caseload -------------------------------------------------------
 
     def progress(self, patient_id: int, thresholds: Thresholds = Thresholds()) -> Progress:
-        """Each measure's baseline (first recorded value) against its latest, with flags."""
+        """Each measure's baseline against its latest, with flags: the diary's weekly
+        figures where it covers both periods, else the session answers
+        (`progress_with_diary`)."""
         with translated_errors():
             sessions = SessionRow.select(SessionRow.id).where(SessionRow.patient == patient_id)
             dates = list(tuples(
@@ -584,8 +589,9 @@ class OutcomeService:
             ))
             measures = measures_for_select(sessions) if dates else {}
             definitions = all_definitions()
+        diary = self.diary(patient_id)
         visits = [(at.date(), measures.get(sid, SessionMeasures())) for sid, at in dates]
-        return compute_progress(visits, definitions, thresholds)
+        return progress_with_diary(visits, definitions, thresholds, diary)
 
     def caseload_courses(self) -> list[PatientCourse]:
         """Every current (not archived) patient's visits in date order, in a fixed number
@@ -600,10 +606,9 @@ class OutcomeService:
             raise KnownError(ErrorKind.NOT_FOUND, f"There is no patient number {patient_id}.")
         return found[0]
 
-    @staticmethod
-    def _courses(patients: Any) -> list[PatientCourse]:
-        """The courses of the patients `patients` (a condition on PatientRow) picks, by id;
-        six queries whatever their number."""
+    def _courses(self, patients: Any) -> list[PatientCourse]:
+        """The courses of the patients `patients` (a condition on PatientRow) picks, by id,
+        with their diaries; a fixed number of queries per 500 patients."""
         with translated_errors():
             patient_ids = [
                 pid for (pid,) in tuples(
@@ -641,7 +646,9 @@ class OutcomeService:
                     measures=measures.get(session_id, SessionMeasures()),
                 )
             )
-        return [PatientCourse(pid, tuple(found)) for pid, found in courses.items()]
+        diaries = self.diary_for_patients(patient_ids)
+        return [PatientCourse(pid, tuple(found), tuple(diaries[pid]))
+                for pid, found in courses.items()]
 
     # -- helpers ----------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ KEYS = {
     "severity_points": "outcomes/severity_points",
     "severity_percent": "outcomes/severity_percent",
     "psfs_points": "outcomes/psfs_points",
+    "diary_min_days": "outcomes/diary_min_days",
     "lock_after_minutes": "security/lock_after_minutes",
     "backup_folder": "backups/folder",
     "backups_to_keep": "backups/keep",

@@ -77,7 +77,19 @@ def profile_lines(patient: Patient) -> tuple[tuple[str, str], ...]:
     return tuple((label, text) for label, text in lines if text)
 
 
-def _change_line(row: MeasureProgress) -> ChangeLine:
+def _change_lines(progress: Progress) -> tuple[ChangeLine, ...]:
+    """Each measure's line; a measure taken from the diary is followed by the session
+    answers' line for it."""
+    beside = {row.definition.code: row for row in progress.beside}
+    lines: list[ChangeLine] = []
+    for row in progress.measures:
+        lines.append(_change_line(row))
+        if (other := beside.get(row.definition.code)) is not None:
+            lines.append(_change_line(other, " — session answers"))
+    return tuple(lines)
+
+
+def _change_line(row: MeasureProgress, suffix: str = "") -> ChangeLine:
     definition = row.definition
     if definition.latest_only or row.count < 2:
         change, trend = "", ""
@@ -90,9 +102,10 @@ def _change_line(row: MeasureProgress) -> ChangeLine:
             change += f" ({percent:+.0f}%)"
         trend = row.trend.value
     return ChangeLine(
-        measure=definition.name, unit=definition.unit,
+        measure=definition.name + suffix, unit=definition.unit,
         baseline=number(row.baseline), baseline_day=row.baseline_date,
         latest=number(row.latest), latest_day=row.latest_date, change=change, trend=trend,
+        source=row.source,
     )
 
 
@@ -161,9 +174,10 @@ class ReportService:
             profile=profile_lines(patient),
             measure_names=KEY_MEASURE_HEADINGS,
             visits=tuple(_visit_line(s) for s in sessions),
-            changes=tuple(_change_line(row) for row in progress.measures),
+            changes=_change_lines(progress),
             outcome_flags=self._outcome_flags(progress),
             outcome_notes=progress.notes,
+            outcome_disagreements=progress.disagreements,
             threshold_sources=self._threshold_sources(progress),
             flags=flags,
             medications=tuple(
@@ -182,7 +196,7 @@ class ReportService:
 
     @staticmethod
     def _outcome_flags(progress: Progress) -> tuple[str, ...]:
-        return tuple(sorted(flag.value for flag in progress.flags))
+        return progress.flag_lines()
 
     @staticmethod
     def _threshold_sources(progress: Progress) -> tuple[str, ...]:

@@ -393,11 +393,8 @@ class MainWindow(QMainWindow):
         self._messages.show_letters(self, patient.data.name, letters)
 
     def show_caseload(self) -> None:
-        """Responder rates across all patients, by pattern and by protocol."""
-        from practitioner.domain.what_worked import (
-            responder_rates_by_pattern,
-            responder_rates_by_protocol,
-        )
+        """Responder rates across all patients, by pattern, protocol and point."""
+        from practitioner.domain.what_worked import caseload_tables
 
         thresholds = self.workspace.outcomes.thresholds
         try:
@@ -406,12 +403,8 @@ class MainWindow(QMainWindow):
         except KnownError as exc:
             self._messages.error(self, self.tr("Cannot compute the caseload view"), exc.message)
             return
-        self._messages.show_caseload(
-            self,
-            responder_rates_by_pattern(courses, thresholds),
-            responder_rates_by_protocol(courses, protocols, thresholds),
-            "\n".join(thresholds.sources),
-        )
+        self._messages.show_caseload(self, caseload_tables(courses, protocols, thresholds),
+                                     "\n".join(thresholds.sources))
 
     def _on_new_session(self) -> None:
         if self.workspace.patient is not None:

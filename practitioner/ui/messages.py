@@ -8,7 +8,7 @@ ever blocks a test.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +24,7 @@ from practitioner.domain.outcomes import DiaryEntry
 from practitioner.domain.reference_flags import Flag
 from practitioner.domain.report_content import ReportData
 from practitioner.domain.session import DraftSummary, Session
-from practitioner.domain.what_worked import GroupRate
+from practitioner.domain.what_worked import GroupTable
 from practitioner.ui.dialogs.audit_trail import AuditTrailDialog
 from practitioner.ui.dialogs.caseload import CaseloadDialog
 from practitioner.ui.dialogs.conflict_dialog import ConflictDialog, ConflictResolution
@@ -176,11 +176,10 @@ class Messages:
         return DiaryImportDialog.ask(preview, parent)
 
     def show_caseload(
-        self, parent: QWidget | None, by_pattern: list[GroupRate], by_protocol: list[GroupRate],
-        thresholds_note: str,
+        self, parent: QWidget | None, tables: Sequence[GroupTable], thresholds_note: str,
     ) -> None:
         """Show responder rates across the caseload."""
-        CaseloadDialog.show_for(by_pattern, by_protocol, thresholds_note, parent)
+        CaseloadDialog.show_for(tables, thresholds_note, parent)
 
     def ask_custom_measure(
         self, parent: QWidget | None, initial: CustomMeasureInput | None, problem: str

@@ -66,7 +66,8 @@ class RecordTransfer:
         self._export(Path(path), "json", write)
 
     def export_csv(self) -> None:
-        """Sessions and diary of every patient as two spreadsheet-safe CSV files."""
+        """Sessions and diary of every patient as spreadsheet-safe CSV files, with their
+        data dictionary."""
         path = self._messages.choose_save_file(
             self._parent, _tr("Export for a spreadsheet"), "cramp-records.csv",
             _tr("CSV files (*.csv)"))
@@ -76,8 +77,9 @@ class RecordTransfer:
 
         def write() -> str:
             written = export_csv(s.patients, Path(path), None, s.sessions, s.outcomes)
-            return _tr("Wrote %1 and %2.").replace("%1", str(written[0])).replace(
-                "%2", str(written[1]))
+            return _tr("Wrote %1, %2 and the column descriptions %3.").replace(
+                "%1", str(written[0])).replace("%2", str(written[1])).replace(
+                "%3", str(written[2]))
 
         self._export(Path(path), "csv", write)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +18,7 @@ from practitioner.domain.report_content import ReportData
 from practitioner.domain.server_address import ServerAddress
 from practitioner.domain.session import DraftSummary, Session
 from practitioner.domain.validation import ValidationError
-from practitioner.domain.what_worked import GroupRate
+from practitioner.domain.what_worked import GroupTable
 from practitioner.errors import KnownError
 from practitioner.ui.dialogs.about_dialog import AboutInfo
 from practitioner.ui.dialogs.conflict_dialog import ConflictResolution
@@ -62,7 +62,7 @@ class FakeMessages(Messages):
     choice_answer: int | None = 0
     letter_keepers: list[LetterKeeper | None] = field(default_factory=list)
     letters_shown: list[list[KeptLetter]] = field(default_factory=list)
-    caseloads: list[tuple[list[GroupRate], list[GroupRate]]] = field(default_factory=list)
+    caseloads: list[tuple[GroupTable, ...]] = field(default_factory=list)
     folder: str | None = None
     audit_trails: list[tuple[str, list[AuditEntry]]] = field(default_factory=list)
     report_outputs: list[Callable[[str], None] | None] = field(default_factory=list)
@@ -179,10 +179,9 @@ class FakeMessages(Messages):
         return None
 
     def show_caseload(  # type: ignore[override]
-        self, parent: object, by_pattern: list[GroupRate], by_protocol: list[GroupRate],
-        thresholds_note: str,
+        self, parent: object, tables: Sequence[GroupTable], thresholds_note: str,
     ) -> None:
-        self.caseloads.append((by_pattern, by_protocol))
+        self.caseloads.append(tuple(tables))
 
     def ask_custom_measure(  # type: ignore[override]
         self, parent: object, initial: CustomMeasureInput | None, problem: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -57,13 +58,14 @@ def test_export_json_to_stdout(demo_db: Path, tmp_path: Path) -> None:
     for record in document["patients"]:
         assert {"cramp_profile", "conditions", "medications"} <= record.keys()
     assert not (tmp_path / "data" / "records.db").exists()  # --db was used, not the default
-    # About half the demo patients keep a cramp diary between visits.
+    # About half the demo patients keep a cramp diary, from 4 weeks before the first visit.
     keepers = [r for r in document["patients"] if r["diary"]]
     assert 0 < len(keepers) < PATIENTS
     for record in keepers:
         days = [d["day"] for d in record["diary"]]
         assert days == sorted(set(days))
-        assert days[0] >= record["sessions"][0]["started_at"][:10]
+        first_visit = dt.date.fromisoformat(record["sessions"][0]["started_at"][:10])
+        assert days[0] >= (first_visit - dt.timedelta(days=28)).isoformat()
 
 
 def test_demo_patients_come_with_sessions_in_the_export(tmp_path: Path) -> None:

@@ -11,9 +11,11 @@ from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
 from practitioner.domain.diary_csv import parse_diary_csv
-from practitioner.domain.outcomes import Flag
+from practitioner.domain.outcomes import DiaryEntry, Flag
 from practitioner.domain.patient import Patient
+from practitioner.domain.report_content import report_html
 from practitioner.services.bundle import Services
+from practitioner.services.reports import ReportService
 from practitioner.ui.dialogs.custom_measure import CustomMeasureInput
 from practitioner.ui.dialogs.diary_import import DiaryImportDialog
 from practitioner.ui.main_window import MainWindow
@@ -173,8 +175,11 @@ def test_the_caseload_view_groups_responders(
     record_visit(opened, "2025-01-02 10:00", "8", "7")
     record_visit(opened, "2025-01-09 10:00", "2", "3", pgic=2)
     opened.commands.caseload.trigger()
-    [(by_pattern, by_protocol)] = messages.caseloads
-    assert isinstance(by_pattern, list) and isinstance(by_protocol, list)
+    [(by_pattern, by_protocol, by_point)] = messages.caseloads
+    assert [t.title for t in (by_pattern, by_protocol, by_point)] == [
+        "By pattern", "By protocol", "By point"]
+    assert by_point.caseload == 1 and by_point.grouped == 1
+    assert [rate.label for rate in by_point.rates] == ["GB34"]
 
 
 def test_thresholds_come_from_the_settings_file(
@@ -183,12 +188,14 @@ def test_thresholds_come_from_the_settings_file(
     settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
     settings.setValue("outcomes/responder_percent", "70")
     settings.setValue("outcomes/severity_points", "not a number")
+    settings.setValue("outcomes/diary_min_days", "14")
     settings.sync()
     window = make_window(services, FakeMessages(), settings_path)
     qtbot.addWidget(window)
     thresholds = window.workspace.outcomes.thresholds
     assert thresholds.responder_percent == 70
     assert thresholds.severity_points == 2, "a bad value falls back to the default"
+    assert thresholds.diary_min_days == 14
     window.refresh_list()
     window.workspace.open_patient(patient.id)
     window.show()
@@ -217,3 +224,53 @@ def test_a_custom_measure_is_defined_refused_with_its_reason_and_asked_in_notes(
     sessions.new_session()
     assert any(e.accessibleName() == "Stairs without cramp"
                for e in sessions.form.measures.fields.values())
+
+
+def test_measure_fields_say_their_scale_once_and_show_its_anchors(opened: MainWindow) -> None:
+    page = opened.workspace.sessions
+    page.new_session()
+    fields = page.form.measures.fields
+    assert fields["worst_severity"].placeholderText() == "0–10"
+    assert fields["disturbed_nights"].placeholderText() == "nights of 7"
+    assert fields["worst_severity"].toolTip().startswith("0 = no pain, 10 = worst")
+    assert opened.workspace.outcomes.diary.severity.toolTip().startswith("0 = no pain")
+
+
+def test_a_diary_that_disagrees_with_the_visits_gives_the_verdict_the_notice_and_source(
+    qtbot: QtBot, opened: MainWindow, services: Services, patient: Patient
+) -> None:
+    record_visit(opened, "2024-10-07 10:00", "14", "8")
+    record_visit(opened, "2024-12-16 10:00", "5", "3", pgic=2)
+    before = [DiaryEntry(dt.date(2024, 9, 9) + dt.timedelta(days=n), 1, 5)
+              for n in range(28)]
+    lately = [DiaryEntry(dt.date(2024, 11, 18) + dt.timedelta(days=n), 2, 7)
+              for n in range(28)]
+    services.outcomes.import_diary(patient.id, before + lately, replace_existing=False)
+    page = opened.workspace.outcomes
+    opened.workspace.tabs.setCurrentWidget(page)
+    qtbot.waitUntil(lambda: page.chart is not None)
+    page.refresh()
+    table = page.progress.table
+    cells = [[table.item(r, c).text() for c in range(table.columnCount())]
+             for r in range(table.rowCount())]
+    cramps = next(row for row in cells if row[0] == "Cramps per week")
+    assert cramps[1:3] == ["7", "14"] and "worse" in cramps[5] and cramps[6] == "diary"
+    beside = cells[cells.index(cramps) + 1]
+    assert beside[0].strip().startswith("↳") and beside[1:3] == ["14", "5"]
+    assert beside[6] == "visits"
+    assert Flag.RESPONDER.value not in page.progress.flags.text()
+    assert not page.progress.disagreement.isHidden()
+    notice = page.progress.disagreement.text()
+    assert "The diary and the session answers disagree" in notice
+    assert "Cramps per week: worse in the diary (7 → 14)" in notice
+    severity = f"{Flag.SEVERITY_IMPORTANT.value} — diary, 4 weeks before the first visit vs"
+    assert severity in page.progress.flags.text()
+
+    report = ReportService(services.patients, services.sessions, services.outcomes).build(
+        patient.id)
+    assert list(report.outcome_disagreements) == notice.split("\n")[1:]
+    assert any(line.source.startswith("diary") for line in report.changes)
+    assert any(flag.startswith(severity) for flag in report.outcome_flags)
+    html = report_html(report)
+    assert "The diary and the session answers disagree" in html
+    assert "Cramps per week — session answers" in html

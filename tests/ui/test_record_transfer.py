@@ -117,11 +117,13 @@ def test_csv_export_writes_sessions_and_diary_files(
     messages.save_file = str(out / "records.csv")
     window.commands.export_csv.trigger()
     assert messages.errors == []
-    assert sorted(p.name for p in out.iterdir()) == ["records-diary.csv", "records-sessions.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "records-diary.csv", "records-dictionary.csv", "records-sessions.csv"]
     for name in ("records-diary.csv", "records-sessions.csv"):
         with (out / name).open(encoding="utf-8", newline="") as handle:
             assert "patient_id" in next(csv.reader(handle))
     assert "records-sessions.csv" in messages.infos[-1][1]
+    assert "records-dictionary.csv" in messages.infos[-1][1]
 
 
 def test_import_runs_off_the_gui_thread_on_its_own_connection(

@@ -1,4 +1,4 @@
-"""Responder rates across the caseload, by pattern and by protocol (computed locally)."""
+"""Responder rates across the caseload, by pattern, protocol and point (computed locally)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from practitioner.domain.what_worked import GroupRate
+from practitioner.domain.what_worked import MIN_GROUP_PATIENTS, GroupRate, GroupTable
 from practitioner.ui.widgets.tables import fill_rows, read_only_table
 
 COLUMNS = ("Group", "Patients", "Responders", "Undetermined", "Responder rate")
+
+
+def _rate_text(rate: GroupRate) -> str:
+    if rate.too_few:
+        return f"too few (< {MIN_GROUP_PATIENTS})"
+    return "—" if rate.rate is None else f"{100 * rate.rate:.0f}%"
 
 
 def rates_table(rates: Sequence[GroupRate], name: str) -> QTableWidget:
@@ -25,7 +31,7 @@ def rates_table(rates: Sequence[GroupRate], name: str) -> QTableWidget:
     table = read_only_table(COLUMNS, name, stretch=0)
     fill_rows(table, (
         (rate.label, str(rate.patients), str(rate.responders), str(rate.undetermined),
-         "—" if rate.rate is None else f"{100 * rate.rate:.0f}%")
+         _rate_text(rate))
         for rate in rates
     ))
     return table
@@ -34,30 +40,37 @@ def rates_table(rates: Sequence[GroupRate], name: str) -> QTableWidget:
 class CaseloadDialog(QDialog):
     """What worked across all patients; nothing leaves the machine."""
 
-    def __init__(self, by_pattern: Sequence[GroupRate], by_protocol: Sequence[GroupRate],
-                 thresholds_note: str, parent: QWidget | None = None) -> None:
+    def __init__(self, tables: Sequence[GroupTable], thresholds_note: str,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("What worked across the caseload"))
         intro = QLabel(self.tr(
             "Share of patients whose cramps per week fell by the responder threshold, by the "
-            "pattern recorded most often for them and by the protocols whose points they "
-            "received. Small groups and unrecorded measures make these rates rough guides, "
-            "not evidence.") + "\n" + thresholds_note)
+            "pattern recorded most often for them, by the protocols whose points they "
+            "received and by each point they received. Small groups and unrecorded measures "
+            "make these rates rough guides, not evidence.") + "\n" + thresholds_note)
         intro.setWordWrap(True)
         self.tabs = QTabWidget()
-        self.tabs.addTab(rates_table(by_pattern, "Responders by pattern"), self.tr("By pattern"))
-        self.tabs.addTab(rates_table(by_protocol, "Responders by protocol"),
-                         self.tr("By protocol"))
+        for table in tables:
+            page = QWidget()
+            page_layout = QVBoxLayout(page)
+            totals = QLabel(table.summary())
+            totals.setWordWrap(True)
+            totals.setObjectName("totals")
+            page_layout.addWidget(totals)
+            page_layout.addWidget(rates_table(table.rates, f"Responders {table.title.lower()}"),
+                                  1)
+            self.tabs.addTab(page, self.tr(table.title))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
-        self.resize(640, 460)
+        self.resize(760, 600)
 
     @classmethod
-    def show_for(cls, by_pattern: Sequence[GroupRate], by_protocol: Sequence[GroupRate],
-                 thresholds_note: str, parent: QWidget | None = None) -> None:
-        """Show the rates modally."""
-        cls(by_pattern, by_protocol, thresholds_note, parent).exec()
+    def show_for(cls, tables: Sequence[GroupTable], thresholds_note: str,
+                 parent: QWidget | None = None) -> None:
+        """Show the tables modally."""
+        cls(tables, thresholds_note, parent).exec()

@@ -41,6 +41,8 @@ _PAGES: tuple[tuple[str, tuple[tuple[str, str, str, bool], ...]], ...] = (
         ("severity_points", "Severity change (points)", "default 2", False),
         ("severity_percent", "Severity change (%)", "default 30", False),
         ("psfs_points", "PSFS change (points)", "default 2", False),
+        ("diary_min_days", "Diary days a 4-week period needs", "default 10, at most 28",
+         False),
         ("lock_after_minutes", "Lock after idle (minutes)", "0 never locks; default 10",
          False),
     )),

@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
 
 from practitioner.domain.caseload import PatientCourse, VisitSummary
 from practitioner.domain.diary_csv import parse_diary_csv
+from practitioner.domain.diary_progress import progress_with_diary
 from practitioner.domain.outcomes import (
     PSFS_AVERAGE,
     PSFS_MAX_ACTIVITIES,
     DiaryEntry,
     PsfsActivity,
     Thresholds,
-    compute_progress,
     diary_weeks,
 )
 from practitioner.domain.patient import Patient
@@ -89,7 +89,7 @@ class OutcomesPage(QWidget):
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.progress)
         top.addWidget(chart_side)
-        top.setSizes([420, 520])
+        top.setSizes([560, 440])
 
         self.diary = DiaryPanel()
         self.visits = read_only_table(
@@ -171,8 +171,8 @@ class OutcomesPage(QWidget):
             self._messages.error(self, self.tr("Cannot load outcomes"), exc.message)
             return
         weeks = diary_weeks(entries)
-        progress = compute_progress([(v.day, v.measures) for v in course.visits],
-                                    definitions, self.thresholds)
+        progress = progress_with_diary([(v.day, v.measures) for v in course.visits],
+                                       definitions, self.thresholds, entries)
         self.progress.show_progress(progress, self.thresholds)
         if self.chart is None:
             self.chart = OutcomeChart()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from practitioner.domain.outcomes import DiaryEntry, DiaryWeek
+from practitioner.domain.outcomes import WORST_SEVERITY, DiaryEntry, DiaryWeek
 from practitioner.domain.validation import parse_date, parse_number
 from practitioner.ui.widgets.tables import (
     TextTableModel,
@@ -46,7 +46,8 @@ class DiaryPanel(QWidget):
         super().__init__(parent)
         self.day = self._edit("Diary date", "YYYY-MM-DD")
         self.cramps = self._edit("Cramps that day", "count")
-        self.severity = self._edit("Worst severity that day", "0–10")
+        self.severity = self._edit("Worst severity that day", WORST_SEVERITY.scale())
+        self.severity.setToolTip(WORST_SEVERITY.anchor_text())
         self.minutes = self._edit("Total cramp minutes that day", "min")
         self.sleep = QCheckBox(self.tr("Sleep disturbed"))
         self.sleep.setAccessibleName(self.tr("Sleep disturbed that night"))

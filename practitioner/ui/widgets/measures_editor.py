@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 from practitioner.domain.outcomes import (
     PGIC,
     PGIC_LABELS,
+    PSFS_AVERAGE,
     MeasureDefinition,
     PsfsActivity,
     SessionMeasures,
@@ -60,14 +61,14 @@ class MeasuresEditor(QWidget):
                     combo.addItem(label, number)
                 combo.setEnabled(not first_session)
                 combo.setToolTip(self.tr("Asked from the second session on.") if first_session
-                                 else definition.source)
+                                 else f"{definition.anchor_text()}\n{definition.source}")
                 combo.currentIndexChanged.connect(self.changed)
                 self.pgic = combo
                 self._layout.addRow(definition.name, combo)
                 continue
             edit = self._edit(f"f_measure_{definition.code}", definition.name,
-                              f"{definition.low:g}–{definition.high:g} {definition.unit}".strip())
-            edit.setToolTip(definition.source)
+                              definition.scale())
+            edit.setToolTip(f"{definition.anchor_text()}\n{definition.source}".strip())
             self.fields[definition.code] = edit
             self._layout.addRow(definition.name, edit)
         if activities:
@@ -75,7 +76,8 @@ class MeasuresEditor(QWidget):
             heading.setWordWrap(True)
             self._layout.addRow(heading)
         for activity in activities:
-            edit = self._edit(f"f_psfs_{activity.id}", activity.wording, "0–10")
+            edit = self._edit(f"f_psfs_{activity.id}", activity.wording, PSFS_AVERAGE.scale())
+            edit.setToolTip(PSFS_AVERAGE.anchor_text())
             self.psfs[activity.id] = edit
             self._layout.addRow(activity.wording, edit)
         first = next(iter(self.fields.values()), None)

@@ -59,7 +59,7 @@ def assert_valid(course: DemoCourse, outcomes: DemoOutcomes, today: dt.date) -> 
     assert days == sorted(set(days))
     if days:
         first, last = (s.started_at.date() for s in (course.sessions[0], course.sessions[-1]))
-        assert first <= days[0] and days[-1] < last < today
+        assert first - dt.timedelta(days=28) <= days[0] and days[-1] < last < today
     for entry in outcomes.diary:
         assert validate_diary_entry(entry, today) == [], entry
         assert isinstance(entry.cramps, int)

@@ -14,6 +14,7 @@ from practitioner.domain.session import NeedledPoint, Pattern, Protocol
 from practitioner.domain.what_worked import (
     GroupRate,
     VisitLine,
+    caseload_tables,
     dominant_patterns,
     is_responder,
     patient_timeline,
@@ -262,3 +263,30 @@ def test_points_sort_by_channel_then_number() -> None:
 
 def test_patient_timeline_of_no_visits_is_empty() -> None:
     assert patient_timeline(course(1)) == []
+
+
+# --- tables that add up -------------------------------------------------------------------
+
+def test_pattern_counts_reconcile_with_the_caseload() -> None:
+    courses = [
+        trajectory(1, (8, 2), (BLOOD, COLD)),  # a tie: counted under both patterns
+        trajectory(2, (8, 6), (BLOOD,)),
+        trajectory(3, (8, 2), (COLD,)),
+        PatientCourse(4, ()),  # no visits, no pattern
+    ]
+    by_pattern, by_protocol, by_point = caseload_tables(courses, [CALF])
+    assert by_pattern.caseload == 4
+    assert by_pattern.grouped == 3 and by_pattern.in_several == 1
+    assert by_pattern.row_total == by_pattern.grouped + by_pattern.in_several == 4
+    summary = by_pattern.summary()
+    assert "4 patients in the caseload: 3 in this table, 1 without a pattern" in summary
+    assert "a patient with two patterns appears in both rows" in summary
+    assert "the rows add up to 4" in summary
+    assert all(rate.too_few for rate in by_pattern.rates), "fewer than 5 patients per row"
+    assert by_point.caseload == 4 and by_protocol.title == "By protocol"
+
+
+def test_a_row_of_five_patients_is_compared() -> None:
+    courses = [trajectory(n, (8, 2), (BLOOD,)) for n in range(5)]
+    [rate] = caseload_tables(courses, [])[0].rates
+    assert rate.patients == 5 and not rate.too_few and rate.rate == 1.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import os
 from pathlib import Path
@@ -41,7 +42,7 @@ def read(path: Path) -> list[dict[str, str]]:
 
 def test_hostile_cells_are_neutralised_and_read_back(
         patients: PatientService, hostile: int, tmp_path: Path) -> None:
-    sessions_path, diary_path = export_csv(patients, tmp_path / "out.csv")
+    sessions_path, diary_path, _ = export_csv(patients, tmp_path / "out.csv")
 
     assert (sessions_path.name, diary_path.name) == ("out-sessions.csv", "out-diary.csv")
     [visit] = read(sessions_path)
@@ -63,10 +64,11 @@ def test_hostile_cells_are_neutralised_and_read_back(
 
 def test_one_patient_only(patients: PatientService, hostile: int, tmp_path: Path) -> None:
     other = patients.create(ann(name="Bob Roe")).id
-    sessions_path, _ = export_csv(patients, tmp_path / "one", patient_id=other)
+    sessions_path, _, _ = export_csv(patients, tmp_path / "one", patient_id=other)
     assert read(sessions_path) == []
     assert csv_paths(tmp_path / "one") == (tmp_path / "one-sessions.csv",
-                                           tmp_path / "one-diary.csv")
+                                           tmp_path / "one-diary.csv",
+                                           tmp_path / "one-dictionary.csv")
 
 
 def test_failure_leaves_no_file(patients: PatientService, hostile: int, tmp_path: Path,
@@ -75,7 +77,7 @@ def test_failure_leaves_no_file(patients: PatientService, hostile: int, tmp_path
 
     def failing_replace(src: str, dst: Path) -> None:
         calls.append(dst)
-        if len(calls) == 2:
+        if len(calls) == 2:  # the second of three files
             raise OSError(28, "No space left on device")
         os.rename(src, dst)
 
@@ -85,3 +87,43 @@ def test_failure_leaves_no_file(patients: PatientService, hostile: int, tmp_path
     assert [p.name for p in tmp_path.iterdir() if p.suffix != ".db" and "records" not in p.name
             and p.name != "appdata"] in ([], ["out-sessions.csv"])
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_every_column_has_one_name_a_dictionary_row_and_custom_and_psfs_columns(
+        patients: PatientService, clock: FakeClock, tmp_path: Path) -> None:
+    outcomes = OutcomeService(clock=clock, today=lambda: TODAY)
+    # A practice measure whose name repeats a fixed column's is still told apart.
+    stairs = outcomes.save_custom_measure("Stairs without cramp", "flights", 0, 20, True,
+                                          False, 2)
+    outcomes.save_custom_measure("Notes", "", 0, 5, True, True, None)
+    patient = patients.create(ann(name="Ann Lee"))
+    [walk, sleep] = outcomes.set_psfs_activities(patient.id, ["Walk the dog", "Sleep through"])
+    session = full_session()
+    measures = dataclasses.replace(
+        session.measures, values=(*session.measures.values, (stairs.code, 7.0)),
+        psfs=((walk.id, 4.0), (sleep.id, 6.0)))
+    SessionService(clock=clock, local_clock=clock).create(
+        patient.id, dataclasses.replace(session, measures=measures, duration_minutes=45))
+
+    sessions_path, _, dictionary_path = export_csv(patients, tmp_path / "out.csv",
+                                                   outcomes=outcomes)
+
+    with sessions_path.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    assert len(header) == len(set(header)), "no column name appears twice"
+    [visit] = read(sessions_path)
+    assert visit["visit_minutes"] == "45"
+    assert "duration_minutes" in header, "the cramp-duration measure keeps its own column"
+    assert float(visit["Stairs without cramp"]) == 7
+    assert "Notes (custom:2)" in header
+    assert (visit["psfs_1_activity"], visit["psfs_1_rating"]) == ("Walk the dog", "4")
+    assert (visit["psfs_2_activity"], visit["psfs_2_rating"]) == ("Sleep through", "6")
+    assert float(visit["psfs_average"]) == 5
+    dictionary = read(dictionary_path)
+    assert [row["column"] for row in dictionary if row["file"] == "sessions"] == header
+    with (tmp_path / "out-diary.csv").open(encoding="utf-8", newline="") as handle:
+        diary_header = next(csv.reader(handle))
+    assert [row["column"] for row in dictionary if row["file"] == "diary"] == diary_header
+    assert all(row["meaning"] and row["range"] and row["source"] for row in dictionary)
+    stairs_row = next(row for row in dictionary if row["column"] == "Stairs without cramp")
+    assert "custom:1" in stairs_row["source"] and stairs_row["unit"] == "flights"

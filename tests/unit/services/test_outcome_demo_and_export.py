@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playhouse.test_utils import count_queries
 
+from practitioner.app import DEMO_PATIENTS, DEMO_SEED
 from practitioner.db.base import database
 from practitioner.db.models import (
     DiaryEntryRow,
@@ -19,10 +20,10 @@ from practitioner.db.models import (
     SessionRow,
 )
 from practitioner.domain.outcome_serialize import progress_to_dict
-from practitioner.domain.outcomes import DiaryEntry, SessionMeasures
+from practitioner.domain.outcomes import DiaryEntry, Flag, SessionMeasures
 from practitioner.domain.serialize import EXPORT_VERSION
 from practitioner.domain.validation import ValidationError
-from practitioner.services.demo import fill_demo
+from practitioner.services.demo import DEMO_CONFLICTS, fill_demo
 from practitioner.services.export import export_json
 from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
@@ -65,7 +66,7 @@ def test_every_demo_visit_has_measures_and_rates_the_patients_activities(
         diary = diaries[patient_id]
         if diary:
             first, last = visits[0].data.started_at.date(), visits[-1].data.started_at.date()
-            assert first <= diary[0].day and diary[-1].day < last
+            assert first - dt.timedelta(days=28) <= diary[0].day and diary[-1].day < last
     keepers = sum(1 for d in diaries.values() if d)
     assert 0 < keepers < len(ids)
     assert added.diary_days == DiaryEntryRow.select().count() > 0
@@ -192,3 +193,19 @@ def test_the_export_of_demo_records_reads_in_a_fixed_number_of_queries(
     fill_demo(patients, 15, seed=52, today=TODAY, sessions=sessions)
     assert DiaryEntryRow.select().count() > 0
     assert count() == few
+
+
+def test_demo_diaries_agree_with_the_visits_except_two_that_show_the_notice(
+    patients: PatientService, sessions: SessionService, outcomes: OutcomeService
+) -> None:
+    fill_demo(patients, DEMO_PATIENTS, DEMO_SEED, today=TODAY, sessions=sessions)
+    ids = [p.id for p in patients.list_patients()]
+    progress = {pid: outcomes.progress(pid) for pid in ids}
+    from_diary = [pid for pid, p in progress.items()
+                  if (row := p.for_code("cramps_per_week")) and row.source.startswith("diary")]
+    disagreeing = [pid for pid, p in progress.items() if p.disagreements]
+    assert len(disagreeing) == DEMO_CONFLICTS
+    assert len(from_diary) > 2 * DEMO_CONFLICTS, "most diaries speak, and agree"
+    for pid in disagreeing:
+        assert "Cramps per week: worse in the diary" in progress[pid].disagreements[0]
+        assert Flag.RESPONDER not in progress[pid].flags

@@ -59,8 +59,10 @@ def test_a_progress_report_has_visits_changes_and_the_responder_flag(
     cramps = by_name["Cramps per week"]
     assert (cramps.baseline, cramps.latest, cramps.trend) == ("8", "3", "better")
     assert cramps.change == "-5 (-62%)"
-    assert "Responder: cramps/week down by at least half" in data.outcome_flags
-    assert "Clinically important change in severity" in data.outcome_flags
+    assert ("Responder: cramps/week down by at least half — session answers, 2024-12-01 vs "
+            "2025-01-10") in data.outcome_flags
+    assert "Clinically important change in severity — session answers, 2024-12-01 vs 2025-01-10" \
+        in data.outcome_flags
     assert data.medications == ("Indapamide 2.5mg",)
     assert data.flags == ()  # a progress report does not list the reference flags
     assert [v for _, v in data.chart] == [8.0, 3.0]
