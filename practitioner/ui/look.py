@@ -59,7 +59,12 @@ def invalid_field_sheet(theme: Theme) -> str:
 
 def changed_group_sheet(theme: Theme) -> str:
     """The mark of a group box that changed since the previous visit."""
-    return (f"QGroupBox {{ border: 1px solid {theme.warning.border}; font-weight: 600; }}"
+    # The title gets a margin of its own: a sheet's border otherwise draws it over the
+    # first field ("● changed since …" half hidden).
+    return (f"QGroupBox {{ border: 1px solid {theme.warning.border}; border-radius: 3px;"
+            " margin-top: 1.5em; padding-top: 2px; font-weight: 600; }"
+            " QGroupBox::title { subcontrol-origin: margin; subcontrol-position: top left;"
+            f" left: 6px; padding: 0 3px; color: {theme.warning.fg}; }}"
             " QGroupBox * { font-weight: normal; }")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,6 +22,9 @@ from practitioner.domain.passphrase import (
     passphrase_problem,
     pin_problem,
 )
+
+
+MIN_WIDTH = 420  # wide enough that the explanations wrap to a few lines
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,25 @@ class _SecretDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
+        self.setMinimumWidth(MIN_WIDTH)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Opens with the first secret field focused (typing never goes to a button), and
+        tall enough for every wrapped line."""
+        super().showEvent(event)
+        fields = [w for w in self.findChildren(QLineEdit) if w.isVisibleTo(self)]
+        if fields and not any(f.hasFocus() for f in fields):
+            fields[0].setFocus()
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow to the height the wrapped texts need at the current width (a word-wrapped
+        label's height is not part of the dialog's minimum size)."""
+        layout = self.layout()
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def check(self) -> str:
         """Why the typed text cannot be accepted, or ""."""
@@ -82,6 +105,7 @@ class _SecretDialog(QDialog):
         """Show `text` under the fields."""
         self.problem.setText(text)
         self.problem.setVisible(bool(text))
+        self._fit()
 
     def _on_accept(self) -> None:
         problem = self.check()
