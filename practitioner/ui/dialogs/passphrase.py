@@ -23,7 +23,6 @@ from practitioner.domain.passphrase import (
     pin_problem,
 )
 
-
 MIN_WIDTH = 420  # wide enough that the explanations wrap to a few lines
 
 
@@ -49,6 +48,26 @@ def secret_field(accessible: str) -> QLineEdit:
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     edit.setAccessibleName(accessible)
     return edit
+
+
+def open_on_first_field(dialog: QDialog) -> None:
+    """On showing `dialog`: focus its first text field unless one is already chosen (typing
+    never goes to a button), and make it tall enough for every wrapped line."""
+    fields = [f for f in dialog.findChildren(QLineEdit) if f.isVisibleTo(dialog)]
+    if fields and dialog.focusWidget() not in fields:
+        fields[0].setFocus()
+    fit_height(dialog)
+
+
+def fit_height(dialog: QDialog) -> None:
+    """Grow `dialog` to the height its wrapped texts need at its width: a word-wrapped
+    label's height is no part of a layout's minimum size, so a problem shown under the
+    fields would otherwise squeeze the text above it."""
+    layout = dialog.layout()
+    layout.activate()
+    needed = layout.totalHeightForWidth(dialog.width())
+    if needed > dialog.height():
+        dialog.resize(dialog.width(), needed)
 
 
 def _problem_label(problem: str) -> QLabel:
@@ -80,22 +99,8 @@ class _SecretDialog(QDialog):
         self.setMinimumWidth(MIN_WIDTH)
 
     def showEvent(self, event: QShowEvent) -> None:
-        """Opens with the first secret field focused (typing never goes to a button), and
-        tall enough for every wrapped line."""
         super().showEvent(event)
-        fields = [w for w in self.findChildren(QLineEdit) if w.isVisibleTo(self)]
-        if fields and not any(f.hasFocus() for f in fields):
-            fields[0].setFocus()
-        self._fit()
-
-    def _fit(self) -> None:
-        """Grow to the height the wrapped texts need at the current width (a word-wrapped
-        label's height is not part of the dialog's minimum size)."""
-        layout = self.layout()
-        layout.activate()
-        needed = layout.totalHeightForWidth(self.width())
-        if needed > self.height():
-            self.resize(self.width(), needed)
+        open_on_first_field(self)
 
     def check(self) -> str:
         """Why the typed text cannot be accepted, or ""."""
@@ -105,7 +110,7 @@ class _SecretDialog(QDialog):
         """Show `text` under the fields."""
         self.problem.setText(text)
         self.problem.setVisible(bool(text))
-        self._fit()
+        fit_height(self)
 
     def _on_accept(self) -> None:
         problem = self.check()
