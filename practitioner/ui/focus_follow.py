@@ -8,6 +8,7 @@ leave the cursor in a field below the fold (Alt+N into the session's Notes).
 
 from __future__ import annotations
 
+from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 #: Room kept around the focused widget, in pixels, so its label and error line show too.
@@ -22,9 +23,20 @@ def reveal(widget: QWidget) -> None:
         if isinstance(parent, QScrollArea):
             content = parent.widget()
             if content is not None and content.isAncestorOf(target):
-                parent.ensureWidgetVisible(target, MARGIN, MARGIN)
+                _show(parent, content, target)
                 target = parent  # and the scroll area itself in any area around it
         parent = parent.parentWidget()
+
+
+def _show(area: QScrollArea, content: QWidget, target: QWidget) -> None:
+    # Not ensureWidgetVisible: it is content once the text cursor shows, leaving a
+    # field's top edge (and its label) cut off. As much of `target` as fits, top first.
+    viewport = area.viewport()
+    width = max(min(target.width(), viewport.width() - 2 * MARGIN), 0) // 2
+    height = max(min(target.height(), viewport.height() - 2 * MARGIN), 0) // 2
+    corner = target.mapTo(content, QPoint(0, 0))
+    area.ensureVisible(corner.x() + width, corner.y() + height, width + MARGIN,
+                       height + MARGIN)
 
 
 def _on_focus_changed(_old: QWidget | None, new: QWidget | None) -> None:
