@@ -19,9 +19,9 @@ from practitioner.domain.outcomes import CRAMPS_PER_WEEK
 from practitioner.domain.reference_flags import Flag
 from practitioner.services.changes import ChangeService
 from practitioner.services.drafts import DraftService
-from practitioner.ui.connection_status import ConnectionStatus
 from practitioner.ui import theme
-from practitioner.ui.look import AppStyle, banner_sheet
+from practitioner.ui.connection_status import ConnectionStatus
+from practitioner.ui.look import banner_sheet
 from practitioner.ui.main_window import MainWindow
 from practitioner.ui.theme import DARK, LIGHT, Choice, Theme, contrast
 from practitioner.ui.widgets.changed_elsewhere_notice import ChangedElsewhereNotice

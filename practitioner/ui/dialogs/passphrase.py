@@ -64,6 +64,8 @@ def fit_height(dialog: QDialog) -> None:
     label's height is no part of a layout's minimum size, so a problem shown under the
     fields would otherwise squeeze the text above it."""
     layout = dialog.layout()
+    if layout is None:
+        return
     layout.activate()
     needed = layout.totalHeightForWidth(dialog.width())
     if needed > dialog.height():
