@@ -111,6 +111,12 @@ class OutcomeChart(QWidget):
 
     def _apply_colours(self) -> None:
         colours = self.colours()
+        # Text items pyqtgraph makes later (a title) take its default foreground, which
+        # reads at under 3:1 on white: the theme's text instead.
+        self._pg.setConfigOptions(foreground=colours.text)
+        title = self.plot.getPlotItem().titleLabel
+        if title.text:
+            title.setText(title.text, color=colours.text)
         self.plot.setBackground(colours.background)
         for side in ("left", "bottom"):
             axis = self.plot.getAxis(side)
