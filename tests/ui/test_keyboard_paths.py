@@ -91,8 +91,7 @@ def test_every_alt_jump_scrolls_its_field_into_view(
 ) -> None:
     opened.resize(1280, 720)
     workspace = opened.workspace
-    workspace.show_profile() if hasattr(workspace, "show_profile") else \
-        workspace.tabs.setCurrentIndex(0)
+    workspace.tabs.setCurrentIndex(0)  # the profile
     _jump_all(qtbot, opened, workspace.form)
     workspace.show_sessions()
     workspace.sessions.new_session()
