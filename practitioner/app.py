@@ -108,8 +108,12 @@ def _install_excepthook(messages: Messages, log_file: Path | None) -> None:
 
 
 def _load_style(app: QApplication) -> None:
-    """The app's look (`ui/look.py`): a proxy of the platform style, not a style sheet."""
+    """The app's look (`ui/look.py`): a proxy of the platform style, not a style sheet;
+    and focus that scrolls into view (`ui/focus_follow.py`)."""
+    from practitioner.ui import focus_follow
     from practitioner.ui.look import AppStyle
+
+    focus_follow.install(app)
 
     style = AppStyle()
     app.setStyle(style)

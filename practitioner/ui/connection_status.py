@@ -48,8 +48,6 @@ class ConnectionStatus(QObject):
                                      "kept; reconnecting…"))
         self.banner.setObjectName("connectionBanner")
         self.banner.setAccessibleName(self.tr("Connection status"))
-        self.banner.setStyleSheet("QLabel#connectionBanner { background: #b3261e; color: white;"
-                                  " padding: 2px 8px; font-weight: bold; }")
         self.banner.hide()
         status_bar.addPermanentWidget(self.banner)
         self._timer = QTimer(self)

@@ -5,17 +5,20 @@ each start at M (measured: 930 ms of CPU to the records shown with it, 480 witho
 `AppStyle`, a proxy of the platform style, dresses the few widgets that look different
 when they are polished, by object name or dynamic property:
 
-- `inlineError` labels: red, semi-bold; `flags`: green, semi-bold;
-- `emptyState` labels: placeholder colour, 12 pt, padded; `patientTitle`: 17 pt
-  semi-bold; `patientSubtitle`: placeholder colour;
-- `redFlagBanner` frames: pale red with a red border (a style sheet on that frame only);
-- fields with the property `invalid` true: a red border; group boxes with `changed`
-  true: an orange border (style sheets on those widgets only, while the mark lasts, set
+- `inlineError` labels: the danger colour, semi-bold; `flags`: success, semi-bold;
+- `emptyState` labels: muted, 12 pt, padded; `patientTitle`: 17 pt semi-bold;
+  `patientSubtitle`: muted;
+- banners (`BANNERS`: red flags, damaged records, changed elsewhere, connection lost):
+  their tone's background and border, their labels' text and links in its foreground (a
+  style sheet on that frame only);
+- fields with the property `invalid` true: a danger border; group boxes with `changed`
+  true: a warning border (style sheets on those widgets only, while the mark lasts, set
   from the event loop right after the polish);
 - group box titles semi-bold, what they hold normal.
 
-Code that changes `invalid` or `changed` re-polishes the widget, as it did for the style
-sheet.
+Every colour comes from `ui/theme.py`, for the palette in use; `redress_all` applies a
+changed theme to the widgets already shown. Code that changes `invalid` or `changed`
+re-polishes the widget, as it did for the style sheet.
 """
 
 from __future__ import annotations
@@ -25,29 +28,56 @@ from typing import overload
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QGroupBox, QProxyStyle, QWidget
+from PySide6.QtWidgets import QApplication, QGroupBox, QLabel, QProxyStyle, QWidget
 
-ERROR_RED = "#b3261e"
-FLAG_GREEN = "#1b5e20"
-CHANGED_ORANGE = "#c77700"
+from practitioner.ui.theme import DARK, LIGHT, Theme, for_palette
 
-# Style sheets for single widgets (QStyleSheetStyle then applies to that widget only).
-RED_FLAG_BANNER = (
-    "QFrame#redFlagBanner { background: #fdecea; border: 2px solid " + ERROR_RED
-    + "; border-radius: 4px; } QFrame#redFlagBanner QLabel { color: #5f1410; }"
-)
-INVALID_FIELD = "border: 2px solid " + ERROR_RED + "; border-radius: 3px;"
-CHANGED_GROUP = (
-    "QGroupBox { border: 1px solid " + CHANGED_ORANGE + "; font-weight: 600; }"
-    " QGroupBox * { font-weight: normal; }"
-)
-MARKS = (INVALID_FIELD, CHANGED_GROUP)
+# Banner frames by object name: their tone, and whether it is shown inverted (strong).
+BANNERS: dict[str, tuple[str, bool]] = {
+    "redFlagBanner": ("danger", False),
+    "damagedBanner": ("danger", False),
+    "changedElsewhere": ("warning", False),
+    "connectionBanner": ("danger", True),
+}
 
 
-def _text_colour(widget: QWidget, colour: QColor) -> None:
+def banner_sheet(name: str, theme: Theme) -> str:
+    """The style sheet of the banner frame named `name`."""
+    tone_name, strong = BANNERS[name]
+    tone = theme.tones()[tone_name]
+    if strong:
+        return (f"#{name} {{ background: {tone.fg}; color: {tone.bg}; padding: 2px 8px;"
+                " font-weight: bold; }")
+    return (f"#{name} {{ background: {tone.bg}; border: 1px solid {tone.border};"
+            f" border-radius: 3px; }} #{name} QLabel {{ color: {tone.fg}; }}")
+
+
+def invalid_field_sheet(theme: Theme) -> str:
+    """The mark of a field whose value cannot be accepted."""
+    return f"border: 2px solid {theme.danger.border}; border-radius: 3px;"
+
+
+def changed_group_sheet(theme: Theme) -> str:
+    """The mark of a group box that changed since the previous visit."""
+    # The title gets a margin of its own: a sheet's border otherwise draws it over the
+    # first field ("● changed since …" half hidden).
+    return (f"QGroupBox {{ border: 1px solid {theme.warning.border}; border-radius: 3px;"
+            " margin-top: 1.5em; padding-top: 2px; font-weight: 600; }"
+            " QGroupBox::title { subcontrol-origin: margin; subcontrol-position: top left;"
+            f" left: 6px; padding: 0 3px; color: {theme.warning.fg}; }}"
+            " QGroupBox * { font-weight: normal; }")
+
+
+def _marks() -> set[str]:
+    return {sheet(t) for t in (LIGHT, DARK) for sheet in (invalid_field_sheet,
+                                                        changed_group_sheet)}
+
+
+def _text_colour(widget: QWidget, colour: str) -> None:
     palette = widget.palette()
-    palette.setColor(QPalette.ColorRole.WindowText, colour)
-    palette.setColor(QPalette.ColorRole.Text, colour)
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
+                 QPalette.ColorRole.Link, QPalette.ColorRole.LinkVisited):
+        palette.setColor(role, QColor(colour))
     widget.setPalette(palette)
 
 
@@ -60,19 +90,16 @@ def _font(widget: QWidget, *, points: float | None = None, semibold: bool = Fals
     widget.setFont(font)
 
 
-def _placeholder(widget: QWidget) -> QColor:
-    return widget.palette().color(QPalette.ColorRole.PlaceholderText)
-
-
 def _own_sheet(widget: QWidget) -> str | None:
     """The style sheet `widget` should have of its own, or None to leave it alone."""
-    if widget.objectName() == "redFlagBanner":
-        return RED_FLAG_BANNER
+    theme = for_palette()
+    if widget.objectName() in BANNERS:
+        return banner_sheet(widget.objectName(), theme)
     if isinstance(widget, QGroupBox) and widget.property("changed"):
-        return CHANGED_GROUP
+        return changed_group_sheet(theme)
     if widget.property("invalid"):
-        return INVALID_FIELD
-    return "" if widget.styleSheet() in MARKS else None
+        return invalid_field_sheet(theme)
+    return "" if widget.styleSheet() in _marks() else None
 
 
 def _apply_own_sheet(widget: QWidget) -> None:
@@ -108,20 +135,26 @@ def dress(widget: QWidget) -> None:
         font.setWeight(QFont.Weight.Normal)
         widget.setFont(font)
     name = widget.objectName()
+    theme = for_palette()
+    parent = widget.parentWidget()
     if name == "inlineError":
-        _text_colour(widget, QColor(ERROR_RED))
+        _text_colour(widget, theme.danger.fg)
         _font(widget, semibold=True)
     elif name == "flags":
-        _text_colour(widget, QColor(FLAG_GREEN))
+        _text_colour(widget, theme.success.fg)
         _font(widget, semibold=True)
+    elif isinstance(widget, QLabel) and parent is not None and (
+            parent.objectName() in BANNERS and not BANNERS[parent.objectName()][1]):
+        tone = theme.tones()[BANNERS[parent.objectName()][0]]
+        _text_colour(widget, tone.fg)  # links included: the palette's may be unreadable
     elif name == "emptyState":
-        _text_colour(widget, _placeholder(widget))
+        _text_colour(widget, theme.muted)
         _font(widget, points=12)
         widget.setContentsMargins(16, 16, 16, 16)
     elif name == "patientTitle":
         _font(widget, points=17, semibold=True)
     elif name == "patientSubtitle":
-        _text_colour(widget, _placeholder(widget))
+        _text_colour(widget, theme.muted)
     _schedule_own_sheet(widget)
 
 
@@ -140,3 +173,10 @@ class AppStyle(QProxyStyle):
         super().polish(target)
         if isinstance(target, QWidget):
             dress(target)
+
+
+def redress_all() -> None:
+    """Apply the current theme's colours to every widget already dressed (after the
+    palette or View › Theme changed)."""
+    for widget in QApplication.allWidgets():
+        dress(widget)

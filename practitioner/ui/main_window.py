@@ -70,8 +70,12 @@ class MainWindow(QMainWindow):
         return window
 
     def _build_frame(self, settings: QSettings, title_suffix: str) -> None:
+        from practitioner.ui import theme
+
         self._settings = settings
         self.records_in_use = title_suffix
+        if (choice := theme.saved_choice(settings)) is not theme.Choice.SYSTEM:
+            theme.apply(choice)  # View › Theme, before the first paint
         self.setWindowTitle("Cramp Practitioner" + (f" — {title_suffix}" if title_suffix else ""))
         self.setObjectName("mainWindow")
         self._menus: dict[str, QMenu] = {
@@ -170,7 +174,9 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         a = self.commands
-        # Menu mnemonics avoid the letters the forms' field labels use (Alt+P is "Points").
+        from practitioner.ui.theme_menu import ThemeMenu
+
+        # Form mnemonics avoid the menu bar's letters (tests/ui/test_mnemonics.py).
         patient_menu = self._menus["Pat&ient"]
         for action in (a.new_patient, a.find, a.save, a.cancel_edit, a.archive):
             patient_menu.addAction(action)
@@ -198,6 +204,8 @@ class MainWindow(QMainWindow):
         toggle_reference = self.reference_dock.toggleViewAction()
         toggle_reference.setShortcut("F9")
         view_menu.addAction(toggle_reference)
+        view_menu.addSeparator()
+        self.theme_menu = ThemeMenu(view_menu, self._settings, self)
         security_menu = self._menus["Sec&urity"]
         for action in (a.lock, a.encrypt, a.change_passphrase, a.set_pin):
             security_menu.addAction(action)

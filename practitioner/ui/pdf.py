@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 )
 
 from practitioner.domain.report_content import CHART_RESOURCE, ReportData, report_html
+from practitioner.ui.theme import PRINT_GRID, PRINT_INK, PRINT_LINE, PRINT_PAPER
 
 CHART_SIZE = (1120, 440)
 MARGINS_MM = QMarginsF(20, 18, 20, 18)
@@ -39,7 +40,7 @@ def chart_image(points: Sequence[tuple[dt.date, float]], title: str = "") -> QIm
     """A plain line chart of `points` (date order) on a white background."""
     width, height = CHART_SIZE
     image = QImage(width, height, QImage.Format.Format_RGB32)
-    image.fill(QColor("white"))
+    image.fill(QColor(PRINT_PAPER))
     if len(points) < 2:
         return image
     painter = QPainter(image)
@@ -60,7 +61,7 @@ def chart_image(points: Sequence[tuple[dt.date, float]], title: str = "") -> QIm
             y = plot.bottom() - plot.height() * value / high
             return QPointF(x, y)
 
-        painter.setPen(QPen(QColor("#888888"), 1))
+        painter.setPen(QPen(QColor(PRINT_GRID), 1))
         for step in range(5):
             value = high * step / 4
             y = plot.bottom() - plot.height() * step / 4
@@ -68,7 +69,7 @@ def chart_image(points: Sequence[tuple[dt.date, float]], title: str = "") -> QIm
             painter.drawText(QRectF(0, y - 12, left - 8, 24),
                              int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                              f"{value:.0f}")
-        painter.setPen(QPen(QColor("black"), 2))
+        painter.setPen(QPen(QColor(PRINT_INK), 2))
         painter.drawLine(plot.bottomLeft(), plot.bottomRight())
         painter.drawLine(plot.bottomLeft(), plot.topLeft())
         painter.drawText(QRectF(plot.left(), plot.bottom() + 8, 200, 30),
@@ -78,11 +79,11 @@ def chart_image(points: Sequence[tuple[dt.date, float]], title: str = "") -> QIm
         if title:
             painter.drawText(QRectF(left, 4, plot.width(), 30),
                              int(Qt.AlignmentFlag.AlignLeft), title)
-        painter.setPen(QPen(QColor("#1f5fa8"), 4))
+        painter.setPen(QPen(QColor(PRINT_LINE), 4))
         line = [at(day, value) for day, value in points]
         for start, end in itertools.pairwise(line):
             painter.drawLine(start, end)
-        painter.setBrush(QColor("#1f5fa8"))
+        painter.setBrush(QColor(PRINT_LINE))
         for point in line:
             painter.drawEllipse(point, 5, 5)
     finally:

@@ -17,8 +17,11 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from practitioner.ui.look import CHANGED_GROUP, ERROR_RED, INVALID_FIELD, AppStyle
+from practitioner.ui.look import AppStyle, changed_group_sheet, invalid_field_sheet
+from practitioner.ui.theme import LIGHT
 from practitioner.ui.widgets.inline_error import InlineError
+
+INVALID_FIELD, CHANGED_GROUP = invalid_field_sheet(LIGHT), changed_group_sheet(LIGHT)
 
 
 @pytest.fixture
@@ -42,7 +45,7 @@ def test_an_invalid_field_gets_a_red_border_and_its_error_line_is_red(
     for widget in (field, error):
         qtbot.addWidget(widget)
         widget.show()
-    assert error.palette().color(QPalette.ColorRole.WindowText) == QColor(ERROR_RED)
+    assert error.palette().color(QPalette.ColorRole.WindowText) == QColor(LIGHT.danger.fg)
     assert error.font().weight() == QFont.Weight.DemiBold
     error.set_message("A name is required.")
     qtbot.waitUntil(lambda: field.styleSheet() == INVALID_FIELD)

@@ -75,11 +75,11 @@ def test_record_a_full_session_by_keyboard(
     keys.press(Qt.Key.Key_N, CTRL_SHIFT)
     qtbot.waitUntil(lambda: page.form.started_at.hasFocus())
     assert page.form.started_at.text() == "2025-01-15 10:00"
-    keys.press(Qt.Key.Key_U, ALT)
+    keys.press(Qt.Key.Key_R, ALT)
     keys.type("40")
     keys.press(Qt.Key.Key_C, ALT)
     keys.type("Cramps down to two nights a week.")
-    keys.press(Qt.Key.Key_T, ALT)
+    keys.press(Qt.Key.Key_B, ALT)
     assert page.form.tongue_body.hasFocus()
     keys.press(Qt.Key.Key_Down)  # Pale
     keys.press(Qt.Key.Key_L, ALT)

@@ -40,8 +40,7 @@ from practitioner.domain.conflicts import (
     note_fields,
     with_texts,
 )
-
-HIGHLIGHT = QColor("#fff1c2")  # a row whose two versions differ
+from practitioner.ui.theme import for_palette
 
 # Labels for field names that read badly when derived ("notes" → "Notes" is fine).
 _LABELS: dict[str, str] = {
@@ -271,8 +270,10 @@ class ConflictDialog(QDialog):
         for column, text in enumerate((label, theirs, mine)):
             item = QTableWidgetItem(text)
             item.setToolTip(text)
-            if differs:
-                item.setBackground(QBrush(HIGHLIGHT))
+            if differs:  # the row whose two versions differ
+                tone = for_palette(self.table.palette()).warning
+                item.setBackground(QBrush(QColor(tone.bg)))
+                item.setForeground(QBrush(QColor(tone.fg)))
                 item.setFont(bold)
             self.table.setItem(row, column, item)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 from practitioner.domain.accounts import MIN_PASSWORD_LENGTH, Account, Role
 from practitioner.domain.validation import ValidationError
 from practitioner.errors import KnownError
-from practitioner.ui.dialogs.passphrase import secret_field
+from practitioner.ui.dialogs.passphrase import fit_height, open_on_first_field, secret_field
 
 SignIn = Callable[[str, str], Account]
 #: Creates an account from a name, a password typed twice and a role.
@@ -66,9 +67,14 @@ class CheckedDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(380)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        open_on_first_field(self)
+
     def show_problem(self, text: str) -> None:
         self.problem.setText(text)
         self.problem.setVisible(bool(text))
+        fit_height(self)
 
     def submit(self) -> str:
         """Act on what was typed; returns the problem to show, or "" when done."""

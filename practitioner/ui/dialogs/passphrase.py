@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,6 +22,8 @@ from practitioner.domain.passphrase import (
     passphrase_problem,
     pin_problem,
 )
+
+MIN_WIDTH = 420  # wide enough that the explanations wrap to a few lines
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,28 @@ def secret_field(accessible: str) -> QLineEdit:
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     edit.setAccessibleName(accessible)
     return edit
+
+
+def open_on_first_field(dialog: QDialog) -> None:
+    """On showing `dialog`: focus its first text field unless one is already chosen (typing
+    never goes to a button), and make it tall enough for every wrapped line."""
+    fields = [f for f in dialog.findChildren(QLineEdit) if f.isVisibleTo(dialog)]
+    if fields and dialog.focusWidget() not in fields:
+        fields[0].setFocus()
+    fit_height(dialog)
+
+
+def fit_height(dialog: QDialog) -> None:
+    """Grow `dialog` to the height its wrapped texts need at its width: a word-wrapped
+    label's height is no part of a layout's minimum size, so a problem shown under the
+    fields would otherwise squeeze the text above it."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    layout.activate()
+    needed = layout.totalHeightForWidth(dialog.width())
+    if needed > dialog.height():
+        dialog.resize(dialog.width(), needed)
 
 
 def _problem_label(problem: str) -> QLabel:
@@ -73,6 +98,11 @@ class _SecretDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
+        self.setMinimumWidth(MIN_WIDTH)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        open_on_first_field(self)
 
     def check(self) -> str:
         """Why the typed text cannot be accepted, or ""."""
@@ -82,6 +112,7 @@ class _SecretDialog(QDialog):
         """Show `text` under the fields."""
         self.problem.setText(text)
         self.problem.setVisible(bool(text))
+        fit_height(self)
 
     def _on_accept(self) -> None:
         problem = self.check()

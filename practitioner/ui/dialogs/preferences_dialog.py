@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from practitioner.domain.preferences import Preferences, as_texts
 from practitioner.services.preferences import check_preferences
+from practitioner.ui import theme
 
 Check = Callable[[dict[str, str]], tuple[Preferences | None, dict[str, str]]]
 
@@ -144,7 +145,8 @@ class PreferencesDialog(QDialog):
         bad_tabs = {self._tab_of[name] for name in problems}
         for index in range(self.tabs.count()):  # a tab hiding a problem says so
             self.tabs.tabBar().setTabTextColor(
-                index, QColor("#b3261e") if index in bad_tabs else QColor())
+                index, QColor(theme.for_palette(self.palette()).danger.fg)
+                if index in bad_tabs else QColor())
             self.tabs.setTabToolTip(index, self.tr("A field here needs attention")
                                     if index in bad_tabs else "")
         if hasattr(self, "buttons"):

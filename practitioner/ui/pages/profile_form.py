@@ -140,7 +140,7 @@ class ProfileForm(QWidget):
         self._row(profile, "Timing", self.timings)
         self._row(profile, "&Onset date", self.onset_date, "profile.onset_date")
         self._row(profile, "&Frequency / week", self.frequency, "profile.frequency_per_week")
-        self._row(profile, "D&uration (min)", self.duration, "profile.duration_minutes")
+        self._row(profile, "Du&ration (min)", self.duration, "profile.duration_minutes")
         self._row(profile, "&Worst severity", self.severity, "profile.worst_severity")
         self._row(profile, "Triggers", self.triggers)
         self._row(profile, "Relieved by", self.reliefs)
@@ -157,7 +157,7 @@ class ProfileForm(QWidget):
         self._row(lifestyle, "F&luids (L/day)", self.fluid, "lifestyle.fluid_litres_per_day")
         self._row(lifestyle, "&Alcohol (units/wk)", self.alcohol,
                   "lifestyle.alcohol_units_per_week")
-        self._row(lifestyle, "Work pos&ture", self.posture)
+        self._row(lifestyle, "Wor&k posture", self.posture)
 
         screening = self._group(layout, "Red-flag screening (ask at intake)")
         for box in self.red_flag_boxes.values():

@@ -18,8 +18,6 @@ class ChangedElsewhereNotice(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("changedElsewhere")
-        self.setStyleSheet("QFrame#changedElsewhere { background: #fff4ce; "
-                           "border: 1px solid #c8a600; border-radius: 3px; }")
         self.label = QLabel(self.tr("Changed at another workstation — your unsaved edits are "
                                     "kept."))
         self.label.setWordWrap(True)

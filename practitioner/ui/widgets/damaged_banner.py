@@ -15,7 +15,6 @@ class DamagedBanner(QFrame):
         super().__init__(parent)
         self.setObjectName("damagedBanner")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet("#damagedBanner { background: #fde2e1; border: 1px solid #c0392b; }")
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.restore_button = QPushButton(self.tr("Restore newest backup…"))

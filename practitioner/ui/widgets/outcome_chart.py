@@ -11,10 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QSaveFile, Qt
+from PySide6.QtCore import QEvent, QSaveFile, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from practitioner.domain.outcomes import CRAMPS_PER_WEEK, DiaryWeek, MeasureDefinition
+from practitioner.ui.theme import ChartColours, for_palette
 
 
 @dataclass(frozen=True)
@@ -43,10 +45,10 @@ class OutcomeChart(QWidget):
         self.chooser = QComboBox()
         self.chooser.setAccessibleName(self.tr("Measure shown in the chart"))
         self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
-        self.plot.setBackground("w")
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setAccessibleName(self.tr("Outcome chart"))
         self.plot.addLegend(offset=(-10, 10))  # top right
+        self._apply_colours()
         self.empty = QLabel(self.tr("No values recorded for this measure yet."))
         self.empty.setObjectName("emptyState")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -97,8 +99,38 @@ class OutcomeChart(QWidget):
             return False
         return target.commit()
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # the theme changed
+            self._apply_colours()
+            self._redraw()
+
+    def colours(self) -> ChartColours:
+        """The chart's colours, for the palette in use."""
+        return for_palette(self.palette()).chart
+
+    def _apply_colours(self) -> None:
+        colours = self.colours()
+        # Text items pyqtgraph makes later (a title) take its default foreground, which
+        # reads at under 3:1 on white: the theme's text instead.
+        self._pg.setConfigOptions(foreground=colours.text)
+        title = self.plot.getPlotItem().titleLabel
+        if title.text:
+            title.setText(title.text, color=colours.text)
+        self.plot.setBackground(colours.background)
+        for side in ("left", "bottom"):
+            axis = self.plot.getAxis(side)
+            axis.setPen(colours.text)
+            axis.setTextPen(colours.text)
+        legend = self.plot.getPlotItem().legend
+        if legend is not None:
+            legend.setLabelTextColor(colours.text)
+            legend.setBrush(colours.background)
+            legend.setPen(colours.muted)
+
     def _redraw(self) -> None:
         pg = self._pg
+        colours = self.colours()
         self.plot.clear()
         code = self.chooser.currentData()
         definition = next((d for d in self._definitions if d.code == code), None)
@@ -113,7 +145,7 @@ class OutcomeChart(QWidget):
             self.plot.addItem(pg.BarGraphItem(
                 x=[_stamp(w.start) + week / 2 for w in self._weeks],
                 height=[w.cramps_per_week for w in self._weeks],
-                width=week * 0.8, brush=pg.mkBrush(120, 160, 220, 110), pen=None,
+                width=week * 0.8, brush=pg.mkBrush(QColor(colours.bars)), pen=None,
                 name=self.tr("Diary: cramps per week"),
             ))
         if not points:
@@ -123,17 +155,18 @@ class OutcomeChart(QWidget):
         if mic:
             band = pg.LinearRegionItem(values=(baseline - mic, baseline + mic),
                                        orientation="horizontal", movable=False,
-                                       brush=pg.mkBrush(255, 200, 0, 45), pen=pg.mkPen(None))
+                                       brush=pg.mkBrush(QColor(colours.band)),
+                                       pen=pg.mkPen(None))
             self.plot.addItem(band)
-        dashed = pg.mkPen((120, 120, 120), style=Qt.PenStyle.DashLine)
+        dashed = pg.mkPen(colours.muted, style=Qt.PenStyle.DashLine)
         self.plot.addItem(pg.InfiniteLine(pos=baseline, angle=0, label=self.tr("baseline"),
-                                          pen=dashed))
+                                          pen=dashed, labelOpts={"color": colours.muted}))
         xs, ys = [p[0] for p in points], [p[1] for p in points]
-        self.plot.plot(xs, ys, pen=pg.mkPen((30, 90, 160), width=2), name=definition.name)
+        self.plot.plot(xs, ys, pen=pg.mkPen(colours.line, width=2), name=definition.name)
         tips = [v.tooltip for v in self._visits if code in v.values]
         markers = pg.ScatterPlotItem(
-            x=xs, y=ys, data=tips, size=9, brush=pg.mkBrush(30, 90, 160),
-            hoverable=True, tip=_tip,
+            x=xs, y=ys, data=tips, size=9, brush=pg.mkBrush(colours.line),
+            pen=pg.mkPen(colours.line), hoverable=True, tip=_tip,
         )
         self.plot.addItem(markers)
         self.plot.setLabel("left", f"{definition.name} ({definition.unit})")
