@@ -25,8 +25,10 @@ from pytestqt.qtbot import QtBot
 from practitioner import app
 from practitioner.domain.accounts import Identity
 from practitioner.domain.patient import Patient
+from practitioner.domain.preferences import Preferences
 from practitioner.services.accounts import AccountService
 from practitioner.services.identity import SignedIn
+from practitioner.ui.dialogs.about_dialog import AboutDialog, AboutInfo, ShortcutsDialog
 from practitioner.ui.dialogs.accounts_dialog import AccountsDialog
 from practitioner.ui.dialogs.connect_dialog import ConnectDialog, ServerPasswordDialog
 from practitioner.ui.dialogs.custom_measure import CustomMeasureDialog
@@ -37,6 +39,7 @@ from practitioner.ui.dialogs.passphrase import (
     NewPassphraseDialog,
     NewPinDialog,
 )
+from practitioner.ui.dialogs.preferences_dialog import NameDialog, PreferencesDialog
 from practitioner.ui.main_window import MainWindow
 from tests.helpers.fakes import FakeMessages
 
@@ -145,6 +148,9 @@ def dialogs(qtbot: QtBot, db_path: Path) -> list[QDialog]:
         NewAccountDialog(lambda n, r, p, c: None, first=False),  # type: ignore[arg-type]
         SetPasswordDialog("Dr Lee", lambda p, c: None), CustomMeasureDialog(),
         AccountsDialog(accounts, FakeMessages(), Identity(None, "setup")),
+        AboutDialog(AboutInfo.gather("records.db", db_path.parent, None)),
+        ShortcutsDialog([("File", "Save", "Ctrl+S")]),
+        PreferencesDialog(Preferences()), NameDialog(),
     ]
     for dialog in built:
         qtbot.addWidget(dialog)
