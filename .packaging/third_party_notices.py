@@ -60,7 +60,7 @@ def runtime_distributions(root: str = ROOT_DISTRIBUTION) -> list[metadata.Distri
 def licence_of(dist: metadata.Distribution) -> str:
     """The distribution's licence as its metadata states it."""
     meta = dist.metadata
-    declared = meta["License-Expression"] or meta["License"] or ""
+    declared = meta.get("License-Expression") or meta.get("License") or ""
     if declared and len(declared) < 200 and "\n" not in declared.strip():
         return declared.strip()
     classifiers = [c.split(" :: ")[-1] for c in meta.get_all("Classifier") or []
@@ -100,7 +100,7 @@ def notices() -> str:
     ]
     for dist in dists:
         meta = dist.metadata
-        home = meta["Home-page"] or next(
+        home = meta.get("Home-page") or next(
             (u.split(",", 1)[1].strip() for u in meta.get_all("Project-URL") or []), "")
         parts += [rule, f"{meta['Name']} {dist.version}", f"Licence: {licence_of(dist)}"]
         if home:
