@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from practitioner.paths import DATA_DIR_ENV
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 # Before any Qt import: tests never need a display. The offscreen screen is given a
 # desktop size (its default is 800x800, smaller than the window's minimum).
@@ -19,6 +23,14 @@ pytest_plugins = [
     "tests.helpers.db_fixtures", "tests.helpers.app_run", "tests.helpers.pg_cluster",
     "tests.helpers.ui_fixtures",
 ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _qapplication_first(qapp: QApplication) -> QApplication:
+    """Each worker's Qt application is a QApplication, made before any test: a command
+    run in-process (`report` writes its PDF through Qt) would otherwise make a bare
+    QGuiApplication first, on which no later test could build a widget."""
+    return qapp
 
 
 @pytest.fixture(autouse=True)
