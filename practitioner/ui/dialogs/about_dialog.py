@@ -106,6 +106,9 @@ class AboutDialog(QDialog):
         layout.addWidget(self.copied)
         layout.addWidget(buttons)
         self.setMinimumWidth(560)
+        # Wrapped labels ask for the height they need at a narrow guessed width; size the
+        # dialog for the width it has, or a blank band sits above the buttons.
+        self.resize(560, layout.totalHeightForWidth(560))
 
     def copy(self) -> None:
         """Put the facts on the clipboard as plain text."""
