@@ -19,7 +19,7 @@ from practitioner.domain.preferences import Preferences
 from practitioner.paths import data_dir
 from practitioner.services.bundle import Services
 from practitioner.services.settings_file import ini_setting
-from practitioner.ui import preferences
+from practitioner.ui import preferences, theme
 from practitioner.ui.actions import Actions
 from practitioner.ui.dialogs.about_dialog import AboutDialog, AboutInfo
 from practitioner.ui.dialogs.preferences_dialog import NameDialog, PreferencesDialog
@@ -77,7 +77,8 @@ def test_save_is_refused_with_the_focus_on_the_first_bad_field_on_its_tab(
     dialog.show()
     dialog.edits["clinic_port"].setText("0")  # type: ignore[union-attr]
     dialog.tabs.setCurrentIndex(0)
-    assert dialog.tabs.tabBar().tabTextColor(2).name() == "#b3261e"  # the tab says so
+    danger = theme.for_palette(dialog.palette()).danger.fg
+    assert dialog.tabs.tabBar().tabTextColor(2).name() == danger  # the tab says so
     dialog.accept()
     assert dialog.isVisible() and dialog.result() != dialog.DialogCode.Accepted
     assert dialog.tabs.currentIndex() == 2

@@ -102,6 +102,7 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(facts)
+        layout.addSpacing(layout.spacing() * 2)  # the licence apart from the facts
         layout.addWidget(licence)
         layout.addWidget(self.copied)
         layout.addWidget(buttons)
