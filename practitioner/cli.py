@@ -647,6 +647,9 @@ def run(args: argparse.Namespace, *, pdf_writer: PdfWriter | None = None,
         except ContentError as exc:
             return _failed(args, f"the reference library cannot be loaded: {exc}",
                            ExitCode.FAILED, "content")
+        except BrokenPipeError:
+            _quiet_stdout()  # the reader stopped early (`… | head`): nothing to say
+            return ExitCode.FAILED
         except OSError as exc:
             if no_space_errno(exc):
                 full = Path(exc.filename) if isinstance(exc.filename, str) else Path.cwd()
@@ -661,6 +664,13 @@ def run(args: argparse.Namespace, *, pdf_writer: PdfWriter | None = None,
                            "report it" + (f" with the log file {log_file}." if log_file
                                           else "."),
                            ExitCode.BUG, "bug")
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at nothing, so what is still buffered cannot fail again at exit."""
+    if sys.__stdout__ is not None:
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.__stdout__.fileno())
 
 
 def _failed(args: argparse.Namespace, message: str, code: ExitCode, kind: str) -> int:

@@ -65,6 +65,11 @@ def test_the_bundled_command_line_answers_a_reference_search(
         bundle: Path, tmp_path: Path) -> None:
     found = _run(bundle, tmp_path, "cramp-practitioner-cli", "reference", "search", "magnesium")
     assert "magnesium" in found.stdout.lower()
+    # A typo (rapidfuzz) and a brand name (only the shipped search_terms.toml knows it).
+    typo = _run(bundle, tmp_path, "cramp-practitioner-cli", "reference", "search", "magnesum")
+    assert "low-magnesium" in typo.stdout
+    brand = _run(bundle, tmp_path, "cramp-practitioner-cli", "reference", "search", "ventolin")
+    assert "salbutamol" in brand.stdout
     version = _run(bundle, tmp_path, "cramp-practitioner-cli", "--version")
     assert version.stdout.split()[-1][0].isdigit()
 
@@ -93,7 +98,7 @@ def test_no_test_or_development_package_is_inside(bundle: Path) -> None:
 def test_the_bundle_carries_its_licences_and_stays_small(bundle: Path) -> None:
     assert "GNU GENERAL PUBLIC LICENSE" in (bundle / "LICENSE.txt").read_text()
     notices = (bundle / "THIRD-PARTY-NOTICES.txt").read_text(encoding="utf-8")
-    for name in ("PySide6_Essentials", "peewee", "sqlcipher3", "numpy",
+    for name in ("PySide6_Essentials", "peewee", "sqlcipher3", "numpy", "rapidfuzz",
                  "GNU Lesser General Public License"):
         assert name in notices
     assert not [p for p in bundle.rglob("*") if p.is_symlink() and not p.exists()]

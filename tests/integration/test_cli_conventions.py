@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -188,3 +189,21 @@ def test_a_terminal_that_cannot_show_a_character_gets_an_escape_not_a_crash(
 def test_terminal_text_shows_control_characters_as_escapes(text: str, shown: str) -> None:
     assert terminal.safe(text) == shown
     assert terminal.one_line(f"{text}\nnext\r") == f"{shown}\\x0anext\\x0d"
+
+
+@pytest.mark.slow
+def test_a_reader_that_stops_early_gets_no_error_line(tmp_path: Path) -> None:
+    """`cramp-practitioner-cli reference search cramp | head -1`: like other tools, the
+    command stops quietly when nobody reads the rest of its output."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is already gone: the first write fails with EPIPE
+    env = {**os.environ, "CRAMP_PRACTITIONER_DATA_DIR": str(tmp_path / "data")}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "practitioner", "--db", str(tmp_path / "r.db"),
+             "reference", "search", "cramp"], stdout=write_end, stderr=subprocess.PIPE,
+            env=env, text=True, timeout=120, check=False)
+    finally:
+        os.close(write_end)
+    assert result.stderr == ""
+    assert result.returncode == ExitCode.FAILED

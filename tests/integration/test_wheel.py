@@ -45,7 +45,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
                    timeout=300)
     (wheel,) = (work / "dist").glob("cramp_practitioner-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "practitioner/_resources/content/points.json" in names
+    for shipped in ("points.json", "search_terms.toml", "reference/low-magnesium.toml"):
+        assert f"practitioner/_resources/content/{shipped}" in names, shipped
     assert "practitioner/db/migrations/0001_patient_records.py" in names
     assert not any(n.startswith(("tests/", "resources/")) for n in names), names
     subprocess.run([sys.executable, "-m", "venv", str(work / "venv")], check=True, timeout=120)
@@ -87,5 +88,10 @@ def test_installed_wheel_runs_both_entry_points_outside_the_checkout(
     found = _run(installed, tmp_path, "cramp-practitioner-cli", "reference", "search",
                  "magnesium")
     assert "magnesium" in found.stdout.lower()
+    # A typo (rapidfuzz) and a brand name (only the shipped search_terms.toml knows it).
+    typo = _run(installed, tmp_path, "cramp-practitioner-cli", "reference", "search", "magnesum")
+    assert "low-magnesium" in typo.stdout
+    brand = _run(installed, tmp_path, "cramp-practitioner-cli", "reference", "search", "ventolin")
+    assert "salbutamol" in brand.stdout
     version = _run(installed, tmp_path, "cramp-practitioner-cli", "--version")
     assert PYPROJECT["project"]["version"] in version.stdout

@@ -178,6 +178,19 @@ def test_about_copies_its_facts_to_the_clipboard(qtbot: QtBot, tmp_path: Path) -
         assert value in text
 
 
+def test_about_is_as_tall_as_its_facts_with_no_blank_band(qtbot: QtBot, tmp_path: Path) -> None:
+    info = AboutInfo.gather(str(tmp_path / "records.db"), tmp_path, tmp_path / "x.log")
+    dialog = AboutDialog(info)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    needed = dialog.layout().totalHeightForWidth(dialog.width())
+    assert dialog.height() <= needed + dialog.fontMetrics().height()
+    dialog.copy_button.click()  # the "Copied" line still fits
+    qtbot.waitUntil(lambda: dialog.height() >= dialog.layout().totalHeightForWidth(
+        dialog.width()))
+
+
 class _FileOpener(QObject):
     def __init__(self) -> None:
         super().__init__()

@@ -102,10 +102,14 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(facts)
+        layout.addSpacing(layout.spacing() * 2)  # the licence apart from the facts
         layout.addWidget(licence)
         layout.addWidget(self.copied)
         layout.addWidget(buttons)
         self.setMinimumWidth(560)
+        # Wrapped labels ask for the height they need at a narrow guessed width; size the
+        # dialog for the width it has, or a blank band sits above the buttons.
+        self.resize(560, layout.totalHeightForWidth(560))
 
     def copy(self) -> None:
         """Put the facts on the clipboard as plain text."""
