@@ -46,7 +46,7 @@ class ReportDialog(QDialog):
         super().__init__(parent)
         self.task: BackgroundTask | None = None  # the PDF being saved, or the last
         self.data = data
-        self._keep = keep if data.kind is ReportKind.REFERRAL else None
+        self._keep = keep if data.kind.kept_as else None
         self.setWindowTitle(f"{data.kind.title} – {data.patient_name}")
         self.preview = QTextBrowser()
         self.preview.setAccessibleName(self.tr("Report preview"))
