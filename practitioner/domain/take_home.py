@@ -99,38 +99,78 @@ def _date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _self_care_html(sheet: TakeHomeSheet) -> str:
-    parts = ["<h2>What to do at home</h2>"]
+# About how many characters one line of a half-page column holds at the sheet's type
+# size; used only to balance the two columns.
+_COLUMN_CHARS = 44
+
+
+def _lines(text: str, indent: int = 0) -> float:
+    return float(max(1, -(-len(text) // (_COLUMN_CHARS - indent))))
+
+
+def _self_care_blocks(sheet: TakeHomeSheet) -> list[tuple[str, float]]:
+    blocks: list[tuple[str, float]] = []
     if not sheet.self_care and not sheet.advice_notes.strip():
-        parts.append("<p>No particular self-care was chosen at this visit. Please keep "
-                     "the cramp diary below.</p>")
+        text = ("No particular self-care was chosen at this visit. Please keep the cramp "
+                "diary below.")
+        blocks.append((f"<p>{_e(text)}</p>", _lines(text)))
     for item in sheet.self_care:
-        parts.append(f"<p><b>{_e(item.heading)}.</b> {_e(item.text)}</p>")
+        html = f"<p><b>{_e(item.heading)}.</b> {_e(item.text)}</p>"
+        weight = _lines(f"{item.heading}. {item.text}") + 0.3
         if item.steps:
-            parts.append("<ol>"
-                         + "".join(f"<li>{_e(s)}</li>" for s in item.steps) + "</ol>")
+            html += "<ol>" + "".join(f"<li>{_e(s)}</li>" for s in item.steps) + "</ol>"
+            weight += sum(_lines(s, 4) for s in item.steps) + 0.3
+        blocks.append((html, weight))
     notes = sheet.advice_notes.strip()
     if notes:
         text = _e(notes).replace("\n", "<br/>")
-        parts.append(f"<p><b>Also, from your practitioner:</b> {text}</p>")
-    return "".join(parts)
+        blocks.append((f"<p><b>Also, from your practitioner:</b> {text}</p>",
+                       _lines(f"Also, from your practitioner: {notes}")
+                       + notes.count("\n") + 0.3))
+    heading = "<h2>What to do at home</h2>"
+    first, weight = blocks[0]
+    blocks[0] = (heading + first, weight + 2)
+    return blocks
 
 
-def _red_flags_html(sheet: TakeHomeSheet) -> str:
-    parts = ["<h2>When to get help sooner</h2>"]
+def _red_flag_blocks(sheet: TakeHomeSheet) -> list[tuple[str, float]]:
+    """One block per flag, its group's heading on the first: the columns may break
+    within a group."""
+    blocks: list[tuple[str, float]] = []
     for urgency in URGENCIES:
         flags = [f for f in sheet.red_flags if f.urgency == urgency]
-        if not flags:
-            continue
-        parts.append(f"<p><b>{_e(sheet.urgency_headings[urgency])}</b></p>")
-        parts.append("<ul>"
-                     + "".join(f"<li>{_e(f.lay)}</li>" for f in flags) + "</ul>")
-    return "".join(parts)
+        for n, flag in enumerate(flags):
+            html = f"<ul><li>{_e(flag.lay)}</li></ul>"
+            weight = _lines(flag.lay, 4) + 0.25
+            if n == 0:
+                title = sheet.urgency_headings[urgency]
+                html = f"<p><b>{_e(title)}</b></p>" + html
+                weight += _lines(title) + 0.6
+            blocks.append((html, weight))
+    if blocks:
+        first, weight = blocks[0]
+        blocks[0] = ("<h2>When to get help sooner</h2>" + first, weight + 2)
+    return blocks
+
+
+def _columns_html(sheet: TakeHomeSheet) -> str:
+    """Self-care then the red flags, flowed over two columns of about equal height."""
+    blocks = _self_care_blocks(sheet) + _red_flag_blocks(sheet)
+    weights = [weight for _, weight in blocks]
+    split = min(range(1, len(blocks)),
+                key=lambda k: max(sum(weights[:k]), sum(weights[k:])))
+    left = "".join(html for html, _ in blocks[:split])
+    right = "".join(html for html, _ in blocks[split:])
+    return (
+        "<table width='100%' cellspacing='0' cellpadding='0'><tr>"
+        f"<td width='48%' valign='top'>{left}</td><td width='4%'></td>"
+        f"<td width='48%' valign='top'>{right}</td></tr></table>"
+    )
 
 
 # Each diary column's share of the page's width: room to write, headers unbroken.
-_DIARY_WIDTHS = {DATE: 10, CRAMPS: 9, WORST_SEVERITY: 16, TOTAL_MINUTES: 16,
-                 SLEEP_DISTURBED: 18, NOTES: 31}
+_DIARY_WIDTHS = {DATE: 11, CRAMPS: 9, WORST_SEVERITY: 16, TOTAL_MINUTES: 16,
+                 SLEEP_DISTURBED: 18, NOTES: 30}
 
 
 def _diary_html() -> str:
@@ -142,9 +182,9 @@ def _diary_html() -> str:
     )
     row = "<tr>" + "<td>&nbsp;</td>" * len(DIARY_COLUMNS) + "</tr>"
     return (
-        "<h2>Your cramp diary for the next two weeks</h2>"
-        "<p>One line a day, even on days without cramps (write 0). Bring it next time.</p>"
-        "<table border='1' cellspacing='0' cellpadding='3' width='100%' "
+        "<h2>Your cramp diary: <span style='font-weight: normal'>one line a day for two "
+        "weeks (0 if no cramps)</span></h2>"
+        "<table border='1' cellspacing='0' cellpadding='2' width='100%' "
         "style='font-size: 12pt; border-collapse: collapse'>"
         f"<thead><tr>{head}</tr></thead>"
         f"<tbody>{row * DIARY_DAYS}</tbody></table>"
@@ -159,13 +199,6 @@ def take_home_html(sheet: TakeHomeSheet) -> str:
         about.append(f"Next visit {_date(sheet.next_visit)}")
     header = (f"<h1>{_e(sheet.patient_name)}: looking after your cramps</h1>"
               f"<p>{' · '.join(_e(part) for part in about)}</p>")
-    columns = (
-        "<table width='100%' cellspacing='0' cellpadding='0'><tr>"
-        f"<td width='48%' valign='top'>{_self_care_html(sheet)}</td>"
-        "<td width='4%'></td>"
-        f"<td width='48%' valign='top'>{_red_flags_html(sheet)}</td>"
-        "</tr></table>"
-    )
     return (
         "<html><head><meta charset='utf-8'/><title>Take-home sheet – "
         f"{_e(sheet.patient_name)}</title></head>"
@@ -173,8 +206,9 @@ def take_home_html(sheet: TakeHomeSheet) -> str:
         "<style>h1 { font-size: 16pt; margin-bottom: 2px } "
         "h2 { font-size: 12pt; margin-top: 8px; margin-bottom: 3px } "
         "p { margin-top: 2px; margin-bottom: 4px } "
-        "ul, ol { margin-top: 0px; margin-bottom: 4px }</style>"
-        + header + columns + _diary_html()
+        "ol { margin-top: 0px; margin-bottom: 4px } ul { margin-top: 0px; margin-bottom: 2px }"
+        "</style>"
+        + header + _columns_html(sheet) + _diary_html()
         + "</body></html>"
     )
 

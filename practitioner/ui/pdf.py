@@ -44,7 +44,8 @@ from practitioner.ui.theme import PRINT_GRID, PRINT_INK, PRINT_LINE, PRINT_PAPER
 
 CHART_SIZE = (1120, 440)
 MARGINS_MM = QMarginsF(20, 18, 20, 18)
-SHEET_MARGINS_MM = QMarginsF(15, 12, 15, 12)  # the patient's sheet: room for the diary
+SHEET_MARGINS_MM = QMarginsF(15, 10, 15, 10)  # the patient's sheet: room for the diary
+SHEET_MAX_SHRINK = 1.12  # 11 pt type stays at 9.8 pt or more
 RESOLUTION = 300
 
 
@@ -117,11 +118,25 @@ def report_document(data: ReportData) -> QTextDocument:
                              chart_image(data.chart))
     document.setHtml(report_html(data, with_chart=with_chart))
     if data.kind is ReportKind.TAKE_HOME:
-        # A page size makes print_() lay the sheet out as one A4 page inside the margins
-        # (scaled to any printer's page), instead of adding 2 cm margins and page numbers.
-        document.setPageSize(_page_body())
         document.setIndentWidth(22)  # lists indented by a little, not Qt's 40 px
+        _fit_one_page(document)
     return document
+
+
+def _fit_one_page(document: QTextDocument) -> None:
+    """Lay the document out as one A4 page inside SHEET_MARGINS_MM, shrinking it a little
+    (by at most SHEET_MAX_SHRINK) when a full visit would spill over.
+
+    A page size makes print_() scale that page onto the printer's page, instead of adding
+    2 cm margins and page numbers; a larger page of the same shape prints smaller.
+    """
+    body = _page_body()
+    scale = 1.0
+    while True:
+        document.setPageSize(QSizeF(body.width() * scale, body.height() * scale))
+        if document.pageCount() <= 1 or scale >= SHEET_MAX_SHRINK:
+            return
+        scale = min(scale * 1.03, SHEET_MAX_SHRINK)
 
 
 def _page_body() -> QSizeF:
