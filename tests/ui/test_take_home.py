@@ -5,9 +5,9 @@ are the diary import's own, and kept in the record like a letter."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import re
-import datetime as dt
 import shutil
 import subprocess
 import unicodedata
@@ -22,7 +22,7 @@ from practitioner.domain.diary_csv import COLUMN_ALIASES, parse_diary_csv
 from practitioner.domain.outcomes import DiaryEntry
 from practitioner.domain.report_content import ReportKind
 from practitioner.domain.session import HomeAdvice
-from practitioner.domain.take_home import DIARY_COLUMNS, DIARY_DAYS
+from practitioner.domain.take_home import DIARY_COLUMNS
 from practitioner.services.audit import AuditService
 from practitioner.services.bundle import Services
 from practitioner.services.demo import fill_demo

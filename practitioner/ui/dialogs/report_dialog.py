@@ -33,7 +33,8 @@ LetterKeeper = Callable[[ReportData, bytes], None]
 
 class ReportDialog(QDialog):
     """What will be printed, with the letter's addressee and wording editable. A referral
-    letter that is saved or printed is also kept in the patient's record through `keep`.
+    letter or take-home sheet that is saved or printed is also kept in the patient's
+    record through `keep`.
 
     Signals:
         produced(str): the report left the app: "pdf" (saved) or "print" (sent to print).
