@@ -169,3 +169,22 @@ def test_every_advice_or_none_still_fits_one_page(
         assert "Drink steadily" in flat and "Change position often" in flat
     else:
         assert "No particular self-care was chosen at this visit" in flat
+
+
+def test_unsaved_advice_is_saved_before_the_sheet_is_made(
+    window: MainWindow, services: Services, messages: FakeMessages,
+) -> None:
+    patient_id, session_id = _demo_visit(services)
+    window.refresh_list()
+    window.workspace.open_patient(patient_id)
+    window.workspace.show_sessions()
+    sessions = window.workspace.sessions
+    sessions.open_session(session_id)
+    sessions.form.advice_notes.setText("Walk after dinner.")
+    window.commands.take_home.trigger()
+    assert not messages.reports, "a sheet without the advice being typed is not made"
+    assert messages.errors[-1][0] == "Save the session note first"
+    assert sessions.save()
+    window.commands.take_home.trigger()
+    [data] = messages.reports
+    assert data.take_home is not None and data.take_home.advice_notes == "Walk after dinner."
