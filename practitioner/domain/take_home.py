@@ -108,59 +108,66 @@ def _lines(text: str, indent: int = 0) -> float:
     return float(max(1, -(-len(text) // (_COLUMN_CHARS - indent))))
 
 
-def _self_care_blocks(sheet: TakeHomeSheet) -> list[tuple[str, float]]:
-    blocks: list[tuple[str, float]] = []
+# A block of the two columns: its HTML, its estimated height in lines, and the heading of
+# the red-flag group it belongs to ("" for self-care).
+_Block = tuple[str, float, str]
+
+
+def _self_care_blocks(sheet: TakeHomeSheet) -> list[_Block]:
+    blocks: list[_Block] = []
     if not sheet.self_care and not sheet.advice_notes.strip():
         text = ("No particular self-care was chosen at this visit. Please keep the cramp "
                 "diary below.")
-        blocks.append((f"<p>{_e(text)}</p>", _lines(text)))
+        blocks.append((f"<p>{_e(text)}</p>", _lines(text), ""))
     for item in sheet.self_care:
         html = f"<p><b>{_e(item.heading)}.</b> {_e(item.text)}</p>"
         weight = _lines(f"{item.heading}. {item.text}") + 0.3
         if item.steps:
             html += "<ol>" + "".join(f"<li>{_e(s)}</li>" for s in item.steps) + "</ol>"
             weight += sum(_lines(s, 4) for s in item.steps) + 0.3
-        blocks.append((html, weight))
+        blocks.append((html, weight, ""))
     notes = sheet.advice_notes.strip()
     if notes:
         text = _e(notes).replace("\n", "<br/>")
         blocks.append((f"<p><b>Also, from your practitioner:</b> {text}</p>",
                        _lines(f"Also, from your practitioner: {notes}")
-                       + notes.count("\n") + 0.3))
-    heading = "<h2>What to do at home</h2>"
-    first, weight = blocks[0]
-    blocks[0] = (heading + first, weight + 2)
+                       + notes.count("\n") + 0.3, ""))
+    first, weight, _ = blocks[0]
+    blocks[0] = ("<h2>What to do at home</h2>" + first, weight + 2, "")
     return blocks
 
 
-def _red_flag_blocks(sheet: TakeHomeSheet) -> list[tuple[str, float]]:
+def _red_flag_blocks(sheet: TakeHomeSheet) -> list[_Block]:
     """One block per flag, its group's heading on the first: the columns may break
     within a group."""
-    blocks: list[tuple[str, float]] = []
+    blocks: list[_Block] = []
     for urgency in URGENCIES:
         flags = [f for f in sheet.red_flags if f.urgency == urgency]
+        title = sheet.urgency_headings[urgency]
         for n, flag in enumerate(flags):
             html = f"<ul><li>{_e(flag.lay)}</li></ul>"
             weight = _lines(flag.lay, 4) + 0.25
             if n == 0:
-                title = sheet.urgency_headings[urgency]
                 html = f"<p><b>{_e(title)}</b></p>" + html
                 weight += _lines(title) + 0.6
-            blocks.append((html, weight))
+            blocks.append((html, weight, title))
     if blocks:
-        first, weight = blocks[0]
-        blocks[0] = ("<h2>When to get help sooner</h2>" + first, weight + 2)
+        first, weight, title = blocks[0]
+        blocks[0] = ("<h2>When to get help sooner</h2>" + first, weight + 2, title)
     return blocks
 
 
 def _columns_html(sheet: TakeHomeSheet) -> str:
     """Self-care then the red flags, flowed over two columns of about equal height."""
     blocks = _self_care_blocks(sheet) + _red_flag_blocks(sheet)
-    weights = [weight for _, weight in blocks]
+    weights = [weight for _, weight, _ in blocks]
     split = min(range(1, len(blocks)),
                 key=lambda k: max(sum(weights[:k]), sum(weights[k:])))
-    left = "".join(html for html, _ in blocks[:split])
-    right = "".join(html for html, _ in blocks[split:])
+    left = "".join(html for html, _, _ in blocks[:split])
+    right = "".join(html for html, _, _ in blocks[split:])
+    group = blocks[split][2]
+    if group and blocks[split - 1][2] == group:  # a group broken over the columns
+        right = f"<p><b>{_e(group.rstrip(':'))} (continued):</b></p>" + right
     return (
         "<table width='100%' cellspacing='0' cellpadding='0'><tr>"
         f"<td width='48%' valign='top'>{left}</td><td width='4%'></td>"
@@ -169,7 +176,7 @@ def _columns_html(sheet: TakeHomeSheet) -> str:
 
 
 # Each diary column's share of the page's width: room to write, headers unbroken.
-_DIARY_WIDTHS = {DATE: 11, CRAMPS: 9, WORST_SEVERITY: 16, TOTAL_MINUTES: 16,
+_DIARY_WIDTHS = {DATE: 13, CRAMPS: 9, WORST_SEVERITY: 15, TOTAL_MINUTES: 15,
                  SLEEP_DISTURBED: 18, NOTES: 30}
 
 
