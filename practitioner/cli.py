@@ -166,20 +166,29 @@ def _report(args: argparse.Namespace, patients: PatientService,
         reference.seed(load_reference(args.library))
     service = ReportService(patients, SessionService(), OutcomeService(), reference)
     prefs = saved_preferences(data_dir() / "settings.ini")  # the letterhead, as the window's
-    data = service.build(args.patient, kind, practice=args.practice or prefs.practice_name,
-                         practitioner=args.practitioner or prefs.signature(),
-                         letterhead=prefs.letterhead_lines(), recipient=args.to)
+    practice = args.practice or prefs.practice_name
+    practitioner = args.practitioner or prefs.signature()
+    if kind is ReportKind.TAKE_HOME:
+        data = service.build_take_home(args.patient, args.session, practice=practice,
+                                       practitioner=practitioner,
+                                       letterhead=prefs.letterhead_lines())
+    else:
+        data = service.build(args.patient, kind, practice=practice,
+                             practitioner=practitioner, letterhead=prefs.letterhead_lines(),
+                             recipient=args.to)
     if pdf_writer is None:
         raise KnownError(ErrorKind.CANNOT_OPEN, "This build has no PDF renderer; run "
                          "“python -m practitioner report …” instead.")
     pdf = pdf_writer(data, args.out)
     audit.record_access(AuditAction.REPORT, [args.patient], f"{kind.value} pdf")
-    if kind is not ReportKind.REFERRAL:
+    if not kind.kept_as:
         return f"Wrote {args.out}."
     author = args.practitioner or prefs.practitioner_name or getpass.getuser()
     LetterService(user=lambda: author, audit=audit).keep(
-        args.patient, data.recipient, data.letter_body or default_letter_body(data), pdf)
-    return f"Wrote {args.out} and kept the letter in patient {args.patient}'s record."
+        args.patient, data.recipient, data.letter_body or default_letter_body(data), pdf,
+        entity=kind.kept_as)
+    what = "sheet" if kind is ReportKind.TAKE_HOME else "letter"
+    return f"Wrote {args.out} and kept the {what} in patient {args.patient}'s record."
 
 
 def _import(args: argparse.Namespace, audit: AuditService,

@@ -52,6 +52,7 @@ def _number(low: int, high: int, what: str) -> Callable[[str], int]:
 
 
 _patient = _number(1, SQLITE_MAX_INTEGER, "a patient number")
+_session = _number(1, SQLITE_MAX_INTEGER, "a session number")
 _seed = _number(0, SQLITE_MAX_INTEGER, "a seed")
 
 
@@ -175,13 +176,17 @@ def build_parser(prog: str = PROGRAM) -> argparse.ArgumentParser:
                         help="file to write (default stdout; csv needs it)")
 
     report = _command(
-        commands, "report", "write a patient's progress report or referral letter as PDF",
-        Records.EXISTING, "A referral letter is also kept in the patient's record.",
+        commands, "report", "write a patient's progress report, referral letter or "
+        "take-home sheet as PDF", Records.EXISTING,
+        "A referral letter or take-home sheet is also kept in the patient's record.",
     )
     report.add_argument("--patient", type=_patient, required=True, help="the patient number")
     report.add_argument("--out", type=_path, required=True, help="the PDF file to write")
-    report.add_argument("--kind", choices=["progress", "referral"], default="progress",
-                        help="progress report (default) or referral letter")
+    report.add_argument("--kind", choices=["progress", "referral", "take-home"],
+                        default="progress", help="progress report (default), referral "
+                        "letter, or the patient's take-home sheet for a visit")
+    report.add_argument("--session", type=_session, default=None, metavar="N",
+                        help="the visit a take-home sheet is for (default: the latest)")
     report.add_argument("--practice", default="", help="practice name for the header "
                         "(default: the one set in Preferences)")
     report.add_argument("--practitioner", default="", help="name for the signature block "

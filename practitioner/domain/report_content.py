@@ -14,16 +14,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 
+from practitioner.domain.take_home import TakeHomeSheet, take_home_html
+
 CHART_RESOURCE = "report-chart.png"
 
 
 class ReportKind(enum.Enum):
     PROGRESS = "progress"
     REFERRAL = "referral"
+    TAKE_HOME = "take-home"
 
     @property
     def title(self) -> str:
-        return "Progress report" if self is ReportKind.PROGRESS else "Referral letter"
+        return {ReportKind.PROGRESS: "Progress report", ReportKind.REFERRAL: "Referral letter",
+                ReportKind.TAKE_HOME: "Take-home sheet"}[self]
+
+    @property
+    def kept_as(self) -> str:
+        """What a copy kept in the patient's record (once saved or printed) is called in
+        the audit trail; "" for a report that is not kept."""
+        return {ReportKind.REFERRAL: "referral_letter",
+                ReportKind.TAKE_HOME: "take_home_sheet"}.get(self, "")
 
 
 @dataclass(frozen=True)
@@ -94,6 +105,7 @@ class ReportData:
     chart_title: str = ""
     recipient: str = ""
     letter_body: str = ""
+    take_home: TakeHomeSheet | None = None  # the sheet, for ReportKind.TAKE_HOME
 
 
 def default_letter_body(data: ReportData) -> str:
@@ -255,6 +267,8 @@ def _signature(data: ReportData) -> str:
 def report_html(data: ReportData, *, with_chart: bool = True) -> str:
     """The whole report or letter as one HTML document. With `with_chart`, an `<img>` names
     `CHART_RESOURCE`, which the renderer supplies (when there are two points or more)."""
+    if data.take_home is not None:
+        return take_home_html(data.take_home)
     body: list[str] = [_header(data)]
     if data.kind is ReportKind.REFERRAL:
         if data.recipient:

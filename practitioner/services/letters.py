@@ -29,9 +29,11 @@ class LetterService:
         self._user = user
         self._audit = audit or AuditService(user=user, clock=clock)
 
-    def keep(self, patient_id: int, recipient: str, body: str, pdf: bytes) -> KeptLetter:
-        """Keep a letter that was just written as `pdf`. Raises ValueError when `pdf` is
-        not a PDF and KnownError(NOT_FOUND) for an unknown patient."""
+    def keep(self, patient_id: int, recipient: str, body: str, pdf: bytes, *,
+             entity: str = "referral_letter") -> KeptLetter:
+        """Keep a letter that was just written as `pdf` (`entity` names what it is in the
+        audit trail: a referral letter or a take-home sheet). Raises ValueError when `pdf`
+        is not a PDF and KnownError(NOT_FOUND) for an unknown patient."""
         if not pdf.startswith(PDF_MAGIC):
             raise ValueError("a kept letter must be a PDF document")
         now = self._clock()
@@ -41,7 +43,7 @@ class LetterService:
             row = ReferralLetterRow.create(patient=patient_id, written_at=now,
                                            written_by=current(self._user).name, recipient=recipient,
                                            body=body, pdf=pdf)
-            self._audit.record(AuditAction.CREATE, entity="referral_letter", entity_id=row.id,
+            self._audit.record(AuditAction.CREATE, entity=entity, entity_id=row.id,
                                patient_id=patient_id)
         return _letter(row)
 

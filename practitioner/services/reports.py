@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 
+from practitioner.content.take_home import load_take_home
 from practitioner.domain.outcomes import (
     CRAMPS_PER_WEEK,
     PGIC,
@@ -31,7 +32,8 @@ from practitioner.domain.report_content import (
     default_letter_body,
 )
 from practitioner.domain.session import Session
-from practitioner.errors import KnownError
+from practitioner.domain.take_home import TakeHomeContent, TakeHomeSheet, take_home_text
+from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
 from practitioner.services.reference import ReferenceService
@@ -193,6 +195,46 @@ class ReportService:
             body = letter_body.strip() or default_letter_body(data)
             data = dataclasses.replace(data, letter_body=body)
         return data
+
+    def build_take_home(
+        self,
+        patient_id: int,
+        session_id: int | None = None,
+        *,
+        practice: str = "",
+        practitioner: str = "",
+        letterhead: tuple[str, ...] = (),
+        content: TakeHomeContent | None = None,
+    ) -> ReportData:
+        """The patient's take-home sheet for visit `session_id` (default: the latest), with
+        the wording from `content` (default: the shipped take_home.toml). Raises
+        KnownError(NOT_FOUND) for an unknown patient, a session of another patient, or a
+        patient with no visits."""
+        patient = self._patients.get(patient_id)
+        if session_id is None:
+            session = self._sessions.latest(patient_id)
+            if session is None:
+                raise KnownError(ErrorKind.NOT_FOUND, f"{patient.data.name} has no visits "
+                                 "yet; save a session with its advice first.")
+        else:
+            session = self._sessions.get(session_id)
+            if session.patient_id != patient_id:
+                raise KnownError(ErrorKind.NOT_FOUND, f"Session {session_id} is not one of "
+                                 f"patient {patient_id}'s visits.")
+        wording = content or load_take_home()
+        visit = session.data
+        sheet = TakeHomeSheet(
+            patient_name=patient.data.name, visit_day=visit.started_at.date(),
+            self_care=wording.chosen(visit.advice), advice_notes=visit.advice_notes,
+            red_flags=wording.red_flags, urgency_headings=wording.urgency_headings,
+            next_visit=visit.next_visit, practice=practice, practitioner=practitioner,
+            letterhead=letterhead)
+        return ReportData(kind=ReportKind.TAKE_HOME, generated_on=self._today(),
+                          patient_id=patient.id, patient_name=patient.data.name,
+                          practice=practice, practitioner=practitioner,
+                          letterhead=letterhead,
+                          recipient=f"{patient.data.name} (take-home sheet)",
+                          letter_body=take_home_text(sheet), take_home=sheet)
 
     @staticmethod
     def _outcome_flags(progress: Progress) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ class Actions:
     progress_report: QAction
     referral_letter: QAction
     kept_letters: QAction
+    take_home: QAction
     export_json: QAction
     export_csv: QAction
     import_records: QAction
@@ -81,6 +82,9 @@ def build_actions(window: QWidget) -> Actions:
                                 "Write to the patient's physician about flags and progress"),
         kept_letters=_action(window, "&Kept letters…", "Ctrl+Shift+T",
                              "The referral letters kept in the open patient's record"),
+        take_home=_action(window, "&Take-home sheet…", "Ctrl+Shift+H",
+                          "Print the visit's self-care, warning signs and a blank cramp "
+                          "diary for the patient"),
         export_json=_action(window, "&Export all records (JSON)…", "",
                             "Every patient's whole record as one JSON file"),
         export_csv=_action(window, "Export for a s&preadsheet (CSV)…", "",

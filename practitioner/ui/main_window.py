@@ -181,7 +181,7 @@ class MainWindow(QMainWindow):
         for action in (a.new_patient, a.find, a.save, a.cancel_edit, a.archive):
             patient_menu.addAction(action)
         session_menu = self._menus["&Session"]
-        for action in (a.new_session, a.session_from_last, a.apply_protocol):
+        for action in (a.new_session, a.session_from_last, a.apply_protocol, a.take_home):
             session_menu.addAction(action)
         patient_menu.addSeparator()
         patient_menu.addAction(a.progress_report)
@@ -235,6 +235,8 @@ class MainWindow(QMainWindow):
         a.progress_report.triggered.connect(lambda: self.show_report(ReportKind.PROGRESS))
         a.referral_letter.triggered.connect(lambda: self.show_report(ReportKind.REFERRAL))
         a.kept_letters.triggered.connect(self.show_letters)
+        a.take_home.triggered.connect(lambda: self.show_report(ReportKind.TAKE_HOME))
+        self.workspace.sessions.take_home_button.clicked.connect(a.take_home.trigger)
         a.export_json.triggered.connect(self.transfer.export_json)
         a.export_csv.triggered.connect(self.transfer.export_csv)
         a.import_records.triggered.connect(self.transfer.import_json)
@@ -335,9 +337,10 @@ class MainWindow(QMainWindow):
         self.reference.set_patient(self.workspace.patient)
 
     def show_report(self, kind: ReportKind) -> None:
-        """Preview the open patient's progress report or referral letter."""
+        """Preview the open patient's progress report, referral letter or take-home sheet
+        (for the visit open in the session editor, else the latest)."""
         from practitioner.domain.audit import AuditAction
-        from practitioner.domain.report_content import default_letter_body
+        from practitioner.domain.report_content import ReportKind, default_letter_body
         from practitioner.services.reports import ReportService
         from practitioner.ui import preferences
 
@@ -348,15 +351,25 @@ class MainWindow(QMainWindow):
             return
         reports = ReportService(self._services.patients, self._services.sessions,
                                 self._services.outcomes, self._services.reference)
+        sessions = self.workspace.sessions
+        if kind is ReportKind.TAKE_HOME and sessions.has_unsaved_note():
+            self._messages.error(self, self.tr("Save the session note first"), self.tr(
+                "The take-home sheet shows the advice saved with the visit."))
+            return
+        letterhead = preferences.letterhead(self._settings)
         try:
-            data = reports.build(patient.id, kind, **preferences.letterhead(self._settings))
+            data = (reports.build_take_home(patient.id, sessions.stored_session_id(),
+                                            **letterhead)
+                    if kind is ReportKind.TAKE_HOME else
+                    reports.build(patient.id, kind, **letterhead))
         except KnownError as exc:
             self._messages.error(self, self.tr("Cannot build the report"), exc.message)
             return
 
         def keep(letter: ReportData, pdf: bytes) -> None:
             self._services.letters.keep(patient.id, letter.recipient,
-                                        letter.letter_body or default_letter_body(letter), pdf)
+                                        letter.letter_body or default_letter_body(letter), pdf,
+                                        entity=kind.kept_as)
 
         def produced(how: str) -> None:
             self._services.audit.record_access(

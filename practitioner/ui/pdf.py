@@ -11,7 +11,17 @@ import itertools
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, QSaveFile, Qt, QUrl
+from PySide6.QtCore import (
+    QBuffer,
+    QIODevice,
+    QMarginsF,
+    QPointF,
+    QRectF,
+    QSaveFile,
+    QSizeF,
+    Qt,
+    QUrl,
+)
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -24,11 +34,18 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from practitioner.domain.report_content import CHART_RESOURCE, ReportData, report_html
+from practitioner.domain.report_content import (
+    CHART_RESOURCE,
+    ReportData,
+    ReportKind,
+    report_html,
+)
 from practitioner.ui.theme import PRINT_GRID, PRINT_INK, PRINT_LINE, PRINT_PAPER
 
 CHART_SIZE = (1120, 440)
 MARGINS_MM = QMarginsF(20, 18, 20, 18)
+SHEET_MARGINS_MM = QMarginsF(15, 10, 15, 10)  # the patient's sheet: room for the diary
+SHEET_MAX_SHRINK = 1.12  # 11 pt type stays at 9.8 pt or more
 RESOLUTION = 300
 
 
@@ -100,12 +117,38 @@ def report_document(data: ReportData) -> QTextDocument:
         document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(CHART_RESOURCE),
                              chart_image(data.chart))
     document.setHtml(report_html(data, with_chart=with_chart))
+    if data.kind is ReportKind.TAKE_HOME:
+        document.setIndentWidth(22)  # lists indented by a little, not Qt's 40 px
+        _fit_one_page(document)
     return document
 
 
-def _layout() -> QPageLayout:
+def _fit_one_page(document: QTextDocument) -> None:
+    """Lay the document out as one A4 page inside SHEET_MARGINS_MM, shrinking it a little
+    (by at most SHEET_MAX_SHRINK) when a full visit would spill over.
+
+    A page size makes print_() scale that page onto the printer's page, instead of adding
+    2 cm margins and page numbers; a larger page of the same shape prints smaller.
+    """
+    body = _page_body()
+    scale = 1.0
+    while True:
+        document.setPageSize(QSizeF(body.width() * scale, body.height() * scale))
+        if document.pageCount() <= 1 or scale >= SHEET_MAX_SHRINK:
+            return
+        scale = min(scale * 1.03, SHEET_MAX_SHRINK)
+
+
+def _page_body() -> QSizeF:
+    """The A4 page inside SHEET_MARGINS_MM, in the document's units (1/96 inch)."""
+    body = _layout(ReportKind.TAKE_HOME).paintRect(QPageLayout.Unit.Point)
+    return QSizeF(body.width() * 96 / 72, body.height() * 96 / 72)
+
+
+def _layout(kind: ReportKind = ReportKind.PROGRESS) -> QPageLayout:
+    margins = SHEET_MARGINS_MM if kind is ReportKind.TAKE_HOME else MARGINS_MM
     return QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
-                       MARGINS_MM, QPageLayout.Unit.Millimeter)
+                       margins, QPageLayout.Unit.Millimeter)
 
 
 def render_pdf(data: ReportData) -> bytes:
@@ -114,7 +157,7 @@ def render_pdf(data: ReportData) -> bytes:
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
     writer.setResolution(RESOLUTION)
-    writer.setPageLayout(_layout())
+    writer.setPageLayout(_layout(data.kind))
     writer.setTitle(f"{data.kind.title} – {data.patient_name}")
     writer.setCreator("Cramp Practitioner")
     report_document(data).print_(writer)

@@ -193,3 +193,37 @@ def test_the_pdf_renderer_writes_atomically_in_process(tmp_path: Path, qapp: obj
     assert not image.isNull() and image.width() > 0
     if PDFTOTEXT is not None:
         assert "<i>Ann</i>" in pdf_text(out)
+
+
+@pytest.mark.slow
+def test_report_writes_the_take_home_sheet_and_keeps_it(tmp_path: Path) -> None:
+    db, patient_id = _demo_db(tmp_path)
+    open_sqlite(db)
+    try:
+        latest = SessionService().latest(1)
+        assert latest is not None
+    finally:
+        close_database()
+    out = tmp_path / "sheet.pdf"
+    result = run_cli(tmp_path, "--db", db, "report", "--patient", "1", "--out", out,
+                     "--kind", "take-home", "--session", str(latest.id))
+    assert result.returncode == 0, result.stderr
+    assert "kept the sheet" in result.stderr
+    open_sqlite(db)
+    try:
+        [kept] = LetterService().letters(1)
+    finally:
+        close_database()
+    assert kept.pdf == out.read_bytes() and "take-home sheet" in kept.recipient
+    if PDFTOTEXT is not None:
+        text = pdf_text(out)
+        for wanted in ("What to do at home", "When to get help sooner", "worst_severity"):
+            assert wanted in text, wanted
+    line = assert_one_line_failure(run_cli(
+        tmp_path, "--db", db, "report", "--patient", str(patient_id), "--out", out,
+        "--kind", "take-home"))
+    assert "no visits" in line
+    line = assert_one_line_failure(run_cli(
+        tmp_path, "--db", db, "report", "--patient", str(patient_id), "--out", out,
+        "--kind", "take-home", "--session", str(latest.id)))
+    assert "not one of" in line

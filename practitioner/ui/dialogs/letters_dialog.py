@@ -37,8 +37,9 @@ class LettersDialog(QDialog):
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
         self.text.setAccessibleName(self.tr("Letter text"))
-        self.empty = QLabel(self.tr("No letters kept yet. A referral letter is kept here "
-                                    "when it is saved as PDF or printed."))
+        self.empty = QLabel(self.tr("No letters kept yet. A referral letter or take-home "
+                                    "sheet is kept here when it is saved as PDF or "
+                                    "printed."))
         self.empty.setWordWrap(True)
         self.status = QLabel()
         self.status.setAccessibleName(self.tr("Letters status"))

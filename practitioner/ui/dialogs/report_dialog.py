@@ -33,7 +33,8 @@ LetterKeeper = Callable[[ReportData, bytes], None]
 
 class ReportDialog(QDialog):
     """What will be printed, with the letter's addressee and wording editable. A referral
-    letter that is saved or printed is also kept in the patient's record through `keep`.
+    letter or take-home sheet that is saved or printed is also kept in the patient's
+    record through `keep`.
 
     Signals:
         produced(str): the report left the app: "pdf" (saved) or "print" (sent to print).
@@ -46,7 +47,7 @@ class ReportDialog(QDialog):
         super().__init__(parent)
         self.task: BackgroundTask | None = None  # the PDF being saved, or the last
         self.data = data
-        self._keep = keep if data.kind is ReportKind.REFERRAL else None
+        self._keep = keep if data.kind.kept_as else None
         self.setWindowTitle(f"{data.kind.title} – {data.patient_name}")
         self.preview = QTextBrowser()
         self.preview.setAccessibleName(self.tr("Report preview"))

@@ -121,14 +121,19 @@ class SessionsPage(QWidget):
         self.private_box.setAccessibleName(self.tr("Private note"))
         self.private_box.setToolTip(self.tr("Only you and administrators can read this "
                                             "note's text"))
+        self.take_home_button = QPushButton(self.tr("Take-home sheet…"))
+        self.take_home_button.setAccessibleName(self.tr("Take-home sheet for the patient"))
+        self.take_home_button.setToolTip(self.tr(
+            "Print the visit's self-care, warning signs and a blank cramp diary "
+            "(Ctrl+Shift+H)"))
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.setAccessibleName(self.tr("Save session"))
         self.save_button.setToolTip(self.tr("Save the session note (Ctrl+S)"))
         actions = QHBoxLayout()
         actions.addWidget(self.status, 1)
         actions.addWidget(self.private_box)
-        for button in (self.discard_button, self.history_button, self.finalise_button,
-                       self.save_button):
+        for button in (self.discard_button, self.history_button, self.take_home_button,
+                       self.finalise_button, self.save_button):
             actions.addWidget(button)
         editor = QWidget()
         editor_layout = QVBoxLayout(editor)
@@ -214,6 +219,10 @@ class SessionsPage(QWidget):
         """Take in a changed record of the patient shown (e.g. a corrected birth date)."""
         if self._patient is not None and self._patient.id == patient.id:
             self._patient = patient
+
+    def stored_session_id(self) -> int | None:
+        """The stored visit open in the editor; None for a new note or none open."""
+        return self._session.id if self._open and self._session is not None else None
 
     def has_unsaved_note(self) -> bool:
         """Whether a note is open with text that is not saved."""
