@@ -11,6 +11,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -23,7 +24,9 @@ from PySide6.QtWidgets import (
 from practitioner.domain.caseload import PatientCourse, VisitSummary
 from practitioner.domain.diary_csv import parse_diary_csv
 from practitioner.domain.diary_progress import progress_with_diary
+from practitioner.domain.outcome_text import JUDGING_ENTRY, format_value
 from practitioner.domain.outcomes import (
+    CRAMPS_PER_WEEK,
     PSFS_AVERAGE,
     PSFS_MAX_ACTIVITIES,
     DiaryEntry,
@@ -55,9 +58,11 @@ class OutcomesPage(QWidget):
 
     Signals:
         activities_changed(): the patient's PSFS activities were changed.
+        read_requested(str): open the reference entry with this slug.
     """
 
     activities_changed = Signal()
+    read_requested = Signal(str)
 
     def __init__(self, services: Services, messages: Messages,
                  parent: QWidget | None = None) -> None:
@@ -69,6 +74,7 @@ class OutcomesPage(QWidget):
         self._loaded_activities: list[str] = []
         self.thresholds = Thresholds()
         self.progress = ProgressPanel()
+        self.progress.read_requested.connect(self.read_requested)
         self.chart: OutcomeChart | None = None  # built the first time the tab is shown
         self._chart_holder = QWidget()
         self._chart_layout = QVBoxLayout(self._chart_holder)
@@ -93,7 +99,11 @@ class OutcomesPage(QWidget):
 
         self.diary = DiaryPanel()
         self.visits = read_only_table(
-            ("Visit", "Pattern", "Protocols", "Points", "Cramps/week"), "Visits and outcomes")
+            ("Visit", "Pattern", "Protocols", "Points", "Cramps/week"), "Visits and outcomes",
+            stretch=1)
+        self.visits.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.visits.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.activities = [QLineEdit() for _ in range(PSFS_MAX_ACTIVITIES)]
         activities_page = QWidget()
         activities_form = QFormLayout(activities_page)
@@ -167,6 +177,7 @@ class OutcomesPage(QWidget):
             activities = outcomes.psfs_activities(patient.id)
             definitions = outcomes.definitions()
             protocols = self._services.protocols.list_protocols()
+            self.progress.set_reference_link(self._has_judging_entry())
         except KnownError as exc:
             self._messages.error(self, self.tr("Cannot load outcomes"), exc.message)
             return
@@ -197,9 +208,17 @@ class OutcomesPage(QWidget):
         fill_rows(self.visits, (
             (line.day.isoformat(), ", ".join(sorted(p.label for p in line.patterns)),
              ", ".join(line.protocols), " ".join(line.point_codes),
-             "" if line.cramps_per_week is None else f"{line.cramps_per_week:g}")
+             "" if line.cramps_per_week is None
+             else format_value(line.cramps_per_week, CRAMPS_PER_WEEK))
             for line in reversed(lines)
         ))
+
+    def _has_judging_entry(self) -> bool:
+        try:
+            self._services.reference.get(JUDGING_ENTRY)
+        except KnownError:
+            return False
+        return True
 
     def _course(self, patient_id: int) -> PatientCourse:
         return self._services.outcomes.course(patient_id)
