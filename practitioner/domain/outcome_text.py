@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from practitioner.domain.outcomes import (
     CRAMPS_PER_WEEK,
@@ -52,7 +53,9 @@ def _places(value: float, definition: MeasureDefinition | None) -> int:
 
 
 def _plain(value: float, places: int) -> str:
-    text = f"{abs(value):.{places}f}"
+    """|value| to `places` decimals, halves rounded up as people do (24.5 → 25)."""
+    exact = Decimal(repr(abs(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    text = f"{exact:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
@@ -80,10 +83,10 @@ def format_percent(percent: float | None) -> str:
     """A signed whole percentage, "−62%"; "—" when there is none (a baseline of 0)."""
     if percent is None or not math.isfinite(percent):
         return "—"
-    rounded = round(percent)
-    if rounded == 0:
+    text = _plain(percent, 0)
+    if text == "0":
         return "0%"
-    return ("+" if rounded > 0 else MINUS) + f"{abs(rounded)}%"
+    return ("+" if percent > 0 else MINUS) + f"{text}%"
 
 
 def direction(measure: MeasureProgress) -> str:
