@@ -144,8 +144,7 @@ class OutcomeCaveat:
 
 
 _GENERAL = ("Cramps wax and wane by season (more in summer) and regress toward the mean: "
-            "a bad spell brings people in, and some improvement follows whatever is done. "
-            "Part of any change may not be the treatment's.")
+            "a bad spell brings people in, and some improvement follows anyway.")
 
 
 def outcome_caveat(measures: Sequence[MeasureProgress]) -> OutcomeCaveat | None:
@@ -160,12 +159,12 @@ def outcome_caveat(measures: Sequence[MeasureProgress]) -> OutcomeCaveat | None:
     if then == now:
         return OutcomeCaveat(first, last, "", _GENERAL)
     if then == "summer":
-        why = (f"The baseline was in summer and the latest in {now}: the season alone "
-               "brings fewer cramps, so an improvement may owe much to it.")
+        why = (f"The baseline was in summer and the latest in {now}: fewer cramps are "
+               "expected from the season alone.")
     elif now == "summer":
         why = (f"The baseline was in {then} and the latest in summer, when cramps are "
-               "commonest: the season may hide a real benefit or explain a worsening.")
+               "commonest: the season may hide a real benefit.")
     else:
-        why = (f"The baseline was in {then} and the latest in {now}: different seasons, so "
-               "part of the change may be the season's.")
+        why = (f"The baseline was in {then} and the latest in {now}: part of the change "
+               "may be the season's.")
     return OutcomeCaveat(first, last, why, _GENERAL)

@@ -77,10 +77,10 @@ def test_every_item_has_a_legend_entry_and_the_title_says_the_unit_once(
     names = chart.legend_names()
     assert "Diary weeks" in names
     assert any(name.startswith("Baseline") for name in names)
-    assert any("no important change" in name for name in names), "the yellow band"
+    assert any("No important change" in name for name in names), "the yellow band"
     assert any(name.startswith("Visits") for name in names)
     assert len(names) == 4
-    label = chart.plot.getAxis("left").labelText
+    label = chart.plot.getPlotItem().titleLabel.text
     assert label == "Cramps per week" and label.lower().count("cramps") == 1
 
 

@@ -10,11 +10,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -92,10 +94,6 @@ class OutcomesPage(QWidget):
         chart_buttons.addStretch(1)
         chart_buttons.addWidget(self.export_button)
         chart_layout.addLayout(chart_buttons)
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(self.progress)
-        top.addWidget(chart_side)
-        top.setSizes([560, 440])
 
         self.diary = DiaryPanel()
         self.visits = read_only_table(
@@ -120,13 +118,24 @@ class OutcomesPage(QWidget):
         activities_form.addRow(self.save_activities_button)
         self.detail_tabs = QTabWidget()
         self.detail_tabs.setAccessibleName(self.tr("Outcome details"))
+        # The chart has a tab of the page's full width: beside the figures it was too
+        # narrow for its axis, legend and dates at a laptop's size.
+        self.detail_tabs.addTab(chart_side, self.tr("Chart"))
         self.detail_tabs.addTab(self.diary, self.tr("Cramp diary"))
         self.detail_tabs.addTab(self.visits, self.tr("What was done, and how it went"))
         self.detail_tabs.addTab(activities_page, self.tr("Function activities (PSFS)"))
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(top)
+        # The flags, caveat and notes wrap to more lines than a short window has room
+        # for: they scroll with the figures rather than being drawn over them.
+        progress_area = QScrollArea()
+        progress_area.setWidgetResizable(True)
+        progress_area.setFrameShape(QFrame.Shape.NoFrame)
+        progress_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        progress_area.setWidget(self.progress)
+        splitter.addWidget(progress_area)
         splitter.addWidget(self.detail_tabs)
-        splitter.setSizes([380, 320])
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([370, 330])
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)

@@ -202,7 +202,8 @@ class OutcomeChart(QWidget):
             return
         left = self.plot.getAxis("left")
         left.whole = definition.integer
-        self.plot.setLabel("left", axis_title(definition))
+        # Above the plot, across: a rotated axis title is cut off on a short chart.
+        self.plot.setTitle(axis_title(definition), color=colours.text, size="10pt")
         if has_bars:
             week = 7 * _DAY
             bars = pg.BarGraphItem(
@@ -226,7 +227,7 @@ class OutcomeChart(QWidget):
             self._band_sample = pg.BarGraphItem(x=[0], height=[1], width=1,
                                                 brush=band_brush, pen=None)
             self.legend.addItem(self._band_sample, self.tr(
-                "Within ±%1 of baseline: no important change").replace(
+                "No important change (baseline ±%1)").replace(
                     "%1", format_value(mic, definition)))
         dashed = pg.mkPen(colours.muted, width=1.5, style=Qt.PenStyle.DashLine)
         self.plot.addItem(pg.InfiniteLine(pos=baseline, angle=0, pen=dashed))
@@ -237,7 +238,7 @@ class OutcomeChart(QWidget):
         line = self.plot.plot(xs, ys, pen=pg.mkPen(colours.line, width=2), symbol="o",
                               symbolSize=9, symbolBrush=pg.mkBrush(colours.line),
                               symbolPen=pg.mkPen(colours.line))
-        self.legend.addItem(line, self.tr("Visits (hover for what was done)"))
+        self.legend.addItem(line, self.tr("Visits (hover one for what was done)"))
         tips = [v.tooltip for v in self._visits if code in v.values]
         markers = pg.ScatterPlotItem(  # invisible twins of the line's symbols, for tooltips
             x=xs, y=ys, data=tips, size=9, brush=pg.mkBrush(None), pen=pg.mkPen(None),

@@ -163,7 +163,7 @@ class ProgressPanel(QWidget):
         if caveat is None:
             self.caveat.setText("")
             return
-        text = f"<b>{escape(caveat.months)}</b><br/>"
+        text = f"<b>{escape(caveat.months)}</b> — "
         if caveat.strong:
             text += f"<b>{escape(caveat.season_note)}</b> "
         text += escape(caveat.general)
