@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtWidgets import QApplication, QStyle, QTableWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QStyle, QTableView, QTableWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from practitioner.content.reference import load_reference
@@ -44,17 +45,21 @@ def _outcomes(qtbot: QtBot, opened: MainWindow) -> OutcomesPage:
     return page
 
 
-def _clipped_headers(table: QTableWidget) -> list[str]:
+def _clipped_headers(table: QTableView) -> list[str]:
+    """Headers whose text needs more room than their section has (font metrics)."""
     header = table.horizontalHeader()
     metrics = header.fontMetrics()
     margin = 2 * header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
     clipped = []
-    for column in range(table.columnCount()):
-        item = table.horizontalHeaderItem(column)
-        if item is None or header.isSectionHidden(column):
+    for column in range(header.count()):
+        text = str(table.model().headerData(column, Qt.Orientation.Horizontal) or "")
+        if header.isSectionHidden(column):
             continue
-        if metrics.horizontalAdvance(item.text()) + margin > header.sectionSize(column):
-            clipped.append(f"{item.text()}: {header.sectionSize(column)} px")
+        if metrics.horizontalAdvance(text) + margin > header.sectionSize(column):
+            clipped.append(f"{text}: {header.sectionSize(column)} px")
+        if header.sectionViewportPosition(column) + header.sectionSize(column) > (
+                header.viewport().width() + 1):
+            clipped.append(f"{text}: beyond the visible width")
     return clipped
 
 
@@ -74,11 +79,12 @@ def test_every_header_and_figure_fits_at_the_default_window_size(
     qtbot: QtBot, course: Patient, opened: MainWindow,
 ) -> None:
     page = _outcomes(qtbot, opened)
-    tables = [page.progress.table, page.visits, page.diary.weeks]
-    for table in tables:
-        page.detail_tabs.setCurrentWidget(
-            table if table is not page.diary.weeks else page.diary)
-        qtbot.waitUntil(lambda t=table: t.isVisible())  # type: ignore[misc]
+    tables: list[tuple[QTableView, QWidget]] = [
+        (page.progress.table, page.visits), (page.visits, page.visits),
+        (page.diary.entries, page.diary), (page.diary.weeks, page.diary)]
+    for table, tab in tables:
+        page.detail_tabs.setCurrentWidget(tab)
+        qtbot.waitUntil(table.isVisible)
         QApplication.processEvents()
         assert _clipped_headers(table) == [], table.accessibleName()
     assert _clipped_cells(page.progress.table) == []
