@@ -66,7 +66,8 @@ def profile_lines(patient: Patient) -> tuple[tuple[str, str], ...]:
         ("When", _labels(profile.timings)),
         ("Since", profile.onset_date.isoformat() if profile.onset_date else ""),
         ("Cramps per week at intake",
-         format_value(profile.frequency_per_week) if profile.frequency_per_week is not None else ""),
+         format_value(profile.frequency_per_week)
+         if profile.frequency_per_week is not None else ""),
         ("Typical duration",
          f"{format_value(profile.duration_minutes)} min" if profile.duration_minutes is not None
          else ""),

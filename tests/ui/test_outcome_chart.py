@@ -80,7 +80,7 @@ def test_every_item_has_a_legend_entry_and_the_title_says_the_unit_once(
     assert any("No important change" in name for name in names), "the yellow band"
     assert any(name.startswith("Visits") for name in names)
     assert len(names) == 4
-    label = chart.plot.getPlotItem().titleLabel.text
+    label = chart.chooser.currentText()
     assert label == "Cramps per week" and label.lower().count("cramps") == 1
 
 

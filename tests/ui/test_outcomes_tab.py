@@ -128,6 +128,7 @@ def test_a_bad_diary_day_is_explained_and_the_typed_text_kept(
 ) -> None:
     opened.workspace.tabs.setCurrentWidget(opened.workspace.outcomes)
     diary = opened.workspace.outcomes.diary
+    opened.workspace.outcomes.detail_tabs.setCurrentWidget(diary)
     diary.day.setText("2024-12-30")
     diary.cramps.setText("lots")
     diary.add_button.click()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QEvent, QRectF, QSaveFile, Qt
-from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtGui import QColor, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGraphicsView,
@@ -42,6 +42,7 @@ class ChartVisit:
 
 
 EXPORT_SCALE = 2  # the PNG export's pixels per widget pixel
+LEGEND_ONE_ROW = 620  # px of chart width from which the legend's entries share one row
 _DAY = 24 * 3600.0
 
 
@@ -121,7 +122,8 @@ class OutcomeChart(QWidget):
         self.chooser.blockSignals(True)
         self.chooser.clear()
         for definition in self._definitions:
-            self.chooser.addItem(definition.name, definition.code)
+            # The measure with its unit, once; the plot has no title of its own on screen.
+            self.chooser.addItem(axis_title(definition), definition.code)
         index = self.chooser.findData(chosen) if chosen else 0
         self.chooser.setCurrentIndex(max(index, 0))
         self.chooser.blockSignals(False)
@@ -138,6 +140,9 @@ class OutcomeChart(QWidget):
 
     def render_png(self) -> QPixmap:
         """The chart as shown, at `EXPORT_SCALE` times the widget's pixels."""
+        # The picture leaves the app without the chooser: it carries its title itself.
+        self.plot.setTitle(self.chooser.currentText(), color=self.colours().text,
+                           size="10pt")
         image = QPixmap(self.plot.size() * EXPORT_SCALE)
         image.fill(QColor(self.colours().background))
         painter = QPainter(image)
@@ -146,6 +151,7 @@ class OutcomeChart(QWidget):
         # The view's scene, drawn again into the larger target: vector-sharp, not scaled.
         QGraphicsView.render(self.plot, painter, QRectF(image.rect()), self.plot.rect())
         painter.end()
+        self.plot.setTitle(None)
         return image
 
     def export_png(self, path: str) -> bool:
@@ -159,6 +165,11 @@ class OutcomeChart(QWidget):
             target.cancelWriting()
             return False
         return target.commit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # One row of four entries when they fit, else two rows: the plot keeps its height.
+        self.legend.setColumnCount(4 if event.size().width() >= LEGEND_ONE_ROW else 2)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -203,7 +214,6 @@ class OutcomeChart(QWidget):
         left = self.plot.getAxis("left")
         left.whole = definition.integer
         # Above the plot, across: a rotated axis title is cut off on a short chart.
-        self.plot.setTitle(axis_title(definition), color=colours.text, size="10pt")
         if has_bars:
             week = 7 * _DAY
             bars = pg.BarGraphItem(
@@ -238,7 +248,7 @@ class OutcomeChart(QWidget):
         line = self.plot.plot(xs, ys, pen=pg.mkPen(colours.line, width=2), symbol="o",
                               symbolSize=9, symbolBrush=pg.mkBrush(colours.line),
                               symbolPen=pg.mkPen(colours.line))
-        self.legend.addItem(line, self.tr("Visits (hover one for what was done)"))
+        self.legend.addItem(line, self.tr("Visits"))
         tips = [v.tooltip for v in self._visits if code in v.values]
         markers = pg.ScatterPlotItem(  # invisible twins of the line's symbols, for tooltips
             x=xs, y=ys, data=tips, size=9, brush=pg.mkBrush(None), pen=pg.mkPen(None),
@@ -264,10 +274,10 @@ def _count_axis(pg: Any) -> Any:
     class CountAxis(pg.AxisItem):  # type: ignore[misc]
         whole = False
 
-        def tickValues(self, minVal: float, maxVal: float, size: float
+        def tickValues(self, low: float, high: float, size: float
                        ) -> list[tuple[float, list[float]]]:
-            levels = super().tickValues(minVal, maxVal, size)
-            return whole_ticks(levels, minVal, maxVal) if self.whole else levels
+            levels = super().tickValues(low, high, size)
+            return whole_ticks(levels, low, high) if self.whole else levels
 
         def tickStrings(self, values: list[float], scale: float, spacing: float
                         ) -> list[str]:

@@ -60,7 +60,8 @@ def test_changes_are_signed_and_rounded(change: float, text: str) -> None:
 
 
 @pytest.mark.parametrize(("percent", "text"), [
-    (-62.5, "−63%"), (-62.4, "−62%"), (33.333, "+33%"), (0.2, "0%"), (None, "—"), (float("nan"), "—"),
+    (-62.5, "−63%"), (-62.4, "−62%"), (33.333, "+33%"), (0.2, "0%"), (None, "—"),
+    (float("nan"), "—"),
 ])
 def test_percentages_are_whole_and_signed(percent: float | None, text: str) -> None:
     assert format_percent(percent) == text
