@@ -99,12 +99,18 @@ def direction(measure: MeasureProgress) -> str:
     return f"{moved} {arrow}, {_VERDICTS[measure.trend]}"
 
 
+def unit_beyond_name(definition: MeasureDefinition) -> str:
+    """The unit's words the name does not already say: "" for Cramps per week (cramps),
+    "0–10" for Worst cramp severity."""
+    named = set(definition.name.lower().replace("(", " ").replace(")", " ").split())
+    return " ".join(word for word in definition.unit.split() if word.lower() not in named)
+
+
 def axis_title(definition: MeasureDefinition) -> str:
     """The measure's name with its unit said once: "Cramps per week", not "Cramps per week
     (cramps)"; "Worst cramp severity (0–10)"."""
-    named = set(definition.name.lower().replace("(", " ").replace(")", " ").split())
-    rest = [word for word in definition.unit.split() if word.lower() not in named]
-    return f"{definition.name} ({' '.join(rest)})" if rest else definition.name
+    rest = unit_beyond_name(definition)
+    return f"{definition.name} ({rest})" if rest else definition.name
 
 
 # -- the caveat ------------------------------------------------------------------------

@@ -202,7 +202,7 @@ def _changes(data: ReportData) -> str:
              f"{c.latest} ({c.latest_day.isoformat()})", c.change, c.trend, c.source)
             for c in data.changes
         ]
-        parts.append(_table(("Measure", "Baseline", "Latest", "Change", "Trend", "Source"),
+        parts.append(_table(("Measure", "Baseline", "Latest", "Change", "Direction", "Source"),
                             rows))
     else:
         parts.append("<p>No measures recorded yet.</p>")

@@ -17,6 +17,7 @@ from practitioner.domain.outcome_text import (
     format_percent,
     format_value,
     outcome_caveat,
+    unit_beyond_name,
 )
 from practitioner.domain.outcomes import (
     CRAMPS_PER_WEEK,
@@ -104,7 +105,7 @@ def _change_line(row: MeasureProgress, suffix: str = "") -> ChangeLine:
             change += f" ({format_percent(percent)})"
         trend = direction(row)
     return ChangeLine(
-        measure=definition.name + suffix, unit=definition.unit,
+        measure=definition.name + suffix, unit=unit_beyond_name(definition),
         baseline=format_value(row.baseline, definition), baseline_day=row.baseline_date,
         latest=format_value(row.latest, definition), latest_day=row.latest_date,
         change=change, trend=trend, source=row.source,

@@ -193,3 +193,13 @@ def test_the_pdf_renderer_writes_atomically_in_process(tmp_path: Path, qapp: obj
     assert not image.isNull() and image.width() > 0
     if PDFTOTEXT is not None:
         assert "<i>Ann</i>" in pdf_text(out)
+
+
+def test_the_printed_chart_labels_counts_with_whole_numbers() -> None:
+    from practitioner.ui.pdf import count_ticks
+
+    for highest in (0.0, 0.4, 2.7, 3.0, 10.0, 11.0, 37.5, 480.0):
+        ticks = count_ticks(highest)
+        assert ticks[0] == 0 and ticks[-1] > highest and len(ticks) == 5
+        assert all(isinstance(t, int) for t in ticks)
+        assert len({ticks[n + 1] - ticks[n] for n in range(4)}) == 1

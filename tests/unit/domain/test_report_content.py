@@ -112,3 +112,4 @@ def test_every_recorded_text_is_escaped() -> None:
     assert "<b>x</b>" not in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html
     assert "http://x'" not in html
+

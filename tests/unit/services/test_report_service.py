@@ -71,6 +71,8 @@ def test_a_progress_report_has_visits_changes_and_the_responder_flag(
     assert [v for _, v in data.chart] == [8.0, 3.0]
     html = report_html(data)
     assert "Ann Lee" in html and "Cramps per week" in html and "Orchard Clinic" in html
+    assert "Cramps per week (cramps)" not in html, "the unit is said once"
+    assert "Worst cramp severity (0–10)" in html
 
 
 def test_the_report_gives_the_season_caveat_with_both_months_and_the_library_entry(
