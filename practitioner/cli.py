@@ -160,9 +160,9 @@ def _report(args: argparse.Namespace, patients: PatientService,
             pdf_writer: PdfWriter | None, audit: AuditService) -> str:
     """Write the report PDF; returns the line to print."""
     kind = ReportKind(args.kind)
-    reference = None
+    # A progress report names the library's entry on judging a treatment, when it is there.
+    reference = ReferenceService(patients=patients)
     if kind is ReportKind.REFERRAL:
-        reference = ReferenceService(patients=patients)
         reference.seed(load_reference(args.library))
     service = ReportService(patients, SessionService(), OutcomeService(), reference)
     prefs = saved_preferences(data_dir() / "settings.ini")  # the letterhead, as the window's

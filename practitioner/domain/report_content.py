@@ -98,6 +98,12 @@ class ReportData:
     outcome_flags: tuple[str, ...] = ()
     outcome_disagreements: tuple[str, ...] = ()
     outcome_notes: tuple[str, ...] = ()
+    # "baseline: June 2026 · latest: September 2026", the season's part (stronger when the
+    # months differ by season), the general caveat, and the library entry to read.
+    outcome_months: str = ""
+    outcome_season_note: str = ""
+    outcome_caveat: str = ""
+    outcome_caveat_entry: str = ""
     threshold_sources: tuple[str, ...] = ()
     flags: tuple[FlagLine, ...] = ()
     medications: tuple[str, ...] = ()
@@ -208,23 +214,36 @@ def _changes(data: ReportData) -> str:
              f"{c.latest} ({c.latest_day.isoformat()})", c.change, c.trend, c.source)
             for c in data.changes
         ]
-        parts.append(_table(("Measure", "Baseline", "Latest", "Change", "Trend", "Source"),
+        parts.append(_table(("Measure", "Baseline", "Latest", "Change", "Direction", "Source"),
                             rows))
+    else:
+        parts.append("<p>No measures recorded yet.</p>")
     if data.outcome_disagreements:
         parts.append("<p><b>The diary and the session answers disagree; the figures and "
                      "flags use the diary.</b></p>" + _list(data.outcome_disagreements))
-    else:
-        parts.append("<p>No measures recorded yet.</p>")
     if data.outcome_flags:
         parts.append("<p><b>Flags:</b></p>" + _list(data.outcome_flags))
     else:
         parts.append("<p>Not a responder and no clinically important change so far.</p>")
     for note in data.outcome_notes:
         parts.append(f"<p><i>{_e(note)}</i></p>")
+    parts.append(_caveat(data))
     if data.threshold_sources:
         sources = "<br/>".join(_e(s) for s in data.threshold_sources)
         parts.append(f"<p><small>{sources}</small></p>")
     return "".join(parts)
+
+
+def _caveat(data: ReportData) -> str:
+    if not data.outcome_caveat:
+        return ""
+    text = f"<p><b>Before crediting the treatment</b> ({_e(data.outcome_months)}): "
+    if data.outcome_season_note:
+        text += f"<b>{_e(data.outcome_season_note)}</b> "
+    text += _e(data.outcome_caveat)
+    if data.outcome_caveat_entry:
+        text += f" See the reference library: “{_e(data.outcome_caveat_entry)}”."
+    return text + "</p>"
 
 
 def _chart(data: ReportData, with_chart: bool) -> str:

@@ -11,6 +11,15 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from practitioner.content.take_home import load_take_home
+from practitioner.domain.outcome_text import (
+    JUDGING_ENTRY,
+    direction,
+    format_change,
+    format_percent,
+    format_value,
+    outcome_caveat,
+    unit_beyond_name,
+)
 from practitioner.domain.outcomes import (
     CRAMPS_PER_WEEK,
     PGIC,
@@ -47,11 +56,6 @@ _REVIEW_WORDS = {"referred": "Referred", "discussed": "Discussed with the patien
                  "not_applicable": "Judged not applicable"}
 
 
-def number(value: float) -> str:
-    """A measure value as printed: whole numbers without a point, others to two places."""
-    return f"{value:g}" if float(value).is_integer() else f"{value:.2f}".rstrip("0")
-
-
 def _labels(members: Iterable[LabelledEnum]) -> str:
     return ", ".join(sorted(m.label for m in members))
 
@@ -65,9 +69,10 @@ def profile_lines(patient: Patient) -> tuple[tuple[str, str], ...]:
         ("When", _labels(profile.timings)),
         ("Since", profile.onset_date.isoformat() if profile.onset_date else ""),
         ("Cramps per week at intake",
-         number(profile.frequency_per_week) if profile.frequency_per_week is not None else ""),
+         format_value(profile.frequency_per_week)
+         if profile.frequency_per_week is not None else ""),
         ("Typical duration",
-         f"{number(profile.duration_minutes)} min" if profile.duration_minutes is not None
+         f"{format_value(profile.duration_minutes)} min" if profile.duration_minutes is not None
          else ""),
         ("Worst severity (0–10)",
          str(profile.worst_severity) if profile.worst_severity is not None else ""),
@@ -97,17 +102,15 @@ def _change_line(row: MeasureProgress, suffix: str = "") -> ChangeLine:
         change, trend = "", ""
     else:
         percent = row.change_percent
-        change = f"{row.change:+.2f}".rstrip("0").rstrip(".")
-        if change in ("+", "-", "+0", "-0"):
-            change = "0"
+        change = format_change(row.change, definition)
         if percent is not None:
-            change += f" ({percent:+.0f}%)"
-        trend = row.trend.value
+            change += f" ({format_percent(percent)})"
+        trend = direction(row)
     return ChangeLine(
-        measure=definition.name + suffix, unit=definition.unit,
-        baseline=number(row.baseline), baseline_day=row.baseline_date,
-        latest=number(row.latest), latest_day=row.latest_date, change=change, trend=trend,
-        source=row.source,
+        measure=definition.name + suffix, unit=unit_beyond_name(definition),
+        baseline=format_value(row.baseline, definition), baseline_day=row.baseline_date,
+        latest=format_value(row.latest, definition), latest_day=row.latest_date,
+        change=change, trend=trend, source=row.source,
     )
 
 
@@ -116,7 +119,7 @@ def _visit_line(session: Session) -> VisitLine:
     pattern = ", ".join(p for p in (_labels(data.patterns), data.pattern_other) if p)
     points = ", ".join(p.code for p in data.points)
     measures = tuple(
-        "" if (value := data.measures.get(d.code)) is None else number(value)
+        "" if (value := data.measures.get(d.code)) is None else format_value(value, d)
         for d in KEY_MEASURES
     )
     return VisitLine(data.started_at.date(), pattern, points, measures)
@@ -191,6 +194,11 @@ class ReportService:
             chart_title=chart_title,
             recipient=recipient,
         )
+        caveat = outcome_caveat(progress.measures)
+        if caveat is not None:
+            data = dataclasses.replace(
+                data, outcome_months=caveat.months, outcome_season_note=caveat.season_note,
+                outcome_caveat=caveat.general, outcome_caveat_entry=self._entry_title())
         if kind is ReportKind.REFERRAL:
             body = letter_body.strip() or default_letter_body(data)
             data = dataclasses.replace(data, letter_body=body)
@@ -235,6 +243,15 @@ class ReportService:
                           letterhead=letterhead,
                           recipient=f"{patient.data.name} (take-home sheet)",
                           letter_body=take_home_text(sheet), take_home=sheet)
+
+    def _entry_title(self) -> str:
+        """The title of the library's entry on judging a treatment's effect, "" if none."""
+        if self._reference is None:
+            return ""
+        try:
+            return self._reference.get(JUDGING_ENTRY).title
+        except KnownError:
+            return ""
 
     @staticmethod
     def _outcome_flags(progress: Progress) -> tuple[str, ...]:

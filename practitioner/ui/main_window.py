@@ -244,6 +244,7 @@ class MainWindow(QMainWindow):
         self.reference.insert_requested.connect(self.workspace.sessions.insert_reference)
         self.workspace.patient_changed.connect(self._on_workspace_patient_changed)
         self.workspace.red_flags.read_requested.connect(self._on_read_entry)
+        self.workspace.outcomes.read_requested.connect(self._on_read_entry)
         a.session_from_last.triggered.connect(self._on_session_from_last)
         a.apply_protocol.triggered.connect(self.workspace.sessions.focus_protocols)
         a.cancel_edit.triggered.connect(self.workspace.cancel_edits)

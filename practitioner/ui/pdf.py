@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -53,6 +54,13 @@ class PdfWriteError(OSError):
     """The PDF could not be written; nothing was left under the final name."""
 
 
+def count_ticks(highest: float) -> list[int]:
+    """Whole-number grid values from 0 to just above `highest`, at most 5 lines: a count
+    of cramps is never labelled 2.75."""
+    step = max(1, math.ceil(max(highest, 1.0) * 1.1 / 4))
+    return [step * n for n in range(5)]
+
+
 def chart_image(points: Sequence[tuple[dt.date, float]], title: str = "") -> QImage:
     """A plain line chart of `points` (date order) on a white background."""
     width, height = CHART_SIZE
@@ -69,7 +77,8 @@ def chart_image(points: Sequence[tuple[dt.date, float]], title: str = "") -> QIm
         left, right, top, bottom = 80, 30, 40 if title else 20, 50
         plot = QRectF(left, top, width - left - right, height - top - bottom)
         values = [v for _, v in points]
-        high = max(max(values), 1.0) * 1.1
+        ticks = count_ticks(max(values))
+        high = float(ticks[-1])
         first, last = points[0][0], points[-1][0]
         span = max((last - first).days, 1)
 
@@ -79,20 +88,19 @@ def chart_image(points: Sequence[tuple[dt.date, float]], title: str = "") -> QIm
             return QPointF(x, y)
 
         painter.setPen(QPen(QColor(PRINT_GRID), 1))
-        for step in range(5):
-            value = high * step / 4
-            y = plot.bottom() - plot.height() * step / 4
+        for tick in ticks:
+            y = plot.bottom() - plot.height() * tick / high
             painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             painter.drawText(QRectF(0, y - 12, left - 8, 24),
                              int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                             f"{value:.0f}")
+                             str(tick))
         painter.setPen(QPen(QColor(PRINT_INK), 2))
         painter.drawLine(plot.bottomLeft(), plot.bottomRight())
         painter.drawLine(plot.bottomLeft(), plot.topLeft())
         painter.drawText(QRectF(plot.left(), plot.bottom() + 8, 200, 30),
-                         int(Qt.AlignmentFlag.AlignLeft), first.isoformat())
+                         int(Qt.AlignmentFlag.AlignLeft), f"{first.day} {first:%b %Y}")
         painter.drawText(QRectF(plot.right() - 200, plot.bottom() + 8, 200, 30),
-                         int(Qt.AlignmentFlag.AlignRight), last.isoformat())
+                         int(Qt.AlignmentFlag.AlignRight), f"{last.day} {last:%b %Y}")
         if title:
             painter.drawText(QRectF(left, 4, plot.width(), 30),
                              int(Qt.AlignmentFlag.AlignLeft), title)

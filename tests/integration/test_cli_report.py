@@ -227,3 +227,13 @@ def test_report_writes_the_take_home_sheet_and_keeps_it(tmp_path: Path) -> None:
         tmp_path, "--db", db, "report", "--patient", str(patient_id), "--out", out,
         "--kind", "take-home", "--session", str(latest.id)))
     assert "not one of" in line
+
+
+def test_the_printed_chart_labels_counts_with_whole_numbers() -> None:
+    from practitioner.ui.pdf import count_ticks
+
+    for highest in (0.0, 0.4, 2.7, 3.0, 10.0, 11.0, 37.5, 480.0):
+        ticks = count_ticks(highest)
+        assert ticks[0] == 0 and ticks[-1] > highest and len(ticks) == 5
+        assert all(isinstance(t, int) for t in ticks)
+        assert len({ticks[n + 1] - ticks[n] for n in range(4)}) == 1

@@ -10,10 +10,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -23,7 +26,9 @@ from PySide6.QtWidgets import (
 from practitioner.domain.caseload import PatientCourse, VisitSummary
 from practitioner.domain.diary_csv import parse_diary_csv
 from practitioner.domain.diary_progress import progress_with_diary
+from practitioner.domain.outcome_text import JUDGING_ENTRY, format_value
 from practitioner.domain.outcomes import (
+    CRAMPS_PER_WEEK,
     PSFS_AVERAGE,
     PSFS_MAX_ACTIVITIES,
     DiaryEntry,
@@ -55,9 +60,11 @@ class OutcomesPage(QWidget):
 
     Signals:
         activities_changed(): the patient's PSFS activities were changed.
+        read_requested(str): open the reference entry with this slug.
     """
 
     activities_changed = Signal()
+    read_requested = Signal(str)
 
     def __init__(self, services: Services, messages: Messages,
                  parent: QWidget | None = None) -> None:
@@ -69,6 +76,7 @@ class OutcomesPage(QWidget):
         self._loaded_activities: list[str] = []
         self.thresholds = Thresholds()
         self.progress = ProgressPanel()
+        self.progress.read_requested.connect(self.read_requested)
         self.chart: OutcomeChart | None = None  # built the first time the tab is shown
         self._chart_holder = QWidget()
         self._chart_layout = QVBoxLayout(self._chart_holder)
@@ -86,14 +94,14 @@ class OutcomesPage(QWidget):
         chart_buttons.addStretch(1)
         chart_buttons.addWidget(self.export_button)
         chart_layout.addLayout(chart_buttons)
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(self.progress)
-        top.addWidget(chart_side)
-        top.setSizes([560, 440])
 
         self.diary = DiaryPanel()
         self.visits = read_only_table(
-            ("Visit", "Pattern", "Protocols", "Points", "Cramps/week"), "Visits and outcomes")
+            ("Visit", "Pattern", "Protocols", "Points", "Cramps/week"), "Visits and outcomes",
+            stretch=1)
+        self.visits.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.visits.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.activities = [QLineEdit() for _ in range(PSFS_MAX_ACTIVITIES)]
         activities_page = QWidget()
         activities_form = QFormLayout(activities_page)
@@ -110,13 +118,24 @@ class OutcomesPage(QWidget):
         activities_form.addRow(self.save_activities_button)
         self.detail_tabs = QTabWidget()
         self.detail_tabs.setAccessibleName(self.tr("Outcome details"))
+        # The chart has a tab of the page's full width: beside the figures it was too
+        # narrow for its axis, legend and dates at a laptop's size.
+        self.detail_tabs.addTab(chart_side, self.tr("Chart"))
         self.detail_tabs.addTab(self.diary, self.tr("Cramp diary"))
         self.detail_tabs.addTab(self.visits, self.tr("What was done, and how it went"))
         self.detail_tabs.addTab(activities_page, self.tr("Function activities (PSFS)"))
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(top)
+        # The flags, caveat and notes wrap to more lines than a short window has room
+        # for: they scroll with the figures rather than being drawn over them.
+        progress_area = QScrollArea()
+        progress_area.setWidgetResizable(True)
+        progress_area.setFrameShape(QFrame.Shape.NoFrame)
+        progress_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        progress_area.setWidget(self.progress)
+        splitter.addWidget(progress_area)
         splitter.addWidget(self.detail_tabs)
-        splitter.setSizes([380, 320])
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([370, 330])
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -167,6 +186,7 @@ class OutcomesPage(QWidget):
             activities = outcomes.psfs_activities(patient.id)
             definitions = outcomes.definitions()
             protocols = self._services.protocols.list_protocols()
+            self.progress.set_reference_link(self._has_judging_entry())
         except KnownError as exc:
             self._messages.error(self, self.tr("Cannot load outcomes"), exc.message)
             return
@@ -197,9 +217,17 @@ class OutcomesPage(QWidget):
         fill_rows(self.visits, (
             (line.day.isoformat(), ", ".join(sorted(p.label for p in line.patterns)),
              ", ".join(line.protocols), " ".join(line.point_codes),
-             "" if line.cramps_per_week is None else f"{line.cramps_per_week:g}")
+             "" if line.cramps_per_week is None
+             else format_value(line.cramps_per_week, CRAMPS_PER_WEEK))
             for line in reversed(lines)
         ))
+
+    def _has_judging_entry(self) -> bool:
+        try:
+            self._services.reference.get(JUDGING_ENTRY)
+        except KnownError:
+            return False
+        return True
 
     def _course(self, patient_id: int) -> PatientCourse:
         return self._services.outcomes.course(patient_id)

@@ -9,6 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -16,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from practitioner.domain.outcomes import WORST_SEVERITY, DiaryEntry, DiaryWeek
+from practitioner.domain.outcome_text import format_value
+from practitioner.domain.outcomes import CRAMPS_PER_WEEK, WORST_SEVERITY, DiaryEntry, DiaryWeek
 from practitioner.domain.validation import parse_date, parse_number
 from practitioner.ui.widgets.tables import (
     TextTableModel,
@@ -25,8 +27,15 @@ from practitioner.ui.widgets.tables import (
     read_only_view,
 )
 
-ENTRY_COLUMNS = ("Date", "Cramps", "Worst (0–10)", "Minutes", "Sleep disturbed", "Notes")
-WEEK_COLUMNS = ("Week of", "Days", "Cramps", "Cramps/week", "Undisturbed nights")
+# Short headers, so every column fits beside the other table; the tooltips say them in full.
+ENTRY_COLUMNS = ("Date", "Cramps", "Worst", "Minutes", "Sleep", "Notes")
+ENTRY_TIPS = ("The diary day", "Cramps that day", "Worst cramp that day, 0–10",
+              "Total cramp minutes that day", "Sleep disturbed by cramps that night",
+              "The patient's notes")
+WEEK_COLUMNS = ("Week of", "Days", "Cramps", "Per week", "Calm nights")
+WEEK_TIPS = ("The Monday the week starts", "Days recorded in the week",
+             "Cramps recorded in the week", "Cramps per week, scaled from the days recorded",
+             "Nights not disturbed by cramps")
 
 
 class DiaryPanel(QWidget):
@@ -63,9 +72,18 @@ class DiaryPanel(QWidget):
         self.error.setWordWrap(True)
         self.error.setAccessibleName(self.tr("Diary entry problem"))
         self.error.hide()
-        self.entry_rows = TextTableModel(ENTRY_COLUMNS, self)
+        self.entry_rows = TextTableModel(ENTRY_COLUMNS, self, ENTRY_TIPS)
         self.entries = read_only_view(self.entry_rows, "Diary days")
         self.weeks = read_only_table(WEEK_COLUMNS, "Diary weeks")
+        for column, tip in enumerate(WEEK_TIPS):
+            if (item := self.weeks.horizontalHeaderItem(column)) is not None:
+                item.setToolTip(tip)
+        for header in (self.entries.horizontalHeader(), self.weeks.horizontalHeader()):
+            # Widths from the headers and figures; dates and small counts are alike, so a
+            # sample of rows measures years of days as well as all of them.
+            header.setResizeContentsPrecision(50)
+            for column in range(header.count() - 1):
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
         entry_row = QHBoxLayout()
         for widget in (self.day, self.cramps, self.severity, self.minutes):
@@ -79,8 +97,8 @@ class DiaryPanel(QWidget):
         actions.addStretch(1)
         actions.addWidget(self.import_button)
         tables = QHBoxLayout()
-        tables.addWidget(self.entries, 3)
-        tables.addWidget(self.weeks, 2)
+        tables.addWidget(self.entries, 1)
+        tables.addWidget(self.weeks, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(entry_row)
@@ -104,7 +122,8 @@ class DiaryPanel(QWidget):
         )
         fill_rows(self.weeks, (
             (week.start.isoformat(), str(week.days_recorded), str(week.cramps),
-             f"{week.cramps_per_week:.1f}", str(week.cramp_free_nights))
+             format_value(week.cramps_per_week, CRAMPS_PER_WEEK),
+             str(week.cramp_free_nights))
             for week in reversed(weeks)
         ))
 

@@ -1,20 +1,33 @@
 """A measure over the session dates: baseline line, minimal-important-change band, diary
 weeks as bars, and session markers whose tooltip names the visit's pattern and points.
 
+The legend sits below the plot, so it never covers data, and names every item drawn.
+Date ticks carry their month, counted measures get whole-number ticks, and the PNG export
+is drawn at twice the widget's resolution.
+
 pyqtgraph is imported only when the first chart is built, so start-up does not pay for it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSaveFile, Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QRectF, QSaveFile, Qt
+from PySide6.QtGui import QColor, QPainter, QPixmap, QResizeEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
+from practitioner.domain.outcome_text import axis_title, format_value
 from practitioner.domain.outcomes import CRAMPS_PER_WEEK, DiaryWeek, MeasureDefinition
 from practitioner.ui.theme import ChartColours, for_palette
 
@@ -28,10 +41,38 @@ class ChartVisit:
     tooltip: str
 
 
+EXPORT_SCALE = 2  # the PNG export's pixels per widget pixel
+LEGEND_ONE_ROW = 620  # px of chart width from which the legend's entries share one row
+_DAY = 24 * 3600.0
+
+
 def _stamp(when: dt.datetime | dt.date) -> float:
     if not isinstance(when, dt.datetime):
         when = dt.datetime.combine(when, dt.time(12))
     return when.timestamp()
+
+
+def date_tick(stamp: float, spacing: float) -> str:
+    """A date tick that always says its month: "3 Jun" between ticks days or weeks apart,
+    "Jun 2026" when they are a month or more apart, the year alone beyond a year."""
+    when = dt.datetime.fromtimestamp(stamp)
+    if spacing >= 360 * _DAY:
+        return f"{when:%Y}"
+    if spacing >= 25 * _DAY:
+        return f"{when:%b %Y}"
+    return f"{when.day} {when:%b}"
+
+
+def whole_ticks(levels: list[tuple[float, list[float]]], low: float, high: float
+                ) -> list[tuple[float, list[float]]]:
+    """Tick levels keeping whole numbers only: a count is never 2.5 cramps."""
+    kept = [(spacing, [v for v in values if float(v).is_integer()])
+            for spacing, values in levels if spacing >= 1]
+    kept = [(spacing, values) for spacing, values in kept if values]
+    if kept:
+        return kept
+    first, last = math.ceil(low), math.floor(high)
+    return [(1.0, [float(v) for v in range(first, last + 1)])] if first <= last else []
 
 
 class OutcomeChart(QWidget):
@@ -44,10 +85,14 @@ class OutcomeChart(QWidget):
         self._pg = pg
         self.chooser = QComboBox()
         self.chooser.setAccessibleName(self.tr("Measure shown in the chart"))
-        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
+        self.plot = pg.PlotWidget(axisItems={"bottom": _date_axis(pg)(orientation="bottom"),
+                                             "left": _count_axis(pg)(orientation="left")})
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setAccessibleName(self.tr("Outcome chart"))
-        self.plot.addLegend(offset=(-10, 10))  # top right
+        # Below the plot (row 4 of the PlotItem's grid, under the bottom axis), so it can
+        # never sit on the data; PlotItem.legend stays None and the chart fills it itself.
+        self.legend = pg.LegendItem(colCount=2, verSpacing=-4)
+        self.plot.getPlotItem().layout.addItem(self.legend, 4, 1)
         self._apply_colours()
         self.empty = QLabel(self.tr("No values recorded for this measure yet."))
         self.empty.setObjectName("emptyState")
@@ -77,7 +122,8 @@ class OutcomeChart(QWidget):
         self.chooser.blockSignals(True)
         self.chooser.clear()
         for definition in self._definitions:
-            self.chooser.addItem(definition.name, definition.code)
+            # The measure with its unit, once; the plot has no title of its own on screen.
+            self.chooser.addItem(axis_title(definition), definition.code)
         index = self.chooser.findData(chosen) if chosen else 0
         self.chooser.setCurrentIndex(max(index, 0))
         self.chooser.blockSignals(False)
@@ -88,9 +134,30 @@ class OutcomeChart(QWidget):
         code = self.chooser.currentData()
         return [(_stamp(v.when), v.values[code]) for v in self._visits if code in v.values]
 
+    def legend_names(self) -> list[str]:
+        """The legend's entries, in order."""
+        return [label.text for _, label in self.legend.items]
+
+    def render_png(self) -> QPixmap:
+        """The chart as shown, at `EXPORT_SCALE` times the widget's pixels."""
+        # The picture leaves the app without the chooser: it carries its title itself.
+        self.plot.setTitle(self.chooser.currentText(), color=self.colours().text,
+                           size="10pt")
+        image = QPixmap(self.plot.size() * EXPORT_SCALE)
+        image.fill(QColor(self.colours().background))
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        # The view's scene, drawn again into the larger target: vector-sharp, not scaled.
+        QGraphicsView.render(self.plot, painter, QRectF(image.rect()), self.plot.rect())
+        painter.end()
+        self.plot.setTitle(None)
+        return image
+
     def export_png(self, path: str) -> bool:
-        """Save the chart as a PNG image, atomically; False when it could not be written."""
-        image = self.plot.grab()
+        """Save the chart as a PNG image at twice the on-screen resolution, atomically;
+        False when it could not be written."""
+        image = self.render_png()
         target = QSaveFile(path)
         if not target.open(QSaveFile.OpenModeFlag.WriteOnly):
             return False
@@ -98,6 +165,11 @@ class OutcomeChart(QWidget):
             target.cancelWriting()
             return False
         return target.commit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # One row of four entries when they fit, else two rows: the plot keeps its height.
+        self.legend.setColumnCount(4 if event.size().width() >= LEGEND_ONE_ROW else 2)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -122,16 +194,15 @@ class OutcomeChart(QWidget):
             axis = self.plot.getAxis(side)
             axis.setPen(colours.text)
             axis.setTextPen(colours.text)
-        legend = self.plot.getPlotItem().legend
-        if legend is not None:
-            legend.setLabelTextColor(colours.text)
-            legend.setBrush(colours.background)
-            legend.setPen(colours.muted)
+        self.legend.setLabelTextColor(colours.text)
+        for _, label in self.legend.items:
+            label.setText(label.text, color=colours.text)
 
     def _redraw(self) -> None:
         pg = self._pg
         colours = self.colours()
         self.plot.clear()
+        self.legend.clear()
         code = self.chooser.currentData()
         definition = next((d for d in self._definitions if d.code == code), None)
         points = self.series()
@@ -140,37 +211,82 @@ class OutcomeChart(QWidget):
         self.plot.setVisible(bool(points) or has_bars)
         if definition is None:
             return
+        left = self.plot.getAxis("left")
+        left.whole = definition.integer
+        # Above the plot, across: a rotated axis title is cut off on a short chart.
         if has_bars:
-            week = 7 * 24 * 3600
-            self.plot.addItem(pg.BarGraphItem(
+            week = 7 * _DAY
+            bars = pg.BarGraphItem(
                 x=[_stamp(w.start) + week / 2 for w in self._weeks],
                 height=[w.cramps_per_week for w in self._weeks],
                 width=week * 0.8, brush=pg.mkBrush(QColor(colours.bars)), pen=None,
-                name=self.tr("Diary: cramps per week"),
-            ))
+            )
+            self.plot.addItem(bars)
+            self.legend.addItem(bars, self.tr("Diary weeks"))
         if not points:
             return
         baseline = points[0][1]
         mic = definition.minimal_important_change
         if mic:
+            band_brush = pg.mkBrush(QColor(colours.band))
             band = pg.LinearRegionItem(values=(baseline - mic, baseline + mic),
                                        orientation="horizontal", movable=False,
-                                       brush=pg.mkBrush(QColor(colours.band)),
-                                       pen=pg.mkPen(None))
+                                       brush=band_brush, pen=pg.mkPen(None))
             self.plot.addItem(band)
-        dashed = pg.mkPen(colours.muted, style=Qt.PenStyle.DashLine)
-        self.plot.addItem(pg.InfiniteLine(pos=baseline, angle=0, label=self.tr("baseline"),
-                                          pen=dashed, labelOpts={"color": colours.muted}))
+            # A legend sample needs an item with a brush; the band has none of its own.
+            self._band_sample = pg.BarGraphItem(x=[0], height=[1], width=1,
+                                                brush=band_brush, pen=None)
+            self.legend.addItem(self._band_sample, self.tr(
+                "No important change (baseline ±%1)").replace(
+                    "%1", format_value(mic, definition)))
+        dashed = pg.mkPen(colours.muted, width=1.5, style=Qt.PenStyle.DashLine)
+        self.plot.addItem(pg.InfiniteLine(pos=baseline, angle=0, pen=dashed))
+        self._baseline_sample = pg.PlotDataItem(pen=dashed)
+        self.legend.addItem(self._baseline_sample, self.tr("Baseline (%1)").replace(
+            "%1", format_value(baseline, definition)))
         xs, ys = [p[0] for p in points], [p[1] for p in points]
-        self.plot.plot(xs, ys, pen=pg.mkPen(colours.line, width=2), name=definition.name)
+        line = self.plot.plot(xs, ys, pen=pg.mkPen(colours.line, width=2), symbol="o",
+                              symbolSize=9, symbolBrush=pg.mkBrush(colours.line),
+                              symbolPen=pg.mkPen(colours.line))
+        self.legend.addItem(line, self.tr("Visits"))
         tips = [v.tooltip for v in self._visits if code in v.values]
-        markers = pg.ScatterPlotItem(
-            x=xs, y=ys, data=tips, size=9, brush=pg.mkBrush(colours.line),
-            pen=pg.mkPen(colours.line), hoverable=True, tip=_tip,
+        markers = pg.ScatterPlotItem(  # invisible twins of the line's symbols, for tooltips
+            x=xs, y=ys, data=tips, size=9, brush=pg.mkBrush(None), pen=pg.mkPen(None),
+            hoverable=True, tip=_tip,
         )
         self.plot.addItem(markers)
-        self.plot.setLabel("left", f"{definition.name} ({definition.unit})")
+
+
+def _date_axis(pg: Any) -> Any:
+    """A date axis whose ticks carry their month (`date_tick`)."""
+
+    class DateAxis(pg.DateAxisItem):  # type: ignore[misc]
+        def tickStrings(self, values: list[float], scale: float, spacing: float
+                        ) -> list[str]:
+            return [date_tick(value, spacing) for value in values]
+
+    return DateAxis
+
+
+def _count_axis(pg: Any) -> Any:
+    """A value axis that, with `whole` set, ticks whole numbers only."""
+
+    class CountAxis(pg.AxisItem):  # type: ignore[misc]
+        whole = False
+
+        def tickValues(self, low: float, high: float, size: float
+                       ) -> list[tuple[float, list[float]]]:
+            levels = super().tickValues(low, high, size)
+            return whole_ticks(levels, low, high) if self.whole else levels
+
+        def tickStrings(self, values: list[float], scale: float, spacing: float
+                        ) -> list[str]:
+            if self.whole:
+                return [f"{value * scale:.0f}" for value in values]
+            return list(super().tickStrings(values, scale, spacing))
+
+    return CountAxis
 
 
 def _tip(x: float, y: float, data: Any) -> str:
-    return f"{y:g}\n{data}"
+    return f"{format_value(y)}\n{data}"

@@ -1,7 +1,11 @@
-"""Baseline against latest for every measure, with trend arrows and plain flags."""
+"""Baseline against latest for every measure, with the clinical direction in words, plain
+flags, and the caveat about seasons and regression to the mean."""
 
 from __future__ import annotations
 
+from html import escape
+
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -12,10 +16,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from practitioner.domain.outcomes import MeasureProgress, Progress, Thresholds, Trend
+from practitioner.domain.outcome_text import (
+    JUDGING_ENTRY,
+    direction,
+    format_change,
+    format_percent,
+    format_value,
+    outcome_caveat,
+)
+from practitioner.domain.outcomes import MeasureProgress, Progress, Thresholds
 
-ARROWS = {Trend.BETTER: "▲ better", Trend.WORSE: "▼ worse", Trend.SAME: "● same"}
-COLUMNS = ("Measure", "Baseline", "Latest", "Change", "%", "Trend", "From")
+COLUMNS = ("Measure", "Baseline", "Latest", "Change", "%", "Direction", "From")
+COLUMN_TIPS = (
+    "What was measured; hover a measure for its scale and source",
+    "The first value (or the diary's baseline period)",
+    "The most recent value (or the diary's last 4 weeks)",
+    "Latest minus baseline",
+    "Change as a percentage of the baseline",
+    "Which way the number moved (arrow) and whether that is better for the patient",
+    "Where the figures come from: the diary or the answers at the visits",
+)
 BESIDE_LABEL = "  ↳ at the visits"  # the session answers beside a figure from the diary
 _SHORT_SOURCES = {"diary": "diary", "session answers": "visits"}
 
@@ -27,7 +47,13 @@ def _short_source(source: str) -> str:
 
 
 class ProgressPanel(QWidget):
-    """Read-only table of progress plus the flags that apply."""
+    """Read-only table of progress plus the flags that apply.
+
+    Signals:
+        read_requested(str): open the reference entry with this slug.
+    """
+
+    read_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +68,10 @@ class ProgressPanel(QWidget):
         self.disagreement.hide()
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        for column, tip in enumerate(COLUMN_TIPS):
+            header_item = self.table.horizontalHeaderItem(column)
+            if header_item is not None:
+                header_item.setToolTip(tip)
         self.table.setAccessibleName(self.tr("Progress since baseline"))
         self.table.horizontalHeader().setAccessibleName(self.tr("Progress columns"))
         self.table.verticalHeader().hide()
@@ -49,10 +79,20 @@ class ProgressPanel(QWidget):
         self.table.setMinimumHeight(160)
         self.table.verticalHeader().setAccessibleName(self.tr("Row numbers"))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(COLUMNS)):
-            self.table.horizontalHeader().setSectionResizeMode(
-                column, QHeaderView.ResizeMode.ResizeToContents)
+        # Every column as wide as its header and figures; the source takes what is left.
+        header = self.table.horizontalHeader()
+        for column in range(len(COLUMNS) - 1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(header.fontMetrics().horizontalAdvance("From") + 16)
+        self.caveat = QLabel()
+        self.caveat.setObjectName("outcomeCaveat")
+        self.caveat.setWordWrap(True)
+        self.caveat.setAccessibleName(self.tr("Before crediting the treatment"))
+        self.caveat.linkActivated.connect(
+            lambda link: self.read_requested.emit(link.removeprefix("entry:")))
+        self.caveat.hide()
+        self._link_entry = False
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         self.notes.setAccessibleName(self.tr("Progress notes"))
@@ -61,7 +101,12 @@ class ProgressPanel(QWidget):
         layout.addWidget(self.flags)
         layout.addWidget(self.disagreement)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.caveat)
         layout.addWidget(self.notes)
+
+    def set_reference_link(self, available: bool) -> None:
+        """Whether the caveat links the library's entry on judging a treatment's effect."""
+        self._link_entry = available
 
     def show_progress(self, progress: Progress, thresholds: Thresholds) -> None:
         """Fill the table, flags and notices from `progress`; the session answers for a
@@ -76,13 +121,15 @@ class ProgressPanel(QWidget):
         for row, (name, measure) in enumerate(rows):
             percent = measure.change_percent
             compared = measure.count > 1 and not measure.definition.latest_only
+            definition = measure.definition
             cells = (
                 name,
-                f"{measure.baseline:g}" if not measure.definition.latest_only else "—",
-                f"{measure.latest:g}",
-                f"{measure.change:+g}" if compared else "—",
-                f"{percent:+.0f}%" if compared and percent is not None else "—",
-                ARROWS[measure.trend] if compared else "—",
+                format_value(measure.baseline, definition) if not definition.latest_only
+                else "—",
+                format_value(measure.latest, definition),
+                format_change(measure.change, definition) if compared else "—",
+                format_percent(percent) if compared else "—",
+                direction(measure) if compared else "—",
                 _short_source(measure.source),
             )
             tips = (
@@ -108,3 +155,19 @@ class ProgressPanel(QWidget):
         if not progress.measures:
             notes.insert(0, self.tr("No measures recorded yet: enter them in a session note."))
         self.notes.setText("\n".join(notes))
+        self._show_caveat(progress)
+
+    def _show_caveat(self, progress: Progress) -> None:
+        caveat = outcome_caveat(progress.measures)
+        self.caveat.setVisible(caveat is not None)
+        if caveat is None:
+            self.caveat.setText("")
+            return
+        text = f"<b>{escape(caveat.months)}</b> — "
+        if caveat.strong:
+            text += f"<b>{escape(caveat.season_note)}</b> "
+        text += escape(caveat.general)
+        if self._link_entry:
+            text += (f' <a href="entry:{JUDGING_ENTRY}">'
+                     + escape(self.tr("Judging whether a treatment worked")) + "</a>")
+        self.caveat.setText(text)

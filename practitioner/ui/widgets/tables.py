@@ -65,9 +65,11 @@ class TextTableModel(QAbstractTableModel):
     """Rows of cell texts for a read-only view: no item objects, so years of diary days
     are shown as fast as a handful."""
 
-    def __init__(self, columns: Sequence[str], parent: Any = None) -> None:
+    def __init__(self, columns: Sequence[str], parent: Any = None,
+                 tips: Sequence[str] = ()) -> None:
         super().__init__(parent)
         self._columns = list(columns)
+        self._tips = list(tips)  # each column's header tooltip, where a short header needs one
         self._rows: list[Sequence[str]] = []
 
     def set_rows(self, rows: Iterable[Sequence[str]]) -> None:
@@ -93,6 +95,9 @@ class TextTableModel(QAbstractTableModel):
         if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
                 and 0 <= section < len(self._columns)):
             return self._columns[section]
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole
+                and 0 <= section < len(self._tips)):
+            return self._tips[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -47,6 +47,24 @@ def test_a_progress_report_has_every_section() -> None:
         assert text in html, text
 
 
+def test_the_caveat_shows_both_months_the_season_note_and_the_entry() -> None:
+    html = report_html(_data(
+        outcome_months="baseline: June 2026 · latest: September 2026",
+        outcome_season_note="The baseline was in summer and the latest in autumn.",
+        outcome_caveat="Cramps wax and wane by season.",
+        outcome_caveat_entry="Judging whether a treatment worked"))
+    assert "baseline: June 2026 · latest: September 2026" in html
+    assert "<b>The baseline was in summer and the latest in autumn.</b>" in html
+    assert "Cramps wax and wane by season." in html
+    assert "Judging whether a treatment worked" in html
+    assert "Before crediting" not in report_html(_data())
+
+
+def test_recorded_changes_are_not_called_missing() -> None:
+    assert "No measures recorded yet" not in report_html(_data())
+    assert "No measures recorded yet" in report_html(_data(changes=()))
+
+
 def test_the_chart_is_left_out_without_two_points_or_when_not_wanted() -> None:
     assert CHART_RESOURCE not in report_html(_data(chart=((DAY, 3.0),)))
     assert CHART_RESOURCE not in report_html(_data(), with_chart=False)
@@ -94,3 +112,4 @@ def test_every_recorded_text_is_escaped() -> None:
     assert "<b>x</b>" not in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html
     assert "http://x'" not in html
+

@@ -7,6 +7,8 @@ from html import escape
 
 import pytest
 
+from practitioner.content.reference import load_reference
+from practitioner.domain.outcome_text import JUDGING_ENTRY
 from practitioner.domain.outcomes import SessionMeasures
 from practitioner.domain.patient import Medication
 from practitioner.domain.report_content import ReportKind, report_html
@@ -57,8 +59,9 @@ def test_a_progress_report_has_visits_changes_and_the_responder_flag(
     assert data.visits[0].measures[:2] == ("8", "7")
     by_name = {c.measure: c for c in data.changes}
     cramps = by_name["Cramps per week"]
-    assert (cramps.baseline, cramps.latest, cramps.trend) == ("8", "3", "better")
-    assert cramps.change == "-5 (-62%)"
+    assert (cramps.baseline, cramps.latest, cramps.trend) == (
+        "8", "3", "fewer cramps ▼, improved")
+    assert cramps.change == "−5 (−63%)"
     assert ("Responder: cramps/week down by at least half — session answers, 2024-12-01 vs "
             "2025-01-10") in data.outcome_flags
     assert "Clinically important change in severity — session answers, 2024-12-01 vs 2025-01-10" \
@@ -68,6 +71,41 @@ def test_a_progress_report_has_visits_changes_and_the_responder_flag(
     assert [v for _, v in data.chart] == [8.0, 3.0]
     html = report_html(data)
     assert "Ann Lee" in html and "Cramps per week" in html and "Orchard Clinic" in html
+    assert "Cramps per week (cramps)" not in html, "the unit is said once"
+    assert "Worst cramp severity (0–10)" in html
+
+
+def test_the_report_gives_the_season_caveat_with_both_months_and_the_library_entry(
+    patients: PatientService, clock: FakeClock, reports: ReportService
+) -> None:
+    patient_id = _patient_with_visits(patients, clock)
+    data = reports.build(patient_id)
+    assert data.outcome_months == "baseline: December 2024 · latest: January 2025"
+    assert data.outcome_season_note == "", "both months are winter"
+    assert "regress toward the mean" in data.outcome_caveat
+    assert data.outcome_caveat_entry == "", "the fixture library has no such entry"
+
+    entry = next(e for e in load_reference() if e.slug == JUDGING_ENTRY)
+    library = ReferenceService(clock=clock, user=lambda: "Dr Lee", patients=patients)
+    library.seed((entry,))
+    with_entry = ReportService(
+        patients, SessionService(clock=clock, local_clock=clock, user=lambda: "Dr Lee"),
+        OutcomeService(clock=clock, today=lambda: TODAY), library, today=lambda: TODAY,
+    ).build(patient_id)
+    html = report_html(with_entry)
+    assert escape("baseline: December 2024 · latest: January 2025") in html
+    assert escape(entry.title) in html and "regress toward the mean" in html
+
+
+def test_a_report_with_one_visit_has_no_caveat(
+    patients: PatientService, clock: FakeClock, reports: ReportService
+) -> None:
+    patient = patients.create(ann())
+    SessionService(clock=clock, local_clock=clock, user=lambda: "Dr Lee").create(
+        patient.id, full_session(dt.datetime(2024, 7, 1, 10), measures=SessionMeasures(
+            values=(("cramps_per_week", 8.0),))))
+    data = reports.build(patient.id)
+    assert data.outcome_caveat == "" and "Before crediting" not in report_html(data)
 
 
 def test_a_referral_letter_lists_flags_red_flags_reasons_and_sources(
