@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
                                       lambda: self.workspace.patient,
                                       self.workspace.close_record, self.refresh_list, today)
         self._build_menus()
+        self._build_toolbar()
         self._connect()
         self.connection = ConnectionStatus(services.changes, services.drafts, self.statusBar(),
                                            self)
@@ -174,6 +175,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         a = self.commands
+        from practitioner.ui import icons
+        from practitioner.ui.actions import REFERENCE_ICON
         from practitioner.ui.theme_menu import ThemeMenu
 
         # Form mnemonics avoid the menu bar's letters (tests/ui/test_mnemonics.py).
@@ -181,7 +184,7 @@ class MainWindow(QMainWindow):
         for action in (a.new_patient, a.find, a.save, a.cancel_edit, a.archive):
             patient_menu.addAction(action)
         session_menu = self._menus["&Session"]
-        for action in (a.new_session, a.session_from_last, a.apply_protocol):
+        for action in (a.new_session, a.session_from_last, a.apply_protocol, a.finalise):
             session_menu.addAction(action)
         patient_menu.addSeparator()
         patient_menu.addAction(a.progress_report)
@@ -203,6 +206,8 @@ class MainWindow(QMainWindow):
         view_menu.addAction(a.find_reference)
         toggle_reference = self.reference_dock.toggleViewAction()
         toggle_reference.setShortcut("F9")
+        toggle_reference.setToolTip(self.tr("Show or hide the reference pane (F9)"))
+        icons.bind(toggle_reference, REFERENCE_ICON)
         view_menu.addAction(toggle_reference)
         view_menu.addSeparator()
         self.theme_menu = ThemeMenu(view_menu, self._settings, self)
@@ -217,6 +222,26 @@ class MainWindow(QMainWindow):
             help_menu.addAction(action)
         help_menu.addSeparator()
         help_menu.addAction(a.about)
+
+    def _build_toolbar(self) -> None:
+        """The consultation's actions, the same QActions as the menus; View › Toolbar."""
+        a = self.commands
+        self.toolbar = self.addToolBar(self.tr("Consultation"))
+        self.toolbar.setObjectName("consultationToolbar")
+        self.toolbar.setMovable(False)
+        for action in (a.new_session, a.session_from_last, a.apply_protocol):
+            self.toolbar.addAction(action)
+        self.toolbar.addSeparator()
+        for action in (a.save, a.finalise):
+            self.toolbar.addAction(action)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(a.progress_report)
+        self.toolbar.addAction(self.reference_dock.toggleViewAction())
+        toggle = self.toolbar.toggleViewAction()
+        toggle.setText(self.tr("Tool&bar"))
+        toggle.setStatusTip(self.tr("Show or hide the consultation toolbar"))
+        view_menu = self._menus["&View"]
+        view_menu.insertAction(self.reference_dock.toggleViewAction(), toggle)
 
     def _connect(self) -> None:
         from practitioner.domain.report_content import ReportKind
@@ -244,6 +269,7 @@ class MainWindow(QMainWindow):
         self.workspace.red_flags.read_requested.connect(self._on_read_entry)
         a.session_from_last.triggered.connect(self._on_session_from_last)
         a.apply_protocol.triggered.connect(self.workspace.sessions.focus_protocols)
+        a.finalise.triggered.connect(self._on_finalise)
         a.cancel_edit.triggered.connect(self.workspace.cancel_edits)
         a.archive.triggered.connect(self.workspace.toggle_archived)
         a.quit.triggered.connect(self.close)
@@ -418,6 +444,15 @@ class MainWindow(QMainWindow):
         if self.workspace.patient is not None:
             self.workspace.show_sessions()
             self.workspace.sessions.new_session()
+
+    def _on_finalise(self) -> None:
+        sessions = self.workspace.sessions
+        if self.workspace.patient is not None and sessions.has_open_note():
+            self.workspace.show_sessions()
+            sessions.save_and_finalise()
+        else:
+            self.statusBar().showMessage(
+                self.tr("Open a session note to finalise it (Session › New session)."), 6000)
 
     def _on_session_from_last(self) -> None:
         if self.workspace.patient is not None:

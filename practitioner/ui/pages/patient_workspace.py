@@ -129,10 +129,13 @@ class PatientWorkspace(QWidget):
         self.sessions = SessionsPage(services, catalogue, messages)
         self.tabs.addTab(self.sessions, self.tr("Sessions"))
         self.sessions.opened.connect(self.show_sessions)
+        self.sessions.save_patient_requested.connect(self._save_from_elsewhere)
         self.outcomes = OutcomesPage(services, messages)
         self.tabs.addTab(self.outcomes, self.tr("Outcomes"))
         self.sessions.saved.connect(self.outcomes.mark_stale)
         self.outcomes.activities_changed.connect(self.sessions.reload_measure_context)
+        self.outcomes.save_patient_requested.connect(self._save_from_elsewhere)
+        self.outcomes.new_session_requested.connect(self._new_session_from_elsewhere)
         record = QWidget()
         record_layout = QVBoxLayout(record)
         record_layout.addLayout(header)
@@ -321,11 +324,22 @@ class PatientWorkspace(QWidget):
             return False
         return self._after_save(saved)
 
+    def _save_from_elsewhere(self) -> None:
+        """A tab's "Save patient": save the profile; its problems show on the Profile tab."""
+        if not self.save():
+            self.tabs.setCurrentIndex(self.PROFILE_TAB)
+
+    def _new_session_from_elsewhere(self) -> None:
+        self.show_sessions()
+        self.sessions.new_session()
+
     def _after_save(self, saved: Patient) -> bool:
         self.drafts.forget_local()  # the save removed the draft kept with the records
         self._patient, self._editing_new = saved, False
         self.form.set_patient(saved)
         self.sessions.update_patient(saved)
+        if self.outcomes.patient is None:  # the new patient's first save
+            self.outcomes.set_patient(saved)
         self.save_status.setText(
             self.tr("Saved at %1").replace("%1", dt.datetime.now().strftime("%H:%M"))
         )
