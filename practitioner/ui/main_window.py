@@ -225,10 +225,20 @@ class MainWindow(QMainWindow):
 
     def _build_toolbar(self) -> None:
         """The consultation's actions, the same QActions as the menus; View › Toolbar."""
+        from PySide6.QtCore import Qt
+
         a = self.commands
         self.toolbar = self.addToolBar(self.tr("Consultation"))
         self.toolbar.setObjectName("consultationToolbar")
         self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action, short in ((a.new_session, self.tr("New session")),
+                              (a.session_from_last, self.tr("From last visit")),
+                              (a.apply_protocol, self.tr("Protocol")),
+                              (a.finalise, self.tr("Finalise")),
+                              (a.progress_report, self.tr("Report"))):
+            action.setIconText(short)
+        self.reference_dock.toggleViewAction().setIconText(self.tr("Reference"))
         for action in (a.new_session, a.session_from_last, a.apply_protocol):
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
@@ -447,7 +457,8 @@ class MainWindow(QMainWindow):
 
     def _on_finalise(self) -> None:
         sessions = self.workspace.sessions
-        if self.workspace.patient is not None and sessions.has_open_note():
+        if (self.workspace.patient is not None and sessions.is_open()
+                and sessions.finalise_button.isEnabled()):
             self.workspace.show_sessions()
             sessions.save_and_finalise()
         else:

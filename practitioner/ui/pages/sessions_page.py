@@ -608,7 +608,7 @@ class SessionsPage(QWidget):
         if self._patient is None:
             self.empty.show_state(self.tr("Sessions are kept in a saved record: save the "
                                           "patient first."), self.tr("Save patient"))
-        elif self.timeline.count() == 0:
+        elif not self.timeline.session_ids():
             self.empty.show_state(self.tr("No sessions yet. Start the first session note "
                                           "(Ctrl+Shift+N)."), self.tr("New session"))
         else:

@@ -61,10 +61,10 @@ class EmptyState(QWidget):
             self._draw_icon()
         self.label.setText(text)
         self.button.setText(action)
-        self.button.setAccessibleName(action.replace("&", ""))
+        self.button.setAccessibleName(action.replace("&", "") or self.tr("Next step"))
         self.button.setVisible(bool(action))
         self.second.setText(second)
-        self.second.setAccessibleName(second.replace("&", ""))
+        self.second.setAccessibleName(second.replace("&", "") or self.tr("Other next step"))
         self.second.setVisible(bool(second))
 
     def text(self) -> str:
