@@ -132,10 +132,8 @@ class PatientListPanel(QWidget):
                 if count == 1
                 else self.tr("%1 patients").replace("%1", f"{count:,}")
             )
-        elif text.strip():
-            self.status.setText(self.tr("No patient matches “%1”.").replace("%1", text.strip()))
-        else:
-            self.status.setText(self.tr("No patients yet. Press Ctrl+N to add the first one."))
+        else:  # the empty state in the list's place says it
+            self.status.setText("")
 
     def _show_empty(self, listed: bool, text: str) -> None:
         self.list_stack.setCurrentWidget(self.table if listed else self.empty)
