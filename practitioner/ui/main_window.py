@@ -301,6 +301,7 @@ class MainWindow(QMainWindow):
         self.patient_list.search_changed.connect(self.refresh_list)
         self.patient_list.patient_selected.connect(self._on_patient_selected)
         self.patient_list.new_patient_requested.connect(self.new_patient)
+        self.workspace.new_patient_requested.connect(self.new_patient)
         self.workspace.patient_saved.connect(self._on_patient_saved)
         self.workspace.closed.connect(self.refresh_list)
 

@@ -156,3 +156,11 @@ def test_empty_state_buttons_are_reachable_by_keyboard(qtbot: QtBot) -> None:
     qtbot.addWidget(state)
     assert state.button.focusPolicy() & Qt.FocusPolicy.TabFocus
     assert state.second.isHidden()
+
+
+def test_with_no_patient_open_the_workspace_offers_a_new_one(window: MainWindow) -> None:
+    workspace = window.workspace
+    assert _shown(workspace.nobody) and "Choose a patient on the left" in workspace.nobody.text()
+    workspace.nobody.button.click()
+    assert workspace.is_open() and workspace.patient is None
+    assert workspace.form.name.hasFocus() or QApplication.focusWidget() is workspace.form.name

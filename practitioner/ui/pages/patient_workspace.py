@@ -35,20 +35,13 @@ from practitioner.ui.pages.outcomes_page import OutcomesPage
 from practitioner.ui.pages.profile_form import ProfileForm
 from practitioner.ui.pages.sessions_page import SessionsPage
 from practitioner.ui.widgets.changed_elsewhere_notice import ChangedElsewhereNotice
+from practitioner.ui.widgets.empty_state import EmptyState
 from practitioner.ui.widgets.kept_version_bar import KeptVersionBar
 from practitioner.ui.widgets.red_flag_banner import RedFlagBanner
 
 
 def _age(born: dt.date, today: dt.date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
-def _empty_state(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("emptyState")
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(True)
-    return label
 
 
 class PatientWorkspace(QWidget):
@@ -58,11 +51,13 @@ class PatientWorkspace(QWidget):
         patient_saved(int): a record was created or changed (archive and restore included).
         closed(): the workspace went back to "no patient open".
         patient_changed(): a different record is shown, or the shown one changed.
+        new_patient_requested(): "New patient" was pressed where no record is open.
     """
 
     patient_saved = Signal(int)
     closed = Signal()
     patient_changed = Signal()
+    new_patient_requested = Signal()
 
     PROFILE_TAB, SESSIONS_TAB, OUTCOMES_TAB = range(3)
 
@@ -149,11 +144,10 @@ class PatientWorkspace(QWidget):
         record_layout.addWidget(self.tabs, 1)
 
         self.stack = QStackedWidget()
-        self.stack.addWidget(
-            _empty_state(
-                self.tr("Choose a patient on the left, or press Ctrl+N to add a new one.")
-            )
-        )
+        self.nobody = EmptyState("user", self.tr(
+            "Choose a patient on the left, or add a new one (Ctrl+N)."), self.tr("New patient"))
+        self.nobody.action_requested.connect(self.new_patient_requested)
+        self.stack.addWidget(self.nobody)
         self.stack.addWidget(record)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
