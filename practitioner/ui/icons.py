@@ -4,9 +4,10 @@ them in resources/icons/lucide), drawn in the palette's text colour.
 Lucide over qtawesome: plain files the bundle ships as they are, no font loading at start
 and no extra dependency; one stroke style for every action. Each SVG draws with
 `currentColor`, replaced here by the palette's text colour (and its disabled and
-highlighted text colours for those modes) before it is rendered, so an icon reads on the
-light and the dark palette alike. `bind` remembers an icon's name on its action or button;
-`retint` draws them again after the palette changed (`look.redress_all`).
+highlighted text colours for those modes) when the icon is drawn, at the size asked for,
+so an icon reads on the light and the dark palette alike. `bind` remembers an icon's name
+on its action or button; `retint` sets them again after the palette changed
+(`look.redress_all`), so what shows them repaints.
 """
 
 from __future__ import annotations
@@ -14,8 +15,17 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject
-from PySide6.QtGui import QAction, QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QByteArray, QObject, QPoint, QRect, QRectF, QSize
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QGuiApplication,
+    QIcon,
+    QIconEngine,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QAbstractButton, QApplication
 
@@ -24,14 +34,13 @@ from practitioner.ui.theme import TRANSPARENT
 
 ICON_FOLDER = ("resources", "icons", "lucide")
 NAME_PROPERTY = "practitionerIcon"
-SIZES = (16, 20, 24, 32, 48)
 # The palette colour each icon mode is drawn in.
-MODES = (
-    (QIcon.Mode.Normal, QPalette.ColorGroup.Active, QPalette.ColorRole.WindowText),
-    (QIcon.Mode.Active, QPalette.ColorGroup.Active, QPalette.ColorRole.WindowText),
-    (QIcon.Mode.Disabled, QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText),
-    (QIcon.Mode.Selected, QPalette.ColorGroup.Active, QPalette.ColorRole.HighlightedText),
-)
+MODES = {
+    QIcon.Mode.Normal: (QPalette.ColorGroup.Active, QPalette.ColorRole.WindowText),
+    QIcon.Mode.Active: (QPalette.ColorGroup.Active, QPalette.ColorRole.WindowText),
+    QIcon.Mode.Disabled: (QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText),
+    QIcon.Mode.Selected: (QPalette.ColorGroup.Active, QPalette.ColorRole.HighlightedText),
+}
 
 
 def icon_path(name: str) -> Path:
@@ -44,21 +53,47 @@ def _svg(name: str) -> str:
     return icon_path(name).read_text(encoding="utf-8")
 
 
+@cache
+def _renderer(name: str, colour: str) -> QSvgRenderer:
+    return QSvgRenderer(QByteArray(_svg(name).replace("currentColor", colour).encode("utf-8")))
+
+
+class _TintedSvg(QIconEngine):
+    """Draws one icon, at the size asked for, in the colour of its mode in the palette
+    (`palette`, else the application's at the time of drawing): nothing is drawn before a
+    widget shows the icon."""
+
+    def __init__(self, name: str, palette: QPalette | None) -> None:
+        super().__init__()
+        self._name, self._palette = name, palette
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State
+              ) -> None:
+        palette = self._palette or QGuiApplication.palette()
+        group, role = MODES[mode]
+        _renderer(self._name, palette.color(group, role).name()).render(painter, QRectF(rect))
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return self.scaledPixmap(size, mode, state, 1.0)
+
+    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State,
+                     scale: float) -> QPixmap:
+        pixels = size * scale
+        pixmap = QPixmap(pixels)
+        pixmap.fill(QColor(TRANSPARENT))
+        painter = QPainter(pixmap)
+        self.paint(painter, QRect(QPoint(0, 0), pixels), mode, state)
+        painter.end()
+        pixmap.setDevicePixelRatio(scale)
+        return pixmap
+
+    def clone(self) -> QIconEngine:
+        return _TintedSvg(self._name, self._palette)
+
+
 def icon(name: str, palette: QPalette | None = None) -> QIcon:
     """The icon called `name`, drawn in `palette`'s text colours (default: the app's)."""
-    palette = palette or QGuiApplication.palette()
-    result = QIcon()
-    for mode, group, role in MODES:
-        svg = _svg(name).replace("currentColor", palette.color(group, role).name())
-        renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
-        for size in SIZES:
-            pixmap = QPixmap(size, size)
-            pixmap.fill(QColor(TRANSPARENT))
-            painter = QPainter(pixmap)
-            renderer.render(painter)
-            painter.end()
-            result.addPixmap(pixmap, mode)
-    return result
+    return QIcon(_TintedSvg(name, palette))
 
 
 def bind(target: QAction | QAbstractButton, name: str) -> None:
