@@ -7,7 +7,7 @@ when they are polished, by object name or dynamic property:
 
 - `inlineError` labels: the danger colour, semi-bold; `flags`: success, semi-bold;
 - headings by object name at their level of `ui/typography.py` (the lock screen's, the
-  patient's name, empty states); `emptyState` and `patientSubtitle` labels muted;
+  patient's name, empty states), `emptyState` labels padded; `patientSubtitle` muted;
 - banners (`BANNERS`: red flags, damaged records, changed elsewhere, connection lost):
   their tone's background and border, their labels' text and links in its foreground (a
   style sheet on that frame only);
@@ -147,7 +147,7 @@ def dress(widget: QWidget) -> None:
         tone = theme.tones()[BANNERS[parent.objectName()][0]]
         _text_colour(widget, tone.fg)  # links included: the palette's may be unreadable
     elif name == "emptyState":
-        _text_colour(widget, theme.muted)
+        # The palette's own text colour: muted grey falls under 4.5:1 on a dark tab pane.
         widget.setContentsMargins(16, 16, 16, 16)
     elif name == "patientSubtitle":
         _text_colour(widget, theme.muted)

@@ -4,16 +4,25 @@ with no rows; no developer wording reaches the clinician."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QTabWidget
 from pytestqt.qtbot import QtBot
 
+from practitioner import app
 from practitioner.domain.outcomes import Thresholds
 from practitioner.domain.patient import PatientInput
 from practitioner.domain.what_worked import GroupRate, GroupTable
 from practitioner.services.bundle import Services
+from practitioner.ui import theme
 from practitioner.ui.dialogs.caseload import CaseloadDialog
+from practitioner.ui.look import redress_all
 from practitioner.ui.main_window import MainWindow
+from practitioner.ui.theme import Choice, contrast
 from practitioner.ui.widgets.empty_state import EmptyState
 
 
@@ -164,3 +173,35 @@ def test_with_no_patient_open_the_workspace_offers_a_new_one(window: MainWindow)
     workspace.nobody.button.click()
     assert workspace.is_open() and workspace.patient is None
     assert workspace.form.name.hasFocus() or QApplication.focusWidget() is workspace.form.name
+
+
+@pytest.fixture
+def app_style(qapp: QApplication) -> Iterator[None]:
+    """The app's own style, as a start sets it; the system theme put back after."""
+    before = qapp.style().name()
+    app._load_style(qapp)
+    yield
+    theme.apply(Choice.SYSTEM)
+    redress_all()
+    qapp.setStyle(before)
+
+
+@pytest.mark.parametrize("choice", [Choice.LIGHT, Choice.DARK])
+def test_an_empty_states_line_reads_on_a_tab_pane(
+    qtbot: QtBot, app_style: None, choice: Choice
+) -> None:
+    theme.apply(choice)
+    tabs = QTabWidget()
+    state = EmptyState("chart-line", "Progress appears after two sessions.", "New session")
+    tabs.addTab(state, "Outcomes")
+    qtbot.addWidget(tabs)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    # Grabbed from the tab widget: the pane it draws is the label's real background.
+    label = state.label
+    image = tabs.grab(QRect(label.mapTo(tabs, QPoint(0, 0)), label.size())).toImage()
+    counts = Counter(image.pixel(x, y) for x in range(image.width())
+                     for y in range(image.height()))
+    background = QColor.fromRgb(counts.most_common(1)[0][0])
+    ratio = max(contrast(QColor.fromRgb(p), background) for p in counts)
+    assert ratio >= 4.5, f"{choice.value}: {ratio:.2f}"
