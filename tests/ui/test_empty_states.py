@@ -205,3 +205,22 @@ def test_an_empty_states_line_reads_on_a_tab_pane(
     background = QColor.fromRgb(counts.most_common(1)[0][0])
     ratio = max(contrast(QColor.fromRgb(p), background) for p in counts)
     assert ratio >= 4.5, f"{choice.value}: {ratio:.2f}"
+
+
+def test_a_patient_with_visits_is_offered_a_session_from_the_last_one(
+    window: MainWindow, services: Services
+) -> None:
+    patient = services.patients.create(PatientInput(name="Ann Lee"))
+    window.refresh_list()
+    window.workspace.open_patient(patient.id)
+    page = window.workspace.sessions
+    window.workspace.show_sessions()
+    page.new_session()
+    page.form.notes.setPlainText("First visit.")
+    assert page.save(), page.status.text()
+    window.workspace.open_patient(patient.id)  # reopened: no note open
+    assert _shown(page.empty) and "Choose a visit on the left" in page.empty.text()
+    assert page.empty.button.text() == "From last visit"
+    page.empty.button.click()
+    assert page.is_open() and "carried forward" in page.banner.text()
+    page.discard_draft()

@@ -144,6 +144,7 @@ class SessionsPage(QWidget):
         editor_layout.addLayout(actions)
         self.empty = EmptyState("notebook-pen")
         self.empty.action_requested.connect(self._on_empty_action)
+        self.empty.second_requested.connect(self.new_session)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty)
         self.stack.addWidget(editor)
@@ -601,6 +602,8 @@ class SessionsPage(QWidget):
     def _on_empty_action(self) -> None:
         if self._patient is None:
             self.save_patient_requested.emit()
+        elif self.timeline.session_ids():
+            self.new_from_last_visit()
         else:
             self.new_session()
 
@@ -612,9 +615,10 @@ class SessionsPage(QWidget):
             self.empty.show_state(self.tr("No sessions yet. Start the first session note "
                                           "(Ctrl+Shift+N)."), self.tr("New session"))
         else:
-            self.empty.show_state(self.tr("Choose a visit on the left, or start a new session "
-                                          "(Ctrl+Shift+N) or one from the last visit "
-                                          "(Ctrl+Shift+L)."), self.tr("New session"))
+            self.empty.show_state(self.tr("Choose a visit on the left, or start a session from "
+                                          "the last visit (Ctrl+Shift+L) or a new one "
+                                          "(Ctrl+Shift+N)."), self.tr("From last visit"),
+                                  self.tr("New session"))
 
     def _show_state(self) -> None:
         self.stack.setCurrentIndex(1 if self._open else 0)
