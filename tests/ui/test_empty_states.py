@@ -148,10 +148,9 @@ def test_an_empty_caseload_table_says_why_and_how_rows_come(qtbot: QtBot) -> Non
                             caseload=4, grouped=4, in_several=0)
     dialog = CaseloadDialog([by_pattern, by_protocol], "thresholds")
     qtbot.addWidget(dialog)
-    empty = dialog.tabs.widget(1).findChild(EmptyState)
-    assert empty is not None
-    assert "Apply one in a session note" in empty.text() and "Ctrl+P" in empty.text()
-    assert dialog.tabs.widget(0).findChild(EmptyState) is None
+    empty = dialog.tabs.findChildren(EmptyState)
+    assert len(empty) == 1 and empty[0].parentWidget() is dialog.tabs.widget(1)
+    assert "Apply one in a session note" in empty[0].text() and "Ctrl+P" in empty[0].text()
 
 
 def test_no_developer_wording_in_the_thresholds_shown_to_clinicians() -> None:
