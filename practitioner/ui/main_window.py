@@ -225,13 +225,14 @@ class MainWindow(QMainWindow):
 
     def _build_toolbar(self) -> None:
         """The consultation's actions, the same QActions as the menus; View › Toolbar."""
-        from PySide6.QtCore import Qt
+        from PySide6.QtCore import QSize, Qt
 
         a = self.commands
         self.toolbar = self.addToolBar(self.tr("Consultation"))
         self.toolbar.setObjectName("consultationToolbar")
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.setIconSize(QSize(18, 18))  # a slim bar: the note needs the height
         for action, short in ((a.new_session, self.tr("New session")),
                               (a.session_from_last, self.tr("From last visit")),
                               (a.apply_protocol, self.tr("Protocol")),
