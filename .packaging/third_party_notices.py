@@ -30,6 +30,8 @@ file of their own: the LGPL-3.0 text is at the end of this file, and the GPL-3.0
 app's own LICENSE.
 """
 LGPL_TEXT = Path(__file__).resolve().parent.parent / "resources" / "licenses" / "LGPL-3.0.txt"
+# Bundled files, not a Python distribution: the toolbar and menu icons.
+LUCIDE_LICENCE = LGPL_TEXT.parent.parent / "icons" / "lucide" / "LICENSE"
 
 
 def _norm(name: str) -> str:
@@ -108,6 +110,9 @@ def notices() -> str:
         for name, text in licence_texts(dist):
             parts += ["", f"--- {name} ---", text.rstrip()]
         parts.append("")
+    parts += [rule, "Lucide icons (resources/icons/lucide, a selection of lucide-static 1.87.0)",
+              "Licence: ISC", "Home page: https://lucide.dev", "",
+              LUCIDE_LICENCE.read_text(encoding="utf-8").rstrip(), ""]
     parts += [rule, "GNU Lesser General Public License v3 (Qt, PySide6, shiboken6, psycopg)",
               "", LGPL_TEXT.read_text(encoding="utf-8").rstrip()]
     return "\n".join(parts) + "\n"

@@ -217,7 +217,7 @@ def build_window(
         fill_demo(services.patients, DEMO_PATIENTS, DEMO_SEED,
                   sessions=SessionService(user=lambda: DEMO_PRACTITIONER))
     catalogue = load_points()
-    title = "demo data" if demo else str(path)
+    title = "demo data" if demo else path.name  # the full path is in Help › About
     window = into if into is not None else MainWindow.opening(settings, title)
     window.records_in_use = f"{path} (demo data, deleted on quitting)" if demo else str(path)
     window.open_records(services, catalogue, messages, unlock=unlock,
@@ -485,7 +485,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.quit_after_startup:  # asked once the records opened, never unattended
         from practitioner.ui.preferences import ask_name_on_first_start
 
-        ask_name_on_first_start(messages, window, settings)
+        named = ask_name_on_first_start(messages, window, settings)
+        if named is not None:
+            window.apply_preferences(named)  # signs and shows the name from now on
     if args.demo:
         window.open_first_patient()
     try:

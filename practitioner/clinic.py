@@ -40,6 +40,7 @@ from practitioner.services.identity import SignedIn, UserSource
 from practitioner.services.letters import LetterService
 from practitioner.services.outcomes import OutcomeService
 from practitioner.services.patients import PatientService
+from practitioner.services.preferences import KEYS as PREFERENCE_KEYS
 from practitioner.services.protocols import ProtocolService
 from practitioner.services.reference import ReferenceService
 from practitioner.services.security import SecurityService
@@ -253,8 +254,9 @@ def install(window: QMainWindow, user: SignedIn, messages: Messages, settings: Q
     server going back to this computer's records)."""
     me = user()
     where = f" on {clinic.display()}" if clinic else ""
+    named = str(settings.value(PREFERENCE_KEYS["practitioner_name"], "") or "")
     label = QLabel(f"Signed in as {me.name} ({me.role.value}){where}" if clinic
-                   else f"Working as {me.name}")
+                   else _solo_status(named))
     label.setObjectName("signedIn")
     label.setAccessibleName("Signed in as")
     window.statusBar().addPermanentWidget(label)
@@ -320,6 +322,13 @@ def install(window: QMainWindow, user: SignedIn, messages: Messages, settings: Q
     return actions
 
 
+def _solo_status(name: str) -> str:
+    """The status bar's word on who works: the practitioner's name, never the computer's
+    user name."""
+    return (f"Working as {name}" if name.strip()
+            else "Your name is not set: Tools › Preferences…")
+
+
 def rename_solo(window: QMainWindow, user: SignedIn, name: str, *, writable: bool) -> None:
     """The solo practitioner renamed in Preferences: new entries are signed by `name`'s
     account (made when the records are writable) and the status bar says so."""
@@ -328,7 +337,7 @@ def rename_solo(window: QMainWindow, user: SignedIn, name: str, *, writable: boo
     user.switch(solo_user(name, writable=writable)())
     label = window.findChild(QLabel, "signedIn")
     if isinstance(label, QLabel):
-        label.setText(f"Working as {user().name}")
+        label.setText(_solo_status(name))
 
 
 def _security_menu(window: QMainWindow) -> QMenu:

@@ -117,12 +117,12 @@ class Thresholds:
     psfs_points: float = 2.0
     diary_min_days: int = 10  # of a 4-week period, for the diary to speak for it
     sources: tuple[str, ...] = (
-        "Responder: cramps/week down by at least 50% — the project's own, stricter than the "
-        "25% used in the Cochrane magnesium review.",
+        "Responder: cramps/week down by at least 50% (a stricter default than the 25% used "
+        "in the Cochrane magnesium review; set in Preferences).",
         "Severity: 2 points or 30% on the 0–10 scale (Farrar 2001).",
         "PSFS: 2 points on the average score (Stratford 1995).",
         "Diary: a 4-week period counts when at least 10 of its 28 days were recorded "
-        "(the project's own rule; setting outcomes/diary_min_days).",
+        "(a default; set in Preferences).",
     )
 
 

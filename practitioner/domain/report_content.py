@@ -253,14 +253,18 @@ def _chart(data: ReportData, with_chart: bool) -> str:
     return f"{title}<p><img src='{CHART_RESOURCE}' width='560'/></p>"
 
 
+# How a flag's level reads to the physician.
+LETTER_LEVELS = {"refer": "Referral advised", "caution": "Caution", "info": "For information"}
+
+
 def _flags(data: ReportData) -> str:
     parts = ["<h3>Reasons for referral: flags and red flags</h3>"]
     if not data.flags:
         parts.append("<p>The reference library raises no flags for this patient.</p>")
         return "".join(parts)
     for flag in data.flags:
-        label = "RED FLAG" if flag.is_red else flag.level.upper()
-        parts.append(f"<p><b>[{_e(label)}] {_e(flag.title)}</b><br/>{_e(flag.reason)}")
+        label = "RED FLAG" if flag.is_red else LETTER_LEVELS.get(flag.level, "Note")
+        parts.append(f"<p><b>{_e(label)}: {_e(flag.title)}</b><br/>{_e(flag.reason)}")
         if flag.review:
             parts.append(f"<br/><i>{_e(flag.review)}</i>")
         if flag.sources:

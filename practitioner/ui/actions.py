@@ -7,6 +7,25 @@ from dataclasses import dataclass
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
+from practitioner.ui import icons
+
+# Each action's icon (a Lucide name, `ui/icons.py`); the checkable view toggles have none.
+ICONS: dict[str, str] = {
+    "new_patient": "user-plus", "find": "search", "save": "save", "cancel_edit": "undo-2",
+    "archive": "archive", "show_profile": "user", "show_sessions": "notebook-pen",
+    "show_outcomes": "chart-line", "caseload": "chart-column", "progress_report": "file-text",
+    "referral_letter": "mail", "kept_letters": "files", "export_json": "file-output",
+    "take_home": "house",
+    "export_csv": "sheet", "import_records": "file-input", "find_reference": "book-open",
+    "new_session": "file-plus", "session_from_last": "copy-plus",
+    "apply_protocol": "list-checks", "finalise": "file-check", "lock": "lock",
+    "change_passphrase": "key-round", "encrypt": "shield", "set_pin": "hash",
+    "quit": "log-out", "preferences": "settings", "about": "info", "shortcuts": "keyboard",
+    "open_data_folder": "folder-open", "open_log_folder": "scroll-text",
+}
+# Icons of actions made elsewhere: the reference pane's F9 toggle.
+REFERENCE_ICON = "panel-right"
+
 
 @dataclass(frozen=True)
 class Actions:
@@ -32,6 +51,7 @@ class Actions:
     new_session: QAction
     session_from_last: QAction
     apply_protocol: QAction
+    finalise: QAction
     show_archived: QAction
     lock: QAction
     change_passphrase: QAction
@@ -63,7 +83,7 @@ def build_actions(window: QWidget) -> Actions:
     show_archived = _action(window, "Show &archived patients", "Ctrl+Shift+A",
                             "Include archived patients in the list")
     show_archived.setCheckable(True)
-    return Actions(
+    actions = Actions(
         new_patient=_action(window, "&New patient", "Ctrl+N", "Create a new patient record"),
         find=_action(window, "&Find patient", "Ctrl+F", "Search patients by name or birth date"),
         save=_action(window, "&Save", "Ctrl+S", "Save the open record"),
@@ -99,6 +119,9 @@ def build_actions(window: QWidget) -> Actions:
                                   "Start a session pre-filled from the last visit"),
         apply_protocol=_action(window, "Apply &protocol", "Ctrl+P",
                                "Choose a point protocol for the open session"),
+        finalise=_action(window, "&Finalise session", "",
+                         "Save and sign the open session note; later changes are kept as "
+                         "amendments"),
         lock=_action(window, "&Lock screen", "Ctrl+L",
                      "Hide all patient data until the passphrase or PIN is entered"),
         change_passphrase=_action(window, "Change &passphrase…", "",
@@ -120,6 +143,9 @@ def build_actions(window: QWidget) -> Actions:
         open_log_folder=_action(window, "Open &log folder", "",
                                 "Show the folder holding the log files, for support"),
     )
+    for field, name in ICONS.items():
+        icons.bind(getattr(actions, field), name)
+    return actions
 
 
 def _standard_or(key: QKeySequence.StandardKey, fallback: str) -> QKeySequence:

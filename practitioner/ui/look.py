@@ -6,8 +6,8 @@ each start at M (measured: 930 ms of CPU to the records shown with it, 480 witho
 when they are polished, by object name or dynamic property:
 
 - `inlineError` labels: the danger colour, semi-bold; `flags`: success, semi-bold;
-- `emptyState` labels: muted, 12 pt, padded; `patientTitle`: 17 pt semi-bold;
-  `patientSubtitle`: muted;
+- headings by object name at their level of `ui/typography.py` (the lock screen's, the
+  patient's name, empty states), `emptyState` labels padded; `patientSubtitle` muted;
 - banners (`BANNERS`: red flags, damaged records, changed elsewhere, connection lost):
   their tone's background and border, their labels' text and links in its foreground (a
   style sheet on that frame only);
@@ -30,6 +30,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QGroupBox, QLabel, QProxyStyle, QWidget
 
+from practitioner.ui import typography
 from practitioner.ui.theme import DARK, LIGHT, Theme, for_palette
 
 # Banner frames by object name: their tone, and whether it is shown inverted (strong).
@@ -81,10 +82,8 @@ def _text_colour(widget: QWidget, colour: str) -> None:
     widget.setPalette(palette)
 
 
-def _font(widget: QWidget, *, points: float | None = None, semibold: bool = False) -> None:
+def _font(widget: QWidget, *, semibold: bool = False) -> None:
     font = widget.font()
-    if points is not None:
-        font.setPointSizeF(points)
     if semibold:
         font.setWeight(QFont.Weight.DemiBold)
     widget.setFont(font)
@@ -148,13 +147,12 @@ def dress(widget: QWidget) -> None:
         tone = theme.tones()[BANNERS[parent.objectName()][0]]
         _text_colour(widget, tone.fg)  # links included: the palette's may be unreadable
     elif name == "emptyState":
-        _text_colour(widget, theme.muted)
-        _font(widget, points=12)
+        # The palette's own text colour: muted grey falls under 4.5:1 on a dark tab pane.
         widget.setContentsMargins(16, 16, 16, 16)
-    elif name == "patientTitle":
-        _font(widget, points=17, semibold=True)
     elif name == "patientSubtitle":
         _text_colour(widget, theme.muted)
+    if (level := typography.BY_NAME.get(name)) is not None:
+        widget.setFont(typography.font(level))
     _schedule_own_sheet(widget)
 
 
@@ -178,5 +176,8 @@ class AppStyle(QProxyStyle):
 def redress_all() -> None:
     """Apply the current theme's colours to every widget already dressed (after the
     palette or View › Theme changed)."""
+    from practitioner.ui import icons  # QtSvg: loaded with the records, not at start
+
     for widget in QApplication.allWidgets():
         dress(widget)
+    icons.retint()

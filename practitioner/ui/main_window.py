@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
                                       lambda: self.workspace.patient,
                                       self.workspace.close_record, self.refresh_list, today)
         self._build_menus()
+        self._build_toolbar()
         self._connect()
         self.connection = ConnectionStatus(services.changes, services.drafts, self.statusBar(),
                                            self)
@@ -174,6 +175,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         a = self.commands
+        from practitioner.ui import icons
+        from practitioner.ui.actions import REFERENCE_ICON
         from practitioner.ui.theme_menu import ThemeMenu
 
         # Form mnemonics avoid the menu bar's letters (tests/ui/test_mnemonics.py).
@@ -181,7 +184,8 @@ class MainWindow(QMainWindow):
         for action in (a.new_patient, a.find, a.save, a.cancel_edit, a.archive):
             patient_menu.addAction(action)
         session_menu = self._menus["&Session"]
-        for action in (a.new_session, a.session_from_last, a.apply_protocol, a.take_home):
+        for action in (a.new_session, a.session_from_last, a.apply_protocol, a.finalise,
+                       a.take_home):
             session_menu.addAction(action)
         patient_menu.addSeparator()
         patient_menu.addAction(a.progress_report)
@@ -203,6 +207,8 @@ class MainWindow(QMainWindow):
         view_menu.addAction(a.find_reference)
         toggle_reference = self.reference_dock.toggleViewAction()
         toggle_reference.setShortcut("F9")
+        toggle_reference.setToolTip(self.tr("Show or hide the reference pane (F9)"))
+        icons.bind(toggle_reference, REFERENCE_ICON)
         view_menu.addAction(toggle_reference)
         view_menu.addSeparator()
         self.theme_menu = ThemeMenu(view_menu, self._settings, self)
@@ -217,6 +223,37 @@ class MainWindow(QMainWindow):
             help_menu.addAction(action)
         help_menu.addSeparator()
         help_menu.addAction(a.about)
+
+    def _build_toolbar(self) -> None:
+        """The consultation's actions, the same QActions as the menus; View › Toolbar."""
+        from PySide6.QtCore import QSize, Qt
+
+        a = self.commands
+        self.toolbar = self.addToolBar(self.tr("Consultation"))
+        self.toolbar.setObjectName("consultationToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.setIconSize(QSize(18, 18))  # a slim bar: the note needs the height
+        for action, short in ((a.new_session, self.tr("New session")),
+                              (a.session_from_last, self.tr("From last visit")),
+                              (a.apply_protocol, self.tr("Protocol")),
+                              (a.finalise, self.tr("Finalise")),
+                              (a.progress_report, self.tr("Report"))):
+            action.setIconText(short)
+        self.reference_dock.toggleViewAction().setIconText(self.tr("Reference"))
+        for action in (a.new_session, a.session_from_last, a.apply_protocol):
+            self.toolbar.addAction(action)
+        self.toolbar.addSeparator()
+        for action in (a.save, a.finalise):
+            self.toolbar.addAction(action)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(a.progress_report)
+        self.toolbar.addAction(self.reference_dock.toggleViewAction())
+        toggle = self.toolbar.toggleViewAction()
+        toggle.setText(self.tr("Tool&bar"))
+        toggle.setStatusTip(self.tr("Show or hide the consultation toolbar"))
+        view_menu = self._menus["&View"]
+        view_menu.insertAction(self.reference_dock.toggleViewAction(), toggle)
 
     def _connect(self) -> None:
         from practitioner.domain.report_content import ReportKind
@@ -247,6 +284,7 @@ class MainWindow(QMainWindow):
         self.workspace.outcomes.read_requested.connect(self._on_read_entry)
         a.session_from_last.triggered.connect(self._on_session_from_last)
         a.apply_protocol.triggered.connect(self.workspace.sessions.focus_protocols)
+        a.finalise.triggered.connect(self._on_finalise)
         a.cancel_edit.triggered.connect(self.workspace.cancel_edits)
         a.archive.triggered.connect(self.workspace.toggle_archived)
         a.quit.triggered.connect(self.close)
@@ -268,6 +306,7 @@ class MainWindow(QMainWindow):
         self.patient_list.search_changed.connect(self.refresh_list)
         self.patient_list.patient_selected.connect(self._on_patient_selected)
         self.patient_list.new_patient_requested.connect(self.new_patient)
+        self.workspace.new_patient_requested.connect(self.new_patient)
         self.workspace.patient_saved.connect(self._on_patient_saved)
         self.workspace.closed.connect(self.refresh_list)
 
@@ -432,6 +471,16 @@ class MainWindow(QMainWindow):
         if self.workspace.patient is not None:
             self.workspace.show_sessions()
             self.workspace.sessions.new_session()
+
+    def _on_finalise(self) -> None:
+        sessions = self.workspace.sessions
+        if (self.workspace.patient is not None and sessions.is_open()
+                and sessions.finalise_button.isEnabled()):
+            self.workspace.show_sessions()
+            sessions.save_and_finalise()
+        else:
+            self.statusBar().showMessage(
+                self.tr("Open a session note to finalise it (Session › New session)."), 6000)
 
     def _on_session_from_last(self) -> None:
         if self.workspace.patient is not None:

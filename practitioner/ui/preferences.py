@@ -81,12 +81,16 @@ def retention_years(settings: QSettings) -> int:
 
 
 def ask_name_on_first_start(messages: Messages, parent: QWidget | None,
-                            settings: QSettings) -> None:
+                            settings: QSettings) -> Preferences | None:
     """Until a name is set, ask for the practitioner's name (so the computer's user name
-    never signs); not answering now asks again at the next start."""
+    never signs); not answering now asks again at the next start. Returns the preferences
+    with the name given, to apply now; None when nothing changed."""
     current = load(settings)
     if current.practitioner_name:
-        return
+        return None
     name = messages.ask_practitioner_name(parent)
-    if name:
-        save(settings, dataclasses.replace(current, practitioner_name=name))
+    if not name:
+        return None
+    chosen = dataclasses.replace(current, practitioner_name=name)
+    save(settings, chosen)
+    return chosen

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QMainWindow,
     QStackedWidget,
+    QToolBar,
     QToolTip,
     QWidget,
 )
@@ -107,7 +108,8 @@ class SecurityController(QObject):
             if dialog.isVisible():
                 dialog.reject()
         self._hidden_while_locked = [
-            widget for widget in (*self._window.findChildren(QDockWidget), self._window.menuBar())
+            widget for widget in (*self._window.findChildren(QDockWidget),
+                                  *self._window.findChildren(QToolBar), self._window.menuBar())
             if widget.isVisible()
         ]
         for widget in self._hidden_while_locked:

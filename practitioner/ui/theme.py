@@ -87,6 +87,9 @@ DARK = Theme(
                        line="#8ab8ff", bars="#6e5a78b4", band="#40ffc400"),
 )
 
+#: The background icons are drawn on (`ui/icons.py`).
+TRANSPARENT = "#00000000"
+
 #: Paper is white whatever the screen shows: the printed report's chart.
 PRINT_PAPER, PRINT_INK, PRINT_GRID, PRINT_LINE = "#ffffff", "#000000", "#888888", "#1f5fa8"
 

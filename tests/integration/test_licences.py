@@ -40,3 +40,4 @@ def test_the_notices_name_every_runtime_dependency_with_its_licence_text() -> No
     assert not {"pytest", "hypothesis", "mypy", "ruff", "pyinstaller"} & listed
     assert "GNU LESSER GENERAL PUBLIC LICENSE" in text  # the LGPL-3.0 text for Qt
     assert "Copyright (c) 2010 Charles Leifer" in text  # a dependency's own licence file
+    assert "Lucide icons" in text and "ISC License" in text  # the bundled action icons

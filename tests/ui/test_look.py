@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from practitioner.ui import typography
 from practitioner.ui.look import AppStyle, changed_group_sheet, invalid_field_sheet
 from practitioner.ui.theme import LIGHT
 from practitioner.ui.widgets.inline_error import InlineError
@@ -89,8 +90,12 @@ def test_the_patient_title_and_empty_states_keep_their_sizes(
     for widget in (title, empty):
         qtbot.addWidget(widget)
         widget.show()
-    assert title.font().pointSizeF() == 17 and title.font().weight() == QFont.Weight.DemiBold
-    assert empty.font().pointSizeF() == 12
+    # Sizes follow the desktop's body font, at their level of ui/typography.py.
+    assert title.font() == typography.font(typography.TITLE)
+    assert title.font().weight() == QFont.Weight.DemiBold
+    assert empty.font() == typography.font(typography.LEAD)
+    assert title.font().pointSizeF() > empty.font().pointSizeF() > QApplication.font(
+    ).pointSizeF()
 
 
 def test_the_app_sets_its_style_and_no_style_sheet(qapp: QApplication) -> None:

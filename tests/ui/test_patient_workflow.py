@@ -145,7 +145,7 @@ def test_edit_find_archive_and_restore(
     qtbot.waitUntil(lambda: listed_names(window) == ["Kenji Tanaka"])
     retype(qtbot, window.patient_list.search, "zzz")
     qtbot.waitUntil(lambda: listed_names(window) == [])
-    assert "No patient matches" in window.patient_list.status.text()
+    assert "No patient matches" in window.patient_list.empty.text()
     retype(qtbot, window.patient_list.search, "")
     qtbot.waitUntil(lambda: len(listed_names(window)) == 2)
 

@@ -116,7 +116,7 @@ def test_ctrl_l_hides_every_patient_detail_and_keeps_the_draft(
     assert window.security.is_locked()
     assert not _shows(NAME) and not _shows(NOTE)
     assert not window.reference_dock.isVisible()
-    assert not window.menuBar().isVisible()
+    assert not window.menuBar().isVisible() and not window.toolbar.isVisible()
     assert "locked" in window.windowTitle()
     assert not window.commands.save.isEnabled(), "no shortcut may act on the hidden forms"
     [summary] = services.drafts.summaries()
@@ -173,6 +173,7 @@ def test_wrong_pin_is_reported_inline_then_the_right_one_unlocks(
     assert not window.security.is_locked()
     assert _shows(NAME) and _shows(NOTE)
     assert window.reference_dock.isVisible() and window.menuBar().isVisible()
+    assert window.toolbar.isVisible()
     assert window.commands.save.isEnabled()
     assert "locked" not in window.windowTitle()
     assert events == ["lock", "unlock_failed", "unlock"]

@@ -89,5 +89,5 @@ def test_patient_list_model_passes_the_model_tester(qtmodeltester: ModelTester) 
 
 def test_empty_list_explains_how_to_start(window: MainWindow) -> None:
     assert window.patient_list.model.rowCount() == 0
-    assert "Ctrl+N" in window.patient_list.status.text()
+    assert "Ctrl+N" in window.patient_list.empty.text()
     assert window.workspace.stack.currentIndex() == 0

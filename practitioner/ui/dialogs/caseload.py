@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from practitioner.domain.what_worked import MIN_GROUP_PATIENTS, GroupRate, GroupTable
+from practitioner.ui.widgets.empty_state import EmptyState
 from practitioner.ui.widgets.tables import fill_rows, read_only_table
 
 COLUMNS = ("Group", "Patients", "Responders", "Undetermined", "Responder rate")
@@ -58,8 +59,11 @@ class CaseloadDialog(QDialog):
             totals.setWordWrap(True)
             totals.setObjectName("totals")
             page_layout.addWidget(totals)
-            page_layout.addWidget(rates_table(table.rates, f"Responders {table.title.lower()}"),
-                                  1)
+            if table.rates:
+                page_layout.addWidget(
+                    rates_table(table.rates, f"Responders {table.title.lower()}"), 1)
+            else:
+                page_layout.addWidget(EmptyState("chart-column", self._why_empty(table)), 1)
             self.tabs.addTab(page, self.tr(table.title))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -68,6 +72,22 @@ class CaseloadDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
         self.resize(760, 600)
+
+    def _why_empty(self, table: GroupTable) -> str:
+        """Why `table` has no rows, and how rows come."""
+        if table.caseload == 0:
+            return self.tr("No patient has a session yet: rates appear here once sessions "
+                           "are recorded.")
+        return {
+            "protocol": self.tr(
+                "No patient has received a protocol's points yet, so there is nothing to "
+                "compare by protocol. Apply one in a session note: Session › Apply protocol "
+                "(Ctrl+P), then save the session."),
+            "pattern": self.tr("No session records a TCM pattern yet: choose one in the "
+                               "session note's Pattern field."),
+            "point": self.tr("No session records a needled point yet: add the points in "
+                             "the session note."),
+        }.get(table.grouped_by, self.tr("Nothing to compare yet."))
 
     @classmethod
     def show_for(cls, tables: Sequence[GroupTable], thresholds_note: str,

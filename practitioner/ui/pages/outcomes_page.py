@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -44,6 +45,7 @@ from practitioner.services.bundle import Services
 from practitioner.ui.dialogs.custom_measure import CustomMeasureInput
 from practitioner.ui.messages import Messages
 from practitioner.ui.widgets.diary_panel import DiaryPanel
+from practitioner.ui.widgets.empty_state import EmptyState
 from practitioner.ui.widgets.outcome_chart import ChartVisit, OutcomeChart
 from practitioner.ui.widgets.progress_panel import ProgressPanel
 from practitioner.ui.widgets.tables import fill_rows, read_only_table
@@ -61,10 +63,14 @@ class OutcomesPage(QWidget):
     Signals:
         activities_changed(): the patient's PSFS activities were changed.
         read_requested(str): open the reference entry with this slug.
+        save_patient_requested(): the new, unsaved patient should be saved first.
+        new_session_requested(): the practitioner asked for a new session note.
     """
 
     activities_changed = Signal()
     read_requested = Signal(str)
+    save_patient_requested = Signal()
+    new_session_requested = Signal()
 
     def __init__(self, services: Services, messages: Messages,
                  parent: QWidget | None = None) -> None:
@@ -124,6 +130,12 @@ class OutcomesPage(QWidget):
         self.detail_tabs.addTab(self.diary, self.tr("Cramp diary"))
         self.detail_tabs.addTab(self.visits, self.tr("What was done, and how it went"))
         self.detail_tabs.addTab(activities_page, self.tr("Function activities (PSFS)"))
+        # Too few figures for a course: what appears, and after what.
+        self.too_few = EmptyState("chart-line")
+        self.too_few.action_requested.connect(self.new_session_requested)
+        self.too_few.second_requested.connect(self.focus_diary_entry)
+        self.top = QStackedWidget()
+        self.top.addWidget(self.too_few)
         splitter = QSplitter(Qt.Orientation.Vertical)
         # The flags, caveat and notes wrap to more lines than a short window has room
         # for: they scroll with the figures rather than being drawn over them.
@@ -132,13 +144,21 @@ class OutcomesPage(QWidget):
         progress_area.setFrameShape(QFrame.Shape.NoFrame)
         progress_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         progress_area.setWidget(self.progress)
-        splitter.addWidget(progress_area)
+        self.top.addWidget(progress_area)
+        splitter.addWidget(self.top)
         splitter.addWidget(self.detail_tabs)
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([370, 330])
+        self.unsaved = EmptyState("chart-line", self.tr(
+            "Outcomes are kept in a saved record: save the patient first. Progress and its "
+            "chart appear after two sessions or two diary days."), self.tr("Save patient"))
+        self.unsaved.action_requested.connect(self.save_patient_requested)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.unsaved)
+        self.pages.addWidget(splitter)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        layout.addWidget(self.pages)
 
         self.export_button.clicked.connect(self.export_chart)
         self.diary.add_requested.connect(self._on_add_day)
@@ -149,9 +169,15 @@ class OutcomesPage(QWidget):
 
     # -- loading ------------------------------------------------------------------------
 
+    @property
+    def patient(self) -> Patient | None:
+        """The saved record shown, None for a new or no patient."""
+        return self._patient
+
     def set_patient(self, patient: Patient | None) -> None:
         """Show `patient`; the figures load when the tab is visible."""
         self._patient, self._stale = patient, True
+        self.pages.setCurrentIndex(0 if patient is None else 1)
         if self.isVisible():
             self.refresh()
 
@@ -191,6 +217,7 @@ class OutcomesPage(QWidget):
             self._messages.error(self, self.tr("Cannot load outcomes"), exc.message)
             return
         weeks = diary_weeks(entries)
+        self._show_enough(len(course.visits), len(entries))
         progress = progress_with_diary([(v.day, v.measures) for v in course.visits],
                                        definitions, self.thresholds, entries)
         self.progress.show_progress(progress, self.thresholds)
@@ -228,6 +255,25 @@ class OutcomesPage(QWidget):
         except KnownError:
             return False
         return True
+
+    def _show_enough(self, visits: int, diary_days: int) -> None:
+        """The progress and the chart once there are two figures to compare, else what
+        they wait for, with the ways to record one."""
+        if visits + diary_days >= 2:
+            self.top.setCurrentIndex(1)
+            return
+        self.top.setCurrentIndex(0)
+        so_far = (self.tr("one session so far") if visits else
+                  self.tr("one diary day so far") if diary_days else self.tr("none yet"))
+        self.too_few.show_state(
+            self.tr("Progress and its chart appear after two sessions or two diary days "
+                    "(%1).").replace("%1", so_far),
+            self.tr("New session"), self.tr("Add diary day"))
+
+    def focus_diary_entry(self) -> None:
+        """Put the cursor in the diary's date field, to add a day."""
+        self.detail_tabs.setCurrentWidget(self.diary)
+        self.diary.day.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _course(self, patient_id: int) -> PatientCourse:
         return self._services.outcomes.course(patient_id)

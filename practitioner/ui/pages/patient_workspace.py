@@ -35,20 +35,13 @@ from practitioner.ui.pages.outcomes_page import OutcomesPage
 from practitioner.ui.pages.profile_form import ProfileForm
 from practitioner.ui.pages.sessions_page import SessionsPage
 from practitioner.ui.widgets.changed_elsewhere_notice import ChangedElsewhereNotice
+from practitioner.ui.widgets.empty_state import EmptyState
 from practitioner.ui.widgets.kept_version_bar import KeptVersionBar
 from practitioner.ui.widgets.red_flag_banner import RedFlagBanner
 
 
 def _age(born: dt.date, today: dt.date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
-def _empty_state(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("emptyState")
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(True)
-    return label
 
 
 class PatientWorkspace(QWidget):
@@ -58,11 +51,13 @@ class PatientWorkspace(QWidget):
         patient_saved(int): a record was created or changed (archive and restore included).
         closed(): the workspace went back to "no patient open".
         patient_changed(): a different record is shown, or the shown one changed.
+        new_patient_requested(): "New patient" was pressed where no record is open.
     """
 
     patient_saved = Signal(int)
     closed = Signal()
     patient_changed = Signal()
+    new_patient_requested = Signal()
 
     PROFILE_TAB, SESSIONS_TAB, OUTCOMES_TAB = range(3)
 
@@ -129,10 +124,13 @@ class PatientWorkspace(QWidget):
         self.sessions = SessionsPage(services, catalogue, messages)
         self.tabs.addTab(self.sessions, self.tr("Sessions"))
         self.sessions.opened.connect(self.show_sessions)
+        self.sessions.save_patient_requested.connect(self._save_from_elsewhere)
         self.outcomes = OutcomesPage(services, messages)
         self.tabs.addTab(self.outcomes, self.tr("Outcomes"))
         self.sessions.saved.connect(self.outcomes.mark_stale)
         self.outcomes.activities_changed.connect(self.sessions.reload_measure_context)
+        self.outcomes.save_patient_requested.connect(self._save_from_elsewhere)
+        self.outcomes.new_session_requested.connect(self._new_session_from_elsewhere)
         record = QWidget()
         record_layout = QVBoxLayout(record)
         record_layout.addLayout(header)
@@ -146,11 +144,10 @@ class PatientWorkspace(QWidget):
         record_layout.addWidget(self.tabs, 1)
 
         self.stack = QStackedWidget()
-        self.stack.addWidget(
-            _empty_state(
-                self.tr("Choose a patient on the left, or press Ctrl+N to add a new one.")
-            )
-        )
+        self.nobody = EmptyState("user", self.tr(
+            "Choose a patient on the left, or add a new one (Ctrl+N)."), self.tr("New patient"))
+        self.nobody.action_requested.connect(self.new_patient_requested)
+        self.stack.addWidget(self.nobody)
         self.stack.addWidget(record)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -321,11 +318,22 @@ class PatientWorkspace(QWidget):
             return False
         return self._after_save(saved)
 
+    def _save_from_elsewhere(self) -> None:
+        """A tab's "Save patient": save the profile; its problems show on the Profile tab."""
+        if not self.save():
+            self.tabs.setCurrentIndex(self.PROFILE_TAB)
+
+    def _new_session_from_elsewhere(self) -> None:
+        self.show_sessions()
+        self.sessions.new_session()
+
     def _after_save(self, saved: Patient) -> bool:
         self.drafts.forget_local()  # the save removed the draft kept with the records
         self._patient, self._editing_new = saved, False
         self.form.set_patient(saved)
         self.sessions.update_patient(saved)
+        if self.outcomes.patient is None:  # the new patient's first save
+            self.outcomes.set_patient(saved)
         self.save_status.setText(
             self.tr("Saved at %1").replace("%1", dt.datetime.now().strftime("%H:%M"))
         )

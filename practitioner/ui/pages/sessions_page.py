@@ -36,6 +36,7 @@ from practitioner.ui.draft_keeper import DraftKeeper, Slot
 from practitioner.ui.messages import Answer, Messages
 from practitioner.ui.pages.edit_conflicts import settle_conflict
 from practitioner.ui.pages.session_form import SessionForm
+from practitioner.ui.widgets.empty_state import EmptyState
 from practitioner.ui.widgets.kept_version_bar import KeptVersionBar
 from practitioner.ui.widgets.protocol_bar import ProtocolBar
 from practitioner.ui.widgets.session_timeline import SessionTimeline
@@ -48,11 +49,14 @@ class SessionsPage(QWidget):
         saved(): a session was recorded, finalised or amended.
         opened(): a session note was opened for editing (the tab should be shown).
         save_failed(object): a save failed with this KnownError (the text stays).
+        save_patient_requested(): the new, unsaved patient should be saved (sessions
+            belong to a saved record).
     """
 
     saved = Signal()
     opened = Signal()
     save_failed = Signal(object)
+    save_patient_requested = Signal()
 
     def __init__(
         self,
@@ -143,13 +147,11 @@ class SessionsPage(QWidget):
         editor_layout.addWidget(self.protocols)
         editor_layout.addWidget(scroll, 1)
         editor_layout.addLayout(actions)
-        empty = QLabel(self.tr("Choose a visit on the left, or start a new session "
-                               "(Ctrl+Shift+N) or one from the last visit (Ctrl+Shift+L)."))
-        empty.setObjectName("emptyState")
-        empty.setWordWrap(True)
-        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty = EmptyState("notebook-pen")
+        self.empty.action_requested.connect(self._on_empty_action)
+        self.empty.second_requested.connect(self.new_session)
         self.stack = QStackedWidget()
-        self.stack.addWidget(empty)
+        self.stack.addWidget(self.empty)
         self.stack.addWidget(editor)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -216,8 +218,11 @@ class SessionsPage(QWidget):
         self.form.set_measures_context(self._definitions, self._activities, first_session=first)
 
     def update_patient(self, patient: Patient) -> None:
-        """Take in a changed record of the patient shown (e.g. a corrected birth date)."""
-        if self._patient is not None and self._patient.id == patient.id:
+        """Take in a changed record of the patient shown (e.g. a corrected birth date), or
+        the new patient just saved for the first time."""
+        if self._patient is None and not self._open:
+            self.set_patient(patient)
+        elif self._patient is not None and self._patient.id == patient.id:
             self._patient = patient
 
     def stored_session_id(self) -> int | None:
@@ -603,8 +608,30 @@ class SessionsPage(QWidget):
                            else self.tr("Amended %1 times.").replace("%1", str(count)))
         return text
 
+    def _on_empty_action(self) -> None:
+        if self._patient is None:
+            self.save_patient_requested.emit()
+        elif self.timeline.session_ids():
+            self.new_from_last_visit()
+        else:
+            self.new_session()
+
+    def _show_empty_state(self) -> None:
+        if self._patient is None:
+            self.empty.show_state(self.tr("Sessions are kept in a saved record: save the "
+                                          "patient first."), self.tr("Save patient"))
+        elif not self.timeline.session_ids():
+            self.empty.show_state(self.tr("No sessions yet. Start the first session note "
+                                          "(Ctrl+Shift+N)."), self.tr("New session"))
+        else:
+            self.empty.show_state(self.tr("Choose a visit on the left, or start a session from "
+                                          "the last visit (Ctrl+Shift+L) or a new one "
+                                          "(Ctrl+Shift+N)."), self.tr("From last visit"),
+                                  self.tr("New session"))
+
     def _show_state(self) -> None:
         self.stack.setCurrentIndex(1 if self._open else 0)
+        self._show_empty_state()
         enabled = self._patient is not None
         self.new_button.setEnabled(enabled)
         self.carry_button.setEnabled(enabled)

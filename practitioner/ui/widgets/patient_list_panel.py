@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from practitioner.domain.patient import PatientSummary
 from practitioner.ui.models.patient_list_model import NextPage, PatientListModel
+from practitioner.ui.widgets.empty_state import EmptyState
 
 SEARCH_DELAY_MS = 120
 
@@ -82,7 +84,13 @@ class PatientListPanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.search)
         layout.addLayout(options)
-        layout.addWidget(self.table, 1)
+        self.empty = EmptyState("search-x")
+        self.empty.action_requested.connect(self._on_empty_action)
+        self.empty.second_requested.connect(self.new_patient_requested)
+        self.list_stack = QStackedWidget()
+        self.list_stack.addWidget(self.table)
+        self.list_stack.addWidget(self.empty)
+        layout.addWidget(self.list_stack, 1)
         layout.addWidget(self.status)
 
         self._debounce = QTimer(self)
@@ -114,6 +122,7 @@ class PatientListPanel(QWidget):
             self.model.set_patients(rows, next_page)
             self.select_patient(selected_id)
         text, _ = self.query()
+        self._show_empty(bool(rows), text.strip())
         if rows:
             count = len(rows) if total is None else total
             self.status.setText(
@@ -123,10 +132,28 @@ class PatientListPanel(QWidget):
                 if count == 1
                 else self.tr("%1 patients").replace("%1", f"{count:,}")
             )
-        elif text.strip():
-            self.status.setText(self.tr("No patient matches “%1”.").replace("%1", text.strip()))
+        else:  # the empty state in the list's place says it
+            self.status.setText("")
+
+    def _show_empty(self, listed: bool, text: str) -> None:
+        self.list_stack.setCurrentWidget(self.table if listed else self.empty)
+        if listed:
+            return
+        if text:
+            self.empty.show_state(
+                self.tr("No patient matches “%1”.").replace("%1", text),
+                self.tr("Clear search"), self.tr("New patient"), icon_name="search-x")
         else:
-            self.status.setText(self.tr("No patients yet. Press Ctrl+N to add the first one."))
+            self.empty.show_state(self.tr("No patients yet: add the first one (Ctrl+N)."),
+                                  self.tr("New patient"), icon_name="user-plus")
+
+    def _on_empty_action(self) -> None:
+        if self.search.text().strip():
+            self.search.clear()
+            self.flush_search()
+            self.focus_search()
+        else:
+            self.new_patient_requested.emit()
 
     def select_patient(self, patient_id: int | None) -> None:
         """Highlight `patient_id` without announcing it as a new choice."""

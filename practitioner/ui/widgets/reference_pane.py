@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -30,6 +31,7 @@ from practitioner.domain.reference_flags import Flag
 from practitioner.errors import KnownError
 from practitioner.services.reference import ReferenceService
 from practitioner.ui.messages import Messages
+from practitioner.ui.widgets.empty_state import EmptyState
 
 SEARCH_DELAY_MS = 80
 URGENCY_TEXT = {
@@ -117,7 +119,12 @@ class ReferencePane(QWidget):
         top_layout.addWidget(self.medication)
         top_layout.addWidget(self.medication_answer)
         top_layout.addWidget(self.search)
-        top_layout.addWidget(self.results, 1)
+        self.no_match = EmptyState("search-x")
+        self.no_match.action_requested.connect(self._clear_search)
+        self.result_stack = QStackedWidget()
+        self.result_stack.addWidget(self.results)
+        self.result_stack.addWidget(self.no_match)
+        top_layout.addWidget(self.result_stack, 1)
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
@@ -176,10 +183,18 @@ class ReferencePane(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, hit.slug)
             item.setToolTip(hit.snippet)
             self.results.addItem(item)
-        if not hits and self.search.text().strip():
-            item = QListWidgetItem(self.tr("Nothing found — try another word or spelling."))
-            item.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.results.addItem(item)
+        typed = self.search.text().strip()
+        self.result_stack.setCurrentWidget(self.no_match if typed and not hits
+                                           else self.results)
+        if typed and not hits:
+            self.no_match.show_state(self.tr("Nothing in the reference matches “%1”: try "
+                                             "another word or spelling.").replace("%1", typed),
+                                     self.tr("Clear search"))
+
+    def _clear_search(self) -> None:
+        self.search.clear()
+        self.run_search()
+        self.focus_search()
 
     def _into_results(self) -> None:
         self.run_search()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from practitioner.domain.report_content import (
     CHART_RESOURCE,
@@ -82,11 +83,12 @@ def test_a_referral_letter_gives_flags_with_reasons_and_sources() -> None:
     html = report_html(data)
     assert "Referral letter" in html
     assert "Dear Dr Grey," in html
-    assert "[RED FLAG] Peripheral arterial disease" in html
+    assert "RED FLAG: Peripheral arterial disease" in html
     assert "refer rather than treat." in html
     assert "Sources: Allen RE 2012" in html
     assert "Referred on 2025-01-14 by Dr Lee" in html
-    assert "[CAUTION] Thiazide diuretics" in html
+    assert "Caution: Thiazide diuretics" in html
+    assert not re.search(r"\[[A-Z ]+\]", html), "no [LEVEL] tags in a letter to a physician"
     assert "Indapamide 2.5mg" in html
     assert "Outcome summary" in html and "Cramps per week" in html
     assert "medical review" in default_letter_body(data)
