@@ -62,6 +62,9 @@ class PatientListPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
+        # One line per patient: a long name is elided, its tooltip gives it whole.
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setAccessibleName(self.tr("Row numbers"))
         header = self.table.horizontalHeader()
