@@ -108,7 +108,9 @@ class MainWindow(QMainWindow):
         available = screen.availableGeometry() if screen is not None else None
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-            if available is None or available.contains(self.frameGeometry()):
+            if available is None or (
+                    self.width() <= available.width()
+                    and self.height() <= available.height() - TITLE_BAR_ALLOWANCE):
                 return
         if available is None:
             self.resize(DEFAULT_SIZE[0], DEFAULT_SIZE[1])

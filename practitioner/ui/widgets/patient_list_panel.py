@@ -41,7 +41,7 @@ class PatientListPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search name or birth date…  (Ctrl+F)"))
+        self.search.setPlaceholderText(self.tr("Name or birth date (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName(self.tr("Search patients"))
         self.search.setAccessibleDescription(
