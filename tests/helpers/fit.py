@@ -85,7 +85,10 @@ def _combo(combo: QComboBox) -> str | None:
                                         QStyle.SubControl.SC_ComboBoxEditField, combo)
     room = field.width() - 2 * TEXT_MARGIN
     metrics = combo.fontMetrics()
-    texts = [combo.itemText(i) for i in range(combo.count())]
+    # An item elided on purpose gives its whole text as its tooltip.
+    texts = [combo.itemText(i) for i in range(combo.count())
+             if combo.itemText(i) not in str(combo.itemData(i, Qt.ItemDataRole.ToolTipRole)
+                                            or "")]
     if combo.isEditable() and combo.lineEdit() is not None:
         texts.append(combo.lineEdit().placeholderText())
     icon = combo.iconSize().width() + 4 if any(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, QSettings
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from practitioner import app
@@ -116,3 +116,33 @@ def test_the_first_window_fits_the_available_screen(qtbot: QtBot, tmp_path: Path
     assert window.width() <= available.width()
     assert window.height() <= available.height() - TITLE_BAR_ALLOWANCE
 
+
+
+def test_the_report_caseload_and_red_flag_dialogs_fit(
+    qtbot: QtBot, demo_window: MainWindow, screen_size: tuple[int, int]
+) -> None:
+    from practitioner.domain.report_content import ReportKind
+    from practitioner.ui.dialogs.caseload import CaseloadDialog
+    from practitioner.ui.dialogs.red_flag_review import RedFlagReviewDialog
+    from practitioner.ui.dialogs.report_dialog import ReportDialog
+
+    window = demo_window
+    messages = window._messages
+    assert isinstance(messages, FakeMessages)
+    window.show_report(ReportKind.PROGRESS)
+    window.show_report(ReportKind.REFERRAL)
+    window.show_caseload()
+    built: list[QDialog] = [ReportDialog(data, window) for data in messages.reports]
+    built += [CaseloadDialog(tables, "", window) for tables in messages.caseloads]
+    flags = window.services.reference.flags_for(["indapamide"], [])
+    built.append(RedFlagReviewDialog(flags, window))
+    assert len(built) == 4
+    found = []
+    for dialog in built:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        settle(qtbot, dialog)
+        found += fits_in(dialog, screen_size)
+        found += [f"{dialog.windowTitle()}: {problem}" for problem in misfits(dialog)]
+        dialog.close()
+    assert not found, "\n".join(found)
