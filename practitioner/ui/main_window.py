@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 # The menus the frame shows before the records are open; `_build_menus` fills them.
 FRAME_MENUS = ("Pat&ient", "&Session", "&View", "Sec&urity", "&Tools", "&Help")
 #: The first window size on a screen with room for it (smaller screens get all they have).
-DEFAULT_SIZE = (1280, 820)
+DEFAULT_SIZE = (1366, 820)
 #: Room kept for the window manager's title bar when sizing to the available screen.
 TITLE_BAR_ALLOWANCE = 32
 #: First widths of the patient list, the workspace and the reference pane.

@@ -67,10 +67,14 @@ def _button(button: QPushButton | QCheckBox | QRadioButton | QToolButton) -> str
                     == Qt.ToolButtonStyle.ToolButtonIconOnly):
         return None
     metrics = button.fontMetrics()
-    if isinstance(button, QPushButton):
+    if isinstance(button, (QPushButton, QToolButton)):
+        style = button.style()
         icon = button.iconSize().width() + 4 if not button.icon().isNull() else 0
-        margin = 2 * button.style().pixelMetric(QStyle.PixelMetric.PM_ButtonMargin, None, button)
-        needed = metrics.horizontalAdvance(_plain(text)) + icon + margin // 2
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_ButtonMargin, None, button)
+        # A menu's arrow takes room of its own (a tool button draws it over the text).
+        arrow = style.pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, None, button) \
+            if button.menu() is not None else 0
+        needed = metrics.horizontalAdvance(_plain(text)) + icon + margin + arrow
     else:
         needed = button.sizeHint().width()
     if needed > button.width() + 1 and not _elided_on_purpose(button, text):

@@ -102,7 +102,9 @@ class ReferencePane(QWidget):
         self._entry: Entry | None = None
         self._note_version = 0  # the shown note's stored version (0: no note yet)
         self.search = _SearchBox()
-        self.search.setPlaceholderText(self.tr("Search causes, conditions, drugs, TCM… (Ctrl+R)"))
+        self.search.setPlaceholderText(self.tr("Search the reference (Ctrl+R)"))
+        self.search.setToolTip(self.tr("Search causes, conditions, drugs, TCM patterns and "
+                                       "points (Ctrl+R)"))
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName(self.tr("Search the reference"))
         self.results = QListWidget()
