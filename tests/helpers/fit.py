@@ -129,6 +129,11 @@ def _header(header: QHeaderView) -> str | None:
     margin = 2 * header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
     if header.isSortIndicatorShown():
         margin += header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+    view = header.parentWidget()
+    shown = header.length() - sum(header.sectionSize(i) for i in range(header.count())
+                                  if header.isSectionHidden(i))
+    if isinstance(view, QAbstractScrollArea) and shown > view.viewport().width() + 1:
+        return f"its columns need {shown}px, the table shows {view.viewport().width()}"
     for section in range(header.count()):
         if header.isSectionHidden(section):
             continue

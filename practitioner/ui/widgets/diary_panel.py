@@ -6,9 +6,13 @@ import datetime as dt
 from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QBoxLayout,
     QCheckBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -27,6 +31,18 @@ from practitioner.ui.widgets.tables import (
 
 ENTRY_COLUMNS = ("Date", "Cramps", "Worst (0–10)", "Minutes", "Sleep disturbed", "Notes")
 WEEK_COLUMNS = ("Week of", "Days", "Cramps", "Cramps/week", "Undisturbed nights")
+
+#: Rows measured when sizing a diary column to its contents (years of days stay quick).
+ROWS_MEASURED = 200
+
+
+def _columns_width(view: QAbstractItemView) -> int:
+    """The width `view` needs to show every column whole, with its frame and scroll bar."""
+    header = view.horizontalHeader()
+    columns = sum(header.sectionSizeHint(i) if i == header.count() - 1
+                  else header.sectionSize(i) for i in range(header.count()))
+    bar = view.style().pixelMetric(view.style().PixelMetric.PM_ScrollBarExtent, None, view)
+    return columns + 2 * view.frameWidth() + bar
 
 
 class DiaryPanel(QWidget):
@@ -78,7 +94,15 @@ class DiaryPanel(QWidget):
         actions.addWidget(self.delete_button)
         actions.addStretch(1)
         actions.addWidget(self.import_button)
-        tables = QHBoxLayout()
+        for view in (self.entries, self.weeks):
+            header = view.horizontalHeader()
+            header.setResizeContentsPrecision(ROWS_MEASURED)
+            for column in range(header.count() - 1):  # the last one stretches
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            header.sectionResized.connect(self._arrange_tables)
+        # Side by side when both tables' columns fit the width, else one above the other
+        # (never a table scrolling sideways).
+        self._tables = tables = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         tables.addWidget(self.entries, 3)
         tables.addWidget(self.weeks, 2)
         layout = QVBoxLayout(self)
@@ -92,6 +116,18 @@ class DiaryPanel(QWidget):
         self.notes.returnPressed.connect(self._on_add)
         self.delete_button.clicked.connect(self._on_delete)
         self.import_button.clicked.connect(self.import_requested)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange_tables()
+
+    def _arrange_tables(self, *_: object) -> None:
+        needed = sum(_columns_width(view) for view in (self.entries, self.weeks))
+        direction = (QBoxLayout.Direction.LeftToRight
+                     if self.width() >= needed + self._tables.spacing()
+                     else QBoxLayout.Direction.TopToBottom)
+        if self._tables.direction() != direction:
+            self._tables.setDirection(direction)
 
     def show_diary(self, entries: Sequence[DiaryEntry], weeks: Sequence[DiaryWeek]) -> None:
         """Fill both tables, newest first."""
