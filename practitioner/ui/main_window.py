@@ -175,7 +175,10 @@ class MainWindow(QMainWindow):
         self.toggle_reference.setCheckable(True)
         self.toggle_reference.setShortcut("F9")
         self.toggle_reference.setToolTip(self.tr("Show or hide the reference pane (F9)"))
-        self.toggle_reference.toggled.connect(self.show_reference)
+        self.addAction(self.toggle_reference)
+        # F9 opens a collapsed pane too (a pane dragged shut is still "visible").
+        self.toggle_reference.triggered.connect(
+            lambda: self.show_reference(not self.reference_shown()))
         self.splitter.splitterMoved.connect(self._sync_reference_action)
 
         self.transfer = RecordTransfer(self, services, messages, self.refresh_list)
@@ -289,6 +292,7 @@ class MainWindow(QMainWindow):
         a.show_archived.toggled.connect(self.patient_list.show_archived.setChecked)
         self.patient_list.show_archived.toggled.connect(a.show_archived.setChecked)
         self.patient_list.search_changed.connect(self.refresh_list)
+        self.patient_list.order_changed.connect(self._on_list_order_changed)
         self.patient_list.patient_selected.connect(self._on_patient_selected)
         self.patient_list.new_patient_requested.connect(self.new_patient)
         self.workspace.patient_saved.connect(self._on_patient_saved)
@@ -301,18 +305,20 @@ class MainWindow(QMainWindow):
         from practitioner.services.patients import BROAD_SEARCH
 
         text, include_archived = self.patient_list.query()
+        by_family = self.patient_list.by_family()
         patients = self._patients
         try:
             total = patients.count_matching(text, include_archived=include_archived,
                                             at_most=BROAD_SEARCH)
-            rows = patients.page(text, include_archived=include_archived, matches=total)
+            rows = patients.page(text, include_archived=include_archived, matches=total,
+                                 by_family=by_family)
         except KnownError as exc:
             self._messages.error(self, self.tr("Cannot list patients"), exc.message)
             return
 
         def next_page(last: PatientSummary) -> list[PatientSummary]:
             return patients.page(text, include_archived=include_archived, after=last,
-                                 matches=total)
+                                 matches=total, by_family=by_family)
 
         current = self.workspace.patient
         self.patient_list.show_patients(rows, current.id if current else None, next_page,
@@ -488,6 +494,10 @@ class MainWindow(QMainWindow):
         if not self.workspace.open_patient(patient_id):
             self.refresh_list()
 
+    def _on_list_order_changed(self, by_family: bool) -> None:
+        self._settings.setValue("patients/by_family", by_family)
+        self.refresh_list()
+
     def _on_patient_saved(self, _patient_id: int) -> None:
         self.refresh_list()
         patient = self.workspace.patient
@@ -507,6 +517,8 @@ class MainWindow(QMainWindow):
         # QSettings' INI files give booleans back as text.
         shown = str(self._settings.value("window/reference_shown", "true")).lower() != "false"
         self.reference.setVisible(shown)
+        self.patient_list.set_by_family(
+            str(self._settings.value("patients/by_family", "true")).lower() != "false")
         self._sync_reference_action()
 
     def _save_layout(self) -> None:

@@ -99,12 +99,13 @@ class DiaryPanel(QWidget):
             header.setResizeContentsPrecision(ROWS_MEASURED)
             for column in range(header.count() - 1):  # the last one stretches
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-            header.sectionResized.connect(self._arrange_tables)
         # Side by side when both tables' columns fit the width, else one above the other
         # (never a table scrolling sideways).
         self._tables = tables = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         tables.addWidget(self.entries, 3)
         tables.addWidget(self.weeks, 2)
+        for view in (self.entries, self.weeks):
+            view.horizontalHeader().sectionResized.connect(self._arrange_tables)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(entry_row)

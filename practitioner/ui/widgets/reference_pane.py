@@ -64,7 +64,7 @@ class _GrowingBrowser(QTextBrowser):
     """A text browser as tall as its text at its width (up to `MOST_LINES` lines, then it
     scrolls), so no line is cut mid-way and a short list leaves room for the results."""
 
-    MOST_LINES = 12
+    MOST_LINES = 16
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
