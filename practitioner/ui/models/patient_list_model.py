@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QPalette
@@ -34,7 +34,8 @@ class PatientListModel(QAbstractTableModel):
     ARCHIVED_ROLE = Qt.ItemDataRole.UserRole + 2
     _HEADERS = ("Name", "Born")
     #: The name column's title in each order (family name first, or as written).
-    _NAME_TITLES = {True: "Name (by family)", False: "Name (by first)"}
+    _NAME_TITLES: ClassVar[dict[bool, str]] = {True: "Name (by family)",
+                                               False: "Name (by first)"}
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)

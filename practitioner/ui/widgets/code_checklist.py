@@ -15,7 +15,8 @@ E = TypeVar("E", bound=LabelledEnum)
 
 
 class CodeChecklist(QWidget, Generic[E]):
-    """Checkboxes in up to `columns` columns, fewer when the width is short; the value is the set of checked members.
+    """Checkboxes in up to `columns` columns (fewer when the width is short); the value
+    is the set of checked members.
 
     Signals:
         changed(): a box was ticked or unticked.

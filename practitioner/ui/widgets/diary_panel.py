@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QBoxLayout,
     QCheckBox,
     QHBoxLayout,
@@ -16,6 +15,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyle,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,13 +37,13 @@ WEEK_COLUMNS = ("Week of", "Days", "Cramps", "Cramps/week", "Undisturbed nights"
 ROWS_MEASURED = 200
 
 
-def _columns_width(view: QAbstractItemView) -> int:
+def _columns_width(view: QTableView) -> int:
     """The width `view` needs to show every column whole, with its frame and scroll bar."""
     header = view.horizontalHeader()
     columns = sum(header.sectionSizeHint(i) if i == header.count() - 1
                   else header.sectionSize(i) for i in range(header.count()))
-    bar = view.style().pixelMetric(view.style().PixelMetric.PM_ScrollBarExtent, None, view)
-    return columns + 2 * view.frameWidth() + bar
+    bar = view.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, view)
+    return int(columns + 2 * view.frameWidth() + bar)
 
 
 class DiaryPanel(QWidget):
