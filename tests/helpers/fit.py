@@ -10,6 +10,7 @@ needs a horizontal bar. Text elided on purpose is allowed when its tooltip gives
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QCheckBox,
@@ -125,7 +126,9 @@ def _header(header: QHeaderView) -> str | None:
     model = header.model()
     if model is None or header.orientation() != Qt.Orientation.Horizontal:
         return None
-    metrics = header.fontMetrics()
+    bold = QFont(header.font())
+    bold.setBold(True)  # the current column's title is drawn bold
+    metrics = QFontMetrics(bold)
     margin = 2 * header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
     if header.isSortIndicatorShown():
         margin += header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)

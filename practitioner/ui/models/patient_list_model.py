@@ -34,8 +34,7 @@ class PatientListModel(QAbstractTableModel):
     ARCHIVED_ROLE = Qt.ItemDataRole.UserRole + 2
     _HEADERS = ("Name", "Born")
     #: The name column's title in each order (family name first, or as written).
-    _NAME_TITLES: ClassVar[dict[bool, str]] = {True: "Name (by family)",
-                                               False: "Name (by first)"}
+    _NAME_TITLES: ClassVar[dict[bool, str]] = {True: "Family name", False: "First name"}
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -102,8 +101,8 @@ class PatientListModel(QAbstractTableModel):
                 return self._NAME_TITLES[self._by_family]
             return self._HEADERS[section]
         if role == Qt.ItemDataRole.ToolTipRole and section == self.NAME_COLUMN:
-            return ("Click to sort by first name" if self._by_family
-                    else "Click to sort by family name")
+            return ("Sorted by family name: click to sort by first name" if self._by_family
+                    else "Sorted by first name: click to sort by family name")
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
