@@ -96,6 +96,10 @@ def test_every_page_fits_with_the_reference_pane_open(
     workspace.sessions.new_session()
     settle(qtbot, window)
     found += [f"new session: {problem}" for problem in misfits(window)]
+    workspace.form.mark_saved()
+    window.security.lock()
+    settle(qtbot, window)
+    found += [f"lock screen: {problem}" for problem in misfits(window)]
     assert not found, "\n".join(found)
 
 
@@ -131,13 +135,17 @@ def test_the_first_window_fits_the_available_screen(qtbot: QtBot, tmp_path: Path
 
 
 
-def test_the_report_caseload_and_red_flag_dialogs_fit(
+def test_the_record_s_dialogs_fit(
     qtbot: QtBot, demo_window: MainWindow, screen_size: tuple[int, int]
 ) -> None:
     from practitioner.domain.report_content import ReportKind
+    from practitioner.ui.dialogs.audit_trail import AuditTrailDialog
     from practitioner.ui.dialogs.caseload import CaseloadDialog
+    from practitioner.ui.dialogs.draft_recovery import DraftRecoveryDialog
+    from practitioner.ui.dialogs.letters_dialog import LettersDialog
     from practitioner.ui.dialogs.red_flag_review import RedFlagReviewDialog
     from practitioner.ui.dialogs.report_dialog import ReportDialog
+    from practitioner.ui.dialogs.session_history import SessionHistoryDialog
 
     window = demo_window
     messages = window._messages
@@ -149,7 +157,15 @@ def test_the_report_caseload_and_red_flag_dialogs_fit(
     built += [CaseloadDialog(tables, "", window) for tables in messages.caseloads]
     flags = window.services.reference.flags_for(["indapamide"], [])
     built.append(RedFlagReviewDialog(flags, window))
-    assert len(built) == 4
+    patient = window.workspace.patient
+    assert patient is not None
+    [*_, latest] = window.services.sessions.timeline(patient.id)
+    built += [
+        SessionHistoryDialog(window.services.sessions.get(latest.id), window),
+        AuditTrailDialog("Audit trail", window.services.audit.trail(patient.id), window),
+        LettersDialog(patient.data.name, [], window),
+        DraftRecoveryDialog([], window),
+    ]
     found = []
     for dialog in built:
         dialog.show()
