@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, QSettings
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from practitioner import app
@@ -85,6 +85,7 @@ def test_every_page_fits_with_the_reference_pane_open(
     pane.open_entry(str(pane.results.item(0).data(256)))
     pane.search.clear()  # its placeholder must fit too
     found = fits_in(window, screen_size)
+    sub_tabs: list[str] = []
     for index, page in enumerate(("profile", "sessions", "outcomes")):
         workspace.tabs.setCurrentIndex(index)
         if page == "sessions":
@@ -92,6 +93,14 @@ def test_every_page_fits_with_the_reference_pane_open(
             workspace.sessions.open_session(summaries[-1].id)
         settle(qtbot, window)
         found += [f"{page}: {problem}" for problem in misfits(window)]
+        for inner in workspace.tabs.currentWidget().findChildren(QTabWidget):
+            for tab in range(inner.count()):  # every sub-tab of the page too
+                inner.setCurrentIndex(tab)
+                sub_tabs.append(inner.tabText(tab))
+                settle(qtbot, window)
+                found += [f"{page} › {inner.tabText(tab)}: {problem}"
+                          for problem in misfits(inner)]
+    assert len(sub_tabs) >= 3, sub_tabs
     workspace.tabs.setCurrentIndex(1)
     workspace.sessions.new_session()
     settle(qtbot, window)
