@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from practitioner.content.reference import load_reference
 from practitioner.domain.patient import PatientInput
 from practitioner.domain.reference_flags import Flag
 from practitioner.services.bundle import Services
@@ -101,3 +102,17 @@ def test_the_list_sorts_by_family_name_switchably_and_remembers(
     again = shown(qtbot, make_window(services, FakeMessages(), settings_path))
     assert not again.patient_list.by_family()
     assert again.patient_list.model.index(0, 0).data() == "Ann Young"
+
+
+def test_the_results_list_takes_the_room_the_flags_leave(
+    qtbot: QtBot, services: Services, settings_path: Path
+) -> None:
+    services.reference.seed(load_reference())
+    window = shown(qtbot, make_window(services, FakeMessages(), settings_path))
+    pane = window.reference
+    pane.search.setText("cramp")
+    pane.run_search()
+    assert pane.results.count() > 10
+    row = pane.results.visualItemRect(pane.results.item(0)).height()
+    rows = pane.results.viewport().height() // row
+    assert rows >= 8, f"{rows} result rows of {row} px shown"

@@ -109,7 +109,11 @@ class ReferencePane(QWidget):
         self.search.setAccessibleName(self.tr("Search the reference"))
         self.results = QListWidget()
         self.results.setAccessibleName(self.tr("Reference search results"))
-        self.results.setWordWrap(True)
+        # One line a result, so many show at once; a long title is elided and its
+        # tooltip gives it whole.
+        self.results.setWordWrap(False)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.results.setUniformItemSizes(True)
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.relevant = _GrowingBrowser()
         self.relevant.setAccessibleName(self.tr("Relevant to this patient"))
@@ -204,10 +208,11 @@ class ReferencePane(QWidget):
         for hit in hits:
             item = QListWidgetItem(f"{hit.title}  ·  {hit.kind}")
             item.setData(Qt.ItemDataRole.UserRole, hit.slug)
-            item.setToolTip(hit.snippet)
+            item.setToolTip(f"{hit.title} ({hit.kind})\n{hit.snippet}")
             self.results.addItem(item)
         if not hits and self.search.text().strip():
             item = QListWidgetItem(self.tr("Nothing found — try another word or spelling."))
+            item.setToolTip(item.text())
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.results.addItem(item)
 
