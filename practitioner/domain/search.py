@@ -22,6 +22,13 @@ def name_key(name: str) -> str:
     return " ".join(_PUNCTUATION.sub(" ", bare).split())
 
 
+def family_key(name: str) -> str:
+    """The name key with its last word (the family name) first, for the list's family-name
+    order (`Chloé O'Brien-Ng` → `ng chloe obrien`)."""
+    words = name_key(name).split()
+    return " ".join(words[-1:] + words[:-1])
+
+
 @dataclass(frozen=True)
 class PatientQuery:
     """What the search box asks for: a name fragment, or the start of an ISO birth date."""

@@ -37,7 +37,7 @@ from practitioner.domain.demo_scale import (
     scaled_name,
 )
 from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
-from practitioner.domain.search import name_key
+from practitioner.domain.search import family_key, name_key
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.services.demo import add_demo_course, fill_demo
 from practitioner.services.outcomes import OutcomeService
@@ -231,6 +231,7 @@ def _clone_patients(conn: sqlite3.Connection, template: int, wanted: int, seed: 
         row[at["id"]] = new_id
         row[at["name"]] = name
         row[at["name_key"]] = key
+        row[at["family_key"]] = family_key(name)
         born = row[at["date_of_birth"]]
         if born:  # earlier only: visits and onset stay after the birth date
             shifted = dt.date.fromisoformat(str(born)) - dt.timedelta(days=rng.randint(0, 400))

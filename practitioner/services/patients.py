@@ -38,7 +38,7 @@ from practitioner.domain.patient import (
     WorkPosture,
 )
 from practitioner.domain.screen import RedFlagScreen
-from practitioner.domain.search import name_key, parse_query
+from practitioner.domain.search import family_key, name_key, parse_query
 from practitioner.domain.session import DraftForm
 from practitioner.domain.validation import ValidationError, validate_patient
 from practitioner.errors import ErrorKind, KnownError
@@ -174,6 +174,7 @@ class PatientService:
         after: PatientSummary | None = None,
         limit: int | None = PAGE_SIZE,
         matches: int | None = None,
+        by_family: bool = False,
     ) -> list[PatientSummary]:
         """Up to `limit` patients matching `query` that sort after `after`, by name.
 
@@ -181,22 +182,25 @@ class PatientService:
         after one page; a narrow one reads its few matches from the word index and sorts
         them. Never a scan of the whole patient table. `matches` is
         `count_matching(query, at_most=BROAD_SEARCH)` when the caller has it already.
+        `by_family` orders by family name (the name's last word) instead of as written.
         """
+        column, key, index = (("family_key", family_key, "patient_family_key_id")
+                              if by_family else ("name_key", name_key, "patient_name_key"))
         found = _matching(query, include_archived)
         if found is None:
             return []
         where, args = found
         if after is not None:
-            where.append("(name_key, id) > (?, ?)")
-            args += [name_key(after.name), after.id]
+            where.append(f"({column}, id) > (?, ?)")
+            args += [key(after.name), after.id]
         hint = ""
         if matches is None and where:
             matches = self.count_matching(query, include_archived=include_archived,
                                           at_most=BROAD_SEARCH)
         if where and matches is not None and matches >= BROAD_SEARCH and not is_postgres():
-            hint = "INDEXED BY patient_name_key"
+            hint = f"INDEXED BY {index}"
         sql = (f"SELECT id, name, date_of_birth, archived_at FROM patient {hint} "
-               f"{_where(where)} ORDER BY name_key, id")
+               f"{_where(where)} ORDER BY {column}, id")
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         with translated_errors():
@@ -376,6 +380,7 @@ class PatientService:
         profile, lifestyle = data.profile, data.lifestyle
         row.name = data.name.strip()
         row.name_key = name_key(data.name)
+        row.family_key = family_key(data.name)
         row.date_of_birth = data.date_of_birth
         row.sex = data.sex.value
         row.phone = data.phone.strip()

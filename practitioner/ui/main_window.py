@@ -1,4 +1,4 @@
-"""The main window: patient list (left), patient workspace (centre), reference dock (right).
+"""The main window: patient list (left), patient workspace (centre), reference pane (right).
 
 A thin shell: it wires actions to the panels and keeps geometry; rules live in services.
 Start-up paints it first as a bare frame (`MainWindow.opening`: title, size, menu names,
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
 from practitioner.errors import KnownError
@@ -32,6 +32,12 @@ if TYPE_CHECKING:
 
 # The menus the frame shows before the records are open; `_build_menus` fills them.
 FRAME_MENUS = ("Pat&ient", "&Session", "&View", "Sec&urity", "&Tools", "&Help")
+#: The first window size on a screen with room for it (smaller screens get all they have).
+DEFAULT_SIZE = (1366, 820)
+#: Room kept for the window manager's title bar when sizing to the available screen.
+TITLE_BAR_ALLOWANCE = 32
+#: First widths of the patient list, the workspace and the reference pane.
+PANE_SIZES = (230, 720, 330)
 
 
 class MainWindow(QMainWindow):
@@ -93,11 +99,28 @@ class MainWindow(QMainWindow):
         column.addLayout(row)
         column.addStretch(1)
         self.setCentralWidget(opening)
-        geometry = settings.value("window/geometry")
+        self._fit_to_screen(settings.value("window/geometry"))
+
+    def _fit_to_screen(self, geometry: object) -> None:
+        """Restore the saved geometry when it fits the available screen (the desktop less
+        its taskbar); otherwise open at a size that does, centred on it."""
+        screen = self.screen()
+        available = screen.availableGeometry() if screen is not None else None
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 820)
+            if available is None or (
+                    self.width() <= available.width()
+                    and self.height() <= available.height() - TITLE_BAR_ALLOWANCE):
+                return
+        if available is None:
+            self.resize(DEFAULT_SIZE[0], DEFAULT_SIZE[1])
+            return
+        # The frame (title bar) is not known before the first show: leave room for it.
+        width = min(DEFAULT_SIZE[0], available.width())
+        height = min(DEFAULT_SIZE[1], available.height() - TITLE_BAR_ALLOWANCE)
+        self.resize(width, height)
+        self.move(available.x() + (available.width() - width) // 2,
+                  available.y() + (available.height() - height - TITLE_BAR_ALLOWANCE) // 2)
 
     def open_records(
         self,
@@ -110,7 +133,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         """Build the panels over the opened records' `services` (once)."""
         from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import QDockWidget, QSplitter
+        from PySide6.QtWidgets import QSplitter
 
         from practitioner.ui import preferences
         from practitioner.ui.actions import build_actions
@@ -131,24 +154,32 @@ class MainWindow(QMainWindow):
         self.patient_list = PatientListPanel()
         self.workspace = PatientWorkspace(services, catalogue, messages, today)
         self.workspace.outcomes.thresholds = preferences.thresholds(settings)
+        self.reference = ReferencePane(services.reference, messages)
+        self.reference.setAccessibleName(self.tr("Reference pane"))
+        # Records | workspace | reference: one splitter, so the reference pane is as wide
+        # as the practitioner drags it, can be collapsed and comes back (F9), and the
+        # lock screen hides it with the records.
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.patient_list)
-        self.splitter.addWidget(self.workspace)
+        for pane in (self.patient_list, self.workspace, self.reference):
+            self.splitter.addWidget(pane)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([300, 700])
-        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes(list(PANE_SIZES))
+        self.splitter.setCollapsible(0, False)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setCollapsible(2, True)
         self.security = SecurityController(self, self.splitter, self.workspace,
                                            services.security, messages, settings, unlock,
                                            security_events)
-
-        self.reference_dock = QDockWidget(self.tr("Reference"), self)
-        self.reference_dock.setObjectName("referenceDock")
-        self.reference_dock.setAccessibleName(self.tr("Reference pane"))
-        self.reference = ReferencePane(services.reference, messages)
-        self.reference.setMinimumWidth(300)
-        self.reference_dock.setWidget(self.reference)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.reference_dock)
+        self.toggle_reference = QAction(self.tr("Reference pa&ne"), self)
+        self.toggle_reference.setCheckable(True)
+        self.toggle_reference.setShortcut("F9")
+        self.toggle_reference.setToolTip(self.tr("Show or hide the reference pane (F9)"))
+        self.addAction(self.toggle_reference)
+        # F9 opens a collapsed pane too (a pane dragged shut is still "visible").
+        self.toggle_reference.triggered.connect(
+            lambda: self.show_reference(not self.reference_shown()))
+        self.splitter.splitterMoved.connect(self._sync_reference_action)
 
         self.transfer = RecordTransfer(self, services, messages, self.refresh_list)
         self.commands = build_actions(self)
@@ -205,11 +236,8 @@ class MainWindow(QMainWindow):
         view_menu.addAction(a.show_archived)
         view_menu.addAction(a.caseload)
         view_menu.addAction(a.find_reference)
-        toggle_reference = self.reference_dock.toggleViewAction()
-        toggle_reference.setShortcut("F9")
-        toggle_reference.setToolTip(self.tr("Show or hide the reference pane (F9)"))
-        icons.bind(toggle_reference, REFERENCE_ICON)
-        view_menu.addAction(toggle_reference)
+        icons.bind(self.toggle_reference, REFERENCE_ICON)
+        view_menu.addAction(self.toggle_reference)
         view_menu.addSeparator()
         self.theme_menu = ThemeMenu(view_menu, self._settings, self)
         security_menu = self._menus["Sec&urity"]
@@ -240,7 +268,7 @@ class MainWindow(QMainWindow):
                               (a.finalise, self.tr("Finalise")),
                               (a.progress_report, self.tr("Report"))):
             action.setIconText(short)
-        self.reference_dock.toggleViewAction().setIconText(self.tr("Reference"))
+        self.toggle_reference.setIconText(self.tr("Reference"))
         for action in (a.new_session, a.session_from_last, a.apply_protocol):
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
@@ -248,12 +276,12 @@ class MainWindow(QMainWindow):
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
         self.toolbar.addAction(a.progress_report)
-        self.toolbar.addAction(self.reference_dock.toggleViewAction())
+        self.toolbar.addAction(self.toggle_reference)
         toggle = self.toolbar.toggleViewAction()
         toggle.setText(self.tr("Tool&bar"))
         toggle.setStatusTip(self.tr("Show or hide the consultation toolbar"))
         view_menu = self._menus["&View"]
-        view_menu.insertAction(self.reference_dock.toggleViewAction(), toggle)
+        view_menu.insertAction(self.toggle_reference, toggle)
 
     def _connect(self) -> None:
         from practitioner.domain.report_content import ReportKind
@@ -304,6 +332,7 @@ class MainWindow(QMainWindow):
         a.show_archived.toggled.connect(self.patient_list.show_archived.setChecked)
         self.patient_list.show_archived.toggled.connect(a.show_archived.setChecked)
         self.patient_list.search_changed.connect(self.refresh_list)
+        self.patient_list.order_changed.connect(self._on_list_order_changed)
         self.patient_list.patient_selected.connect(self._on_patient_selected)
         self.patient_list.new_patient_requested.connect(self.new_patient)
         self.workspace.new_patient_requested.connect(self.new_patient)
@@ -317,18 +346,20 @@ class MainWindow(QMainWindow):
         from practitioner.services.patients import BROAD_SEARCH
 
         text, include_archived = self.patient_list.query()
+        by_family = self.patient_list.by_family()
         patients = self._patients
         try:
             total = patients.count_matching(text, include_archived=include_archived,
                                             at_most=BROAD_SEARCH)
-            rows = patients.page(text, include_archived=include_archived, matches=total)
+            rows = patients.page(text, include_archived=include_archived, matches=total,
+                                 by_family=by_family)
         except KnownError as exc:
             self._messages.error(self, self.tr("Cannot list patients"), exc.message)
             return
 
         def next_page(last: PatientSummary) -> list[PatientSummary]:
             return patients.page(text, include_archived=include_archived, after=last,
-                                 matches=total)
+                                 matches=total, by_family=by_family)
 
         current = self.workspace.patient
         self.patient_list.show_patients(rows, current.id if current else None, next_page,
@@ -366,12 +397,34 @@ class MainWindow(QMainWindow):
                 self.open_draft(chosen)
 
     def _on_find_reference(self) -> None:
-        self.reference_dock.show()
+        self.show_reference(True)
         self.reference.focus_search()
 
     def _on_read_entry(self, slug: str) -> None:
-        self.reference_dock.show()
+        self.show_reference(True)
         self.reference.open_entry(slug)
+
+    def reference_shown(self) -> bool:
+        """True when the reference pane is open (neither hidden nor collapsed)."""
+        return not self.reference.isHidden() and self.splitter.sizes()[2] > 0
+
+    def show_reference(self, shown: bool) -> None:
+        """Open (restoring a collapsed pane to a working width) or close the reference."""
+        if shown == self.reference_shown():
+            self._sync_reference_action()
+            return
+        self.reference.setVisible(shown)
+        if shown and self.splitter.sizes()[2] == 0:
+            records, work, _ = self.splitter.sizes()
+            width = min(PANE_SIZES[2], max(work - self.workspace.minimumSizeHint().width(),
+                                           self.reference.minimumSizeHint().width()))
+            self.splitter.setSizes([records, max(work - width, 0), width])
+        self._sync_reference_action()
+
+    def _sync_reference_action(self) -> None:
+        blocked = self.toggle_reference.blockSignals(True)
+        self.toggle_reference.setChecked(self.reference_shown())
+        self.toggle_reference.blockSignals(blocked)
 
     def _on_workspace_patient_changed(self) -> None:
         self.reference.set_patient(self.workspace.patient)
@@ -503,6 +556,10 @@ class MainWindow(QMainWindow):
         if not self.workspace.open_patient(patient_id):
             self.refresh_list()
 
+    def _on_list_order_changed(self, by_family: bool) -> None:
+        self._settings.setValue("patients/by_family", by_family)
+        self.refresh_list()
+
     def _on_patient_saved(self, _patient_id: int) -> None:
         self.refresh_list()
         patient = self.workspace.patient
@@ -516,14 +573,21 @@ class MainWindow(QMainWindow):
         state = self._settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        splitter = self._settings.value("window/splitter")
-        if isinstance(splitter, QByteArray):
-            self.splitter.restoreState(splitter)
+        panes = self._settings.value("window/panes")
+        if isinstance(panes, QByteArray):
+            self.splitter.restoreState(panes)
+        # QSettings' INI files give booleans back as text.
+        shown = str(self._settings.value("window/reference_shown", "true")).lower() != "false"
+        self.reference.setVisible(shown)
+        self.patient_list.set_by_family(
+            str(self._settings.value("patients/by_family", "true")).lower() != "false")
+        self._sync_reference_action()
 
     def _save_layout(self) -> None:
         self._settings.setValue("window/geometry", self.saveGeometry())
         self._settings.setValue("window/state", self.saveState())
-        self._settings.setValue("window/splitter", self.splitter.saveState())
+        self._settings.setValue("window/panes", self.splitter.saveState())
+        self._settings.setValue("window/reference_shown", not self.reference.isHidden())
         self._settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

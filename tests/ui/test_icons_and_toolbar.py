@@ -87,7 +87,7 @@ def test_the_toolbar_holds_the_consultation_actions_shared_with_the_menus(
     window: MainWindow,
 ) -> None:
     a = window.commands
-    reference = window.reference_dock.toggleViewAction()
+    reference = window.toggle_reference
     shown = [action for action in window.toolbar.actions() if not action.isSeparator()]
     assert shown == [a.new_session, a.session_from_last, a.apply_protocol, a.save,
                      a.finalise, a.progress_report, reference]

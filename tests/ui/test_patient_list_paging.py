@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from practitioner.db.base import database
 from practitioner.db.models import PatientRow
 from practitioner.domain.patient import PatientSummary
+from practitioner.domain.search import family_key
 from practitioner.services.bundle import Services
 from practitioner.services.patients import BROAD_SEARCH, PAGE_SIZE, write_name_words
 from practitioner.ui.main_window import MainWindow
@@ -51,7 +52,8 @@ def _many_patients(count: int) -> None:
         for n in range(count):
             name = f"Maria Test{n:05d}"
             patient_id = PatientRow.insert(
-                name=name, name_key=name.lower(), date_of_birth=dt.date(1980, 5, 1),
+                name=name, name_key=name.lower(), family_key=family_key(name),
+                date_of_birth=dt.date(1980, 5, 1),
                 created_at=now, updated_at=now).execute()
             write_name_words(int(patient_id), name.lower())
 

@@ -25,6 +25,9 @@ import practitioner.ui
 OVERRIDES = {
     "__init__", "eventFilter", "polish", "data", "headerData", "rowCount", "columnCount",
     "canFetchMore", "fetchMore", "accept", "reject", "done",
+    # A layout of our own (ui/widgets/flow_layout.py) implements QLayout's virtuals.
+    "addItem", "count", "itemAt", "takeAt", "expandingDirections", "hasHeightForWidth",
+    "heightForWidth", "setGeometry", "sizeHint", "minimumSize",
 }
 # The entry points outside `ui` that define Qt classes of their own.
 OTHER_MODULES = ("practitioner.app", "practitioner.clinic")

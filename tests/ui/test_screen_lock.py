@@ -92,7 +92,7 @@ def locked_window(
     window.workspace.show_sessions()
     window.workspace.sessions.new_session()
     window.workspace.sessions.form.notes.setPlainText(NOTE)
-    window.reference_dock.show()
+    window.show_reference(True)
     yield window
     # Close for real: a window left open (its note unsaved) would show this patient's
     # name to the next test's screen walk.
@@ -115,7 +115,7 @@ def test_ctrl_l_hides_every_patient_detail_and_keeps_the_draft(
 
     assert window.security.is_locked()
     assert not _shows(NAME) and not _shows(NOTE)
-    assert not window.reference_dock.isVisible()
+    assert not window.reference.isVisible()
     assert not window.menuBar().isVisible() and not window.toolbar.isVisible()
     assert "locked" in window.windowTitle()
     assert not window.commands.save.isEnabled(), "no shortcut may act on the hidden forms"
@@ -172,7 +172,7 @@ def test_wrong_pin_is_reported_inline_then_the_right_one_unlocks(
     qtbot.keyClick(screen.secret, Qt.Key.Key_Return)
     assert not window.security.is_locked()
     assert _shows(NAME) and _shows(NOTE)
-    assert window.reference_dock.isVisible() and window.menuBar().isVisible()
+    assert window.reference.isVisible() and window.menuBar().isVisible()
     assert window.toolbar.isVisible()
     assert window.commands.save.isEnabled()
     assert "locked" not in window.windowTitle()

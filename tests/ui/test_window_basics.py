@@ -61,7 +61,7 @@ def test_window_geometry_and_dock_state_are_remembered(
     first.show()
     qtbot.waitExposed(first)
     first.resize(1400, 900)
-    first.reference_dock.hide()
+    first.show_reference(False)
     qtbot.waitUntil(lambda: first.size().width() == 1400)
     assert first.close()
 
@@ -70,7 +70,7 @@ def test_window_geometry_and_dock_state_are_remembered(
     second.show()
     qtbot.waitExposed(second)
     assert (second.width(), second.height()) == (1400, 900)
-    assert not second.reference_dock.isVisible()
+    assert not second.reference_shown() and not second.toggle_reference.isChecked()
 
 
 def test_patient_list_model_passes_the_model_tester(qtmodeltester: ModelTester) -> None:

@@ -27,6 +27,7 @@ class PatientRow(BaseModel):
     id = AutoField()
     name = TextField()
     name_key = TextField(index=True)
+    family_key = TextField(default="")  # the list's family-name order (migration 0010)
     date_of_birth = DateField(null=True, index=True)
     sex = CharField(max_length=16, default="unknown")
     phone = TextField(default="")
@@ -55,6 +56,7 @@ class PatientRow(BaseModel):
 
     class Meta:
         table_name = "patient"
+        indexes = ((("family_key", "id"), False),)
 
 
 class CrampSiteRow(BaseModel):

@@ -112,6 +112,8 @@ class CustomMeasureDialog(QDialog):
         edit = QLineEdit()
         edit.setAccessibleName(accessible)
         edit.setPlaceholderText(placeholder)
+        # Wide enough to show its example whole.
+        edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(placeholder) + 16)
         return edit
 
     @classmethod

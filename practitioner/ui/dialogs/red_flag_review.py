@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QWidget,
 )
@@ -29,6 +31,10 @@ class RedFlagReview:
     note: str
 
 
+#: Characters of a red flag's reason the chooser shows before eliding it.
+MIN_CHARACTERS = 48
+
+
 class RedFlagReviewDialog(QDialog):
     """Pick the flag, the action taken and an optional note."""
 
@@ -37,8 +43,21 @@ class RedFlagReviewDialog(QDialog):
         self.setWindowTitle(self.tr("Record what was done"))
         self.flag = QComboBox()
         self.flag.setAccessibleName(self.tr("Red flag"))
+        # A reason can run to several sentences: the list elides it (the item's tooltip
+        # and the text under the list give it whole).
+        self.flag.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.flag.setMinimumContentsLength(MIN_CHARACTERS)
         for flag in flags:
             self.flag.addItem(flag.reason, flag.key)
+            self.flag.setItemData(self.flag.count() - 1, flag.reason,
+                                  Qt.ItemDataRole.ToolTipRole)
+        self.reason = QLabel()
+        self.reason.setWordWrap(True)
+        self.reason.setAccessibleName(self.tr("The red flag's reason"))
+        self.flag.currentIndexChanged.connect(
+            lambda: self.reason.setText(self.flag.currentText()))
+        self.reason.setText(self.flag.currentText())
         self.action = QComboBox()
         self.action.setAccessibleName(self.tr("What was done"))
         for code, label in ACTIONS:
@@ -52,6 +71,7 @@ class RedFlagReviewDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow(self.tr("Red flag"), self.flag)
+        form.addRow("", self.reason)
         form.addRow(self.tr("What was done"), self.action)
         form.addRow(self.tr("Note"), self.note)
         form.addRow(buttons)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QPalette
@@ -33,11 +33,20 @@ class PatientListModel(QAbstractTableModel):
     PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
     ARCHIVED_ROLE = Qt.ItemDataRole.UserRole + 2
     _HEADERS = ("Name", "Born")
+    #: The name column's title in each order (family name first, or as written).
+    _NAME_TITLES: ClassVar[dict[bool, str]] = {True: "Family name", False: "First name"}
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[PatientSummary] = []
         self._next_page: NextPage | None = None
+        self._by_family = True
+
+    def set_by_family(self, by_family: bool) -> None:
+        """Title the name column for the order the rows come in."""
+        self._by_family = by_family
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, self.NAME_COLUMN,
+                                    self.NAME_COLUMN)
 
     def set_patients(self, rows: list[PatientSummary], next_page: NextPage | None = None) -> None:
         """Replace the rows shown; `next_page` fetches what follows them (None: nothing)."""
@@ -85,12 +94,15 @@ class PatientListModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._HEADERS)
-        ):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section == self.NAME_COLUMN:
+                return self._NAME_TITLES[self._by_family]
             return self._HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section == self.NAME_COLUMN:
+            return ("Sorted by family name: click to sort by first name" if self._by_family
+                    else "Sorted by first name: click to sort by family name")
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

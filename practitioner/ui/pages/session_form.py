@@ -408,6 +408,8 @@ class SessionForm(QWidget):
         box.setObjectName(f"group_{name}")
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # A field wider than the room beside its label goes under it: no sideways scroll.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         layout.addWidget(box)
         self.groups[name] = box
         return form

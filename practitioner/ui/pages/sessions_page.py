@@ -133,9 +133,11 @@ class SessionsPage(QWidget):
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.setAccessibleName(self.tr("Save session"))
         self.save_button.setToolTip(self.tr("Save the session note (Ctrl+S)"))
+        # The save status has a line of its own above the buttons, so the row of buttons
+        # is all that sets the note's width (it must fit a 1280-pixel screen).
         actions = QHBoxLayout()
-        actions.addWidget(self.status, 1)
         actions.addWidget(self.private_box)
+        actions.addStretch(1)
         for button in (self.discard_button, self.history_button, self.take_home_button,
                        self.finalise_button, self.save_button):
             actions.addWidget(button)
@@ -146,6 +148,7 @@ class SessionsPage(QWidget):
         editor_layout.addWidget(self.kept)
         editor_layout.addWidget(self.protocols)
         editor_layout.addWidget(scroll, 1)
+        editor_layout.addWidget(self.status)
         editor_layout.addLayout(actions)
         self.empty = EmptyState("notebook-pen")
         self.empty.action_requested.connect(self._on_empty_action)

@@ -6,15 +6,17 @@ from collections.abc import Iterable
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QWidget
 
 from practitioner.domain.patient import LabelledEnum
+from practitioner.ui.widgets.flow_layout import ColumnFlowLayout
 
 E = TypeVar("E", bound=LabelledEnum)
 
 
 class CodeChecklist(QWidget, Generic[E]):
-    """Checkboxes laid out in `columns`; the value is the set of checked members.
+    """Checkboxes in up to `columns` columns (fewer when the width is short); the value
+    is the set of checked members.
 
     Signals:
         changed(): a box was ticked or unticked.
@@ -29,16 +31,14 @@ class CodeChecklist(QWidget, Generic[E]):
         super().__init__(parent)
         self.setAccessibleName(group_name)
         self.boxes: dict[E, QCheckBox] = {}
-        layout = QGridLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setHorizontalSpacing(18)
-        for position, member in enumerate(members):
+        layout = ColumnFlowLayout(self, most_columns=columns)
+        for member in members:
             box = QCheckBox(member.label)
             box.setAccessibleName(f"{group_name}: {member.label}")
             if object_prefix:
                 box.setObjectName(f"{object_prefix}{member.value}")
             box.toggled.connect(self.changed)
-            layout.addWidget(box, position // columns, position % columns)
+            layout.addWidget(box)
             if not self.boxes:
                 # A label's mnemonic focuses the group, which hands focus to its first box
                 # (ClickFocus keeps the group itself out of the Tab chain).

@@ -6,13 +6,17 @@ import datetime as dt
 from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyle,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +40,18 @@ WEEK_COLUMNS = ("Week of", "Days", "Cramps", "Per week", "Calm nights")
 WEEK_TIPS = ("The Monday the week starts", "Days recorded in the week",
              "Cramps recorded in the week", "Cramps per week, scaled from the days recorded",
              "Nights not disturbed by cramps")
+
+#: Rows measured when sizing a diary column to its contents (years of days stay quick).
+ROWS_MEASURED = 200
+
+
+def _columns_width(view: QTableView) -> int:
+    """The width `view` needs to show every column whole, with its frame and scroll bar."""
+    header = view.horizontalHeader()
+    columns = sum(header.sectionSizeHint(i) if i == header.count() - 1
+                  else header.sectionSize(i) for i in range(header.count()))
+    bar = view.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, view)
+    return int(columns + 2 * view.frameWidth() + bar)
 
 
 class DiaryPanel(QWidget):
@@ -96,9 +112,18 @@ class DiaryPanel(QWidget):
         actions.addWidget(self.delete_button)
         actions.addStretch(1)
         actions.addWidget(self.import_button)
-        tables = QHBoxLayout()
-        tables.addWidget(self.entries, 1)
-        tables.addWidget(self.weeks, 1)
+        for view in (self.entries, self.weeks):
+            header = view.horizontalHeader()
+            header.setResizeContentsPrecision(ROWS_MEASURED)
+            for column in range(header.count() - 1):  # the last one stretches
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Side by side when both tables' columns fit the width, else one above the other
+        # (never a table scrolling sideways).
+        self._tables = tables = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        tables.addWidget(self.entries, 3)
+        tables.addWidget(self.weeks, 2)
+        for view in (self.entries, self.weeks):
+            view.horizontalHeader().sectionResized.connect(self._arrange_tables)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(entry_row)
@@ -110,6 +135,18 @@ class DiaryPanel(QWidget):
         self.notes.returnPressed.connect(self._on_add)
         self.delete_button.clicked.connect(self._on_delete)
         self.import_button.clicked.connect(self.import_requested)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange_tables()
+
+    def _arrange_tables(self, *_: object) -> None:
+        needed = sum(_columns_width(view) for view in (self.entries, self.weeks))
+        direction = (QBoxLayout.Direction.LeftToRight
+                     if self.width() >= needed + self._tables.spacing()
+                     else QBoxLayout.Direction.TopToBottom)
+        if self._tables.direction() != direction:
+            self._tables.setDirection(direction)
 
     def show_diary(self, entries: Sequence[DiaryEntry], weeks: Sequence[DiaryWeek]) -> None:
         """Fill both tables, newest first."""

@@ -34,16 +34,18 @@ class PatientListPanel(QWidget):
         search_changed(str, bool): the query text or "show archived" changed.
         patient_selected(int): the user picked a patient.
         new_patient_requested(): the user asked for a new patient.
+        order_changed(bool): the user switched the order (True: by family name).
     """
 
     search_changed = Signal(str, bool)
     patient_selected = Signal(int)
     new_patient_requested = Signal()
+    order_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search name or birth date…  (Ctrl+F)"))
+        self.search.setPlaceholderText(self.tr("Name or birth date (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName(self.tr("Search patients"))
         self.search.setAccessibleDescription(
@@ -64,6 +66,9 @@ class PatientListPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
+        # One line per patient: a long name is elided, its tooltip gives it whole.
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setAccessibleName(self.tr("Row numbers"))
         header = self.table.horizontalHeader()
@@ -72,6 +77,9 @@ class PatientListPanel(QWidget):
         header.setSectionResizeMode(
             PatientListModel.BIRTH_COLUMN, QHeaderView.ResizeMode.ResizeToContents
         )
+        header.setSectionsClickable(True)
+        header.sectionClicked.connect(self._on_header_clicked)
+        self._by_family = True
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setAccessibleName(self.tr("Patient list status"))
@@ -102,6 +110,20 @@ class PatientListPanel(QWidget):
         self.show_archived.toggled.connect(self._emit_search)
         self.new_button.clicked.connect(self.new_patient_requested)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+
+    def by_family(self) -> bool:
+        """True when the list is ordered by family name, False when by first name."""
+        return self._by_family
+
+    def set_by_family(self, by_family: bool) -> None:
+        """Order the list by family name (True) or by the name as written."""
+        self._by_family = by_family
+        self.model.set_by_family(by_family)
+
+    def _on_header_clicked(self, section: int) -> None:
+        if section == PatientListModel.NAME_COLUMN:
+            self.set_by_family(not self._by_family)
+            self.order_changed.emit(self._by_family)
 
     def query(self) -> tuple[str, bool]:
         """The current search text and whether archived patients are included."""

@@ -45,7 +45,9 @@ class PointTable(QWidget):
         self._pending_custom = ""
         self.entry = QLineEdit()
         self.entry.setPlaceholderText(
-            self.tr("Type a point code or name and press Enter, e.g. GB34, liver 3, Zusanli"))
+            self.tr("Point code or name, e.g. GB34, liver 3"))
+        self.entry.setToolTip(self.tr("Type a point code or name and press Enter, e.g. GB34, "
+                                      "liver 3, Zusanli"))
         self.entry.setAccessibleName(self.tr("Add point by code"))
         self.suggestions = QLabel()
         self.suggestions.setObjectName("inlineError")
@@ -61,7 +63,9 @@ class PointTable(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setAccessibleName(self.tr("Row numbers"))
         self.table.horizontalHeader().setAccessibleName(self.tr("Point columns"))
-        self.table.horizontalHeader().setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setMinimumHeight(140)
         self.remove_button = QPushButton(self.tr("Remove selected"))
@@ -219,7 +223,8 @@ class PointTable(QWidget):
         if known is not None:
             # Hovering the point shows where it is and what to watch for.
             code_item.setToolTip(known.details)
-            name_item.setToolTip(known.details)
+        # A narrow column elides the name; hovering gives it whole.
+        name_item.setToolTip(f"{name}\n{known.details}" if known is not None else name)
         self.table.setItem(row, CODE, code_item)
         self.table.setItem(row, NAME, name_item)
         self.table.setCellWidget(row, SIDE, self._choice(list(NeedleSide), side, code, "side"))

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
-    QToolButton,
     QWidget,
 )
 
@@ -65,10 +64,10 @@ class ProtocolBar(QWidget):
         self.picker.setAccessibleName(self.tr("Point protocol"))
         self.apply_button = QPushButton(self.tr("Apply"))
         self.apply_button.setAccessibleName(self.tr("Apply protocol"))
-        self.manage_button = QToolButton()
-        self.manage_button.setText(self.tr("Manage…"))
+        # A push button with a menu is sized for its menu arrow (a tool button's arrow
+        # is drawn over its text).
+        self.manage_button = QPushButton(self.tr("Manage…"))
         self.manage_button.setAccessibleName(self.tr("Manage protocols"))
-        self.manage_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.manage_button)
         self.save_action = menu.addAction(self.tr("Save points as protocol…"))
         self.delete_action = menu.addAction(self.tr("Delete chosen protocol…"))

@@ -5,10 +5,11 @@ paragraph (with its citation) into the session note."""
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTextBrowser,
@@ -60,8 +62,32 @@ class _SearchBox(QLineEdit):
         super().keyPressEvent(event)
 
 
+class _GrowingBrowser(QTextBrowser):
+    """A text browser as tall as its text at its width (up to `MOST_LINES` lines, then it
+    scrolls), so no line is cut mid-way and a short list leaves room for the results."""
+
+    MOST_LINES = 16
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self, *_: object) -> None:
+        self.document().setTextWidth(self.viewport().width())
+        wanted = math.ceil(self.document().size().height()) + 2 * self.frameWidth()
+        most = self.fontMetrics().lineSpacing() * self.MOST_LINES + 2 * self.frameWidth()
+        height = min(wanted, most)
+        if height != self.height():
+            self.setFixedHeight(height)
+
+
 class ReferencePane(QWidget):
-    """Everything in the reference dock.
+    """Everything in the reference pane.
 
     Signals:
         insert_requested(CitedParagraph): a paragraph, with its citation, to insert into
@@ -78,17 +104,22 @@ class ReferencePane(QWidget):
         self._entry: Entry | None = None
         self._note_version = 0  # the shown note's stored version (0: no note yet)
         self.search = _SearchBox()
-        self.search.setPlaceholderText(self.tr("Search causes, conditions, drugs, TCM… (Ctrl+R)"))
+        self.search.setPlaceholderText(self.tr("Search the reference (Ctrl+R)"))
+        self.search.setToolTip(self.tr("Search causes, conditions, drugs, TCM patterns and "
+                                       "points (Ctrl+R)"))
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName(self.tr("Search the reference"))
         self.results = QListWidget()
         self.results.setAccessibleName(self.tr("Reference search results"))
-        self.results.setWordWrap(True)
+        # One line a result, so many show at once; a long title is elided and its
+        # tooltip gives it whole.
+        self.results.setWordWrap(False)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.results.setUniformItemSizes(True)
         self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.relevant = QTextBrowser()
+        self.relevant = _GrowingBrowser()
         self.relevant.setAccessibleName(self.tr("Relevant to this patient"))
         self.relevant.setOpenLinks(False)
-        self.relevant.setMaximumHeight(150)
         self.medication = QLineEdit()
         self.medication.setPlaceholderText(self.tr("Check a medication, e.g. indapamide"))
         self.medication.setAccessibleName(self.tr("Check a medication"))
@@ -137,10 +168,13 @@ class ReferencePane(QWidget):
         note_buttons.addWidget(self.save_note_button)
         note_row.addLayout(note_buttons)
         bottom_layout.addLayout(note_row)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("referenceSplitter")
         splitter.addWidget(top)
         splitter.addWidget(bottom)
-        splitter.setSizes([320, 480])
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
@@ -181,7 +215,7 @@ class ReferencePane(QWidget):
         for hit in hits:
             item = QListWidgetItem(f"{hit.title}  ·  {hit.kind}")
             item.setData(Qt.ItemDataRole.UserRole, hit.slug)
-            item.setToolTip(hit.snippet)
+            item.setToolTip(f"{hit.title} ({hit.kind})\n{hit.snippet}")
             self.results.addItem(item)
         typed = self.search.text().strip()
         self.result_stack.setCurrentWidget(self.no_match if typed and not hits

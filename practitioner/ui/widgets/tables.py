@@ -6,15 +6,19 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QStyle,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
 )
 
 Index = QModelIndex | QPersistentModelIndex
+#: Pixels a column keeps beyond its title's width (the style's own padding).
+TITLE_SLACK = 8
 
 
 def read_only_table(columns: Sequence[str], name: str, stretch: int = -1) -> QTableWidget:
@@ -30,7 +34,20 @@ def read_only_table(columns: Sequence[str], name: str, stretch: int = -1) -> QTa
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.horizontalHeader().setSectionResizeMode(stretch % len(columns),
                                                   QHeaderView.ResizeMode.Stretch)
+    fit_titles(table.horizontalHeader(), columns)
     return table
+
+
+def fit_titles(header: QHeaderView, titles: Sequence[str]) -> None:
+    """Widen each column to its title, as drawn bold when its column is selected."""
+    font = QFont(header.font())
+    font.setBold(True)
+    metrics = QFontMetrics(font)
+    margin = 2 * header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    for section, title in enumerate(titles):
+        wanted = metrics.horizontalAdvance(title) + margin + TITLE_SLACK
+        if header.sectionSize(section) < wanted:
+            header.resizeSection(section, wanted)
 
 
 #: Rows filled at once; the rest follow in batches once the window has been repainted
@@ -120,4 +137,6 @@ def read_only_view(model: TextTableModel, name: str, stretch: int = -1) -> QTabl
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.horizontalHeader().setSectionResizeMode(stretch % len(columns),
                                                  QHeaderView.ResizeMode.Stretch)
+    fit_titles(view.horizontalHeader(),
+               [str(model.headerData(c, Qt.Orientation.Horizontal)) for c in columns])
     return view

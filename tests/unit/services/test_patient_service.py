@@ -388,3 +388,22 @@ def test_export_json_of_a_missing_patient_is_not_found(patients: PatientService)
     with pytest.raises(KnownError) as caught:
         export_json(patients, 404)
     assert caught.value.kind is ErrorKind.NOT_FOUND
+
+
+def test_the_list_pages_by_family_name_when_asked(patients: PatientService) -> None:
+    names = ["Zoe Adams", "Ann Young", "Chloé O'Brien-Ng", "Bob Adams", "Ann Brown"]
+    for name in names:
+        patients.create(PatientInput(name=name))
+    by_first = [p.name for p in patients.page()]
+    assert by_first == ["Ann Brown", "Ann Young", "Bob Adams", "Chloé O'Brien-Ng", "Zoe Adams"]
+    first = patients.page(by_family=True, limit=2)
+    rest = patients.page(by_family=True, after=first[-1])
+    assert [p.name for p in first + rest] == [
+        "Bob Adams", "Zoe Adams", "Ann Brown", "Chloé O'Brien-Ng", "Ann Young"]
+    # Renaming moves the patient to the new family name's place.
+    young = next(p for p in rest if p.name == "Ann Young")
+    record = patients.get(young.id)
+    patients.update(young.id, dataclasses.replace(record.data, name="Ann Abbott"),
+                    record.version)
+    assert patients.page(by_family=True)[0].name == "Ann Abbott"
+    assert [p.name for p in patients.page("ann", by_family=True)] == ["Ann Abbott", "Ann Brown"]
