@@ -467,6 +467,9 @@ def _run(args: argparse.Namespace, pdf_writer: PdfWriter | None = None,
     if isinstance(location, str):
         return _run_on_server(args, location, pdf_writer)
     _refuse_devices(args, location)
+    if location.is_dir():
+        raise KnownError(ErrorKind.CANNOT_OPEN, f"{location} is a folder, not a records "
+                         "file: give the records file's own path with --db.")
     needed = args.records is Records.EXISTING or (
         args.records is Records.OPTIONAL and getattr(args, "patient", None) is not None)
     if args.records is Records.OPTIONAL and not needed and not _has_records(location):

@@ -64,6 +64,17 @@ def _text(text: str) -> str:
     return text
 
 
+def _server_url(text: str) -> str:
+    """An argparse type: a server address, which must be text (a name given as bytes
+    that are not UTF-8 reaches Python as lone surrogates, which no server can be sent)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError("must be text: it holds bytes that are not "
+                                         "UTF-8") from None
+    return _text(text)
+
+
 def _path(text: str) -> Path:
     return Path(_text(text))
 
@@ -145,7 +156,7 @@ def build_parser(prog: str = PROGRAM) -> argparse.ArgumentParser:
     bench.add_argument("--seed", type=_seed, default=1, help="dataset seed (default 1)")
     bench.add_argument("--json", action="store_true",
                        help="one JSON object per figure: name, median, p95, target, met")
-    bench.add_argument("--clinic", metavar="URL", type=_text, default=None,
+    bench.add_argument("--clinic", metavar="URL", type=_server_url, default=None,
                        help="instead: the clinic load test — simulated workstations on the "
                        "PostgreSQL server at URL (a role that may create a scratch database, "
                        "dropped afterwards), checking for lost updates and errors")
