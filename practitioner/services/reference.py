@@ -33,6 +33,7 @@ from practitioner.db.base import database
 from practitioner.db.dialect import is_postgres, portable
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import (
+    AuditRow,
     PatientRow,
     RedFlagReviewRow,
     ReferenceEntryRow,
@@ -90,9 +91,12 @@ SNIPPET_WORDS = 14
 SUMMARY_CHARS = 180
 _OPEN, _CLOSE = "\x02", "\x03"  # match markers inside snippets; never in content
 _MARKERS = re.compile("([\x02\x03])")
-# While typing, the parsed library is trusted this long before its stamp is read again
-# (reading it costs about as much as the search); seeding here resets it at once.
+# While typing, the parsed library is trusted this long before its freshness is checked
+# again; seeding in this process replaces it at once.
 LIBRARY_RECHECK_SECONDS = 2.0
+# The audit entity of a seeding that changed the library: the change counter (the audit
+# trail) then tells every workstation that its parsed library is out of date.
+LIBRARY_ENTITY = "reference_library"
 
 
 @dataclass(frozen=True)
@@ -236,10 +240,8 @@ class ReferenceService:
         self._audit = audit or AuditService(user=user, clock=clock)
         self._patients = patients or PatientService()
         self._full_text = full_text
-        # The parsed library, with the stamp of the rows it was parsed from: parsing every
-        # entry's JSON took ~30 ms, paid twice on every patient opened.
-        self._parsed: tuple[tuple[Any, ...], list[Entry]] | None = None
         self._forgiving: tuple[list[Entry], Forgiver] | None = None
+        self._checked: list[Entry] | None = None  # the library this service last checked
         self._checked_at = 0.0
         self._shared: frozenset[str] = frozenset()
 
@@ -251,18 +253,29 @@ class ReferenceService:
 
         Idempotent: a second call with the same entries changes nothing and writes nothing.
         """
-        self._checked_at = 0.0  # the next search reads the library afresh
         shipped: dict[str, tuple[Entry, str]] = {}
         for entry in entries:
             if entry.slug in shipped:
                 raise KnownError(ErrorKind.DAMAGED,
                                  f"The reference entry “{entry.slug}” is given twice.")
             shipped[entry.slug] = (entry, _content(entry))
+        library = [entry for _, (entry, _) in sorted(shipped.items())]
         with translated_errors():
+            # The trail's head is read before the comparison: a seeding elsewhere after it
+            # comes later in the trail, so the next freshness check sees it.
+            head = _trail_head()
             if not self._needs_seeding(shipped):
+                _PARSED.keep(head, library)
                 return SeedResult(unchanged=len(shipped))
             with write_transaction():
-                return self._seed(shipped)
+                result = self._seed(shipped)
+                self._audit.record(
+                    AuditAction.UPDATE, entity=LIBRARY_ENTITY,
+                    detail=(f"{len(result.added)} added, {len(result.updated)} updated, "
+                            f"{len(result.removed)} removed"
+                            + (", index rebuilt" if result.reindexed else "")))
+                _PARSED.keep(_trail_head(), library)
+            return result
 
     def _stored(self) -> dict[str, tuple[int, int, str]]:
         return {
@@ -475,13 +488,14 @@ class ReferenceService:
         return [hits[first], *hits[:first], *hits[first + 1:]]
 
     def _recent_library(self) -> list[Entry]:
-        """The parsed library, its stamp read at most every LIBRARY_RECHECK_SECONDS."""
+        """The parsed library, its freshness checked at most every
+        LIBRARY_RECHECK_SECONDS by this service."""
         now = time.monotonic()
-        if self._parsed is None or now - self._checked_at > LIBRARY_RECHECK_SECONDS:
-            entries = self._library()
+        if (self._checked is not _PARSED.entries or _PARSED.entries is None
+                or now - self._checked_at > LIBRARY_RECHECK_SECONDS):
+            self._checked = self._library()
             self._checked_at = now
-            return entries
-        return self._parsed[1]
+        return self._checked
 
     def _forgiver(self, entries: list[Entry]) -> Forgiver:
         """The query widener for the stored library, rebuilt when the library changes."""
@@ -683,15 +697,16 @@ class ReferenceService:
     # -- flags --------------------------------------------------------------------------
 
     def _library(self) -> list[Entry]:
+        """The parsed library, read from the file only when it changed since it was last
+        parsed or seeded (one primary-key read of the audit trail otherwise)."""
         with translated_errors():
-            stamp = tuple(database.execute_sql(
-                "SELECT count(*), max(seeded_at), coalesce(sum(version), 0), "
-                "coalesce(sum(length(content)), 0) FROM reference_entry").fetchone())
-            if self._parsed is None or self._parsed[0] != stamp:
+            head = _trail_head()
+            if _PARSED.entries is None or not _PARSED.current(head):
                 rows = list(ReferenceEntryRow.select(ReferenceEntryRow.content))
-                self._parsed = (stamp, [entry_from_raw(json.loads(row.content))
-                                        for row in rows])
-        return self._parsed[1]
+                _PARSED.keep(head, sorted((entry_from_raw(json.loads(row.content))
+                                           for row in rows), key=lambda e: e.slug))
+            assert _PARSED.entries is not None
+            return _PARSED.entries
 
     def flags_for_patient(self, patient_id: int) -> list[Flag]:
         """What the library flags for this patient, most urgent first (see
@@ -816,6 +831,53 @@ class ReferenceService:
                         r.id, r.session_id, r.slug, r.entry_version, r.paragraph,
                         aware(r.inserted_at)))
         return found
+
+
+def _trail_head() -> tuple[int, str] | None:
+    """The audit trail's newest (seq, hash); None while it is empty."""
+    row = (AuditRow.select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc())
+           .limit(1).tuples().first())
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+class _ParsedLibrary:
+    """The library as last parsed or seeded in this process, with the audit trail's head
+    at that moment: parsing every entry's JSON took ~30 ms, and reading the whole table
+    on every keystroke to see whether it changed cost as much as the search.
+
+    Seeding that changes the library appends an audit entry (LIBRARY_ENTITY), so the
+    library is unchanged exactly while no such entry follows the head it was read at.
+    The head's hash pins the file's history: another file, or this one restored from a
+    backup, does not share it.
+    """
+
+    def __init__(self) -> None:
+        self.head: tuple[int, str] | None = None
+        self.entries: list[Entry] | None = None
+
+    def keep(self, head: tuple[int, str] | None, entries: list[Entry]) -> None:
+        self.head, self.entries = head, entries
+
+    def current(self, head: tuple[int, str] | None) -> bool:
+        """Whether the kept library is the stored one, the trail's head now being `head`
+        (and, when it is, remember `head` so the next check reads fewer entries)."""
+        kept = self.head
+        if kept is None or head is None or head[0] < kept[0]:
+            return False
+        if head == kept:
+            return True
+        same_history = AuditRow.select(AuditRow.hash).where(AuditRow.seq == kept[0]).scalar()
+        if same_history != kept[1]:
+            return False
+        if (AuditRow.select(AuditRow.seq)
+                .where(AuditRow.seq > kept[0], AuditRow.seq <= head[0],
+                       AuditRow.entity == LIBRARY_ENTITY).exists()):
+            return False
+        self.head = head
+        return True
+
+
+_PARSED = _ParsedLibrary()
 
 
 def _search_terms() -> SearchTerms:
