@@ -244,6 +244,7 @@ class ReferenceService:
         self._checked: list[Entry] | None = None  # the library this service last checked
         self._checked_at = 0.0
         self._shared: frozenset[str] = frozenset()
+        self._standing: dict[str, _Standing] = {}
 
     # -- seeding ------------------------------------------------------------------------
 
@@ -433,7 +434,8 @@ class ReferenceService:
                                                                            limit)
         # Entries with every word stay ahead of those with some; within each, the ones
         # whose title and names say most of what was typed come first.
-        hits = _by_names(every, forgiving, library) + _by_names(more, forgiving, library)
+        hits = (_by_names(every, forgiving, self._standing)
+                + _by_names(more, forgiving, self._standing))
         hits = self._benign_first(hits, forgiving, library, limit)
         brand_hits = [
             SearchHit(brand.see, brand.label, "medication", brand.label)
@@ -491,7 +493,7 @@ class ReferenceService:
         """The parsed library, its freshness checked at most every
         LIBRARY_RECHECK_SECONDS by this service."""
         now = time.monotonic()
-        if (self._checked is not _PARSED.entries or _PARSED.entries is None
+        if (self._checked is None or self._checked is not _PARSED.entries
                 or now - self._checked_at > LIBRARY_RECHECK_SECONDS):
             self._checked = self._library()
             self._checked_at = now
@@ -510,6 +512,7 @@ class ReferenceService:
                 points = {}
             self._forgiving = (entries, Forgiver(_search_terms(), texts, points))
             self._shared = _shared_names(entries)
+            self._standing = _standings(entries)
         return self._forgiving[1]
 
     def _pg_search(self, query: FullTextQuery, limit: int, *, every_word: bool) -> list[SearchHit]:
@@ -942,23 +945,57 @@ def _shared_names(entries: Iterable[Entry]) -> frozenset[str]:
     return frozenset(name for name, count in seen.items() if count >= SHARED_NAME)
 
 
+@dataclass(frozen=True)
+class _Standing:
+    """What ranking needs of an entry beyond the index: the entry, its folded words
+    (" night cramps …", as `_name_words`), and how many other entries refer to it."""
+
+    entry: Entry
+    words: str
+    cited_by: int
+
+
+def _standings(entries: list[Entry]) -> dict[str, _Standing]:
+    cited: dict[str, int] = {}
+    for entry in entries:
+        for slug in set(entry.related) - {entry.slug}:
+            cited[slug] = cited.get(slug, 0) + 1
+    return {
+        entry.slug: _Standing(entry, _name_words(" ".join(_index_values(entry)), ()),
+                              cited.get(entry.slug, 0))
+        for entry in entries
+    }
+
+
 def _by_names(hits: list[SearchHit], forgiving: ForgivingQuery,
-              library: dict[str, Entry]) -> list[SearchHit]:
+              standings: dict[str, _Standing]) -> list[SearchHit]:
     """`hits` re-ranked by how much of what was typed their title and names say (the
-    words as typed counting twice their synonyms, the title once more); the index's
-    order breaks ties."""
+    words as typed counting twice their synonyms, the title once more), then by how many
+    of the words typed they hold anywhere. Among entries that what was typed names alike
+    (a name many share, "charley horse"), a cause or condition (what the name is) comes
+    before the rest (what is done about it), then the one more entries refer to. The
+    index's order breaks remaining ties; it is not trusted further, as its scores fall
+    with an entry's length whatever matched."""
     query = forgiving.query
     if query is None:
         return hits
 
-    def score(hit: SearchHit) -> int:
-        entry = library.get(hit.slug)
-        if entry is None:
-            return 0
-        return (2 * _matched(entry, forgiving.typed) + _matched(entry, query.terms)
-                + _matched(entry, query.terms, title_only=True))
+    def score(hit: SearchHit) -> tuple[int, int, int, int]:
+        standing = standings.get(hit.slug)
+        if standing is None:
+            return (0, 0, 0, 0)
+        entry = standing.entry
+        typed = _matched(entry, forgiving.typed)
+        names = 2 * typed + _matched(entry, query.terms) + _matched(entry, query.terms,
+                                                                     title_only=True)
+        held = sum(any(f" {form}" in standing.words for form in forms)
+                   for forms in query.terms)
+        named = bool(forgiving.typed) and typed == len(forgiving.typed)
+        if not named:
+            return (names, held, 0, 0)
+        return (names, held, entry.kind in BENIGN_LEADS, standing.cited_by)
 
-    return sorted(hits, key=lambda hit: -score(hit))
+    return sorted(hits, key=lambda hit: tuple(-n for n in score(hit)))
 
 
 def _kind_order(kind: str) -> int:
