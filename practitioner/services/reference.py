@@ -33,6 +33,7 @@ from practitioner.db.base import database
 from practitioner.db.dialect import is_postgres, portable
 from practitioner.db.errors import translated_errors
 from practitioner.db.models import (
+    AuditRow,
     PatientRow,
     RedFlagReviewRow,
     ReferenceEntryRow,
@@ -90,9 +91,12 @@ SNIPPET_WORDS = 14
 SUMMARY_CHARS = 180
 _OPEN, _CLOSE = "\x02", "\x03"  # match markers inside snippets; never in content
 _MARKERS = re.compile("([\x02\x03])")
-# While typing, the parsed library is trusted this long before its stamp is read again
-# (reading it costs about as much as the search); seeding here resets it at once.
+# While typing, the parsed library is trusted this long before its freshness is checked
+# again; seeding in this process replaces it at once.
 LIBRARY_RECHECK_SECONDS = 2.0
+# The audit entity of a seeding that changed the library: the change counter (the audit
+# trail) then tells every workstation that its parsed library is out of date.
+LIBRARY_ENTITY = "reference_library"
 
 
 @dataclass(frozen=True)
@@ -236,12 +240,11 @@ class ReferenceService:
         self._audit = audit or AuditService(user=user, clock=clock)
         self._patients = patients or PatientService()
         self._full_text = full_text
-        # The parsed library, with the stamp of the rows it was parsed from: parsing every
-        # entry's JSON took ~30 ms, paid twice on every patient opened.
-        self._parsed: tuple[tuple[Any, ...], list[Entry]] | None = None
         self._forgiving: tuple[list[Entry], Forgiver] | None = None
+        self._checked: list[Entry] | None = None  # the library this service last checked
         self._checked_at = 0.0
         self._shared: frozenset[str] = frozenset()
+        self._standing: dict[str, _Standing] = {}
 
     # -- seeding ------------------------------------------------------------------------
 
@@ -251,18 +254,29 @@ class ReferenceService:
 
         Idempotent: a second call with the same entries changes nothing and writes nothing.
         """
-        self._checked_at = 0.0  # the next search reads the library afresh
         shipped: dict[str, tuple[Entry, str]] = {}
         for entry in entries:
             if entry.slug in shipped:
                 raise KnownError(ErrorKind.DAMAGED,
                                  f"The reference entry “{entry.slug}” is given twice.")
             shipped[entry.slug] = (entry, _content(entry))
+        library = [entry for _, (entry, _) in sorted(shipped.items())]
         with translated_errors():
+            # The trail's head is read before the comparison: a seeding elsewhere after it
+            # comes later in the trail, so the next freshness check sees it.
+            head = _trail_head()
             if not self._needs_seeding(shipped):
+                _PARSED.keep(head, library)
                 return SeedResult(unchanged=len(shipped))
             with write_transaction():
-                return self._seed(shipped)
+                result = self._seed(shipped)
+                self._audit.record(
+                    AuditAction.UPDATE, entity=LIBRARY_ENTITY,
+                    detail=(f"{len(result.added)} added, {len(result.updated)} updated, "
+                            f"{len(result.removed)} removed"
+                            + (", index rebuilt" if result.reindexed else "")))
+                _PARSED.keep(_trail_head(), library)
+            return result
 
     def _stored(self) -> dict[str, tuple[int, int, str]]:
         return {
@@ -420,7 +434,8 @@ class ReferenceService:
                                                                            limit)
         # Entries with every word stay ahead of those with some; within each, the ones
         # whose title and names say most of what was typed come first.
-        hits = _by_names(every, forgiving, library) + _by_names(more, forgiving, library)
+        hits = (_by_names(every, forgiving, self._standing)
+                + _by_names(more, forgiving, self._standing))
         hits = self._benign_first(hits, forgiving, library, limit)
         brand_hits = [
             SearchHit(brand.see, brand.label, "medication", brand.label)
@@ -475,13 +490,14 @@ class ReferenceService:
         return [hits[first], *hits[:first], *hits[first + 1:]]
 
     def _recent_library(self) -> list[Entry]:
-        """The parsed library, its stamp read at most every LIBRARY_RECHECK_SECONDS."""
+        """The parsed library, its freshness checked at most every
+        LIBRARY_RECHECK_SECONDS by this service."""
         now = time.monotonic()
-        if self._parsed is None or now - self._checked_at > LIBRARY_RECHECK_SECONDS:
-            entries = self._library()
+        if (self._checked is None or self._checked is not _PARSED.entries
+                or now - self._checked_at > LIBRARY_RECHECK_SECONDS):
+            self._checked = self._library()
             self._checked_at = now
-            return entries
-        return self._parsed[1]
+        return self._checked
 
     def _forgiver(self, entries: list[Entry]) -> Forgiver:
         """The query widener for the stored library, rebuilt when the library changes."""
@@ -496,6 +512,7 @@ class ReferenceService:
                 points = {}
             self._forgiving = (entries, Forgiver(_search_terms(), texts, points))
             self._shared = _shared_names(entries)
+            self._standing = _standings(entries)
         return self._forgiving[1]
 
     def _pg_search(self, query: FullTextQuery, limit: int, *, every_word: bool) -> list[SearchHit]:
@@ -683,15 +700,16 @@ class ReferenceService:
     # -- flags --------------------------------------------------------------------------
 
     def _library(self) -> list[Entry]:
+        """The parsed library, read from the file only when it changed since it was last
+        parsed or seeded (one primary-key read of the audit trail otherwise)."""
         with translated_errors():
-            stamp = tuple(database.execute_sql(
-                "SELECT count(*), max(seeded_at), coalesce(sum(version), 0), "
-                "coalesce(sum(length(content)), 0) FROM reference_entry").fetchone())
-            if self._parsed is None or self._parsed[0] != stamp:
+            head = _trail_head()
+            if _PARSED.entries is None or not _PARSED.current(head):
                 rows = list(ReferenceEntryRow.select(ReferenceEntryRow.content))
-                self._parsed = (stamp, [entry_from_raw(json.loads(row.content))
-                                        for row in rows])
-        return self._parsed[1]
+                _PARSED.keep(head, sorted((entry_from_raw(json.loads(row.content))
+                                           for row in rows), key=lambda e: e.slug))
+            assert _PARSED.entries is not None
+            return _PARSED.entries
 
     def flags_for_patient(self, patient_id: int) -> list[Flag]:
         """What the library flags for this patient, most urgent first (see
@@ -818,6 +836,53 @@ class ReferenceService:
         return found
 
 
+def _trail_head() -> tuple[int, str] | None:
+    """The audit trail's newest (seq, hash); None while it is empty."""
+    row = (AuditRow.select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc())
+           .limit(1).tuples().first())
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+class _ParsedLibrary:
+    """The library as last parsed or seeded in this process, with the audit trail's head
+    at that moment: parsing every entry's JSON took ~30 ms, and reading the whole table
+    on every keystroke to see whether it changed cost as much as the search.
+
+    Seeding that changes the library appends an audit entry (LIBRARY_ENTITY), so the
+    library is unchanged exactly while no such entry follows the head it was read at.
+    The head's hash pins the file's history: another file, or this one restored from a
+    backup, does not share it.
+    """
+
+    def __init__(self) -> None:
+        self.head: tuple[int, str] | None = None
+        self.entries: list[Entry] | None = None
+
+    def keep(self, head: tuple[int, str] | None, entries: list[Entry]) -> None:
+        self.head, self.entries = head, entries
+
+    def current(self, head: tuple[int, str] | None) -> bool:
+        """Whether the kept library is the stored one, the trail's head now being `head`
+        (and, when it is, remember `head` so the next check reads fewer entries)."""
+        kept = self.head
+        if kept is None or head is None or head[0] < kept[0]:
+            return False
+        if head == kept:
+            return True
+        same_history = AuditRow.select(AuditRow.hash).where(AuditRow.seq == kept[0]).scalar()
+        if same_history != kept[1]:
+            return False
+        if (AuditRow.select(AuditRow.seq)
+                .where(AuditRow.seq > kept[0], AuditRow.seq <= head[0],
+                       AuditRow.entity == LIBRARY_ENTITY).exists()):
+            return False
+        self.head = head
+        return True
+
+
+_PARSED = _ParsedLibrary()
+
+
 def _search_terms() -> SearchTerms:
     """The shipped search vocabulary; none (search as typed) if it cannot be read, so a
     damaged install still searches rather than failing at every keystroke."""
@@ -880,23 +945,57 @@ def _shared_names(entries: Iterable[Entry]) -> frozenset[str]:
     return frozenset(name for name, count in seen.items() if count >= SHARED_NAME)
 
 
+@dataclass(frozen=True)
+class _Standing:
+    """What ranking needs of an entry beyond the index: the entry, its folded words
+    (" night cramps …", as `_name_words`), and how many other entries refer to it."""
+
+    entry: Entry
+    words: str
+    cited_by: int
+
+
+def _standings(entries: list[Entry]) -> dict[str, _Standing]:
+    cited: dict[str, int] = {}
+    for entry in entries:
+        for slug in set(entry.related) - {entry.slug}:
+            cited[slug] = cited.get(slug, 0) + 1
+    return {
+        entry.slug: _Standing(entry, _name_words(" ".join(_index_values(entry)), ()),
+                              cited.get(entry.slug, 0))
+        for entry in entries
+    }
+
+
 def _by_names(hits: list[SearchHit], forgiving: ForgivingQuery,
-              library: dict[str, Entry]) -> list[SearchHit]:
+              standings: dict[str, _Standing]) -> list[SearchHit]:
     """`hits` re-ranked by how much of what was typed their title and names say (the
-    words as typed counting twice their synonyms, the title once more); the index's
-    order breaks ties."""
+    words as typed counting twice their synonyms, the title once more), then by how many
+    of the words typed they hold anywhere. Among entries that what was typed names alike
+    (a name many share, "charley horse"), a cause or condition (what the name is) comes
+    before the rest (what is done about it), then the one more entries refer to. The
+    index's order breaks remaining ties; it is not trusted further, as its scores fall
+    with an entry's length whatever matched."""
     query = forgiving.query
     if query is None:
         return hits
 
-    def score(hit: SearchHit) -> int:
-        entry = library.get(hit.slug)
-        if entry is None:
-            return 0
-        return (2 * _matched(entry, forgiving.typed) + _matched(entry, query.terms)
-                + _matched(entry, query.terms, title_only=True))
+    def score(hit: SearchHit) -> tuple[int, int, int, int]:
+        standing = standings.get(hit.slug)
+        if standing is None:
+            return (0, 0, 0, 0)
+        entry = standing.entry
+        typed = _matched(entry, forgiving.typed)
+        names = 2 * typed + _matched(entry, query.terms) + _matched(entry, query.terms,
+                                                                     title_only=True)
+        held = sum(any(f" {form}" in standing.words for form in forms)
+                   for forms in query.terms)
+        named = bool(forgiving.typed) and typed == len(forgiving.typed)
+        if not named:
+            return (names, held, 0, 0)
+        return (names, held, entry.kind in BENIGN_LEADS, standing.cited_by)
 
-    return sorted(hits, key=lambda hit: -score(hit))
+    return sorted(hits, key=lambda hit: tuple(-n for n in score(hit)))
 
 
 def _kind_order(kind: str) -> int:

@@ -34,6 +34,21 @@ def test_every_brand_the_library_lists_has_its_generic() -> None:
             assert not missing, entry.slug
 
 
+def test_no_brand_said_to_be_unlinked_is_listed_by_the_library() -> None:
+    listed = {name_key(name): entry.slug for entry in load_reference() if entry.medication
+              for name in (*entry.medication.brands, *entry.medication.generics)}
+    said_unlinked = {brand.brand: listed.get(name_key(brand.brand))
+                     for brand in load_search_terms().brands if not brand.linked}
+    assert not {brand: slug for brand, slug in said_unlinked.items() if slug}
+
+
+def test_every_brand_the_vocabulary_links_is_still_a_brand_in_the_library() -> None:
+    brands = {name_key(b) for e in load_reference() if e.medication
+              for b in e.medication.brands}
+    linked = [b.brand for b in load_search_terms().brands if b.linked]
+    assert not [b for b in linked if name_key(b) not in brands]
+
+
 def test_a_flag_for_a_brand_names_its_generic() -> None:
     flags = medication_flags(["Evista 60mg"], load_reference(),
                              load_search_terms().generic_of())
