@@ -13,11 +13,12 @@ from pytestqt.qtbot import QtBot
 
 from practitioner.content.reference import load_reference
 from practitioner.domain.outcome_text import JUDGING_ENTRY
-from practitioner.domain.outcomes import DiaryEntry, SessionMeasures
+from practitioner.domain.outcomes import DiaryEntry, SessionMeasures, diary_weeks
 from practitioner.domain.patient import Patient
 from practitioner.services.bundle import Services
 from practitioner.ui.main_window import MainWindow
 from practitioner.ui.pages.outcomes_page import OutcomesPage
+from practitioner.ui.widgets.diary_panel import DiaryPanel
 from tests.helpers.session_inputs import full_session
 
 VISITS = ((dt.datetime(2024, 6, 10, 10), 11.0, 7.0, 4.0),
@@ -88,6 +89,25 @@ def test_every_header_and_figure_fits_at_the_default_window_size(
         QApplication.processEvents()
         assert _clipped_headers(table) == [], table.accessibleName()
     assert _clipped_cells(page.progress.table) == []
+
+
+def test_the_diary_tables_headers_fit_at_every_width(qtbot: QtBot) -> None:
+    """Side by side or one above the other, neither diary table is starved of width."""
+    panel = DiaryPanel()
+    qtbot.addWidget(panel)
+    entries = [DiaryEntry(dt.date(2024, 5, 1) + dt.timedelta(days=n), n % 4, 6, 12.5, True)
+               for n in range(40)]
+    panel.show_diary(entries, diary_weeks(entries))
+    panel.show()
+    qtbot.waitExposed(panel)
+    clipped = []
+    for width in range(480, 1400, 20):
+        panel.resize(width, 500)
+        QApplication.processEvents()
+        clipped += [f"{width} px: {table.accessibleName()}: {problem}"
+                    for table in (panel.entries, panel.weeks)
+                    for problem in _clipped_headers(table)]
+    assert clipped == []
 
 
 def test_figures_are_formatted_and_the_direction_said_in_words(

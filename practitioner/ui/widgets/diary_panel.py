@@ -43,6 +43,8 @@ WEEK_TIPS = ("The Monday the week starts", "Days recorded in the week",
 
 #: Rows measured when sizing a diary column to its contents (years of days stay quick).
 ROWS_MEASURED = 200
+#: Shares of the height the days and the weeks take when one stands above the other.
+STACKED_HEIGHTS = (3, 2)
 
 
 def _columns_width(view: QTableView) -> int:
@@ -94,12 +96,6 @@ class DiaryPanel(QWidget):
         for column, tip in enumerate(WEEK_TIPS):
             if (item := self.weeks.horizontalHeaderItem(column)) is not None:
                 item.setToolTip(tip)
-        for header in (self.entries.horizontalHeader(), self.weeks.horizontalHeader()):
-            # Widths from the headers and figures; dates and small counts are alike, so a
-            # sample of rows measures years of days as well as all of them.
-            header.setResizeContentsPrecision(50)
-            for column in range(header.count() - 1):
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
         entry_row = QHBoxLayout()
         for widget in (self.day, self.cramps, self.severity, self.minutes):
@@ -113,6 +109,8 @@ class DiaryPanel(QWidget):
         actions.addStretch(1)
         actions.addWidget(self.import_button)
         for view in (self.entries, self.weeks):
+            # Widths from the headers and figures; dates and small counts are alike, so a
+            # sample of rows measures years of days as well as all of them.
             header = view.horizontalHeader()
             header.setResizeContentsPrecision(ROWS_MEASURED)
             for column in range(header.count() - 1):  # the last one stretches
@@ -120,8 +118,8 @@ class DiaryPanel(QWidget):
         # Side by side when both tables' columns fit the width, else one above the other
         # (never a table scrolling sideways).
         self._tables = tables = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        tables.addWidget(self.entries, 3)
-        tables.addWidget(self.weeks, 2)
+        tables.addWidget(self.entries)
+        tables.addWidget(self.weeks)
         for view in (self.entries, self.weeks):
             view.horizontalHeader().sectionResized.connect(self._arrange_tables)
         layout = QVBoxLayout(self)
@@ -141,12 +139,17 @@ class DiaryPanel(QWidget):
         self._arrange_tables()
 
     def _arrange_tables(self, *_: object) -> None:
-        needed = sum(_columns_width(view) for view in (self.entries, self.weeks))
-        direction = (QBoxLayout.Direction.LeftToRight
-                     if self.width() >= needed + self._tables.spacing()
-                     else QBoxLayout.Direction.TopToBottom)
+        needs = [_columns_width(view) for view in (self.entries, self.weeks)]
+        if self.width() >= sum(needs) + self._tables.spacing():
+            # Each table's share of the width in proportion to its columns' need, so
+            # neither gets less than it needs (a fixed split would starve one of them).
+            direction, stretches = QBoxLayout.Direction.LeftToRight, needs
+        else:
+            direction, stretches = QBoxLayout.Direction.TopToBottom, list(STACKED_HEIGHTS)
         if self._tables.direction() != direction:
             self._tables.setDirection(direction)
+        for index, stretch in enumerate(stretches):
+            self._tables.setStretch(index, stretch)
 
     def show_diary(self, entries: Sequence[DiaryEntry], weeks: Sequence[DiaryWeek]) -> None:
         """Fill both tables, newest first."""
