@@ -147,7 +147,7 @@ def test_keyboard_shortcuts_are_made_from_the_actions_as_they_are(
     keys = {command: key for _, command, key in rows}
     assert keys["Find patient"] == QKeySequence("Ctrl+Alt+F").toString(
         QKeySequence.SequenceFormat.NativeText)
-    assert keys["Preferences"] and keys["Reference"] == "F9"
+    assert keys["Preferences"] and keys["Reference pane"] == "F9"
     for field in dataclasses.fields(Actions):
         action = getattr(window.commands, field.name)
         if not action.shortcut().isEmpty():
