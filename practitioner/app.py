@@ -89,6 +89,11 @@ def _install_excepthook(messages: Messages, log_file: Path | None) -> None:
     the user politely, never with a traceback, naming the log file."""
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        from practitioner.db.cipher import DATABASE_ERRORS
+        from practitioner.db.errors import known_error
+
+        if isinstance(value, DATABASE_ERRORS):  # damage a read met (a row not UTF-8)
+            value = known_error(value) or value
         if isinstance(value, KnownError):
             # Its message may name the patient; the log gets the kind only.
             log.warning("known error shown to the user: %s", value.kind.value)
