@@ -3,7 +3,7 @@
 Start-up paints the main window before it loads the rest of the app: this module imports
 only Qt and a few small modules at load time, shows `MainWindow.opening()` (title, size,
 menus, "Opening the records…"), and once that is on screen imports the services, opens
-the records and builds the panels into it. The page check of the records (`quick_check`,
+the records and builds the panels into it. The page check of the records (`integrity_check`,
 which reads the whole file) then runs on a worker thread (`RecordsTools.check_in_background`).
 """
 
@@ -89,6 +89,11 @@ def _install_excepthook(messages: Messages, log_file: Path | None) -> None:
     the user politely, never with a traceback, naming the log file."""
 
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        from practitioner.db.cipher import DATABASE_ERRORS
+        from practitioner.db.errors import known_error
+
+        if isinstance(value, DATABASE_ERRORS):  # damage a read met (a row not UTF-8)
+            value = known_error(value) or value
         if isinstance(value, KnownError):
             # Its message may name the patient; the log gets the kind only.
             log.warning("known error shown to the user: %s", value.kind.value)
@@ -169,7 +174,7 @@ def build_window(
     """Open the records at `path` (with `passphrase` when encrypted, or to create them
     encrypted) and build the main window over them (`into` a window painted already).
 
-    With `check_later` an existing file's page check (`quick_check`, which reads the
+    With `check_later` an existing file's page check (`integrity_check`, which reads the
     whole file) runs on a worker thread once the window is built, and the reference
     library is seeded after it passed; damage found then reopens the records read-only
     with the banner. The checks that guard a file before anything is written (ours, not

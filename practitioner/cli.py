@@ -28,7 +28,12 @@ from practitioner.cli_grammar import PROGRAM, Records, parsed
 from practitioner.content.errors import ContentError
 from practitioner.content.reference import load_reference
 from practitioner.db.backup import opened_file
-from practitioner.db.cipher import PASSPHRASE_ENV, is_encrypted, passphrase_from_env
+from practitioner.db.cipher import (
+    DATABASE_ERRORS,
+    PASSPHRASE_ENV,
+    is_encrypted,
+    passphrase_from_env,
+)
 from practitioner.db.connection import (
     close_database,
     inspect_file,
@@ -36,6 +41,7 @@ from practitioner.db.connection import (
     open_read_only,
     open_sqlite,
 )
+from practitioner.db.errors import known_error
 from practitioner.db.header import has_backups
 from practitioner.db.migrate import known_migrations
 from practitioner.db.server import (
@@ -669,13 +675,25 @@ def run(args: argparse.Namespace, *, pdf_writer: PdfWriter | None = None,
                                exit_code_for(ErrorKind.DISK_FULL), ErrorKind.DISK_FULL.value)
             return _failed(args, f"{exc.strerror or exc} ({exc.filename or 'file'})",
                            ExitCode.FAILED, "file")
+        except DATABASE_ERRORS as exc:
+            # A read that meets damage the open-time check could not see (text that is
+            # not UTF-8 in a row): the driver's error names it. Any other is a bug.
+            known = known_error(exc)
+            if known is None:
+                return _bug(args, exc)
+            return _failed(args, known.message + _restore_hint(args, known),
+                           exit_code_for(known.kind), known.kind.value)
         except Exception as exc:  # a bug: its details go to the log, never to the terminal
-            log.exception("unexpected failure")  # types and places only (practitioner.logs)
-            log_file = current_log_file()
-            return _failed(args, f"unexpected failure ({type(exc).__name__}); please "
-                           "report it" + (f" with the log file {log_file}." if log_file
-                                          else "."),
-                           ExitCode.BUG, "bug")
+            return _bug(args, exc)
+
+
+def _bug(args: argparse.Namespace, exc: Exception) -> int:
+    """Say a bug stopped the command; its details go to the log, never to the terminal."""
+    log.error("unexpected failure", exc_info=exc)  # types and places only (practitioner.logs)
+    log_file = current_log_file()
+    return _failed(args, f"unexpected failure ({type(exc).__name__}); please report it"
+                   + (f" with the log file {log_file}." if log_file else "."),
+                   ExitCode.BUG, "bug")
 
 
 def _quiet_stdout() -> None:

@@ -140,6 +140,8 @@ def acquire(records: Path) -> InstanceLock:
     Raises KnownError (LOCKED) naming the process and host that hold it, or (READ_ONLY,
     CANNOT_OPEN) when the lock file cannot be written.
     """
+    if Path(records).is_dir():  # "." or "/" has no name to put ".lock" after, either
+        raise KnownError(ErrorKind.CANNOT_OPEN, f"{records} is a folder, not a records file.")
     path = lock_path(records)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -61,7 +61,9 @@ class PrivateFormatter(logging.Formatter):
         # Never the traceback text another handler's formatter cached on the record.
         cached, record.exc_text = record.exc_text, None
         try:
-            return super().format(record)
+            # A path with undecodable bytes holds lone surrogates, which no encoding
+            # writes: they are written escaped (\udcff) rather than failing the line.
+            return super().format(record).encode("utf-8", "backslashreplace").decode()
         finally:
             record.exc_text = cached
 
@@ -97,6 +99,9 @@ def setup_logging(*, verbose: bool = False, stderr_format: str = "%(message)s",
     stderr (all lines with `verbose`; none without it when not `warnings_to_stderr`, as
     the CLI, whose failures are said in one line of their own). Returns the log file, or
     None when its folder cannot be written. Calling it again replaces an earlier call's."""
+    # A line that cannot be written (a full disk) is lost quietly: logging would print
+    # "--- Logging error ---" and a traceback to the user's terminal.
+    logging.raiseExceptions = False
     root = logging.getLogger()
     for handler in [h for h in root.handlers if getattr(h, _MARK, False)]:
         root.removeHandler(handler)

@@ -45,6 +45,8 @@ _BY_MESSAGE: tuple[tuple[str, ErrorKind], ...] = (
     ("disk i/o error", ErrorKind.CANNOT_OPEN),
     ("file is not a database", ErrorKind.NOT_A_DATABASE),
     ("malformed", ErrorKind.DAMAGED),
+    # The app writes only UTF-8 text: a stored text that is not is a damaged page.
+    ("could not decode to utf-8", ErrorKind.DAMAGED),
     # PostgreSQL (psycopg): a failed connection carries no SQLSTATE, only its text.
     ("password authentication failed", ErrorKind.AUTH_FAILED),
     ("no password supplied", ErrorKind.AUTH_FAILED),

@@ -44,11 +44,28 @@ def starts_formula(char: str) -> bool:
             or unicodedata.normalize("NFKC", char)[:1] in FORMULA_STARTS)
 
 
+# Unicode's Default_Ignorable_Code_Point: characters drawn as nothing whatever their
+# category (the combining grapheme joiner and variation selectors are marks, the Hangul
+# fillers letters). unicodedata does not expose the property, so its ranges are here.
+_IGNORABLE = ((0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160),
+              (0x17B4, 0x17B5), (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E),
+              (0x2060, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
+              (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+              (0xE0000, 0xE0FFF))
+
+
+def invisible(char: str) -> bool:
+    """Whether `char` is drawn as nothing (Unicode's Default_Ignorable_Code_Point)."""
+    code = ord(char)
+    return any(low <= code <= high for low, high in _IGNORABLE)
+
+
 def skippable(char: str) -> bool:
     """Whether a spreadsheet may pass over `char` before it decides what a cell holds:
-    white space, control and invisible formatting characters, quotes."""
-    return (char.isspace() or char in "\"'"
-            or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp"))
+    white space, control and invisible characters, combining marks (with nothing before
+    them to sit on), quotes."""
+    return (char.isspace() or char in "\"'" or invisible(char)
+            or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"))
 
 
 def _risky_from(text: str) -> list[bool]:

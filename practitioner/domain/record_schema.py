@@ -401,7 +401,8 @@ def _check(spec: Spec, value: Any, path: str, version: int) -> None:
     elif isinstance(spec, Number):
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise DocumentError(path, f"expected a number, found {_kind(value)}")
-        if not math.isfinite(value) or abs(value) > 1e15:
+        # abs() first: a whole number too large for a float would overflow isfinite().
+        if abs(value) > 1e15 or not math.isfinite(value):
             raise DocumentError(path, "number out of range")
     elif isinstance(spec, Boolean):
         if not isinstance(value, bool):

@@ -186,3 +186,18 @@ def test_a_device_or_pipe_is_neither_read_as_records_nor_replaced_by_an_export(
         assert (code, out) == (ExitCode.FAILED, ""), argv
         assert "is a device or pipe, not a file" in err
     assert stat.S_ISFIFO(pipe.lstat().st_mode)
+
+
+@pytest.mark.parametrize("verbose", [(), ("--verbose",)], ids=["file", "file+stderr"])
+def test_a_records_path_with_undecodable_bytes_is_logged_escaped_not_with_a_traceback(
+    migrated_template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    verbose: tuple[str, ...],
+) -> None:
+    odd = Path(os.fsdecode(bytes(tmp_path) + b"/records-\xff.db"))
+    demo_records(migrated_template, odd, patients=1)
+
+    code, _, err = _run(capsys, *verbose, "--db", odd, "backup")  # logs the backup's path
+
+    assert code == ExitCode.OK, err
+    assert "Logging error" not in err
+    assert "records-\\udcff" in (data_dir() / "logs" / "practitioner.log").read_text("utf-8")

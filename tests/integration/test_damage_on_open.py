@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import sqlite3
 import sys
 import zipfile
 from collections.abc import Callable
@@ -47,6 +48,30 @@ def _zero(path: Path) -> None:
     path.write_bytes(bytes(path.stat().st_size))
 
 
+def _table_leaf_pages(data: bytes) -> Callable[[int], bool]:
+    size = int.from_bytes(data[16:18], "big")
+    size = 65536 if size == 1 else size
+    return lambda at: data[at // size * size + (100 if at < size else 0)] == 0x0D
+
+
+def _in_rows(change: Callable[[bytes], bytes],
+             text: str = "SELECT hash FROM audit_log WHERE seq = 4") -> Callable[[Path], None]:
+    """Change a stored `text` where rows keep it (table leaf pages), not in an index on it:
+    as a flipped byte on a disk would, unseen by quick_check."""
+    def damage(path: Path) -> None:
+        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as conn:
+            [value] = conn.execute(text).fetchone()
+        data = bytearray(path.read_bytes())
+        in_a_row = _table_leaf_pages(bytes(data))
+        needle, at = value.encode(), 0
+        while (at := data.find(needle, at)) != -1:
+            if in_a_row(at):
+                data[at:at + len(needle)] = change(needle)
+            at += 1
+        path.write_bytes(bytes(data))
+    return damage
+
+
 # Each passes SQLite's own quick_check, or fails only once a query needs the broken part.
 FAULTS: dict[str, Callable[[Path], None]] = {
     "cut-by-one-byte": _cut(1),
@@ -62,6 +87,8 @@ FAULTS: dict[str, Callable[[Path], None]] = {
     "more-free-pages-than-pages": _poke(36, (10**6).to_bytes(4, "big")),
     "cut-to-its-header": lambda path: os.truncate(path, 100),
     "cut-inside-its-header": lambda path: os.truncate(path, 50),
+    "row-missing-from-its-index": _in_rows(lambda text: bytes([text[0] ^ 1]) + text[1:]),
+    "row-text-not-utf8": _in_rows(lambda text: b"\xff" + text[1:]),
 }
 # Commands that open the records to write, and the ones that only read them.
 COMMANDS: dict[str, list[str]] = {
@@ -117,6 +144,20 @@ def test_no_command_writes_to_a_damaged_file_and_each_says_damaged(
     assert made <= {"records.db", "records.db-wal", "records.db-shm"}
     wal = records.with_name("records.db-wal")
     assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_text_no_check_can_see_is_not_utf8_is_damage_when_read_not_a_bug(
+    records: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A column no index or check covers: the file passes integrity_check, and the fault
+    # shows only when export reads the row.
+    _in_rows(lambda text: b"\xff" + text[1:],
+             "SELECT plan FROM treatment_session WHERE plan != '' ORDER BY id")(records)
+    before = sha256(records)
+    assert cli.main(["--db", str(records), "export", "--format", "json"]) == ExitCode.DAMAGED
+    err = capsys.readouterr().err
+    assert "damaged" in err and "unexpected" not in err, err
+    assert sha256(records) == before
 
 
 def test_a_damaged_file_names_the_newest_verified_backup_to_restore(

@@ -50,7 +50,7 @@ def _fill(folder: Path) -> None:
 
 def test_every_command_on_a_full_disk_says_the_disk_is_full(
     migrated_template: Path, tmp_path: Path, full_disk: Path,
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, qapp: object,
 ) -> None:
     source = demo_records(migrated_template, tmp_path / "source.db", patients=3)
     assert cli.main(["--db", str(source), "export", "--format", "json",

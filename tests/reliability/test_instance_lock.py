@@ -84,3 +84,32 @@ def test_writing_cli_commands_respect_the_lock(migrated_template: Path, tmp_path
         assert run_cli(tmp_path, "--db", records, "backup").returncode == 0
     result = run_cli(tmp_path, "--db", records, "demo", "--patients", "1")
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("folder", [".", "/", "records-folder"])
+def test_a_folder_given_as_the_records_is_refused_before_its_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "records-folder").mkdir()
+    with pytest.raises(KnownError) as refused:
+        acquire(Path(folder))
+    assert refused.value.kind is ErrorKind.CANNOT_OPEN
+    assert "is a folder" in refused.value.message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records-folder"]
+
+
+@pytest.mark.parametrize("command", [["demo"], ["import", "x.json"], ["restore", "x.db"],
+                                     ["purge", "--patient", "1"], ["encrypt"],
+                                     ["change-passphrase"]], ids=" ".join)
+def test_writing_commands_on_a_folder_say_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    command: list[str],
+) -> None:
+    from practitioner.exit_codes import ExitCode
+    from practitioner.reporting import cli_main
+
+    monkeypatch.chdir(tmp_path)
+    assert cli_main(["--db", ".", *command]) == ExitCode.FAILED
+    err = capsys.readouterr().err
+    assert "is a folder" in err and "unexpected" not in err, err

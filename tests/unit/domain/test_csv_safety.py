@@ -22,10 +22,15 @@ from practitioner.domain.csv_safety import (
     safe_text,
 )
 
+# Drawn as nothing though neither space nor format character: combining grapheme joiner,
+# variation selector, Hangul fillers, a tag, word joiner, Mongolian vowel separator.
+INVISIBLE = ["\u034f", "\ufe0f", "\u3164", "\u115f", "\uffa0", "\U000e0020", "\u2060",
+             "\u180e"]
 # What a hostile cell is made of: formula starts in every form, what hides them (spaces,
 # NBSP, zero-width space, BOM, line breaks, quotes), and the separators of any locale.
 HOSTILE = [*"=+-@\t\r\n ;,'\"|", "\u00a0", "\u200b", "\ufeff", "\u3000", "\u2028",
            "\uff1d", "\uff0b", "\uff0d", "\uff20", "\ufe66", "\u2212", "\x00", "\x0b",
+           *INVISIBLE, "\u0301", "\u208a", "\u207c",
            "A", "1", "SUM(A1)", "cmd|' /C calc'!A0"]
 hostile_text = st.lists(st.sampled_from(HOSTILE), max_size=12).map("".join) | st.text()
 
@@ -36,7 +41,8 @@ def is_formula(field: str) -> bool:
     for char in field:
         if char in "\t\r" or unicodedata.normalize("NFKC", char)[:1] in "=+-@":
             return True
-        if not (char.isspace() or unicodedata.category(char) in ("Cf", "Cc", "Zs")):
+        if not (char.isspace() or char in INVISIBLE
+                or unicodedata.category(char) in ("Cf", "Cc", "Zs", "Mn", "Me")):
             return False
     return False
 
@@ -67,7 +73,8 @@ def test_no_cell_is_a_formula_with_either_separator(cells: list[str]) -> None:
 
 
 @pytest.mark.parametrize("start", [*FORMULA_STARTS, "\uff1d", "\uff0b", "\uff0d", "\uff20"])
-@pytest.mark.parametrize("hider", ["", " ", "\u00a0", "\u200b", "\ufeff", "\n", " \n "])
+@pytest.mark.parametrize("hider", ["", " ", "\u00a0", "\u200b", "\ufeff", "\n", " \n ",
+                                   *INVISIBLE, "\u3164\u200e", "\u00a0\ufe0f"])
 def test_every_formula_start_is_neutralised_behind_what_hides_it(start: str, hider: str
                                                                   ) -> None:
     assert safe_text(hider + start + "1+1").startswith("'")

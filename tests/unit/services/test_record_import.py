@@ -408,6 +408,28 @@ def test_every_moment_at_the_edge_of_the_calendar_is_refused_at_its_path(
         assert "outside the supported dates" in error.reason
 
 
+#: Whole numbers JSON allows and a float cannot hold (`math.isfinite` overflows on them).
+HUGE_NUMBERS = (10**400, -(10**400), 10**309)
+
+
+def test_every_number_field_refuses_a_whole_number_too_large_for_a_float(
+    small_document: dict[str, Any],
+) -> None:
+    paths = [path for path in _paths(small_document) if path and "progress" not in path
+             and isinstance(_at(small_document, path), int | float)
+             and not isinstance(_at(small_document, path), bool)]
+    assert len(paths) > 50
+    for index, path in enumerate(paths):
+        error = _error(_set(small_document, path, HUGE_NUMBERS[index % len(HUGE_NUMBERS)]))
+        assert error.path == _json_path(path), (path, error)
+
+
+def _at(document: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        document = document[step]
+    return document
+
+
 @pytest.mark.parametrize("where", ["created_at", "updated_at"])
 @pytest.mark.parametrize("moment", EXTREME_MOMENTS[:2])
 def test_the_reported_edge_moments_are_refused_naming_the_field(
@@ -435,7 +457,8 @@ def test_a_custom_measure_named_with_a_lone_surrogate_is_refused_as_invalid_text
 # --- fuzzing -------------------------------------------------------------------------
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+    st.none() | st.booleans() | st.integers() | st.sampled_from(HUGE_NUMBERS)
+    | st.floats(allow_nan=False)
     | st.text(max_size=20) | st.sampled_from(EXTREME_MOMENTS),
     lambda inner: st.lists(inner, max_size=3)
     | st.dictionaries(st.text(max_size=8), inner, max_size=3),
