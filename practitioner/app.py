@@ -193,6 +193,7 @@ def build_window(
     from practitioner.services.backups import BackupService
     from practitioner.services.demo import fill_demo
     from practitioner.services.security import hash_secret
+    from practitioner.services.audit import AuditService
     from practitioner.services.sessions import SessionService
     from practitioner.ui import preferences
     from practitioner.ui.records_tools import RecordsTools
@@ -203,7 +204,10 @@ def build_window(
     check_later = check_later and file_kind(path) is not FileKind.NEW
     try:
         db = open_sqlite(path, passphrase=passphrase, check_pages=not check_later)
+        if not check_later:  # else once the page check passed (`healthy` below)
+            AuditService().refuse_if_broken(path.name)
     except KnownError as exc:
+        close_database()
         db = open_damaged_read_only(path, exc)  # Raises `exc` again unless ours and readable.
         damage = exc
     # The lock screen checks the passphrase against its hash; it never keeps the text.
@@ -245,6 +249,8 @@ def build_window(
             return load_reference()  # parsed here too, off the GUI thread
 
         def healthy(entries: Any) -> None:
+            # Whole pages, but a tampered history keeps the records read-only too.
+            services.audit.refuse_if_broken(path.name)
             try:
                 user.switch(clinic.solo_user(practitioner_name(settings))())
                 services.reference.seed(entries)

@@ -333,13 +333,22 @@ def _restore_hint(args: argparse.Namespace, exc: KnownError) -> str:
         f"restore it with “restore {newest.path}”."
 
 
+# Commands that can do their work on records opened read-only (what they add to them, an
+# audit entry or a kept letter, is then left out and said so).
+_READ_ONLY_CAPABLE = ("export", "report")
+
+
 def _open_for(command: str, path: Path, passphrase: str | None) -> KnownError | None:
-    """Open the records; export and report may read a damaged file read-only, and then
-    get the damage back."""
+    """Open the records; export and report may read a damaged file, or records whose
+    audit trail was tampered with, read-only, and then get the problem back. Nothing is
+    written to either (`audit` reads the trail itself: that is what it is for)."""
     try:
         open_sqlite(path, passphrase=passphrase)
+        if command != "audit":
+            AuditService().refuse_if_broken(path.name)
     except KnownError as exc:
-        if command not in ("export", "report"):
+        close_database()
+        if command not in _READ_ONLY_CAPABLE:
             raise
         open_damaged_read_only(path, exc)
         return exc

@@ -374,16 +374,19 @@ def _header_stamps(path: Path) -> tuple[int, int] | None:
 def open_damaged_read_only(
     path: Path, damage: KnownError, *, migrations_dir: Path = MIGRATIONS_DIR
 ) -> ReadOnlyDatabase:
-    """Open the damaged records file `path` read-only and bind the models to it.
+    """Open the damaged records file `path` (or one whose audit trail was tampered with)
+    read-only and bind the models to it.
 
-    `damage` is the error `open_sqlite` raised; it is raised again when the file is not
-    ours, is too new, or not even its list of tables can be read.
+    `damage` is the error `open_sqlite` (or the trail's verification) raised; it is
+    raised again when the file is not ours, is too new, or not even its list of tables
+    can be read.
     """
     path = Path(path)
     stamps = _header_stamps(path)
     latest = max((m.idx for m in known_migrations(migrations_dir)), default=0)
     header = header_damage(path)
-    if damage.kind is not ErrorKind.DAMAGED or stamps is None or stamps[0] != APPLICATION_ID \
+    if damage.kind not in (ErrorKind.DAMAGED, ErrorKind.AUDIT_BROKEN) or stamps is None \
+            or stamps[0] != APPLICATION_ID \
             or stamps[1] > latest or (header is not None and not header.readable):
         raise damage  # Nothing read from a wrong header could be trusted.
     db = ReadOnlyDatabase(f"{path.resolve().as_uri()}?mode=ro", uri=True,

@@ -131,6 +131,16 @@ class AuditService:
         with translated_errors():
             return audit.entries(patient_id)
 
+    def refuse_if_broken(self, records: str) -> None:
+        """Raise KnownError (AUDIT_BROKEN) when the trail of the open `records` was
+        tampered with: nothing may be added to records whose history cannot be trusted."""
+        broken = self.verify().broken
+        if broken is not None:
+            raise KnownError(ErrorKind.AUDIT_BROKEN, f"The audit trail of {records} is broken "
+                             f"at entry {broken.seq}: {broken.reason}. Nothing is added to "
+                             "records whose history was changed: check them with “audit "
+                             "verify”, and restore a backup from before the change.")
+
     def verify(self, anchor: tuple[int, str] | None = None) -> Verification:
         """Check every link of the chain; names the first entry that was tampered with."""
         with translated_errors(), database.atomic():

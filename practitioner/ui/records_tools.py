@@ -194,23 +194,27 @@ class RecordsTools(QObject):
     def _on_check_healthy(self, result: object) -> None:
         if not self.check_running:
             return  # stopped: the window is closing
-        self.check_running = False
         try:
             self._on_healthy(result)
-        finally:
-            self._end_check()
+        except KnownError as exc:  # whole pages, but a history that was tampered with
+            self._on_check_failed(exc)
+            return
+        self.check_running = False
+        self._end_check()
 
     def _on_check_failed(self, error: BaseException) -> None:
         if not self.check_running:
             return
         self.check_running = False
         try:
-            if isinstance(error, KnownError) and error.kind is ErrorKind.DAMAGED:
+            if isinstance(error, KnownError) and error.kind in (ErrorKind.DAMAGED,
+                                                                ErrorKind.AUDIT_BROKEN):
                 self._to_read_only(error)
                 self.show_damaged(error.message)
                 self._window.refresh_list()
-                self._messages.warn(self._window, self.tr("The records are damaged"),
-                                    self.banner.label.text())
+                title = (self.tr("The records are damaged") if error.kind is ErrorKind.DAMAGED
+                         else self.tr("The audit trail is broken"))
+                self._messages.warn(self._window, title, self.banner.label.text())
             elif isinstance(error, KnownError):
                 log.warning("start-up check not finished: %s", error.kind.value)
             else:
@@ -221,11 +225,12 @@ class RecordsTools(QObject):
     # -- damaged records ----------------------------------------------------------------
 
     def show_damaged(self, damage: str) -> None:
-        """Tell the practitioner the records are damaged and open read-only."""
+        """Tell the practitioner the records are damaged (or their audit trail broken) and
+        open read-only; `damage` says which."""
         newest = self._backups.newest_verified()
         self.banner.show_damage(
-            self.tr("The records are damaged and open read-only: you can read and export "
-                    "them, but not change them. ") + damage,
+            self.tr("The records open read-only: you can read and export them, but not "
+                    "change them. ") + damage,
             newest.when_text if newest else None,
         )
         self.back_up_action.setEnabled(False)

@@ -10,15 +10,19 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings
+from pytestqt.qtbot import QtBot
 
 from practitioner import cli
-from practitioner.app import audit_backup_event
-from practitioner.db.connection import close_database, open_sqlite
+from practitioner.app import audit_backup_event, open_window
+from practitioner.db.connection import close_database, is_read_only, open_sqlite
 from practitioner.domain.audit import AuditAction
 from practitioner.errors import ErrorKind, KnownError
 from practitioner.exit_codes import ExitCode
 from practitioner.services.audit import AuditService
 from practitioner.services.backups import BackupService
+from practitioner.ui.records_tools import RecordsTools
+from tests.helpers.fakes import FakeMessages
 from tests.helpers.files import sha256
 from tests.helpers.records import demo_records
 
@@ -134,3 +138,49 @@ def test_the_windows_full_check_verifies_the_trail_too(records: Path) -> None:
         close_database()
     assert raised.value.kind is ErrorKind.AUDIT_BROKEN
     assert "audit trail is broken" in raised.value.message
+
+
+# -- records whose history was changed are never written to ------------------------------
+
+TAMPERED = ("DROP TRIGGER audit_log_no_update",
+            "UPDATE audit_log SET detail = 'rewritten' WHERE seq = 2")
+
+
+def test_a_tampered_trail_keeps_every_command_from_writing(
+    records: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+) -> None:
+    _tamper(records, *TAMPERED)
+    before = sha256(records)
+    for args in (["demo", "--patients", "1"], ["purge", "--patient", "1"]):
+        code, _, err = _run(capsys, records, *args)
+        assert code == ExitCode.FAILED and "audit trail" in err and "broken" in err, (args, err)
+    # Export reads read-only, adds no entry, and says why.
+    out = tmp_path / "export.json"
+    code, _, err = _run(capsys, records, "export", "--format", "json", "--out", str(out))
+    assert code == ExitCode.OK and out.exists(), err
+    assert "warning: The audit trail" in err and "read-only" in err, err
+    assert sha256(records) == before
+    code, _, err = _run(capsys, records, "audit", "verify")  # the trail itself is readable
+    assert code == ExitCode.FAILED and "broken at row 2" in err, err
+
+
+def test_the_window_opens_records_with_a_tampered_trail_read_only(
+    qtbot: QtBot, records: Path, tmp_path: Path,
+) -> None:
+    _tamper(records, *TAMPERED)
+    before = sha256(records)
+    for check_later in (False, True):  # checked at once, or after the window is up
+        messages = FakeMessages()
+        settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+        window = open_window(records, messages, settings, offer_encryption=False,
+                             check_later=check_later)
+        assert window is not None
+        qtbot.addWidget(window)
+        tools = window.findChild(RecordsTools)
+        assert isinstance(tools, RecordsTools)
+        qtbot.waitUntil(lambda tools=tools: not tools.check_running)
+        assert is_read_only(), check_later
+        assert "audit trail" in tools.banner.label.text()
+        window.close()
+        close_database()
+    assert sha256(records) == before
