@@ -190,10 +190,10 @@ def build_window(
     from practitioner.db.cipher import FileKind, file_kind, passphrase_of
     from practitioner.db.connection import check_file, open_damaged_read_only, open_sqlite
     from practitioner.domain.demo_sessions import DEMO_PRACTITIONER
+    from practitioner.services.audit import AuditService
     from practitioner.services.backups import BackupService
     from practitioner.services.demo import fill_demo
     from practitioner.services.security import hash_secret
-    from practitioner.services.audit import AuditService
     from practitioner.services.sessions import SessionService
     from practitioner.ui import preferences
     from practitioner.ui.records_tools import RecordsTools
