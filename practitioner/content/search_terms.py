@@ -8,12 +8,11 @@ a brand given twice or a `see` link to no entry fails loading, naming the file a
 from __future__ import annotations
 
 import functools
-import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from practitioner.content.errors import ContentError
+from practitioner.content.toml_file import fail, read_toml, text
 from practitioner.domain.forgiving_search import BrandName, SearchTerms
 from practitioner.domain.search import name_key
 from practitioner.domain.spelling import fold
@@ -46,52 +45,37 @@ def _shipped() -> SearchTerms:
     return _load(default_terms_path(), None)
 
 
-def _fail(path: Path, message: str) -> ContentError:
-    return ContentError(f"{path.name}: {message}")
-
-
 def _words(path: Path, raw: Any, where: str) -> tuple[str, ...]:
     if not isinstance(raw, list) or not raw or not all(isinstance(w, str) for w in raw):
-        raise _fail(path, f"{where} must be a non-empty list of words.")
+        raise fail(path, f"{where} must be a non-empty list of words.")
     words = tuple(raw)
     for word in words:
         if not word or word != word.strip() or " " in word or fold(word) != word:
-            raise _fail(path, f"{where}: “{word}” must be one lower-case word.")
+            raise fail(path, f"{where}: “{word}” must be one lower-case word.")
     if len(set(words)) != len(words):
-        raise _fail(path, f"{where} repeats a word.")
+        raise fail(path, f"{where} repeats a word.")
     return words
 
 
-def _text(path: Path, raw: Mapping[str, Any], key: str, where: str) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip() or value != value.strip():
-        raise _fail(path, f"{where}: “{key}” must be non-empty text without surrounding "
-                          "spaces.")
-    return value
-
-
 def _load(path: Path, slugs: set[str] | None) -> SearchTerms:
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise _fail(path, f"cannot be read: {' '.join(str(exc).split())}") from exc
+    raw = read_toml(path)
     unknown, missing = set(raw) - _TOP_KEYS, _TOP_KEYS - set(raw)
     if unknown or missing:
         detail = "unknown" if unknown else "missing"
-        raise _fail(path, f"{detail} key(s): {', '.join(sorted(unknown or missing))}.")
+        raise fail(path, f"{detail} key(s): {', '.join(sorted(unknown or missing))}.")
     stopwords = _words(path, raw["stopwords"], "stopwords")
     groups: list[tuple[str, ...]] = []
     seen: dict[str, int] = {}
     if not isinstance(raw["synonyms"], list):
-        raise _fail(path, "synonyms must be a list of [[synonyms]] tables.")
+        raise fail(path, "synonyms must be a list of [[synonyms]] tables.")
     for index, table in enumerate(raw["synonyms"], start=1):
         where = f"synonyms {index}"
         if not isinstance(table, dict) or set(table) != {"words"}:
-            raise _fail(path, f"{where} must have exactly the key “words”.")
+            raise fail(path, f"{where} must have exactly the key “words”.")
         words = _words(path, table["words"], where)
         for word in words:
             if word in seen:
-                raise _fail(path, f"{where}: “{word}” is already in synonyms {seen[word]}.")
+                raise fail(path, f"{where}: “{word}” is already in synonyms {seen[word]}.")
             seen[word] = index
         groups.append(words)
     brands: list[BrandName] = []
@@ -100,27 +84,27 @@ def _load(path: Path, slugs: set[str] | None) -> SearchTerms:
     def add(brand: BrandName, where: str) -> None:
         key = name_key(brand.brand)
         if key in names:
-            raise _fail(path, f"{where}: the brand “{brand.brand}” is given twice.")
+            raise fail(path, f"{where}: the brand “{brand.brand}” is given twice.")
         names.add(key)
         brands.append(brand)
 
     if not isinstance(raw["brands"], list):
-        raise _fail(path, "brands must be a list of [[brands]] tables.")
+        raise fail(path, "brands must be a list of [[brands]] tables.")
     for index, table in enumerate(raw["brands"], start=1):
         where = f"brands {index}"
         if not isinstance(table, dict) or set(table) != {"brand", "generic", "note", "see"}:
-            raise _fail(path, f"{where} must have exactly the keys brand, generic, note, see.")
-        see = _text(path, table, "see", where)
+            raise fail(path, f"{where} must have exactly the keys brand, generic, note, see.")
+        see = text(path, table, "see", where)
         if slugs is not None and see not in slugs:
-            raise _fail(path, f"{where}: “see” names no reference entry: {see}.")
-        add(BrandName(_text(path, table, "brand", where), _text(path, table, "generic", where),
-                      _text(path, table, "note", where), see), where)
+            raise fail(path, f"{where}: “see” names no reference entry: {see}.")
+        add(BrandName(text(path, table, "brand", where), text(path, table, "generic", where),
+                      text(path, table, "note", where), see), where)
     linked = raw["linked"]
     if not isinstance(linked, dict):
-        raise _fail(path, "[linked] must be a table of brand = generic.")
+        raise fail(path, "[linked] must be a table of brand = generic.")
     for brand, generic in linked.items():
         where = f"linked “{brand}”"
         if not isinstance(generic, str) or not generic.strip() or not brand.strip():
-            raise _fail(path, f"{where} must name a generic.")
+            raise fail(path, f"{where} must name a generic.")
         add(BrandName(brand, generic), where)
     return SearchTerms(frozenset(stopwords), tuple(groups), tuple(brands))
