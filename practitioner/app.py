@@ -236,7 +236,7 @@ def build_window(
                             on_event=audit_backup_event(audit))
     tools = RecordsTools(window, backups, messages)  # Owned by the window.
     if damage is not None:
-        tools.show_damaged(damage.message)
+        tools.show_damaged(damage.message, trail_only=damage.kind is ErrorKind.AUDIT_BROKEN)
     else:
         backups.remove_leftovers()
         backups.start_tracking()

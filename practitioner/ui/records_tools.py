@@ -210,7 +210,8 @@ class RecordsTools(QObject):
             if isinstance(error, KnownError) and error.kind in (ErrorKind.DAMAGED,
                                                                 ErrorKind.AUDIT_BROKEN):
                 self._to_read_only(error)
-                self.show_damaged(error.message)
+                self.show_damaged(error.message,
+                                  trail_only=error.kind is ErrorKind.AUDIT_BROKEN)
                 self._window.refresh_list()
                 title = (self.tr("The records are damaged") if error.kind is ErrorKind.DAMAGED
                          else self.tr("The audit trail is broken"))
@@ -224,13 +225,14 @@ class RecordsTools(QObject):
 
     # -- damaged records ----------------------------------------------------------------
 
-    def show_damaged(self, damage: str) -> None:
-        """Tell the practitioner the records are damaged (or their audit trail broken) and
-        open read-only; `damage` says which."""
+    def show_damaged(self, damage: str, *, trail_only: bool = False) -> None:
+        """Tell the practitioner the records are damaged (`trail_only`: whole, but their
+        audit trail was tampered with) and open read-only; `damage` says how."""
         newest = self._backups.newest_verified()
+        opening = (self.tr("The records open read-only: ") if trail_only
+                   else self.tr("The records are damaged and open read-only: "))
         self.banner.show_damage(
-            self.tr("The records open read-only: you can read and export them, but not "
-                    "change them. ") + damage,
+            opening + self.tr("you can read and export them, but not change them. ") + damage,
             newest.when_text if newest else None,
         )
         self.back_up_action.setEnabled(False)
