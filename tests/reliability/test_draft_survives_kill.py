@@ -17,8 +17,9 @@ from pytestqt.qtbot import QtBot
 from practitioner.app import build_window
 from practitioner.db.connection import close_database, open_sqlite
 from practitioner.domain.patient import PatientInput
-from practitioner.domain.session import DraftForm
+from practitioner.domain.session import DraftForm, DraftSummary
 from practitioner.services.patients import PatientService
+from practitioner.ui.main_window import MainWindow
 from tests.helpers.fakes import FakeMessages
 from tests.helpers.typing_session import READY
 
@@ -46,16 +47,16 @@ def _type_then_sigkill(records: Path, settings: Path, form: DraftForm) -> None:
     assert app.returncode == -signal.SIGKILL
 
 
-@pytest.mark.slow
-def test_a_draft_typed_before_sigkill_is_offered_on_the_next_start(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
+def _typed_killed_and_restarted(qtbot: QtBot, tmp_path: Path, form: DraftForm,
+                                ) -> tuple[MainWindow, DraftSummary]:
+    """Type into `form` of a patient's record, SIGKILL the app, start it again and take
+    the draft it offers: the window and the draft offered."""
     records = tmp_path / "records.db"
     settings = tmp_path / "settings.ini"
     open_sqlite(records)
     PatientService().create(PatientInput(name="Priya Nguyen"))
     close_database()
-    _type_then_sigkill(records, settings, DraftForm.SESSION)
+    _type_then_sigkill(records, settings, form)
 
     messages = FakeMessages(draft_choice=0)
     window = build_window(records, messages, QSettings(str(settings),
@@ -64,6 +65,14 @@ def test_a_draft_typed_before_sigkill_is_offered_on_the_next_start(
     window.show()
     window.offer_recovered_drafts()
     [[offered]] = messages.drafts_offered
+    return window, offered
+
+
+@pytest.mark.slow
+def test_a_draft_typed_before_sigkill_is_offered_on_the_next_start(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    window, offered = _typed_killed_and_restarted(qtbot, tmp_path, DraftForm.SESSION)
     assert offered.patient_name == "Priya Nguyen"
     assert offered.session_id is None
     assert window.workspace.sessions.form.notes.toPlainText() == TEXT
@@ -74,20 +83,7 @@ def test_a_draft_typed_before_sigkill_is_offered_on_the_next_start(
 def test_profile_edits_typed_before_sigkill_come_back_on_the_next_start(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
-    records = tmp_path / "records.db"
-    settings = tmp_path / "settings.ini"
-    open_sqlite(records)
-    PatientService().create(PatientInput(name="Priya Nguyen"))
-    close_database()
-    _type_then_sigkill(records, settings, DraftForm.PROFILE)
-
-    messages = FakeMessages(draft_choice=0)
-    window = build_window(records, messages, QSettings(str(settings),
-                                                       QSettings.Format.IniFormat))
-    qtbot.addWidget(window)
-    window.show()
-    window.offer_recovered_drafts()
-    [[offered]] = messages.drafts_offered
+    window, offered = _typed_killed_and_restarted(qtbot, tmp_path, DraftForm.PROFILE)
     assert (offered.patient_name, offered.form) == ("Priya Nguyen", DraftForm.PROFILE)
     workspace = window.workspace
     assert workspace.form.conditions_notes.toPlainText() == TEXT

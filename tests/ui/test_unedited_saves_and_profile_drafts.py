@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from practitioner.db.base import database
@@ -36,15 +35,6 @@ def patient(services: Services) -> Patient:
         lifestyle=Lifestyle(exercise_hours_per_week=12.3456789, fluid_litres_per_day=1.75),
         conditions_notes="Thyroid reviewed.",
     ))
-
-
-@pytest.fixture
-def opened(qtbot: QtBot, window: MainWindow, patient: Patient) -> MainWindow:
-    window.refresh_list()
-    assert window.workspace.open_patient(patient.id)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    return window
 
 
 # --- unedited saves ------------------------------------------------------------------
