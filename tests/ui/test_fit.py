@@ -4,7 +4,7 @@ against geometry (tests/helpers/fit.py): no clipped text, no form scrolling side
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -70,6 +70,20 @@ def fits_in(window: QWidget, size: tuple[int, int]) -> list[str]:
     return []
 
 
+def dialog_misfits(qtbot: QtBot, dialogs: Iterable[QDialog],
+                   screen_size: tuple[int, int]) -> list[str]:
+    """What does not fit in each of `dialogs`, shown one at a time."""
+    found = []
+    for dialog in dialogs:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        settle(qtbot, dialog)
+        found += fits_in(dialog, screen_size)
+        found += [f"{dialog.windowTitle()}: {problem}" for problem in misfits(dialog)]
+        dialog.close()
+    return found
+
+
 def test_every_page_fits_with_the_reference_pane_open(
     qtbot: QtBot, demo_window: MainWindow, screen_size: tuple[int, int]
 ) -> None:
@@ -115,14 +129,7 @@ def test_every_page_fits_with_the_reference_pane_open(
 def test_every_dialog_fits(
     qtbot: QtBot, db_path: Path, screen_size: tuple[int, int]
 ) -> None:
-    found = []
-    for dialog in dialogs(qtbot, db_path):
-        dialog.show()
-        qtbot.waitExposed(dialog)
-        settle(qtbot, dialog)
-        found += fits_in(dialog, screen_size)
-        found += [f"{dialog.windowTitle()}: {problem}" for problem in misfits(dialog)]
-        dialog.close()
+    found = dialog_misfits(qtbot, dialogs(qtbot, db_path), screen_size)
     assert not found, "\n".join(found)
 
 
@@ -175,12 +182,5 @@ def test_the_record_s_dialogs_fit(
         LettersDialog(patient.data.name, [], window),
         DraftRecoveryDialog([], window),
     ]
-    found = []
-    for dialog in built:
-        dialog.show()
-        qtbot.waitExposed(dialog)
-        settle(qtbot, dialog)
-        found += fits_in(dialog, screen_size)
-        found += [f"{dialog.windowTitle()}: {problem}" for problem in misfits(dialog)]
-        dialog.close()
+    found = dialog_misfits(qtbot, built, screen_size)
     assert not found, "\n".join(found)
